@@ -1,0 +1,41 @@
+/* row: one sweep point's results, a list of named columns with units.
+ *
+ * Every measured quantity goes into the results file as one column
+ * (/points/<name>, unit as the attribute "unit"). Columns keep the order in
+ * which they were first set. Values are double (integers up to 2^53 exact)
+ * or short strings (swept string keys such as modem.scheme).
+ */
+#ifndef FEATLINK_ROW_H
+#define FEATLINK_ROW_H
+
+#include <stddef.h>
+
+#define ROW_MAX_COLS 96
+#define ROW_NAME_LEN 48
+#define ROW_UNIT_LEN 24
+#define ROW_STR_LEN  32
+
+typedef struct {
+    char   name[ROW_NAME_LEN];
+    char   unit[ROW_UNIT_LEN];   /* "" when dimensionless */
+    int    is_str;               /* 1: text in str, 0: number in value */
+    double value;
+    char   str[ROW_STR_LEN];
+} row_col;
+
+typedef struct {
+    int     n;
+    row_col col[ROW_MAX_COLS];
+} row;
+
+//  row_reset : empty the row
+void row_reset(row *r);
+//  row_set : set column _name (created on first use) to _value with _unit
+//            ("" for none); returns 0, or -ENOSPC when the row is full
+int row_set(row *r, const char *name, double value, const char *unit);
+//  row_set_str : as row_set for a text value (truncated to ROW_STR_LEN-1)
+int row_set_str(row *r, const char *name, const char *value);
+//  row_find : the column named _name, or NULL
+const row_col *row_find(const row *r, const char *name);
+
+#endif

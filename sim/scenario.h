@@ -1,0 +1,139 @@
+/* scenario: a featlink scenario JSON file, validated, with overrides and
+ * sweep expansion (DESIGN.md §3).
+ *
+ * A scenario is parsed once into a cJSON tree (base). `--set key=value`
+ * edits that tree. The sweep block expands it into points: `sweep.grid`
+ * is the cartesian product of its lists (the last key varies fastest),
+ * `sweep.zip` lists are walked in parallel; grid x zip when both exist.
+ * Each point is a full config (fl_config) plus the names of the swept keys.
+ *
+ * Validation never prints: it fills an error text of the form
+ *   FILE: $.codec.f: must be in [0, 1], got 1.5
+ * and returns -EINVAL; the CLI prints it and exits 2.
+ */
+#ifndef FEATLINK_SCENARIO_H
+#define FEATLINK_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_ERR_LEN 512
+#define SCN_PATH_LEN 1024
+#define SCN_MAX_SWEEP 16
+
+typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
+typedef enum { LAW_CLIP, LAW_LAPLACE, LAW_GAUSSIAN } src_law;
+typedef enum { SEL_NONE, SEL_PINR, SEL_MERGE } sel_kind;
+typedef enum { IDX_LIST, IDX_BITMASK, IDX_SEEDED, IDX_ENUMERATIVE } idx_kind;
+typedef enum { Q_FP32, Q_FP16, Q_BF16, Q_UNIFORM, Q_RDOQ } quant_kind;
+typedef enum { ENT_RAW, ENT_LAPLACE } ent_kind;
+typedef enum { LINK_CAPACITY, LINK_DIGITAL, LINK_ANALOG } link_kind;
+typedef enum { FEC_NONE, FEC_CONV12, FEC_CONV23, FEC_CONV34 } fec_kind;
+typedef enum { CH_AWGN, CH_RAYLEIGH, CH_RICIAN } chan_kind;
+typedef enum { FAD_BLOCK, FAD_FAST, FAD_JAKES } fading_kind;
+typedef enum { MOD_BPSK, MOD_QPSK, MOD_16QAM, MOD_64QAM, MOD_256QAM } mod_kind;
+typedef enum { DEMAP_HARD, DEMAP_LLR } demap_kind;
+typedef enum { REF_NONE, REF_CLEAN, REF_SAME_SNR } ref_kind;
+
+typedef struct {
+    char     name[128];
+    uint32_t seed;                /* Philox key word 0 (DESIGN.md §5) */
+
+    struct {
+        src_kind kind;
+        int64_t  patches;         /* 3-D sources: patches x tokens x dims; 1 = 2-D */
+        int64_t  tokens;          /* Nt */
+        int64_t  dims;            /* Ns (symbols per token) */
+        int      bits;            /* Nb, bits per transmitted symbol (1..64) */
+        char     path[SCN_PATH_LEN];
+        char     dataset[256];
+        /* synthetic "clip-like" generator (codec/source.h) */
+        src_law  law;
+        int      clusters;        /* token clusters */
+        double   cluster_spread;  /* within-cluster std / between-cluster std */
+        double   tail;            /* Pareto shape of per-dimension scales (>2) */
+        int      outlier_dims;    /* dimensions with outlier_gain x scale */
+        double   outlier_gain;
+        double   scale;           /* overall scale */
+    } source;
+
+    struct {
+        sel_kind   select;
+        double     f, g, h;
+        idx_kind   index_coding;
+        int        clusters;      /* n_c per patch (merge) */
+        int        knn;           /* K of DPC-KNN */
+        quant_kind quant;
+        double     step;          /* uniform quantiser step Δ */
+        double     deadzone;      /* dead-zone rounding offset in [0, 0.5]; 0.5 = plain rounding */
+        double     lambda;        /* RDOQ Lagrange multiplier */
+        ent_kind   entropy;
+        int        models;        /* n_e Laplacian scale profiles */
+    } codec;
+
+    struct {
+        link_kind mode;
+        double    budget_s;
+        double    bandwidth_hz;
+        int       packet_bytes;
+        fec_kind  fec;
+    } link;
+
+    struct {
+        chan_kind   kind;
+        double      snr_db;       /* Es/N0 per complex symbol (= SNR) */
+        double      ebn0_db;      /* Eb/N0 per information bit */
+        int         has_ebn0;     /* 1: ebn0_db was given and rules */
+        double      k_factor;     /* Rician K (linear) */
+        double      doppler_hz;   /* maximum Doppler f_d */
+        double      symbol_rate_hz;
+        fading_kind fading;
+        int64_t     block_symbols;/* coherence block length for fading=block */
+    } channel;
+
+    struct {
+        mod_kind   scheme;
+        demap_kind demap;
+    } modem;
+
+    struct {
+        ref_kind reference;
+        char     projector[SCN_PATH_LEN];   /* "" = none */
+    } metrics;
+
+    int64_t trials;
+    struct {
+        int64_t min_errors;
+        int64_t max_bits;
+    } stop;
+} fl_config;
+
+/* The scenario before expansion. Opaque. */
+typedef struct scenario scenario;
+
+//  scenario_load : parse and validate FILE (all points checked);
+//                  _sets: n_sets "key=value" overrides applied in order;
+//                  returns NULL and fills _err (SCN_ERR_LEN) on failure.
+//                  Caller frees with scenario_destroy.
+scenario *scenario_load(const char *file, const char *const *sets, int n_sets,
+                        char *err, size_t errlen);
+//  scenario_load_text : as scenario_load from JSON text; _label names it in errors
+scenario *scenario_load_text(const char *text, const char *label,
+                             const char *const *sets, int n_sets,
+                             char *err, size_t errlen);
+void scenario_destroy(scenario *s);
+
+//  scenario_points : number of sweep points (>= 1)
+int64_t scenario_points(const scenario *s);
+//  scenario_config : fill _c with point _i (0 <= _i < points); 0 or -EINVAL
+int scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t errlen);
+//  scenario_swept : number of swept keys; scenario_swept_key: the k-th dotted key
+int scenario_swept(const scenario *s);
+const char *scenario_swept_key(const scenario *s, int k);
+//  scenario_swept_value : the k-th swept key's value at point i as text
+//                         (numbers as %.17g) and as a number (NaN for text)
+void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num);
+//  scenario_text : the effective scenario JSON (after --set), stored verbatim in /scenario
+const char *scenario_text(const scenario *s);
+
+#endif

@@ -292,7 +292,10 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* library code does not print */
     int rc = -EINVAL;
     hid_t f = -1, d = -1, sp = -1, ty = -1;
-    if (H5Fis_accessible(path, H5P_DEFAULT) <= 0) {
+    FILE *probe = fopen(path, "rb");
+    if (probe)
+        fclose(probe);
+    if (!probe || H5Fis_hdf5(path) <= 0) {
         snprintf(why, len, "not a readable HDF5 file");
         rc = -ENOENT;
         goto done;

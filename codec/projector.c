@@ -1,0 +1,253 @@
+/* projector: the LLaVA vision-language MLP projector, H. Liu, C. Li, Y. Li,
+ * Y. J. Lee, "Improved Baselines with Visual Instruction Tuning" (LLaVA-1.5),
+ * CVPR 2024, §3.2: a two-layer MLP with GELU replaces LLaVA's linear
+ * projection. GELU is the exact form of D. Hendrycks, K. Gimpel, "Gaussian
+ * Error Linear Units (GELUs)", arXiv:1606.08415, eq. GELU(x) = x Φ(x).
+ * Changed: none (inference only; weights come from a file or memory).
+ */
+#include "codec/projector.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <hdf5.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct projector {
+    size_t in, hidden, out;
+    float *w1;  // hidden x in
+    float *b1;  // hidden
+    float *w2;  // out x hidden
+    float *b2;  // out
+};
+
+static int all_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return 1;
+}
+
+static int sizes_ok(size_t in, size_t hidden, size_t out)
+{
+    if (in == 0 || hidden == 0 || out == 0)
+        return 0;
+    if (in > (size_t)INT_MAX || hidden > (size_t)INT_MAX || out > (size_t)INT_MAX)
+        return 0;  // CBLAS dimensions are int
+    if (hidden > SIZE_MAX / sizeof(float) / in ||
+        out > SIZE_MAX / sizeof(float) / hidden ||
+        hidden > SIZE_MAX / sizeof(float) / PROJECTOR_TILE_TOKENS)
+        return 0;
+    return 1;
+}
+
+// Allocate an empty projector of the given shape (weights uninitialised).
+static int alloc_projector(size_t in, size_t hidden, size_t out, projector **res)
+{
+    projector *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    p->in = in;
+    p->hidden = hidden;
+    p->out = out;
+    p->w1 = malloc(hidden * in * sizeof *p->w1);
+    p->b1 = malloc(hidden * sizeof *p->b1);
+    p->w2 = malloc(out * hidden * sizeof *p->w2);
+    p->b2 = malloc(out * sizeof *p->b2);
+    if (!p->w1 || !p->b1 || !p->w2 || !p->b2) {
+        projector_destroy(p);
+        return -ENOMEM;
+    }
+    *res = p;
+    return 0;
+}
+
+static int weights_finite(const projector *p)
+{
+    return all_finite(p->w1, p->hidden * p->in) && all_finite(p->b1, p->hidden) &&
+           all_finite(p->w2, p->out * p->hidden) && all_finite(p->b2, p->out);
+}
+
+int projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
+                     const float *w1, const float *b1, const float *w2,
+                     const float *b2, projector **out)
+{
+    if (!w1 || !b1 || !w2 || !b2 || !out || !sizes_ok(in_dims, hidden_dims, out_dims))
+        return -EINVAL;
+    projector *p;
+    int rc = alloc_projector(in_dims, hidden_dims, out_dims, &p);
+    if (rc)
+        return rc;
+    memcpy(p->w1, w1, hidden_dims * in_dims * sizeof *w1);
+    memcpy(p->b1, b1, hidden_dims * sizeof *b1);
+    memcpy(p->w2, w2, out_dims * hidden_dims * sizeof *w2);
+    memcpy(p->b2, b2, out_dims * sizeof *b2);
+    if (!weights_finite(p)) {
+        projector_destroy(p);
+        return -EINVAL;
+    }
+    *out = p;
+    return 0;
+}
+
+// Shape of dataset `name` in file f: rank into *rank (<= 2), extents into
+// dims[]. Returns 0, -EINVAL (missing, not a float dataset, rank > 2).
+static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
+{
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
+        return -EINVAL;
+    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
+    if (ds < 0)
+        return -EINVAL;
+    int rc = 0;
+    hid_t ty = H5Dget_type(ds);
+    hid_t sp = H5Dget_space(ds);
+    if (ty < 0 || sp < 0) {
+        rc = -EIO;
+    } else if (H5Tget_class(ty) != H5T_FLOAT ||
+               (H5Tget_size(ty) != 4 && H5Tget_size(ty) != 8)) {
+        rc = -EINVAL;  // float32 or float64 only
+    } else {
+        int r = H5Sget_simple_extent_ndims(sp);
+        if (r < 1 || r > 2)
+            rc = -EINVAL;
+        else if (H5Sget_simple_extent_dims(sp, dims, NULL) != r)
+            rc = -EIO;
+        else
+            *rank = r;
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    H5Dclose(ds);
+    return rc;
+}
+
+// Read a whole dataset converted to native float (the caller checked its shape).
+static int ds_read(hid_t f, const char *name, float *dst)
+{
+    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
+    if (ds < 0)
+        return -EIO;
+    herr_t e = H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst);
+    H5Dclose(ds);
+    return e < 0 ? -EIO : 0;
+}
+
+static int load_open(hid_t f, projector **out)
+{
+    int r1, rb1, r2, rb2, rc;
+    hsize_t d1[2], db1[2], d2[2], db2[2];
+    if ((rc = ds_shape(f, "/w1", &r1, d1)) || (rc = ds_shape(f, "/b1", &rb1, db1)) ||
+        (rc = ds_shape(f, "/w2", &r2, d2)) || (rc = ds_shape(f, "/b2", &rb2, db2)))
+        return rc;
+    // w1: hidden x in, b1: hidden, w2: out x hidden, b2: out
+    if (r1 != 2 || rb1 != 1 || r2 != 2 || rb2 != 1)
+        return -EINVAL;
+    if (db1[0] != d1[0] || d2[1] != d1[0] || db2[0] != d2[0])
+        return -EINVAL;
+    if (d1[0] > SIZE_MAX || d1[1] > SIZE_MAX || d2[0] > SIZE_MAX)
+        return -EINVAL;
+    size_t hidden = (size_t)d1[0], in = (size_t)d1[1], outd = (size_t)d2[0];
+    if (!sizes_ok(in, hidden, outd))
+        return -EINVAL;
+    projector *p;
+    if ((rc = alloc_projector(in, hidden, outd, &p)))
+        return rc;
+    if ((rc = ds_read(f, "/w1", p->w1)) || (rc = ds_read(f, "/b1", p->b1)) ||
+        (rc = ds_read(f, "/w2", p->w2)) || (rc = ds_read(f, "/b2", p->b2))) {
+        projector_destroy(p);
+        return rc;
+    }
+    if (!weights_finite(p)) {  // also catches float64 values beyond float range
+        projector_destroy(p);
+        return -EINVAL;
+    }
+    *out = p;
+    return 0;
+}
+
+int projector_load(const char *path, projector **out)
+{
+    if (!path || !out)
+        return -EINVAL;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? -ENOENT : -EIO;
+    if (!S_ISREG(st.st_mode))
+        return -EIO;
+
+    H5E_auto2_t old_fn;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);  // library code never prints
+
+    int rc;
+    hid_t f = -1;
+    if (H5Fis_hdf5(path) <= 0) {
+        rc = -EIO;
+    } else if ((f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        rc = -EIO;
+    } else {
+        rc = load_open(f, out);
+        H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
+    return rc;
+}
+
+size_t projector_in_dims(const projector *p) { return p ? p->in : 0; }
+size_t projector_hidden_dims(const projector *p) { return p ? p->hidden : 0; }
+size_t projector_out_dims(const projector *p) { return p ? p->out : 0; }
+
+int projector_execute(const projector *p, const float *x, size_t tokens, float *y)
+{
+    if (!p || !x || !y || tokens == 0 || tokens > (size_t)INT_MAX ||
+        tokens > SIZE_MAX / sizeof(float) / (p->in > p->out ? p->in : p->out))
+        return -EINVAL;
+    size_t tile = tokens < PROJECTOR_TILE_TOKENS ? tokens : PROJECTOR_TILE_TOKENS;
+    float *h = malloc(tile * p->hidden * sizeof *h);
+    if (!h)
+        return -ENOMEM;
+    const int in = (int)p->in, hid = (int)p->hidden, out = (int)p->out;
+
+    for (size_t t0 = 0; t0 < tokens; t0 += tile) {
+        size_t m = tokens - t0 < tile ? tokens - t0 : tile;
+        const float *xt = x + t0 * p->in;
+        float *yt = y + t0 * p->out;
+        // H = X W1ᵀ + b1 (bias broadcast into H, then GEMM with beta = 1)
+        for (size_t i = 0; i < m; i++)
+            memcpy(h + i * p->hidden, p->b1, p->hidden * sizeof *h);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, hid, in,
+                    1.0f, xt, in, p->w1, in, 1.0f, h, hid);
+        // exact GELU(u) = ½ u (1 + erf(u/√2)) (Hendrycks & Gimpel 2016)
+        for (size_t i = 0; i < m * p->hidden; i++) {
+            double u = h[i];
+            h[i] = (float)(0.5 * u * (1.0 + erf(u * M_SQRT1_2)));
+        }
+        // Y = H W2ᵀ + b2
+        for (size_t i = 0; i < m; i++)
+            memcpy(yt + i * p->out, p->b2, p->out * sizeof *yt);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, out, hid,
+                    1.0f, h, hid, p->w2, hid, 1.0f, yt, out);
+    }
+    free(h);
+    return 0;
+}
+
+void projector_destroy(projector *p)
+{
+    if (!p)
+        return;
+    free(p->w1);
+    free(p->b1);
+    free(p->w2);
+    free(p->b2);
+    free(p);
+}

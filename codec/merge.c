@@ -46,6 +46,8 @@ struct merge_s {
     double *e, *t, *w;    // n: row of approx d², tolerances, selection scratch
     double *cand_d2;      // n
     int32_t *cand_idx;    // n
+    int32_t *cand_aux;    // n
+    double *kbuf;         // k (small-K selection buffer)
     int32_t *order;       // n: density order / score order
     int32_t *cl_of;       // n: cluster of a centre token, -1 otherwise
     int32_t *cen;         // n (first nc used)
@@ -157,6 +159,8 @@ merge_t merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn)
     q->w = malloc(n * sizeof(double));
     q->cand_d2 = malloc(n * sizeof(double));
     q->cand_idx = malloc(n * sizeof(int32_t));
+    q->cand_aux = malloc(n * sizeof(int32_t));
+    q->kbuf = malloc((q->k + 1) * sizeof(double));
     q->order = malloc(n * sizeof(int32_t));
     q->cl_of = malloc(n * sizeof(int32_t));
     q->cen = malloc(n * sizeof(int32_t));
@@ -164,7 +168,7 @@ merge_t merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn)
     q->sizes = malloc(n * sizeof(int32_t));
     q->sums = malloc(q->nc * dims * sizeof(double));
     q->keys = malloc(n * sizeof *q->keys);
-    if (!q->keys || !q->gram || !q->nn || !q->nrm || !q->logrho || !q->score || !q->e ||
+    if (!q->keys || !q->cand_aux || !q->kbuf || !q->gram || !q->nn || !q->nrm || !q->logrho || !q->score || !q->e ||
         !q->t || !q->w || !q->cand_d2 || !q->cand_idx || !q->order ||
         !q->cl_of || !q->cen || !q->assign || !q->sizes || !q->sums) {
         merge_destroy(q);
@@ -187,6 +191,8 @@ void merge_destroy(merge_t q)
     free(q->w);
     free(q->cand_d2);
     free(q->cand_idx);
+    free(q->cand_aux);
+    free(q->kbuf);
     free(q->order);
     free(q->cl_of);
     free(q->cen);
@@ -200,6 +206,69 @@ void merge_destroy(merge_t q)
 size_t merge_clusters(merge_t q)
 {
     return q ? q->nc : 0;
+}
+
+// Squared distances from a to the rows idx[0..m-1] of x: out[c] =
+// merge_dist2(a, x + idx[c] d, d), bit for bit. Four rows at a time, each
+// summed in index order, so the chains run in parallel (the per-pair
+// operation sequence is unchanged).
+static void merge_dist2_many(const float *a, const float *x, size_t d,
+                             const int32_t *idx, size_t m, double *out)
+{
+    size_t c = 0;
+    for (; c + 4 <= m; c += 4) {
+        const float *b0 = x + (size_t)idx[c] * d, *b1 = x + (size_t)idx[c + 1] * d;
+        const float *b2 = x + (size_t)idx[c + 2] * d, *b3 = x + (size_t)idx[c + 3] * d;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (size_t k = 0; k < d; k++) {
+            double ak = (double)a[k];
+            double u0 = ak - (double)b0[k], u1 = ak - (double)b1[k];
+            double u2 = ak - (double)b2[k], u3 = ak - (double)b3[k];
+            s0 += u0 * u0;
+            s1 += u1 * u1;
+            s2 += u2 * u2;
+            s3 += u3 * u3;
+        }
+        out[c] = s0;
+        out[c + 1] = s1;
+        out[c + 2] = s2;
+        out[c + 3] = s3;
+    }
+    for (; c < m; c++)
+        out[c] = merge_dist2(a, x + (size_t)idx[c] * d, d);
+}
+
+static double merge_select(double *a, size_t m, size_t k);
+
+// K-th smallest upper bound e_j + t_j over j != i (row i in q->e, q->t).
+// Small K: one pass keeping the K smallest in a sorted buffer (replacements
+// are rare); large K: quickselect.
+static double merge_kth_ub(merge_t q, size_t i, size_t k)
+{
+    const size_t n = q->n;
+    if (k > 32) {
+        size_t m = 0;
+        for (size_t j = 0; j < n; j++)
+            if (j != i)
+                q->w[m++] = q->e[j] + q->t[j];
+        return merge_select(q->w, m, k - 1);
+    }
+    double *b = q->kbuf;
+    size_t f = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j == i)
+            continue;
+        double v = q->e[j] + q->t[j];
+        if (f == k && !(v < b[k - 1]))
+            continue;
+        size_t p = f < k ? f++ : k - 1;
+        while (p > 0 && b[p - 1] > v) {
+            b[p] = b[p - 1];
+            p--;
+        }
+        b[p] = v;
+    }
+    return b[k - 1];
 }
 
 // k-th smallest (0-based) of a[0..m-1], m >= 1; reorders a. Hoare/Wirth
@@ -308,21 +377,14 @@ static void merge_patch(merge_t q, const float *x, float *y, int32_t *assign,
     // eq. (2): K nearest neighbours, j != i.
     for (size_t i = 0; i < n; i++) {
         merge_row(q, i, tcoef);
-        size_t m = 0;
-        for (size_t j = 0; j < n; j++)
-            if (j != i)
-                q->w[m++] = q->e[j] + q->t[j];
         // Some K tokens have exact d² <= their upper bounds <= bound, so the
         // exact K-th smallest d² is <= bound too.
-        double bound = merge_select(q->w, m, k - 1);
+        double bound = merge_kth_ub(q, i, k);
         size_t c = 0;
-        for (size_t j = 0; j < n; j++) {
-            if (j == i || q->e[j] - q->t[j] > bound)
-                continue;
-            q->cand_idx[c] = (int32_t)j;
-            q->cand_d2[c] = merge_dist2(x + i * d, x + j * d, d);
-            c++;
-        }
+        for (size_t j = 0; j < n; j++)
+            if (j != i && q->e[j] - q->t[j] <= bound)
+                q->cand_idx[c++] = (int32_t)j;
+        merge_dist2_many(x + i * d, x, d, q->cand_idx, c, q->cand_d2);
         q->logrho[i] = merge_logrho_of(q->cand_d2, q->cand_idx, c, k);
     }
 
@@ -342,19 +404,20 @@ static void merge_patch(merge_t q, const float *x, float *y, int32_t *assign,
         const size_t i = (size_t)q->order[r];
         merge_row(q, i, tcoef);
         double best;
+        size_t c = 0;
         if (r == 0) {
             double lbmax = 0.0;
             for (size_t j = 0; j < n; j++)
                 if (j != i && q->e[j] - q->t[j] > lbmax)
                     lbmax = q->e[j] - q->t[j];
+            for (size_t j = 0; j < n; j++)
+                if (j != i && q->e[j] + q->t[j] >= lbmax)
+                    q->cand_idx[c++] = (int32_t)j;
+            merge_dist2_many(x + i * d, x, d, q->cand_idx, c, q->cand_d2);
             best = 0.0;
-            for (size_t j = 0; j < n; j++) {
-                if (j == i || q->e[j] + q->t[j] < lbmax)
-                    continue;
-                double v = merge_dist2(x + i * d, x + j * d, d);
-                if (v > best)
-                    best = v;
-            }
+            for (size_t m = 0; m < c; m++)
+                if (q->cand_d2[m] > best)
+                    best = q->cand_d2[m];
         } else {
             double ubmin = INFINITY;
             for (size_t s = 0; s < r; s++) {
@@ -362,15 +425,16 @@ static void merge_patch(merge_t q, const float *x, float *y, int32_t *assign,
                 if (q->e[j] + q->t[j] < ubmin)
                     ubmin = q->e[j] + q->t[j];
             }
-            best = INFINITY;
             for (size_t s = 0; s < r; s++) {
-                size_t j = (size_t)q->order[s];
-                if (q->e[j] - q->t[j] > ubmin)
-                    continue;
-                double v = merge_dist2(x + i * d, x + j * d, d);
-                if (v < best)
-                    best = v;
+                int32_t j = q->order[s];
+                if (q->e[j] - q->t[j] <= ubmin)
+                    q->cand_idx[c++] = j;
             }
+            merge_dist2_many(x + i * d, x, d, q->cand_idx, c, q->cand_d2);
+            best = INFINITY;
+            for (size_t m = 0; m < c; m++)
+                if (q->cand_d2[m] < best)
+                    best = q->cand_d2[m];
         }
         // ρ·δ ranked in the log domain: log ρ + log δ (log 0 = -inf).
         q->score[i] = q->logrho[i] + log(sqrt(best));
@@ -404,16 +468,21 @@ static void merge_patch(merge_t q, const float *x, float *y, int32_t *assign,
             if (q->e[j] + q->t[j] < ubmin)
                 ubmin = q->e[j] + q->t[j];
         }
+        size_t m = 0;
+        for (size_t c = 0; c < nc; c++) {
+            int32_t j = q->cen[c];
+            if (q->e[j] - q->t[j] <= ubmin) {
+                q->cand_idx[m] = j;
+                q->cand_aux[m++] = (int32_t)c;
+            }
+        }
+        merge_dist2_many(x + i * d, x, d, q->cand_idx, m, q->cand_d2);
         double best = INFINITY;
         int32_t bc = -1;
-        for (size_t c = 0; c < nc; c++) {
-            size_t j = (size_t)q->cen[c];
-            if (q->e[j] - q->t[j] > ubmin)
-                continue;
-            double v = merge_dist2(x + i * d, x + j * d, d);
-            if (v < best) {
-                best = v;
-                bc = (int32_t)c;
+        for (size_t c = 0; c < m; c++) {   // ascending cluster numbers
+            if (q->cand_d2[c] < best) {
+                best = q->cand_d2[c];
+                bc = q->cand_aux[c];
             }
         }
         assign[i] = bc;

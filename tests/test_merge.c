@@ -113,7 +113,7 @@ static void test_fast_equals_reference_random(void **state)
     static const size_t sz[][4] = {   // n, d, nc, K
         {2, 1, 1, 1},    {3, 2, 2, 5},    {10, 3, 3, 1},   {10, 16, 4, 9},
         {50, 8, 5, 5},   {64, 64, 8, 3},  {200, 32, 16, 5}, {120, 1, 7, 4},
-        {97, 33, 96, 2}, {150, 12, 1, 6},
+        {97, 33, 96, 2}, {150, 12, 1, 6},  {100, 6, 5, 40}, {60, 4, 3, 200},
     };
     for (size_t s = 0; s < sizeof sz / sizeof sz[0]; s++) {
         float *x = make_data(KIND_GAUSS, 11 + (uint32_t)s, 2, sz[s][0], sz[s][1]);

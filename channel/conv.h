@@ -1,0 +1,108 @@
+/* conv: the IEEE 802.11 convolutional code (K = 7, generators 133 and 171
+ * octal, rate 1/2) punctured to rate 2/3 and 3/4, zero-tail terminated, with
+ * a soft-decision Viterbi decoder.
+ *
+ * Code (IEEE 802.11-2016 §17.3.5.6, Figure 17-8): for input bit x[n],
+ *     A[n] = x[n] ^ x[n-2] ^ x[n-3] ^ x[n-5] ^ x[n-6]    (g0 = 133 octal)
+ *     B[n] = x[n] ^ x[n-1] ^ x[n-2] ^ x[n-3] ^ x[n-6]    (g1 = 171 octal)
+ * sent in the order A0 B0 A1 B1 ...; the encoder starts in the all-zero state
+ * and 6 zero tail bits return it there, so n info bits give N = n + 6 steps
+ * and 2N mother-code bits. Puncturing (Figure 17-9), per period:
+ *     rate 1/2 : A0 B0                       (nothing removed)
+ *     rate 2/3 : A0 B0 A1 --                 (B1 removed)
+ *     rate 3/4 : A0 B0 A1 -- -- B2           (B1 and A2 removed)
+ * A last, incomplete period keeps the bits its pattern keeps (no padding).
+ *
+ * Bit conventions: "unpacked" arrays hold one bit per byte (0 or 1; for inputs
+ * any nonzero byte is 1); "packed" arrays hold 8 bits per byte, most
+ * significant bit first (bit i is (buf[i/8] >> (7 - i%8)) & 1), as in
+ * codec/bitio. Coded bits are always unpacked, one per byte, in the order they
+ * go on air.
+ *
+ * LLR convention: llr = ln P(b = 0 | y) / P(b = 1 | y) (positive favours 0);
+ * for BPSK 0 -> +1, 1 -> -1 over AWGN with noise variance s2 per real
+ * dimension, llr = 2 y / s2. Punctured positions are not in the decoder's
+ * input (the decoder re-inserts them as 0). The decoder scales each block's
+ * LLRs so their mean magnitude maps to 64, clips at +-511 (8x the mean) and
+ * runs 16-bit add-compare-select, so it is invariant to a common positive
+ * scale of its input; NaN LLRs count as 0 (erasures) and infinities saturate.
+ */
+#ifndef FEATLINK_CONV_H
+#define FEATLINK_CONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONV_K          7        /* constraint length */
+#define CONV_STATES     64       /* 2^(K-1) trellis states */
+#define CONV_TAIL_BITS  6        /* zero tail appended by the encoder */
+#define CONV_G0         0133     /* first generator (output A), octal */
+#define CONV_G1         0171     /* second generator (output B), octal */
+
+typedef enum {
+    CONV_RATE_1_2 = 0,
+    CONV_RATE_2_3 = 1,
+    CONV_RATE_3_4 = 2
+} conv_rate;
+
+/* add-compare-select kernels; AUTO picks the widest one compiled in */
+typedef enum {
+    CONV_KERNEL_AUTO   = 0,
+    CONV_KERNEL_SCALAR = 1,      /* portable C */
+    CONV_KERNEL_AVX2   = 2,      /* 16 x int16 lanes */
+    CONV_KERNEL_AVX512 = 3       /* 32 x int16 lanes (AVX-512BW) */
+} conv_kernel;
+
+typedef struct conv conv;
+
+//  conv_code_rate : nominal code rate k/n of _rate (1/2, 2/3 or 3/4); 0 if invalid
+double conv_code_rate(conv_rate rate);
+//  conv_coded_bits : number of coded bits (after tail and puncturing) for
+//      _n_info_bits info bits at _rate; 0 if _rate is invalid.
+//      Effective rate = _n_info_bits / conv_coded_bits(...).
+//      _n_info_bits : 0 .. SIZE_MAX/4
+size_t conv_coded_bits(conv_rate rate, size_t n_info_bits);
+
+//  conv_create : encoder/decoder with its workspace (no allocation per call)
+//      _rate          : CONV_RATE_1_2, CONV_RATE_2_3 or CONV_RATE_3_4
+//      _max_info_bits : largest block the decoder will see, 1 .. 2^28
+//      returns NULL on a bad argument or out of memory; caller destroys
+conv *conv_create(conv_rate rate, size_t max_info_bits);
+//  conv_destroy : free _q (NULL is allowed)
+void conv_destroy(conv *q);
+//  conv_get_rate : the rate _q was created with
+conv_rate conv_get_rate(const conv *q);
+//  conv_max_info_bits : the _max_info_bits _q was created with
+size_t conv_max_info_bits(const conv *q);
+//  conv_set_kernel : choose the decoder's ACS kernel (all give identical
+//      output); -ENOTSUP if _kernel is not compiled in, -EINVAL if unknown
+int conv_set_kernel(conv *q, conv_kernel kernel);
+//  conv_get_kernel : the kernel in use (never CONV_KERNEL_AUTO)
+conv_kernel conv_get_kernel(const conv *q);
+
+//  conv_encode : encode _n unpacked info bits, append the tail, puncture
+//      _bits  : _n bytes, 0 or nonzero; not owned
+//      _n     : info bits, any size (not limited by max_info_bits)
+//      _coded : caller's array of conv_coded_bits(rate, _n) bytes, set to 0/1
+//      returns 0, or -EINVAL on NULL pointers (with _n > 0)
+int conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded);
+//  conv_encode_packed : as conv_encode with _n_bits info bits packed MSB-first
+//      in _bytes (ceil(_n_bits/8) bytes; bits past _n_bits are ignored)
+int conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits,
+                       uint8_t *coded);
+
+//  conv_decode : soft-decision Viterbi (maximum-likelihood sequence) decoding
+//      _llr    : conv_coded_bits(rate, _n) LLRs in on-air order; not owned
+//      _n      : info bits in the block, 0 .. conv_max_info_bits(q)
+//      _bits   : caller's array of _n bytes, set to the decoded 0/1 bits
+//      returns 0, -EINVAL on NULL pointers, -ERANGE if _n is too large
+int conv_decode(conv *q, const float *llr, size_t n, uint8_t *bits);
+//  conv_decode_packed : as conv_decode, writing ceil(_n/8) bytes MSB-first
+//      to _bytes (pad bits of the last byte are 0)
+int conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes);
+//  conv_decode_hard : hard-decision Viterbi (Hamming metric, i.e. LLR = +-1)
+//      _coded : conv_coded_bits(rate, _n) received bits, 0 or nonzero
+//      others as conv_decode
+int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits);
+
+#endif

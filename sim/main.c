@@ -1,0 +1,304 @@
+/* featlink: the command-line interface (DESIGN.md §3).
+ *
+ *   featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume] [--quiet]
+ *   featlink export OUT.h5 [--format csv|json|md]
+ *   featlink table NAME|SCENARIO.json|OUT.h5 [--format md|csv|tex]
+ *   featlink validate SCENARIO.json [--set key=value]...
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.
+ */
+#include "sim/point.h"
+#include "sim/run.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+#include "sim/table.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+static const char *usage_main =
+    "usage: featlink COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.json     run every sweep point, write results (HDF5)\n"
+    "  export OUT.h5         print the points table (csv, json or md)\n"
+    "  table NAME|FILE       print a paper table computed by featlink (pinr-table1)\n"
+    "  validate SCENARIO.json  check a scenario; every error with its JSON path\n"
+    "\n"
+    "featlink COMMAND --help for the options of each; featlink --version.\n";
+
+static const char *usage_run =
+    "usage: featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume] [--quiet]\n"
+    "\n"
+    "  -o, --output OUT.h5   results file (default results/<scenario name>.h5)\n"
+    "  -s, --set key=value   override a scenario key (dotted path), repeatable;\n"
+    "                        sweep.grid.KEY=[...] / sweep.zip.KEY=[...] add sweeps\n"
+    "  -j, --jobs N          run points on N threads (default 1)\n"
+    "  -r, --resume          continue an interrupted run from OUT.h5.journal\n"
+    "  -q, --quiet           no progress on stderr\n";
+
+static const char *usage_export =
+    "usage: featlink export OUT.h5 [--format csv|json|md]\n"
+    "\n"
+    "  -f, --format FMT      csv (default), json or md\n";
+
+static const char *usage_table =
+    "usage: featlink table NAME|SCENARIO.json|OUT.h5 [--format md|csv|tex]\n"
+    "\n"
+    "  NAME: pinr-table1 (paper 000, Table 1, beside the printed values)\n"
+    "  -f, --format FMT      md (default), csv or tex\n";
+
+static const char *usage_validate =
+    "usage: featlink validate SCENARIO.json [--set key=value]...\n";
+
+#define MAX_SETS 256
+
+typedef struct {
+    const char *file;
+    const char *out;
+    const char *sets[MAX_SETS];
+    int nsets;
+    int jobs, resume, quiet;
+    const char *format;
+} cli;
+
+/* Common option parsing (GNU getopt permutes, so options may follow the
+ * positional argument); _allowed: the short options the command takes. */
+static int cli_parse(int argc, char **argv, const char *usage, const char *allowed, cli *o)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, 0, 'o'}, {"set", required_argument, 0, 's'},
+        {"jobs", required_argument, 0, 'j'},   {"resume", no_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},        {"format", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->jobs = 1;
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "o:s:j:rqf:hV", longs, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(usage, stdout);
+            exit(0);
+        }
+        if (ch == 'V') {
+            printf("featlink %s (git %s)\n", FEATLINK_VERSION, FEATLINK_GITREV);
+            exit(0);
+        }
+        if (ch == '?' || !strchr(allowed, ch)) {
+            fprintf(stderr, "featlink %s: unknown option or missing value: '%s'\n%s", argv[0],
+                    argv[optind - 1], usage);
+            return EXIT_USAGE;
+        }
+        switch (ch) {
+        case 'o': o->out = optarg; break;
+        case 's':
+            if (o->nsets >= MAX_SETS) {
+                fprintf(stderr, "featlink: at most %d --set options\n", MAX_SETS);
+                return EXIT_USAGE;
+            }
+            o->sets[o->nsets++] = optarg;
+            break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1 || j > 1024) {
+                fprintf(stderr, "featlink run: --jobs: must be an integer in [1, 1024], got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            o->jobs = (int)j;
+            break;
+        }
+        case 'r': o->resume = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'f': o->format = optarg; break;
+        }
+    }
+    if (optind < argc)
+        o->file = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "featlink %s: unexpected argument '%s'\n%s", argv[0], argv[optind], usage);
+        return EXIT_USAGE;
+    }
+    if (!o->file) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void default_output(const char *file, char *buf, size_t len)
+{
+    const char *b = strrchr(file, '/');
+    b = b ? b + 1 : file;
+    size_t n = strlen(b);
+    if (n > 5 && strcmp(b + n - 5, ".json") == 0)
+        n -= 5;
+    snprintf(buf, len, "results/%.*s.h5", (int)n, b);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    cli o;
+    int rc = cli_parse(argc, argv, usage_run, "osjrq", &o);
+    if (rc)
+        return rc;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "featlink: %s\n", err);
+        return EXIT_USAGE;
+    }
+    char outbuf[4096];
+    if (!o.out) {
+        default_output(o.file, outbuf, sizeof outbuf);
+        o.out = outbuf;
+    }
+    fl_config c0;
+    scenario_config(s, 0, &c0, err, sizeof err);
+    /* a file source must load before any output exists */
+    if (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5) {
+        source_tensor probe;
+        if (point_load_source(&c0, o.file, &probe, err, sizeof err)) {
+            fprintf(stderr, "featlink: %s\n", err);
+            scenario_destroy(s);
+            return EXIT_USAGE;
+        }
+        source_free(&probe);
+    }
+    results *t = results_create(scenario_points(s));
+    int jrc = 0;
+    FILE *journal = t ? results_journal_open(t, o.out, scenario_text(s), o.resume, &jrc) : NULL;
+    if (!t || !journal) {
+        if (jrc == -ESTALE)
+            fprintf(stderr, "featlink: %s.journal: belongs to a different scenario; remove it or run without --resume\n", o.out);
+        else
+            fprintf(stderr, "featlink: %s.journal: cannot write (%s)\n", o.out, strerror(jrc ? -jrc : ENOMEM));
+        results_destroy(t);
+        scenario_destroy(s);
+        return EXIT_RUNTIME;
+    }
+    rc = run_points(s, o.file, t, journal, o.jobs, o.quiet, err, sizeof err);
+    fclose(journal);
+    if (rc) {
+        fprintf(stderr, "featlink: %s\n", err);
+        fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
+        results_destroy(t);
+        scenario_destroy(s);
+        return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    rc = results_write_h5(t, o.out, scenario_text(s), c0.name, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "featlink: %s\n", err);
+    } else {
+        results_journal_remove(o.out);
+        if (!o.quiet)
+            fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)scenario_points(s), o.out);
+    }
+    results_destroy(t);
+    scenario_destroy(s);
+    return rc ? EXIT_RUNTIME : 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    cli o;
+    int rc = cli_parse(argc, argv, usage_validate, "s", &o);
+    if (rc)
+        return rc;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "featlink: %s\n", err);
+        return EXIT_USAGE;
+    }
+    printf("%s: ok (%lld point%s)\n", o.file, (long long)scenario_points(s),
+           scenario_points(s) == 1 ? "" : "s");
+    scenario_destroy(s);
+    return 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    cli o;
+    int rc = cli_parse(argc, argv, usage_export, "f", &o);
+    if (rc)
+        return rc;
+    results_format fmt = RESULTS_CSV;
+    if (o.format && !strcmp(o.format, "json"))
+        fmt = RESULTS_JSON;
+    else if (o.format && !strcmp(o.format, "md"))
+        fmt = RESULTS_MD;
+    else if (o.format && strcmp(o.format, "csv")) {
+        fprintf(stderr, "featlink export: --format: must be one of csv, json, md, got '%s'\n", o.format);
+        return EXIT_USAGE;
+    }
+    char err[SCN_ERR_LEN];
+    results *t;
+    rc = results_read_h5(o.file, &t, NULL, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "featlink: %s\n", err);
+        return EXIT_USAGE;
+    }
+    results_export(t, stdout, fmt);
+    results_destroy(t);
+    return 0;
+}
+
+static int cmd_table(int argc, char **argv)
+{
+    cli o;
+    int rc = cli_parse(argc, argv, usage_table, "f", &o);
+    if (rc)
+        return rc;
+    table_format fmt = TABLE_MD;
+    if (o.format && !strcmp(o.format, "csv"))
+        fmt = TABLE_CSV;
+    else if (o.format && !strcmp(o.format, "tex"))
+        fmt = TABLE_TEX;
+    else if (o.format && strcmp(o.format, "md")) {
+        fprintf(stderr, "featlink table: --format: must be one of md, csv, tex, got '%s'\n", o.format);
+        return EXIT_USAGE;
+    }
+    char err[SCN_ERR_LEN];
+    rc = table_print(o.file, fmt, stdout, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "featlink: %s\n", err);
+        return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("featlink %s (git %s)\n", FEATLINK_VERSION, FEATLINK_GITREV);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "table"))
+        return cmd_table(argc - 1, argv + 1);
+    fprintf(stderr, "featlink: unknown command '%s'\n%s", cmd, usage_main);
+    return EXIT_USAGE;
+}

@@ -25,6 +25,45 @@
 #include <stdint.h>
 #include <string.h>
 
+// Scratch slots (greedy: unit X, unit Y, cosine tile, row max, col max;
+// CKA: centred X, centred Y, column means, K or XᵀX, L or YᵀY, YᵀX).
+#define METRICS_WS_SLOTS 6
+
+struct metrics_ws {
+    void *buf[METRICS_WS_SLOTS];
+    size_t cap[METRICS_WS_SLOTS];  // bytes
+};
+
+int metrics_ws_create(metrics_ws **out)
+{
+    if (!out)
+        return -EINVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : -ENOMEM;
+}
+
+void metrics_ws_destroy(metrics_ws *ws)
+{
+    if (!ws)
+        return;
+    for (int i = 0; i < METRICS_WS_SLOTS; i++)
+        free(ws->buf[i]);
+    free(ws);
+}
+
+// Scratch slot `i` of at least `bytes` bytes (grow-only; contents not kept).
+static void *ws_get(metrics_ws *ws, int i, size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    if (ws->cap[i] < bytes) {
+        free(ws->buf[i]);
+        ws->buf[i] = malloc(bytes);
+        ws->cap[i] = ws->buf[i] ? bytes : 0;
+    }
+    return ws->buf[i];
+}
+
 int metrics_cosine(const float *x, const float *y, size_t n, double *cosine)
 {
     if (!x || !y || !cosine || n == 0)
@@ -87,9 +126,9 @@ static double clamp_cos(float c)
     return c > 1.0f ? 1.0 : (c < -1.0f ? -1.0 : (double)c);
 }
 
-int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
-                         size_t dims, double *precision, double *recall,
-                         double *f1)
+static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
+                     size_t ny, size_t dims, double *precision, double *recall,
+                     double *f1)
 {
     if (!x || !y || nx == 0 || ny == 0 || dims == 0)
         return -EINVAL;
@@ -100,15 +139,13 @@ int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
 
     size_t tr = ny < METRICS_TILE_ROWS ? ny : METRICS_TILE_ROWS;
     size_t tc = nx < METRICS_TILE_COLS ? nx : METRICS_TILE_COLS;
-    float *xn = malloc(nx * dims * sizeof *xn);
-    float *yn = malloc(ny * dims * sizeof *yn);
-    float *tile = malloc(tr * tc * sizeof *tile);
-    float *rowmax = malloc(ny * sizeof *rowmax);  // per received token
-    float *colmax = malloc(nx * sizeof *colmax);  // per original token
-    if (!xn || !yn || !tile || !rowmax || !colmax) {
-        free(xn); free(yn); free(tile); free(rowmax); free(colmax);
+    float *xn = ws_get(ws, 0, nx * dims * sizeof *xn);
+    float *yn = ws_get(ws, 1, ny * dims * sizeof *yn);
+    float *tile = ws_get(ws, 2, tr * tc * sizeof *tile);
+    float *rowmax = ws_get(ws, 3, ny * sizeof *rowmax);  // per received token
+    float *colmax = ws_get(ws, 4, nx * sizeof *colmax);  // per original token
+    if (!xn || !yn || !tile || !rowmax || !colmax)
         return -ENOMEM;
-    }
     unit_rows(x, xn, nx, dims);
     unit_rows(y, yn, ny, dims);
     for (size_t i = 0; i < ny; i++)
@@ -152,9 +189,18 @@ int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
         *recall = r;
     if (f1)
         *f1 = (p + r != 0.0) ? 2.0 * p * r / (p + r) : 0.0;  // F_BERT
-
-    free(xn); free(yn); free(tile); free(rowmax); free(colmax);
     return 0;
+}
+
+int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
+                         size_t dims, double *precision, double *recall,
+                         double *f1)
+{
+    metrics_ws ws = {{0}, {0}};
+    int rc = greedy_ws(&ws, x, nx, y, ny, dims, precision, recall, f1);
+    for (int i = 0; i < METRICS_WS_SLOTS; i++)
+        free(ws.buf[i]);
+    return rc;
 }
 
 // True when every row of the n x d matrix equals row 0 (every column
@@ -197,8 +243,8 @@ static double sym_dot_upper(const double *a, const double *b, size_t m)
     return diag + 2.0 * off;
 }
 
-int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
-                double *cka)
+static int cka_ws(metrics_ws *ws, const float *x, size_t dx, const float *y,
+                  size_t dy, size_t n, double *cka)
 {
     if (!x || !y || !cka || dx == 0 || dy == 0 || n < 2)
         return -EINVAL;
@@ -212,23 +258,20 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
     if (rows_constant(x, n, dx) || rows_constant(y, n, dy))
         return -ERANGE;  // centred X or Y is zero: 0/0
 
-    double *xc = malloc(n * dx * sizeof *xc);
-    double *yc = malloc(n * dy * sizeof *yc);
-    double *mean = malloc((dx > dy ? dx : dy) * sizeof *mean);
-    if (!xc || !yc || !mean) {
-        free(xc); free(yc); free(mean);
+    double *xc = ws_get(ws, 0, n * dx * sizeof *xc);
+    double *yc = ws_get(ws, 1, n * dy * sizeof *yc);
+    double *mean = ws_get(ws, 2, (dx > dy ? dx : dy) * sizeof *mean);
+    if (!xc || !yc || !mean)
         return -ENOMEM;
-    }
     centre_cols(x, xc, mean, n, dx);
     centre_cols(y, yc, mean, n, dy);
-    free(mean);
 
     int rc = 0;
     double hsic, kk, ll;
     if (n < dx + dy) {
         // Gram form: K = XXᵀ, L = YYᵀ (n x n, upper triangle by dsyrk)
-        double *k = malloc(n * n * sizeof *k);
-        double *l = malloc(n * n * sizeof *l);
+        double *k = ws_get(ws, 3, n * n * sizeof *k);
+        double *l = ws_get(ws, 4, n * n * sizeof *l);
         if (!k || !l) {
             rc = -ENOMEM;
         } else {
@@ -240,12 +283,11 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
             kk = sym_dot_upper(k, k, n);    // ‖K‖_F² = ‖XᵀX‖_F²
             ll = sym_dot_upper(l, l, n);
         }
-        free(k); free(l);
     } else {
         // Feature form: XᵀX (dx x dx), YᵀY (dy x dy), YᵀX (dy x dx)
-        double *a = malloc(dx * dx * sizeof *a);
-        double *b = malloc(dy * dy * sizeof *b);
-        double *c = malloc(dy * dx * sizeof *c);
+        double *a = ws_get(ws, 3, dx * dx * sizeof *a);
+        double *b = ws_get(ws, 4, dy * dy * sizeof *b);
+        double *c = ws_get(ws, 5, dy * dx * sizeof *c);
         if (!a || !b || !c) {
             rc = -ENOMEM;
         } else {
@@ -261,9 +303,7 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
             kk = sym_dot_upper(a, a, dx);
             ll = sym_dot_upper(b, b, dy);
         }
-        free(a); free(b); free(c);
     }
-    free(xc); free(yc);
     if (rc)
         return rc;
     if (!(kk > 0.0) || !(ll > 0.0))
@@ -272,13 +312,19 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
     return 0;
 }
 
-int metrics_compute(const float *x, size_t nx, const float *y, size_t ny,
-                    size_t dims, unsigned flags, metrics_report *out)
+int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
+                double *cka)
 {
-    if (!x || !y || !out || nx == 0 || ny == 0 || dims == 0)
-        return -EINVAL;
-    if (nx > SIZE_MAX / dims || ny > SIZE_MAX / dims)
-        return -EINVAL;
+    metrics_ws ws = {{0}, {0}};
+    int rc = cka_ws(&ws, x, dx, y, dy, n, cka);
+    for (int i = 0; i < METRICS_WS_SLOTS; i++)
+        free(ws.buf[i]);
+    return rc;
+}
+
+static int compute_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
+                      size_t ny, size_t dims, unsigned flags, metrics_report *out)
+{
     metrics_report r = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     int rc;
 
@@ -293,13 +339,12 @@ int metrics_compute(const float *x, size_t nx, const float *y, size_t ny,
             return rc;
     }
     if (flags & METRICS_GREEDY) {
-        rc = metrics_greedy_match(x, nx, y, ny, dims, &r.precision, &r.recall,
-                                  &r.f1);
+        rc = greedy_ws(ws, x, nx, y, ny, dims, &r.precision, &r.recall, &r.f1);
         if (rc)
             return rc;
     }
     if ((flags & METRICS_CKA) && nx == ny && nx >= 2) {
-        rc = metrics_cka(x, dims, y, dims, nx, &r.cka);
+        rc = cka_ws(ws, x, dims, y, dims, nx, &r.cka);
         if (rc == -ERANGE) {
             // X varies but Y is constant over tokens (e.g. every token lost):
             // no linear information survives, score 0; constant X: undefined.
@@ -310,6 +355,22 @@ int metrics_compute(const float *x, size_t nx, const float *y, size_t ny,
     }
     *out = r;
     return 0;
+}
+
+int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
+                    size_t ny, size_t dims, unsigned flags, metrics_report *out)
+{
+    if (!x || !y || !out || nx == 0 || ny == 0 || dims == 0)
+        return -EINVAL;
+    if (nx > SIZE_MAX / dims || ny > SIZE_MAX / dims)
+        return -EINVAL;
+    if (ws)
+        return compute_ws(ws, x, nx, y, ny, dims, flags, out);
+    metrics_ws tmp = {{0}, {0}};
+    int rc = compute_ws(&tmp, x, nx, y, ny, dims, flags, out);
+    for (int i = 0; i < METRICS_WS_SLOTS; i++)
+        free(tmp.buf[i]);
+    return rc;
 }
 
 void metrics_normalise(const metrics_report *raw, const metrics_report *ref,

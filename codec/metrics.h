@@ -53,6 +53,20 @@ typedef struct metrics_report {
     double cka;        // linear CKA in [0, 1]; NaN if not computed
 } metrics_report;
 
+// Reusable scratch memory for metrics_compute (the cosine tiles, normalised
+// and centred copies, Gram matrices). Buffers grow to the largest call and
+// are kept, so a sweep that measures many frames does not pay for fresh
+// pages every frame. Not thread-safe: one workspace per thread.
+typedef struct metrics_ws metrics_ws;
+
+//  metrics_ws_create : new empty workspace
+//  _out    : receives it; caller frees with metrics_ws_destroy
+//  returns 0, -EINVAL (NULL), -ENOMEM
+int metrics_ws_create(metrics_ws **out);
+
+//  metrics_ws_destroy : free a workspace and its buffers (NULL is a no-op)
+void metrics_ws_destroy(metrics_ws *ws);
+
 //  metrics_cosine : cosine similarity of two flattened tensors, sum x_i y_i /
 //      (‖x‖ ‖y‖) accumulated in double; 0 if either vector is all zero.
 //  _x, _y  : arrays of _n floats each (not modified)
@@ -115,13 +129,18 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
 //      cases do not fail, so one odd frame does not stop a sweep: all-zero X
 //      leaves nmse and snr_db NaN; for CKA a Y constant over tokens (e.g.
 //      every token lost) scores 0 when X varies, and a constant X gives NaN.
+//  _ws     : scratch workspace reused across calls, or NULL (scratch is
+//            allocated and freed inside this call)
 //  _x      : original, _nx x _dims row-major
+//  _nx     : original token count, >= 1
 //  _y      : received, _ny x _dims row-major
+//  _ny     : received token count, >= 1
+//  _dims   : values per token, >= 1
 //  _flags  : OR of METRICS_* (0 is allowed: all fields NaN)
 //  _out    : output report (every field written)
 //  returns 0, -EINVAL (NULL pointer, zero size), -ENOMEM
-int metrics_compute(const float *x, size_t nx, const float *y, size_t ny,
-                    size_t dims, unsigned flags, metrics_report *out);
+int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
+                    size_t ny, size_t dims, unsigned flags, metrics_report *out);
 
 //  metrics_normalise : divide a report by the report of a reference pair
 //      (paper 000 Figs. 2-3 "normalized by the uncompressed reference").
@@ -132,7 +151,7 @@ int metrics_compute(const float *x, size_t nx, const float *y, size_t ny,
 //          reference has a finite, non-zero error; for a clean reference
 //          (nmse == 0, snr +inf) they are copied from _raw unchanged.
 //  _raw    : the report of (X, X̂)
-//  _ref    : the report of (X, X_ref); "clean": metrics_compute(x, n, x, n, ...)
+//  _ref    : the report of (X, X_ref); "clean": metrics_compute(ws, x, n, x, n, ...)
 //            (not all ones: zero tokens of X score 0), "same_snr": X_ref =
 //            uncompressed X through the same channel
 //  _out    : output; may alias _raw

@@ -131,8 +131,8 @@ static void test_bad_arguments(void **state)
     assert_int_equal(metrics_greedy_match(NULL, 1, x, 1, 4, &v, NULL, NULL), -EINVAL);
     assert_int_equal(metrics_cka(x, 2, x, 2, 1, &v), -EINVAL);
     assert_int_equal(metrics_cka(x, 0, x, 2, 2, &v), -EINVAL);
-    assert_int_equal(metrics_compute(x, 1, x, 1, 4, METRICS_ALL, NULL), -EINVAL);
-    assert_int_equal(metrics_compute(x, 0, x, 1, 4, METRICS_ALL, &r), -EINVAL);
+    assert_int_equal(metrics_compute(NULL, x, 1, x, 1, 4, METRICS_ALL, NULL), -EINVAL);
+    assert_int_equal(metrics_compute(NULL, x, 0, x, 1, 4, METRICS_ALL, &r), -EINVAL);
 }
 
 // ---- greedy matching --------------------------------------------------------------
@@ -437,11 +437,11 @@ static void test_cka_degenerate(void **state)
     assert_int_equal(metrics_cka(c, d, x, d, n, &v), -ERANGE);
     metrics_report r;
     float z[18] = {0};
-    assert_int_equal(metrics_compute(x, n, z, n, d, METRICS_ALL, &r), 0);
+    assert_int_equal(metrics_compute(NULL, x, n, z, n, d, METRICS_ALL, &r), 0);
     assert_true(r.cka == 0.0);  // everything lost: CKA scores 0
     assert_true(r.cosine == 0.0);
     assert_true(fabs(r.nmse - 1.0) < 1e-12);
-    assert_int_equal(metrics_compute(c, n, x, n, d, METRICS_CKA, &r), 0);
+    assert_int_equal(metrics_compute(NULL, c, n, x, n, d, METRICS_CKA, &r), 0);
     assert_true(isnan(r.cka));
     free(x);
 }
@@ -454,11 +454,11 @@ static void test_compute_different_token_counts(void **state)
     const float x[6] = {1, 0, 0, 2, 3, 4};
     const float y[4] = {1, 1, -1, 0};
     metrics_report r;
-    assert_int_equal(metrics_compute(x, 3, y, 2, 2, METRICS_ALL, &r), 0);
+    assert_int_equal(metrics_compute(NULL, x, 3, y, 2, 2, METRICS_ALL, &r), 0);
     assert_true(isnan(r.cosine) && isnan(r.nmse) && isnan(r.snr_db) && isnan(r.cka));
     assert_true(fabs(r.precision - 0.7 / sqrt(2.0)) < 1e-6);
     assert_true(fabs(r.recall - 3.4 / (3.0 * sqrt(2.0))) < 1e-6);
-    assert_int_equal(metrics_compute(x, 3, x, 3, 2, 0, &r), 0);
+    assert_int_equal(metrics_compute(NULL, x, 3, x, 3, 2, 0, &r), 0);
     assert_true(isnan(r.precision) && isnan(r.f1) && isnan(r.cosine));
 }
 
@@ -468,7 +468,7 @@ static void test_compute_same_grid_all_fields(void **state)
     // X = 2 tokens (1,2),(3,4); Y = (1,2),(3,0)
     const float x[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 0};
     metrics_report r;
-    assert_int_equal(metrics_compute(x, 2, y, 2, 2, METRICS_ALL, &r), 0);
+    assert_int_equal(metrics_compute(NULL, x, 2, y, 2, 2, METRICS_ALL, &r), 0);
     assert_true(fabs(r.cosine - 14.0 / sqrt(420.0)) < 1e-12);
     assert_true(fabs(r.nmse - 16.0 / 30.0) < 1e-12);
     assert_true(fabs(r.snr_db - 2.7300127206373764) < 1e-9);
@@ -515,12 +515,40 @@ static void test_clean_reference_from_compute(void **state)
     float *x = rand_tensor(n, d, 0.2);
     memset(x + 3 * d, 0, d * sizeof *x);  // one zero token: its self-cosine is 0
     metrics_report clean;
-    assert_int_equal(metrics_compute(x, n, x, n, d, METRICS_ALL, &clean), 0);
+    assert_int_equal(metrics_compute(NULL, x, n, x, n, d, METRICS_ALL, &clean), 0);
     assert_true(fabs(clean.precision - 19.0 / 20.0) < 1e-6);
     assert_true(fabs(clean.recall - 19.0 / 20.0) < 1e-6);
     assert_true(clean.nmse == 0.0 && isinf(clean.snr_db));
     assert_true(fabs(clean.cka - 1.0) < 1e-12);
     free(x);
+}
+
+// A workspace reused across calls of growing and shrinking shapes (both CKA
+// forms, several tiles) gives the same reports, bit for bit, as fresh scratch.
+static void test_workspace_reuse_matches_fresh(void **state)
+{
+    (void)state;
+    rng_seed(41);
+    const size_t shapes[5][3] = {{5, 5, 3}, {300, 300, 9}, {40, 17, 6}, {260, 260, 200}, {3, 3, 2}};
+    metrics_ws *ws = NULL;
+    assert_int_equal(metrics_ws_create(&ws), 0);
+    for (int c = 0; c < 5; c++) {
+        size_t nx = shapes[c][0], ny = shapes[c][1], d = shapes[c][2];
+        float *x = rand_tensor(nx, d, 0.3), *y = rand_tensor(ny, d, 0.3);
+        if (nx == ny)
+            for (size_t i = 0; i < nx * d; i++)
+                y[i] = 0.5f * y[i] + x[i];
+        metrics_report a, b;
+        assert_int_equal(metrics_compute(ws, x, nx, y, ny, d, METRICS_ALL, &a), 0);
+        assert_int_equal(metrics_compute(NULL, x, nx, y, ny, d, METRICS_ALL, &b), 0);
+        assert_memory_equal(&a, &b, sizeof a);
+        assert_true(nx != ny || (a.cka > 0.0 && a.cka < 1.0));
+        free(x);
+        free(y);
+    }
+    metrics_ws_destroy(ws);
+    metrics_ws_destroy(NULL);
+    assert_int_equal(metrics_ws_create(NULL), -EINVAL);
 }
 
 int main(void)
@@ -543,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_compute_same_grid_all_fields),
         cmocka_unit_test(test_normalise_by_reference),
         cmocka_unit_test(test_clean_reference_from_compute),
+        cmocka_unit_test(test_workspace_reuse_matches_fresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

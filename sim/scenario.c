@@ -148,9 +148,20 @@ static const char *scn_suggest(const char *key)
         const char *dot = strrchr(scn_keys[i].key, '.');
         const char *kdot = strrchr(key, '.');
         if (dot && !kdot) {
-            int d2 = scn_distance(key, dot + 1);
+            /* a bare word: compare with the key's last part and its group */
+            char group[64];
+            snprintf(group, sizeof group, "%.*s", (int)(strchr(scn_keys[i].key, '.') - scn_keys[i].key),
+                     scn_keys[i].key);
+            int d2 = scn_distance(key, dot + 1), d3 = scn_distance(key, group);
             if (d2 < d)
                 d = d2;
+            if (d3 < d && d3 < bestd) {
+                static char group_hint[64]; /* validation is single-threaded */
+                snprintf(group_hint, sizeof group_hint, "%s", group);
+                bestd = d3;
+                best = group_hint;
+                continue;
+            }
         }
         if (d < bestd) {
             bestd = d;
@@ -633,7 +644,7 @@ static int scn_apply_set(scenario *s, cJSON *root, const char *set, char *err, s
     memcpy(key, set, kl);
     key[kl] = 0;
     const char *text = eq + 1;
-    cJSON *val = cJSON_Parse(text);
+    cJSON *val = cJSON_ParseWithOpts(text, NULL, 1);
     if (!val)
         val = cJSON_CreateString(text); /* bare words are strings: modem.scheme=qpsk */
     if (!val)

@@ -1,0 +1,418 @@
+/* Tests of sim/scenario and of the featlink CLI on good and bad input:
+ * every malformed scenario gives exit status 2, a message naming the file
+ * and the JSON path, and leaves no output file behind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/featlink-test-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *bin(void)
+{
+    const char *b = getenv("FEATLINK_BIN");
+    return b ? b : "bin/featlink";
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run a shell command; capture stderr+stdout into _out; return exit status. */
+static int run_cmd(const char *cmd, char *out, size_t len)
+{
+    char full[8192];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* library level */
+
+static void test_defaults_and_types(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.25}}", "t.json",
+                                     NULL, 0, err, sizeof err);
+    assert_non_null(s);
+    fl_config c;
+    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_int_equal(c.codec.select, SEL_PINR);
+    assert_true(c.codec.f == 0.25);
+    assert_int_equal(c.source.bits, 32);
+    assert_true(c.link.budget_s == 1.0);
+    assert_int_equal(scenario_points(s), 1);
+    scenario_destroy(s);
+}
+
+static void test_sweep_grid_and_zip(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    const char *text = "{\"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2, 0.3], \"codec.g\": [0.4, 0.5, 0.6]},"
+                       " \"grid\": {\"channel.snr_db\": [0, 10], \"modem.scheme\": [\"bpsk\", \"qpsk\"]}}}";
+    scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
+    assert_non_null(s);
+    /* grid 2 x 2 = 4, times zip length 3 */
+    assert_int_equal(scenario_points(s), 12);
+    assert_int_equal(scenario_swept(s), 4);
+    /* grid keys first; last grid key varies fastest; zip outermost */
+    assert_string_equal(scenario_swept_key(s, 0), "channel.snr_db");
+    assert_string_equal(scenario_swept_key(s, 1), "modem.scheme");
+    fl_config c;
+    assert_int_equal(scenario_config(s, 5, &c, err, sizeof err), 0);
+    /* point 5 = zip 1 (f=0.2, g=0.5), grid 1 = (snr 0, qpsk) */
+    assert_true(c.codec.f == 0.2 && c.codec.g == 0.5);
+    assert_true(c.channel.snr_db == 0);
+    assert_int_equal(c.modem.scheme, MOD_QPSK);
+    assert_int_equal(scenario_config(s, 11, &c, err, sizeof err), 0);
+    assert_true(c.codec.f == 0.3 && c.channel.snr_db == 10 && c.modem.scheme == MOD_QPSK);
+    char txt[32];
+    double num;
+    scenario_swept_value(s, 2, 1, txt, sizeof txt, &num);
+    assert_string_equal(txt, "bpsk");
+    assert_true(isnan(num));
+    scenario_destroy(s);
+}
+
+static void test_set_overrides(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    const char *sets[] = {"codec.f=0.75", "modem.scheme=16qam", "sweep.grid.channel.snr_db=[1,2,3]",
+                          "channel.snr_db=inf"};
+    scenario *s = scenario_load_text("{\"codec\": {\"f\": 0.1}}", "t.json", sets, 3, err, sizeof err);
+    assert_non_null(s);
+    fl_config c;
+    assert_int_equal(scenario_config(s, 2, &c, err, sizeof err), 0);
+    assert_true(c.codec.f == 0.75);
+    assert_int_equal(c.modem.scheme, MOD_16QAM);
+    assert_true(c.channel.snr_db == 3);
+    assert_int_equal(scenario_points(s), 3);
+    scenario_destroy(s);
+    /* a --set of a swept key fixes it */
+    s = scenario_load_text("{\"sweep\": {\"grid\": {\"codec.f\": [0.1, 0.2]}}}", "t.json", sets, 1, err,
+                           sizeof err);
+    assert_non_null(s);
+    assert_int_equal(scenario_points(s), 1);
+    scenario_destroy(s);
+    s = scenario_load_text("{}", "t.json", sets + 3, 1, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_true(isinf(c.channel.snr_db));
+    scenario_destroy(s);
+}
+
+static void test_did_you_mean(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load_text("{\"codec\": {\"ff\": 0.1}}", "t.json", NULL, 0, err, sizeof err);
+    assert_null(s);
+    assert_non_null(strstr(err, "t.json: $.codec.ff: unknown key"));
+    assert_non_null(strstr(err, "did you mean \"codec.f"));
+    s = scenario_load_text("{\"chanel\": {\"snr_db\": 1}}", "t.json", NULL, 0, err, sizeof err);
+    assert_null(s);
+    assert_non_null(strstr(err, "$.chanel"));
+    assert_non_null(strstr(err, "did you mean"));
+}
+
+static void test_range_message_format(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load_text("{\"codec\": {\"f\": 1.5}}", "x.json", NULL, 0, err, sizeof err);
+    assert_null(s);
+    assert_string_equal(err, "x.json: $.codec.f: must be in [0, 1], got 1.5");
+}
+
+/* ------------------------------------------------------------------ */
+/* CLI: bad scenarios */
+
+static const struct {
+    const char *name;
+    const char *json;     /* NULL: the file is not written */
+    const char *set;      /* optional --set */
+    const char *expect;   /* must appear in the message */
+} bad[] = {
+    {"syntax", "{\"codec\": {\"f\": 0.2}", NULL, "$: JSON syntax error"},
+    {"trailing_comma", "{\"codec\": {\"f\": 0.2,}}", NULL, "$: JSON syntax error"},
+    {"not_object", "[1, 2]", NULL, "$: must be a JSON object"},
+    {"empty", "", NULL, "$: JSON syntax error"},
+    {"f_string", "{\"codec\": {\"f\": \"0.2\"}}", NULL, "$.codec.f: must be a number in [0, 1]"},
+    {"f_range", "{\"codec\": {\"f\": 1.5}}", NULL, "$.codec.f: must be in [0, 1], got 1.5"},
+    {"g_negative", "{\"codec\": {\"g\": -0.1}}", NULL, "$.codec.g: must be in [0, 1]"},
+    {"tokens_zero", "{\"source\": {\"tokens\": 0}}", NULL, "$.source.tokens: must be in [1, 2147483647], got 0"},
+    {"tokens_fraction", "{\"source\": {\"tokens\": 1.5}}", NULL, "$.source.tokens: must be an integer"},
+    {"absurd_sizes", "{\"source\": {\"tokens\": 2147483647, \"dims\": 2147483647}}", NULL,
+     "$.source.tokens: patches x tokens x dims"},
+    {"missing_npy", "{\"source\": {\"kind\": \"npy\", \"path\": \"/nonexistent/x.npy\"}}", NULL,
+     "$.source.path: file \"/nonexistent/x.npy\" does not exist"},
+    {"npy_no_path", "{\"source\": {\"kind\": \"npy\"}}", NULL, "$.source.path: required"},
+    {"unknown_key", "{\"codec\": {\"ff\": 0.2}}", NULL, "did you mean \"codec.f\""},
+    {"unknown_group", "{\"chanel\": {\"snr_db\": 0}}", NULL, "$.chanel: unknown key"},
+    {"bad_enum", "{\"link\": {\"mode\": \"satellite\"}}", NULL,
+     "$.link.mode: must be one of capacity,digital,analog"},
+    {"seed_negative", "{\"seed\": -1}", NULL, "$.seed: must be in [0, 4294967295]"},
+    {"seed_huge", "{\"seed\": 8589934592}", NULL, "$.seed: must be in [0, 4294967295]"},
+    {"snr_text", "{\"channel\": {\"snr_db\": \"loud\"}}", NULL, "$.channel.snr_db: must be a number"},
+    {"budget_zero", "{\"link\": {\"budget_s\": 0}}", NULL, "$.link.budget_s: must be in"},
+    {"bits_64", "{\"source\": {\"bits\": 64}}", NULL, "$.source.bits: must be in [2, 32], got 64"},
+    {"group_not_object", "{\"source\": 5}", NULL, "$.source: must be an object"},
+    {"sweep_not_array", "{\"sweep\": {\"grid\": {\"codec.f\": 0.2}}}", NULL,
+     "$.sweep.grid[\"codec.f\"]: must be a non-empty array"},
+    {"sweep_zip_lengths", "{\"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2], \"codec.g\": [0.1]}}}", NULL,
+     "zip lists must have equal lengths"},
+    {"sweep_value_range", "{\"sweep\": {\"grid\": {\"codec.f\": [0.2, 2]}}}", NULL,
+     "$.sweep.grid[\"codec.f\"][1]: must be in [0, 1], got 2"},
+    {"sweep_unknown_key", "{\"sweep\": {\"grid\": {\"codec.fg\": [0.2]}}}", NULL, "unknown key \"codec.fg\""},
+    {"sweep_section", "{\"sweep\": {\"grids\": {}}}", NULL, "$.sweep.grids: unknown key (allowed: grid, zip)"},
+    {"set_type", "{}", "codec.f=abc", "$.codec.f (from --set codec.f=abc): must be a number"},
+    {"set_unknown", "{}", "codec.zz=1", "unknown key \"codec.zz\""},
+    {"set_no_equals", "{}", "codec.f", "expected key=value"},
+    {"stop_inconsistent", "{\"stop\": {\"min_errors\": 100, \"max_bits\": 10}}", NULL,
+     "$.stop.min_errors: must be <= stop.max_bits"},
+    {"missing_file", NULL, NULL, "cannot open scenario file"},
+};
+
+static void test_cli_bad_scenarios(void **state)
+{
+    (void)state;
+    size_t n = sizeof bad / sizeof bad[0];
+    assert_true(n >= 20);
+    for (size_t i = 0; i < n; i++) {
+        char file[512], out[512], cmd[2048], msg[4096];
+        snprintf(file, sizeof file, "%s/%s.json", tmpdir, bad[i].name);
+        snprintf(out, sizeof out, "%s/%s.h5", tmpdir, bad[i].name);
+        if (bad[i].json)
+            write_file(file, bad[i].json);
+        snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet%s%s", bin(), file, out,
+                 bad[i].set ? " --set " : "", bad[i].set ? bad[i].set : "");
+        int rc = run_cmd(cmd, msg, sizeof msg);
+        if (rc != 2 || !strstr(msg, bad[i].expect) || !strstr(msg, file))
+            fail_msg("%s: exit %d, message: %s (expected \"%s\")", bad[i].name, rc, msg, bad[i].expect);
+        /* nothing written: no output, no temporary, no journal */
+        char tmp[600];
+        assert_false(exists(out));
+        snprintf(tmp, sizeof tmp, "%s.tmp", out);
+        assert_false(exists(tmp));
+        snprintf(tmp, sizeof tmp, "%s.journal", out);
+        assert_false(exists(tmp));
+        /* validate agrees */
+        snprintf(cmd, sizeof cmd, "%s validate %s%s%s", bin(), file, bad[i].set ? " --set " : "",
+                 bad[i].set ? bad[i].set : "");
+        assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    }
+}
+
+static void test_cli_bad_source_file_content(void **state)
+{
+    (void)state;
+    char npy[512], file[512], out[512], cmd[2048], msg[4096];
+    snprintf(npy, sizeof npy, "%s/garbage.npy", tmpdir);
+    write_file(npy, "this is not numpy");
+    snprintf(file, sizeof file, "%s/garbage.json", tmpdir);
+    snprintf(msg, sizeof msg, "{\"source\": {\"kind\": \"npy\", \"path\": \"%s\"}}", npy);
+    write_file(file, msg);
+    snprintf(out, sizeof out, "%s/garbage.h5", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", bin(), file, out);
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    assert_non_null(strstr(msg, "$.source.path"));
+    assert_false(exists(out));
+}
+
+static void test_cli_usage_errors(void **state)
+{
+    (void)state;
+    char cmd[1024], msg[4096];
+    snprintf(cmd, sizeof cmd, "%s frobnicate", bin());
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    snprintf(cmd, sizeof cmd, "%s run", bin());
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    snprintf(cmd, sizeof cmd, "%s run x.json --jobs 0", bin());
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    snprintf(cmd, sizeof cmd, "%s export /nonexistent.h5", bin());
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    const char *cmds[] = {"run", "export", "table", "validate"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(cmd, sizeof cmd, "%s %s --help", bin(), cmds[i]);
+        assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
+        assert_non_null(strstr(msg, "usage: featlink"));
+        snprintf(cmd, sizeof cmd, "%s %s --version", bin(), cmds[i]);
+        assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
+        assert_non_null(strstr(msg, "featlink "));
+    }
+}
+
+/* --set gives the analytic figures of paper 000 §3 for any parameters;
+ * expected values computed here by hand from the formulas. */
+static void test_cli_set_analytic(void **state)
+{
+    (void)state;
+    char file[512], out[512], cmd[2048], msg[65536];
+    snprintf(file, sizeof file, "%s/one.json", tmpdir);
+    write_file(file, "{\"source\": {\"tokens\": 100, \"dims\": 300}, \"codec\": {\"select\": \"pinr\"}}");
+    snprintf(out, sizeof out, "%s/one.h5", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "%s run %s -o %s --quiet --set source.tokens=200 --set source.dims=50 --set source.bits=16 "
+             "--set codec.f=0.1 --set codec.g=0.3 --set codec.h=0.7 --set channel.snr_db=7 "
+             "--set link.budget_s=0.02 && %s export %s --format json",
+             bin(), file, out, bin(), out);
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
+    /* Nt=200, Ns=50, Nb=16: total = 160000;
+     * saved = (0.1 + 0.7*0.3*0.9) 160000 = 0.289 * 160000 = 46240;
+     * index = 0.1*200*log2(200) + 0.3*0.9*200*log2(200) + 0.3*0.9*200*0.7*50*log2(50)
+     *       = (20 + 54) * 7.64385618977 + 1890 * 5.64385618977 */
+    double l200 = log2(200.0), l50 = log2(50.0);
+    double index = 74.0 * l200 + 1890.0 * l50;
+    double net = 46240.0 - index;
+    double sent = 160000.0 - net;
+    double bw = sent / (0.02 * log2(1.0 + pow(10.0, 0.7)));
+    const struct {
+        const char *key;
+        double want;
+    } cols[] = {{"\"total_bits\": ", 160000.0}, {"\"index_bits\": ", index},
+                {"\"saved_bits\": ", net},      {"\"reduction_ratio\": ", net / 160000.0},
+                {"\"sent_bits\": ", sent},      {"\"min_bandwidth_hz\": ", bw}};
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        const char *p = strstr(msg, cols[i].key);
+        assert_non_null(p);
+        double got = strtod(p + strlen(cols[i].key), NULL);
+        /* export prints 10 significant digits */
+        if (fabs(got - cols[i].want) > 1e-9 * fabs(cols[i].want) + 1e-12)
+            fail_msg("%s got %.17g want %.17g", cols[i].key, got, cols[i].want);
+    }
+}
+
+/* make run's job: Table 1 within 1e-4 (ratio) and 0.01 MHz of the paper,
+ * against the printed values in tests/data/balevi_table1.csv. */
+static void test_cli_table1_against_paper(void **state)
+{
+    (void)state;
+    char out[512], cmd[2048], msg[65536];
+    snprintf(out, sizeof out, "%s/t1.h5", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s run scenarios/pinr_table1.json -o %s --quiet --jobs 2 && %s export %s",
+             bin(), out, bin(), out);
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
+    FILE *ref = fopen("tests/data/balevi_table1.csv", "r");
+    assert_non_null(ref);
+    char line[512];
+    int checked = 0;
+    while (fgets(line, sizeof line, ref)) {
+        double f, g, h, total, saved, ratio, bw0, bw20;
+        if (line[0] == '#' || sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &f, &g, &h, &total, &saved,
+                                     &ratio, &bw0, &bw20) != 8)
+            continue;
+        /* find the CSV rows of this f at 0 and 20 dB: columns are
+         * channel.snr_db, codec.f, ... then the named columns (header) */
+        char *hdr_end = strchr(msg, '\n');
+        assert_non_null(hdr_end);
+        int ci_ratio = -1, ci_bw = -1, ci_f = -1, ci_snr = -1, ci = 0;
+        char hdr[4096];
+        snprintf(hdr, sizeof hdr, "%.*s", (int)(hdr_end - msg), msg);
+        for (char *save, *tok = strtok_r(hdr, ",", &save); tok; tok = strtok_r(NULL, ",", &save), ci++) {
+            if (!strcmp(tok, "reduction_ratio")) ci_ratio = ci;
+            if (!strcmp(tok, "min_bandwidth_hz")) ci_bw = ci;
+            if (!strcmp(tok, "f")) ci_f = ci;
+            if (!strcmp(tok, "snr_db")) ci_snr = ci;
+        }
+        assert_true(ci_ratio >= 0 && ci_bw >= 0 && ci_f >= 0 && ci_snr >= 0);
+        char body[65536];
+        snprintf(body, sizeof body, "%s", hdr_end + 1);
+        for (char *s1, *ln = strtok_r(body, "\n", &s1); ln; ln = strtok_r(NULL, "\n", &s1)) {
+            double v[64];
+            int k = 0;
+            for (char *s2, *tok = strtok_r(ln, ",", &s2); tok && k < 64; tok = strtok_r(NULL, ",", &s2))
+                v[k++] = strtod(tok, NULL);
+            if (fabs(v[ci_f] - f) > 1e-12)
+                continue;
+            assert_true(fabs(v[ci_ratio] - ratio) < 1e-4);
+            double want = v[ci_snr] == 0 ? bw0 : bw20;
+            assert_true(fabs(v[ci_bw] / 1e6 - want) <= 0.01);
+            checked++;
+        }
+    }
+    fclose(ref);
+    assert_int_equal(checked, 8);
+}
+
+static void test_cli_resume_and_jobs(void **state)
+{
+    (void)state;
+    char out1[512], out2[512], cmd[4096], a[65536], b[65536];
+    snprintf(out1, sizeof out1, "%s/j1.h5", tmpdir);
+    snprintf(out2, sizeof out2, "%s/j2.h5", tmpdir);
+    snprintf(cmd, sizeof cmd, "%s run scenarios/pinr_table1.json -o %s --quiet --jobs 1 && %s export %s", bin(),
+             out1, bin(), out1);
+    assert_int_equal(run_cmd(cmd, a, sizeof a), 0);
+    snprintf(cmd, sizeof cmd, "%s run scenarios/pinr_table1.json -o %s --quiet --jobs 3 && %s export %s", bin(),
+             out2, bin(), out2);
+    assert_int_equal(run_cmd(cmd, b, sizeof b), 0);
+    assert_string_equal(a, b);
+    /* a journal from a different scenario is refused with --resume */
+    snprintf(cmd, sizeof cmd, "printf '{\"scenario\":\"other\"}\\n' > %s.journal && %s run scenarios/pinr_table1.json -o %s --quiet --resume",
+             out1, bin(), out1);
+    assert_int_equal(run_cmd(cmd, a, sizeof a), 1);
+    assert_non_null(strstr(a, "different scenario"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_and_types),
+        cmocka_unit_test(test_sweep_grid_and_zip),
+        cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_did_you_mean),
+        cmocka_unit_test(test_range_message_format),
+        cmocka_unit_test(test_cli_bad_scenarios),
+        cmocka_unit_test(test_cli_bad_source_file_content),
+        cmocka_unit_test(test_cli_usage_errors),
+        cmocka_unit_test(test_cli_set_analytic),
+        cmocka_unit_test(test_cli_table1_against_paper),
+        cmocka_unit_test(test_cli_resume_and_jobs),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -105,19 +105,25 @@ static void cap_bulk(double k, double *lo, double *hi)
 }
 
 // integral of f over [a, b] (b may be +inf), with breakpoints at the bulk edges
-static int cap_integrate(gsl_function *f, double k, double a, double b, double *res)
+// and, when x0 > 0, at x0, 10 x0, 100 x0 ... below the bulk: log1p(snr x) bends at
+// x ~ 1/snr, and at high SNR that bend lies decades below the pdf's bulk.
+static int cap_integrate(gsl_function *f, double k, double a, double b, double x0, double *res)
 {
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(CAP_LIMIT);
     if (!w)
         return -ENOMEM;
-    double lo, hi, pts[4], r, err, sum = 0.0;
+    double lo, hi, pts[48], r, err, sum = 0.0;
     cap_bulk(k, &lo, &hi);
     int np = 0, rc = 0;
     double fin = isinf(b) ? (hi > a ? hi : a) : b;  // finite part [a, fin]
     pts[np++] = a;
-    if (lo > a && lo < fin)
+    double edge = lo > 0.0 ? lo : hi;
+    for (double x = x0; x0 > 0.0 && x < 0.5 * edge && np < 40; x *= 10.0)
+        if (x > a && x < fin)
+            pts[np++] = x;
+    if (lo > pts[np - 1] && lo < fin)
         pts[np++] = lo;
-    if (hi > a && hi < fin)
+    if (hi > pts[np - 1] && hi < fin)
         pts[np++] = hi;
     pts[np++] = fin;
     if (fin > a) {
@@ -153,7 +159,7 @@ int capacity_rician_power_cdf(double k_factor, double x, double *p)
     gsl_function f = {cap_pdf_fn, &k};
     // below the mean integrate the lower tail, above it the upper tail, so that
     // small probabilities keep their relative accuracy
-    int rc = x <= 1.0 ? cap_integrate(&f, k, 0.0, x, &r) : cap_integrate(&f, k, x, INFINITY, &r);
+    int rc = x <= 1.0 ? cap_integrate(&f, k, 0.0, x, 0.0, &r) : cap_integrate(&f, k, x, INFINITY, 0.0, &r);
     if (rc)
         return rc;
     *p = x <= 1.0 ? r : 1.0 - r;
@@ -173,7 +179,7 @@ int capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz)
     // C = int_0^inf log2(1 + snr x) f(x) dx
     struct cap_erg e = {k_factor, snr};
     gsl_function f = {cap_erg_fn, &e};
-    return cap_integrate(&f, k_factor, 0.0, INFINITY, bits_per_hz);
+    return cap_integrate(&f, k_factor, 0.0, INFINITY, 1.0 / snr, bits_per_hz);
 }
 
 int capacity_outage_rician(double snr, double k_factor, double rate, double *p_out)

@@ -254,7 +254,7 @@ static void test_outage_vs_monte_carlo(void **state)
 static void test_rician_k0_equals_rayleigh(void **state)
 {
     (void)state;
-    for (double db = -20.0; db <= 40.0; db += 10.0) {
+    for (double db = -60.0; db <= 100.0; db += 10.0) {  // the log bend at 1/snr moves over decades
         double s = pow(10.0, db / 10.0), c, p, e;
         assert_int_equal(capacity_ergodic_rician(s, 0.0, &c), 0);
         assert_rel(c, capacity_ergodic_rayleigh(s), 1e-8);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <cblas.h>
 #include <Random123/philox.h>
 
 #include "codec/merge.h"
@@ -178,6 +179,36 @@ static void test_fast_equals_reference_large_offset(void **state)
  * n_c = 3: centres A, B, C (C beats D). D: BD = CD = 41 -> tie -> B (lower
  * cluster number); E: BE = 50 < CE = 52 < AE = 61 -> B.
  * Clusters {A}, {B, D, E}, {C}; means (0,0), (4, 10/3), (0,1). */
+static void test_same_result_any_blas_threads(void **state)
+{
+    (void)state;
+    // A larger, SigLIP-like shape (d = 512): the Gram matrix is blocked and
+    // threaded differently at 1 and 2 OpenBLAS threads, yet every decision
+    // is taken on exact distances, so the outputs are identical and equal
+    // to the reference.
+    const size_t n = 256, d = 512, nc = 16, k = 5;
+    float *x = make_data(KIND_BLOBS, 9, 1, n, d);
+    int saved = openblas_get_num_threads();
+    merge_t q = merge_create(n, d, nc, k);
+    assert_non_null(q);
+    float *y1 = malloc(nc * d * sizeof *y1), *y2 = malloc(nc * d * sizeof *y2);
+    int32_t a1[256], a2[256];
+    openblas_set_num_threads(1);
+    assert_int_equal(merge_execute(q, x, 1, y1, a1, NULL, NULL), 0);
+    openblas_set_num_threads(2);
+    assert_int_equal(merge_execute(q, x, 1, y2, a2, NULL, NULL), 0);
+    openblas_set_num_threads(saved);
+    assert_memory_equal(a1, a2, sizeof a1);
+    assert_memory_equal(y1, y2, nc * d * sizeof *y1);
+    assert_int_equal(merge_reference(x, 1, n, d, nc, k, y2, a2, NULL, NULL), 0);
+    assert_memory_equal(a1, a2, sizeof a1);
+    assert_memory_equal(y1, y2, nc * d * sizeof *y1);
+    free(y1);
+    free(y2);
+    free(x);
+    merge_destroy(q);
+}
+
 static void test_hand_computed_five_points(void **state)
 {
     (void)state;
@@ -370,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_fast_equals_reference_clustered),
         cmocka_unit_test(test_fast_equals_reference_ties),
         cmocka_unit_test(test_fast_equals_reference_large_offset),
+        cmocka_unit_test(test_same_result_any_blas_threads),
         cmocka_unit_test(test_hand_computed_five_points),
         cmocka_unit_test(test_identity_when_clusters_cover_tokens),
         cmocka_unit_test(test_merged_is_cluster_mean_and_expand),

@@ -1,0 +1,203 @@
+/* berclosed: closed-form error rates (see berclosed.h for the sources).
+ *
+ * Square M-QAM Gray BER: K. Cho, D. Yoon, IEEE Trans. Commun. 50(7) 2002,
+ *   Pb = (1/log2 L) sum_{b=1}^{log2 L} Pb(b),  L = sqrt(M),
+ *   Pb(b) = (1/L) sum_{i=0}^{(1-2^-b) L - 1} (-1)^{floor(i 2^{b-1} / L)}
+ *           (2^{b-1} - floor(i 2^{b-1}/L + 1/2)) erfc((2i+1) sqrt(3 log2(M) g / (2 (M-1)))),
+ * rewritten with erfc(x) = 2 Q(sqrt 2 x) as sum_j w_j Q(a_j sqrt(g)).
+ */
+#include "channel/berclosed.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
+
+double berclosed_db2lin(double db) { return pow(10.0, db / 10.0); }
+
+double berclosed_q(double x) { return 0.5 * erfc(x / M_SQRT2); }
+
+static int valid_k(unsigned k) { return k == 1 || k == 2 || k == 4 || k == 6 || k == 8; }
+
+int berclosed_ber_terms(unsigned k, double *w, double *a)
+{
+    if (!valid_k(k))
+        return 0;
+    if (k == 1) { /* BPSK: Q(sqrt(2 g)), Proakis eq. 4.3-13 */
+        w[0] = 1.0;
+        a[0] = M_SQRT2;
+        return 1;
+    }
+    const unsigned hb = k / 2;            /* log2 L */
+    const unsigned L = 1u << hb;
+    const double M = (double)(1u << k);
+    const double base = sqrt(3.0 * k / (M - 1.0)); /* sqrt 2 * sqrt(3 k /(2(M-1))) */
+    int n = 0;
+    /* accumulate the weight of each odd multiple (2i+1) over the bit levels */
+    double acc[128] = {0};
+    for (unsigned b = 1; b <= hb; b++) {
+        const unsigned p = 1u << (b - 1);
+        const unsigned imax = (unsigned)((1.0 - ldexp(1.0, -(int)b)) * L); /* exclusive */
+        for (unsigned i = 0; i < imax; i++) {
+            double sgn = ((i * p) / L) % 2 ? -1.0 : 1.0;
+            double c = (double)p - floor((double)(i * p) / L + 0.5);
+            /* (1/L) erfc(.) = (2/L) Q(.) ; then the 1/log2 L average */
+            acc[i] += sgn * c * 2.0 / L / hb;
+        }
+    }
+    for (unsigned i = 0; i < L; i++)
+        if (acc[i] != 0.0) {
+            w[n] = acc[i];
+            a[n] = (2.0 * i + 1.0) * base;
+            n++;
+        }
+    return n;
+}
+
+double berclosed_ber_awgn(unsigned k, double ebn0)
+{
+    double w[64], a[64];
+    int n = berclosed_ber_terms(k, w, a);
+    if (n == 0 || !(ebn0 >= 0.0))
+        return NAN;
+    double s = 0.0;
+    for (int j = 0; j < n; j++)
+        s += w[j] * berclosed_q(a[j] * sqrt(ebn0));
+    return s;
+}
+
+/* E[Q(a sqrt(g))] for g ~ Exp(mean gm): (1/2)(1 - sqrt(c/(1+c))), c = a^2 gm / 2
+ * (Simon & Alouini eq. 5.6) */
+static double rayleigh_q(double a, double gm)
+{
+    double c = a * a * gm / 2.0;
+    return 0.5 * (1.0 - sqrt(c / (1.0 + c)));
+}
+
+double berclosed_ber_rayleigh(unsigned k, double ebn0)
+{
+    double w[64], a[64];
+    int n = berclosed_ber_terms(k, w, a);
+    if (n == 0 || !(ebn0 >= 0.0))
+        return NAN;
+    double s = 0.0;
+    for (int j = 0; j < n; j++)
+        s += w[j] * rayleigh_q(a[j], ebn0);
+    return s;
+}
+
+/* Craig's form: Q(x) = (1/pi) int_0^{pi/2} exp(-x^2/(2 sin^2 t)) dt and
+ * Q^2(x) = (1/pi) int_0^{pi/4} exp(-x^2/(2 sin^2 t)) dt (Simon & Alouini
+ * eqs. 4.2, 4.9); averaging over the SNR replaces exp(-s g) by the MGF
+ * M(-s). Rician MGF (Simon & Alouini Table 2.2):
+ *   M(-s) = (1+K)/(1+K+s gm) exp(-K s gm/(1+K+s gm)). */
+struct craig {
+    double a2, gm, K;
+};
+
+static double craig_integrand(double t, void *p)
+{
+    const struct craig *c = p;
+    double st = sin(t);
+    if (st <= 0.0)
+        return 0.0;
+    double s = c->a2 / (2.0 * st * st);
+    double den = 1.0 + c->K + s * c->gm;
+    return (1.0 + c->K) / den * exp(-c->K * s * c->gm / den) / M_PI;
+}
+
+static double craig_avg(double a, double gm, double K, double upper)
+{
+    struct craig c = {a * a, gm, K};
+    gsl_function f = {craig_integrand, &c};
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(256);
+    if (!ws)
+        return NAN;
+    double r = NAN, err;
+    /* smooth, bounded integrand: QAG 61-point Gauss-Kronrod, 1e-12 relative */
+    int st = gsl_integration_qag(&f, 0.0, upper, 0.0, 1e-12, 256, GSL_INTEG_GAUSS61, ws, &r, &err);
+    gsl_integration_workspace_free(ws);
+    (void)st;
+    return r;
+}
+
+double berclosed_ber_rician(unsigned k, double ebn0, double k_factor)
+{
+    double w[64], a[64];
+    int n = berclosed_ber_terms(k, w, a);
+    if (n == 0 || !(ebn0 >= 0.0) || !(k_factor >= 0.0))
+        return NAN;
+    double s = 0.0;
+    for (int j = 0; j < n; j++)
+        s += w[j] * craig_avg(a[j], ebn0, k_factor, M_PI / 2.0);
+    return s;
+}
+
+/* square QAM: P_L = 2(1 - 1/L) Q(sqrt(3 Es/N0 / (M-1))) per axis,
+ * Ps = 1 - (1 - P_L)^2 (Proakis eq. 4.3-30); BPSK Ps = Pb */
+double berclosed_ser_awgn(unsigned k, double ebn0)
+{
+    if (!valid_k(k) || !(ebn0 >= 0.0))
+        return NAN;
+    if (k == 1)
+        return berclosed_q(sqrt(2.0 * ebn0));
+    double M = (double)(1u << k), L = sqrt(M);
+    double pl = 2.0 * (1.0 - 1.0 / L) * berclosed_q(sqrt(3.0 * k * ebn0 / (M - 1.0)));
+    return 1.0 - (1.0 - pl) * (1.0 - pl);
+}
+
+/* Rayleigh SER: Ps = 2 c E[Q(x)] - c^2 E[Q^2(x)], c = 2(1 - 1/L),
+ * x = sqrt(3 Es/N0 / (M-1)) with E[Q^2] from Craig's pi/4 form */
+double berclosed_ser_rayleigh(unsigned k, double ebn0)
+{
+    if (!valid_k(k) || !(ebn0 >= 0.0))
+        return NAN;
+    if (k == 1)
+        return rayleigh_q(M_SQRT2, ebn0);
+    double M = (double)(1u << k), L = sqrt(M);
+    double c = 2.0 * (1.0 - 1.0 / L);
+    double a = sqrt(3.0 * k / (M - 1.0));
+    return 2.0 * c * rayleigh_q(a, ebn0) - c * c * craig_avg(a, ebn0, 0.0, M_PI / 4.0);
+}
+
+/* Clopper & Pearson (Biometrika 26, 1934): lo = Beta^-1(alpha/2; k, n-k+1),
+ * hi = Beta^-1(1-alpha/2; k+1, n-k). GSL's own beta inverse does not converge
+ * for n ~ 1e10, so the quantiles are found by bisection in log x on GSL's
+ * beta CDFs (monotone), 200 steps from [1e-300, 1]. */
+static double beta_quantile_lower(double p, double a, double b)
+{
+    double lo = log(1e-300), hi = 0.0; /* P(x; a, b) increasing in x */
+    for (int it = 0; it < 200 && hi - lo > 1e-15; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (gsl_cdf_beta_P(exp(mid), a, b) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
+static double beta_quantile_upper(double q, double a, double b)
+{
+    double lo = log(1e-300), hi = 0.0; /* Q(x; a, b) decreasing in x */
+    for (int it = 0; it < 200 && hi - lo > 1e-15; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (gsl_cdf_beta_Q(exp(mid), a, b) > q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return exp(0.5 * (lo + hi));
+}
+
+int berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
+                              double *hi)
+{
+    if (!lo || !hi || n == 0 || errors > n || !(conf > 0.0 && conf < 1.0))
+        return -EINVAL;
+    double alpha = 1.0 - conf, k = (double)errors, nn = (double)n;
+    *lo = errors == 0 ? 0.0 : beta_quantile_lower(alpha / 2.0, k, nn - k + 1.0);
+    *hi = errors == n ? 1.0 : beta_quantile_upper(alpha / 2.0, k + 1.0, nn - k);
+    return 0;
+}

@@ -144,7 +144,7 @@ double berclosed_ser_awgn(unsigned k, double ebn0)
         return berclosed_q(sqrt(2.0 * ebn0));
     double M = (double)(1u << k), L = sqrt(M);
     double pl = 2.0 * (1.0 - 1.0 / L) * berclosed_q(sqrt(3.0 * k * ebn0 / (M - 1.0)));
-    return 1.0 - (1.0 - pl) * (1.0 - pl);
+    return 2.0 * pl - pl * pl; /* = 1 - (1 - P_L)^2 without cancellation */
 }
 
 /* Rayleigh SER: Ps = 2 c E[Q(x)] - c^2 E[Q^2(x)], c = 2(1 - 1/L),

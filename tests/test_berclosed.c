@@ -74,7 +74,7 @@ static void pam_enumerate(unsigned k, double ebn0, double *ber, double *ser)
     double es = k * ebn0; /* N0 = 1 */
     double d = k == 1 ? sqrt(es) : sqrt(3.0 * es / (2.0 * (M - 1.0)));
     double s = sqrt(0.5);
-    double bits = 0, corr = 0;
+    double bits = 0, wrong = 0;
     for (unsigned i = 0; i < L; i++)
         for (unsigned j = 0; j < L; j++) {
             double lo = j == 0 ? -INFINITY : (2.0 * ((double)j - i) - 1.0) * d / s;
@@ -83,12 +83,12 @@ static void pam_enumerate(unsigned k, double ebn0, double *ber, double *ser)
             double p = hi <= 0.0 ? berclosed_q(-hi) - berclosed_q(-lo)
                                  : berclosed_q(lo) - berclosed_q(hi);
             bits += p * __builtin_popcount(gray(i) ^ gray(j));
-            if (i == j)
-                corr += p;
+            if (i != j)
+                wrong += p;
         }
     *ber = bits / (L * ab);
-    double pc = corr / L;
-    *ser = k == 1 ? 1.0 - pc : 1.0 - pc * pc;
+    double pe = wrong / L; /* per-axis error probability, no 1 - x cancellation */
+    *ser = k == 1 ? pe : 2.0 * pe - pe * pe;
 }
 
 static void qam_vs_enumeration(void **state)

@@ -25,9 +25,10 @@
 #include <stdint.h>
 #include <string.h>
 
-// Scratch slots (greedy: unit X, unit Y, cosine tile, row max, col max;
+// Scratch slots (greedy: unit X, unit Y, cosine block, float row/col maxima,
+// double row/col maxima, duplicate maps, hash scratch, zero flags;
 // CKA: centred X, centred Y, column means, K or XᵀX, L or YᵀY, YᵀX).
-#define METRICS_WS_SLOTS 6
+#define METRICS_WS_SLOTS 12
 
 struct metrics_ws {
     void *buf[METRICS_WS_SLOTS];
@@ -106,8 +107,10 @@ double metrics_snr_db(double nmse)
 }
 
 // Copy n tokens of `dims` floats into dst scaled to unit L2 norm (norm in
-// double); zero tokens stay zero so their cosine with anything is 0.
-static void unit_rows(const float *src, float *dst, size_t n, size_t dims)
+// double); zero tokens stay zero so their cosine with anything is 0, and
+// zero[t] marks them.
+static void unit_rows(const float *src, float *dst, unsigned char *zero,
+                      size_t n, size_t dims)
 {
     for (size_t t = 0; t < n; t++) {
         const float *s = src + t * dims;
@@ -118,12 +121,78 @@ static void unit_rows(const float *src, float *dst, size_t n, size_t dims)
         double inv = ss > 0.0 ? 1.0 / sqrt(ss) : 0.0;
         for (size_t k = 0; k < dims; k++)
             d[k] = (float)((double)s[k] * inv);
+        zero[t] = !(ss > 0.0);
     }
 }
 
-static double clamp_cos(float c)
+struct hidx {
+    uint64_t h;
+    size_t i;
+};
+
+static int cmp_hidx(const void *a, const void *b)
 {
-    return c > 1.0f ? 1.0 : (c < -1.0f ? -1.0 : (double)c);
+    const struct hidx *p = a, *q = b;
+    if (p->h != q->h)
+        return p->h < q->h ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+// rep[t] = smallest index whose row is bytewise identical to row t (merged
+// tensors expanded to the grid repeat tokens; duplicates share one
+// refinement). FNV-1a hashes, sorted, confirmed with memcmp.
+static void dedupe_rows(const float *m, size_t n, size_t d, struct hidx *hs,
+                        size_t *rep)
+{
+    for (size_t t = 0; t < n; t++) {
+        const unsigned char *b = (const unsigned char *)(m + t * d);
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (size_t k = 0; k < d * sizeof *m; k++)
+            h = (h ^ b[k]) * 0x100000001b3ULL;
+        hs[t].h = h;
+        hs[t].i = t;
+    }
+    qsort(hs, n, sizeof *hs, cmp_hidx);
+    for (size_t a = 0; a < n;) {
+        size_t e = a + 1;
+        while (e < n && hs[e].h == hs[a].h)
+            e++;
+        for (size_t u = a; u < e; u++) {
+            size_t t = hs[u].i;
+            rep[t] = t;
+            for (size_t v = a; v < u; v++) {
+                size_t o = hs[v].i;
+                if (rep[o] == o && memcmp(m + t * d, m + o * d, d * sizeof *m) == 0) {
+                    rep[t] = o;
+                    break;
+                }
+            }
+        }
+        a = e;
+    }
+}
+
+// Dot product of two float rows accumulated in double, fixed index order.
+static double ddot_rows(const float *a, const float *b, size_t d)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < d; k++)
+        s += (double)a[k] * (double)b[k];
+    return s;
+}
+
+static double clamp_cos(double c)
+{
+    return c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c);
+}
+
+// One block of the cosine matrix, C[i][j] = ŷ_{i0+i} · x̂_{j0+j}, leading dim mj.
+static void cos_block(const float *yn, const float *xn, size_t dims, size_t i0,
+                      size_t mi, size_t j0, size_t mj, float *c)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)mi, (int)mj,
+                (int)dims, 1.0f, yn + i0 * dims, (int)dims, xn + j0 * dims,
+                (int)dims, 0.0f, c, (int)mj);
 }
 
 static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
@@ -137,31 +206,47 @@ static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
         ny > SIZE_MAX / dims / sizeof(float))
         return -EINVAL;  // beyond what a CBLAS int dimension can address
 
-    size_t tr = ny < METRICS_TILE_ROWS ? ny : METRICS_TILE_ROWS;
-    size_t tc = nx < METRICS_TILE_COLS ? nx : METRICS_TILE_COLS;
+    // Whole matrix in one block when small enough, else tiles recomputed in
+    // the refinement pass.
+    int cached = nx <= METRICS_CACHE_ELEMS / ny;
+    size_t tr = cached ? ny : (ny < METRICS_TILE_ROWS ? ny : METRICS_TILE_ROWS);
+    size_t tc = cached ? nx : (nx < METRICS_TILE_COLS ? nx : METRICS_TILE_COLS);
+    size_t nmax = nx > ny ? nx : ny;
     float *xn = ws_get(ws, 0, nx * dims * sizeof *xn);
     float *yn = ws_get(ws, 1, ny * dims * sizeof *yn);
     float *tile = ws_get(ws, 2, tr * tc * sizeof *tile);
-    float *rowmax = ws_get(ws, 3, ny * sizeof *rowmax);  // per received token
-    float *colmax = ws_get(ws, 4, nx * sizeof *colmax);  // per original token
-    if (!xn || !yn || !tile || !rowmax || !colmax)
+    float *rowmax = ws_get(ws, 3, ny * sizeof *rowmax);   // per received token
+    float *colmax = ws_get(ws, 4, nx * sizeof *colmax);   // per original token
+    double *drow = ws_get(ws, 5, ny * sizeof *drow);
+    double *dcol = ws_get(ws, 6, nx * sizeof *dcol);
+    size_t *repx = ws_get(ws, 7, nx * sizeof *repx);
+    size_t *repy = ws_get(ws, 8, ny * sizeof *repy);
+    struct hidx *hs = ws_get(ws, 9, nmax * sizeof *hs);
+    unsigned char *zx = ws_get(ws, 10, nx);
+    unsigned char *zy = ws_get(ws, 11, ny);
+    if (!xn || !yn || !tile || !rowmax || !colmax || !drow || !dcol || !repx ||
+        !repy || !hs || !zx || !zy)
         return -ENOMEM;
-    unit_rows(x, xn, nx, dims);
-    unit_rows(y, yn, ny, dims);
-    for (size_t i = 0; i < ny; i++)
+    unit_rows(x, xn, zx, nx, dims);
+    unit_rows(y, yn, zy, ny, dims);
+    dedupe_rows(xn, nx, dims, hs, repx);
+    dedupe_rows(yn, ny, dims, hs, repy);
+    for (size_t i = 0; i < ny; i++) {
         rowmax[i] = -INFINITY;
-    for (size_t j = 0; j < nx; j++)
+        drow[i] = -INFINITY;
+    }
+    for (size_t j = 0; j < nx; j++) {
         colmax[j] = -INFINITY;
+        dcol[j] = -INFINITY;
+    }
 
-    // Cosine matrix C = Ŷ X̂ᵀ (received rows x original columns), one tile at a
-    // time; only running maxima survive a tile.
+    // Pass 1: cosine matrix C = Ŷ X̂ᵀ (received rows x original columns) by
+    // sgemm, block by block, reduced to float running row/column maxima.
     for (size_t i0 = 0; i0 < ny; i0 += tr) {
         size_t mi = ny - i0 < tr ? ny - i0 : tr;
         for (size_t j0 = 0; j0 < nx; j0 += tc) {
             size_t mj = nx - j0 < tc ? nx - j0 : tc;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)mi,
-                        (int)mj, (int)dims, 1.0f, yn + i0 * dims, (int)dims,
-                        xn + j0 * dims, (int)dims, 0.0f, tile, (int)mj);
+            cos_block(yn, xn, dims, i0, mi, j0, mj, tile);
             for (size_t i = 0; i < mi; i++) {
                 const float *row = tile + i * mj;
                 float *cm = colmax + j0;
@@ -176,11 +261,52 @@ static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
         }
     }
 
+    // Pass 2: refinement. A float dot product of length d, in any summation
+    // order, is within γ_d Σ|a_k b_k| <= γ_d ‖a‖‖b‖ of the exact one, γ_d =
+    // d u/(1 − d u), u = 2^-24 (Higham, "Accuracy and Stability of Numerical
+    // Algorithms", 2nd ed., eq. 3.5), and ‖x̂‖ <= 1 + u. Every entry within
+    // 2γ_d(1+u)² of its row's (column's) float maximum is recomputed in double
+    // in a fixed order; the true maximiser is always among them, so the maxima
+    // do not depend on how OpenBLAS ordered its sums (thread count, kernel).
+    double du = (double)dims * 0x1.0p-24;
+    float eps = du < 0.5 ? (float)(2.0 * du / (1.0 - du) * (1.0 + 1e-6) + 1e-12)
+                         : INFINITY;
+    for (size_t i0 = 0; i0 < ny; i0 += tr) {
+        size_t mi = ny - i0 < tr ? ny - i0 : tr;
+        for (size_t j0 = 0; j0 < nx; j0 += tc) {
+            size_t mj = nx - j0 < tc ? nx - j0 : tc;
+            if (!cached)
+                cos_block(yn, xn, dims, i0, mi, j0, mj, tile);
+            for (size_t i = 0; i < mi; i++) {
+                size_t gi = i0 + i;
+                if (repy[gi] != gi)
+                    continue;  // duplicate row: same values as its representative
+                const float *row = tile + i * mj;
+                float rthr = rowmax[gi] - eps;
+                for (size_t j = 0; j < mj; j++) {
+                    size_t gj = j0 + j;
+                    if (repx[gj] != gj)
+                        continue;
+                    int need_r = row[j] >= rthr, need_c = row[j] >= colmax[gj] - eps;
+                    if (!need_r && !need_c)
+                        continue;
+                    // zero tokens: cosine exactly 0 (header's definition)
+                    double v = (zy[gi] || zx[gj]) ? 0.0
+                             : ddot_rows(yn + gi * dims, xn + gj * dims, dims);
+                    if (need_r && v > drow[gi])
+                        drow[gi] = v;
+                    if (need_c && v > dcol[gj])
+                        dcol[gj] = v;
+                }
+            }
+        }
+    }
+
     double p = 0.0, r = 0.0;
     for (size_t i = 0; i < ny; i++)
-        p += clamp_cos(rowmax[i]);
+        p += clamp_cos(drow[repy[i]]);
     for (size_t j = 0; j < nx; j++)
-        r += clamp_cos(colmax[j]);
+        r += clamp_cos(dcol[repx[j]]);
     p /= (double)ny;  // P_BERT: mean over received tokens
     r /= (double)nx;  // R_BERT: mean over original tokens
     if (precision)

@@ -38,8 +38,11 @@
 #define METRICS_CKA         0x4u   // cka (needs equal token counts)
 #define METRICS_ALL         0x7u
 
-// Row tile of the blocked cosine-matrix GEMM in metrics_greedy_match: the
-// working set is at most METRICS_TILE_ROWS x METRICS_TILE_COLS floats.
+// Cosine matrix of metrics_greedy_match: kept whole when it has at most
+// METRICS_CACHE_ELEMS entries (16 MiB of floats), otherwise formed in tiles
+// of METRICS_TILE_ROWS x METRICS_TILE_COLS floats (twice: one pass for the
+// float maxima, one for their refinement), so memory stays bounded.
+#define METRICS_CACHE_ELEMS (4u << 20)
 #define METRICS_TILE_ROWS 256
 #define METRICS_TILE_COLS 4096
 
@@ -89,11 +92,14 @@ int metrics_nmse(const float *x, const float *y, size_t n, double *nmse);
 double metrics_snr_db(double nmse);
 
 //  metrics_greedy_match : BERTScore greedy matching on feature tokens.
-//      Tokens are unit-normalised, the cosine matrix is formed tile by tile
-//      (METRICS_TILE_ROWS x METRICS_TILE_COLS) with cblas_sgemm and reduced
-//      to running row and column maxima, so memory stays O(tokens x dims).
-//      Cosines are float32 GEMM results clamped to [-1, 1]; the means are
-//      accumulated in double. Deterministic for a given OpenBLAS thread count.
+//      Tokens are unit-normalised (to float), the cosine matrix is formed by
+//      cblas_sgemm (whole or in tiles, see METRICS_CACHE_ELEMS) and reduced to
+//      running row and column maxima. Every entry within the float rounding
+//      bound of its row's or column's maximum is then recomputed in double,
+//      so each maximum is the fixed-order double cosine of the float unit
+//      tokens: bit-identical whatever OpenBLAS's thread count or CPU kernel.
+//      Bytewise-duplicate tokens (merged tokens expanded to the grid) are
+//      refined once. Maxima clamped to [-1, 1]; means accumulated in double.
 //  _x      : original tokens, _nx x _dims row-major
 //  _nx     : original token count, >= 1
 //  _y      : received tokens, _ny x _dims row-major (_ny may differ from _nx)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <cmocka.h>
 
 #include "codec/metrics.h"
@@ -234,16 +235,11 @@ static void test_greedy_order_and_scale_invariant(void **state)
     free(x); free(y); free(x2); free(y2);
 }
 
-static void test_greedy_matches_brute_force_across_tiles(void **state)
+static void check_against_brute_force(size_t nx, size_t ny, size_t d)
 {
-    (void)state;
-    rng_seed(14);
-    // more rows than METRICS_TILE_ROWS and columns than METRICS_TILE_COLS,
-    // with partial last tiles, plus zero tokens on both sides
-    size_t nx = METRICS_TILE_COLS + 37, ny = METRICS_TILE_ROWS + 45, d = 6;
     float *x = rand_tensor(nx, d, 0.2), *y = rand_tensor(ny, d, -0.1);
-    memset(x + 5 * d, 0, d * sizeof *x);
-    memset(y + 300 * d, 0, d * sizeof *y);
+    memset(x + 5 * d, 0, d * sizeof *x);  // zero tokens on both sides
+    memset(y + (ny - 3) * d, 0, d * sizeof *y);
     double p, r, f, pr, rr;
     assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &p, &r, &f), 0);
     greedy_ref(x, nx, y, ny, d, &pr, &rr);
@@ -252,6 +248,92 @@ static void test_greedy_matches_brute_force_across_tiles(void **state)
     assert_true(fabs(f - 2 * pr * rr / (pr + rr)) < 1e-6);
     free(x);
     free(y);
+}
+
+static void test_greedy_matches_brute_force_across_tiles(void **state)
+{
+    (void)state;
+    rng_seed(14);
+    // whole matrix cached (nx ny <= METRICS_CACHE_ELEMS)
+    check_against_brute_force(METRICS_TILE_COLS + 37, METRICS_TILE_ROWS + 45, 6);
+    // tiled path: more entries than METRICS_CACHE_ELEMS, more rows than
+    // METRICS_TILE_ROWS and columns than METRICS_TILE_COLS, partial last tiles
+    size_t nx = METRICS_TILE_COLS + 37;
+    check_against_brute_force(nx, METRICS_CACHE_ELEMS / nx + 45, 3);
+}
+
+// A merged tensor expanded to the grid repeats each centre; duplicates are
+// refined once, the result must still equal the brute force.
+static void test_greedy_repeated_tokens(void **state)
+{
+    (void)state;
+    rng_seed(16);
+    size_t n = 90, d = 16, nc = 7;
+    float *x = rand_tensor(n, d, 0.4), *c = rand_tensor(nc, d, 0.4);
+    float *y = malloc(n * d * sizeof *y);
+    assert_non_null(y);
+    for (size_t t = 0; t < n; t++)
+        memcpy(y + t * d, c + (t * 5 % nc) * d, d * sizeof *y);
+    memcpy(x + 10 * d, x + 20 * d, d * sizeof *x);  // a duplicate in X too
+    double p, r, f, pr, rr;
+    assert_int_equal(metrics_greedy_match(x, n, y, n, d, &p, &r, &f), 0);
+    greedy_ref(x, n, y, n, d, &pr, &rr);
+    assert_true(fabs(p - pr) < 1e-6);
+    assert_true(fabs(r - rr) < 1e-6);
+    assert_int_equal(metrics_greedy_match(x, n, c, nc, d, &p, &r, &f), 0);
+    greedy_ref(x, n, c, nc, d, &pr, &rr);
+    assert_true(fabs(r - rr) < 1e-6);  // same recall as the expanded tensor's
+    free(x); free(c); free(y);
+}
+
+// DESIGN §5: same inputs, bit-identical outputs whatever the thread count;
+// OpenBLAS's sgemm sums differ with its thread count, the refinement hides it.
+static void test_greedy_bit_identical_across_blas_threads(void **state)
+{
+    (void)state;
+    rng_seed(17);
+    size_t nx = 300, ny = 200, d = 512;
+    float *x = rand_tensor(nx, d, 0.3), *y = rand_tensor(ny, d, 0.3);
+    int saved = openblas_get_num_threads();
+    const int th[3] = {1, 2, 5};
+    double v[3][3];
+    for (int t = 0; t < 3; t++) {
+        openblas_set_num_threads(th[t]);
+        assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &v[t][0], &v[t][1], &v[t][2]), 0);
+    }
+    openblas_set_num_threads(saved);
+    for (int t = 1; t < 3; t++)
+        assert_memory_equal(v[0], v[t], sizeof v[0]);
+    free(x);
+    free(y);
+}
+
+// CKA relies on OpenBLAS dsyrk/dgemm splitting only the output among
+// threads (each entry one full-length sum), so it too must not change with
+// the thread count; both the Gram and the feature form are checked.
+static void test_cka_bit_identical_across_blas_threads(void **state)
+{
+    (void)state;
+    rng_seed(18);
+    const size_t cases[2][2] = {{200, 300}, {700, 96}};  // (n, d)
+    int saved = openblas_get_num_threads();
+    for (int c = 0; c < 2; c++) {
+        size_t n = cases[c][0], d = cases[c][1];
+        float *x = rand_tensor(n, d, 0.3), *y = rand_tensor(n, d, 0.3);
+        for (size_t i = 0; i < n * d; i++)
+            y[i] += x[i];
+        const int th[3] = {1, 2, 5};
+        double v[3];
+        for (int t = 0; t < 3; t++) {
+            openblas_set_num_threads(th[t]);
+            assert_int_equal(metrics_cka(x, d, y, d, n, &v[t]), 0);
+        }
+        assert_memory_equal(&v[0], &v[1], sizeof v[0]);
+        assert_memory_equal(&v[0], &v[2], sizeof v[0]);
+        free(x);
+        free(y);
+    }
+    openblas_set_num_threads(saved);
 }
 
 // Drop (zero) round(f n) tokens chosen uniformly at random from a fresh
@@ -563,6 +645,9 @@ int main(void)
         cmocka_unit_test(test_greedy_symmetry),
         cmocka_unit_test(test_greedy_order_and_scale_invariant),
         cmocka_unit_test(test_greedy_matches_brute_force_across_tiles),
+        cmocka_unit_test(test_greedy_repeated_tokens),
+        cmocka_unit_test(test_greedy_bit_identical_across_blas_threads),
+        cmocka_unit_test(test_cka_bit_identical_across_blas_threads),
         cmocka_unit_test(test_greedy_falls_with_drop_fraction),
         cmocka_unit_test(test_cka_matches_double_loop_reference),
         cmocka_unit_test(test_cka_orthogonal_and_scale_invariant),

@@ -23,6 +23,10 @@
 #include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+// four doubles as one GCC/Clang vector (SIMD where the target has it)
+typedef double jakes_v4d __attribute__((vector_size(32)));
 
 #define JAKES_RESYNC 64            // grid samples between exact phasor re-anchors
 #define JAKES_MAX_SINUSOIDS 4096u
@@ -37,7 +41,7 @@ struct jakes {
     // LOS (Xiao-Zheng-Beaulieu 2006): los_amp e^{j(los_w t + phi0)}
     double los_amp, los_w;
     // SOS
-    unsigned m;
+    unsigned m, m_pad;           // sinusoids; m rounded up to 4 (zero-weight padding)
     double phi;                  // common phase
     double *w;                   // w_d cos(alpha_n), rad/s, [m]
     double *ac, *as;             // scaled cos(psi_n), sin(psi_n), [m]
@@ -107,19 +111,21 @@ jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_ra
     if (kind == JAKES_IDFT)
         return j;
 
-    unsigned m = n_sinusoids;
+    unsigned m = n_sinusoids, mp = (m + 3u) & ~3u;
     j->m = m;
-    j->w = malloc(7 * (size_t)m * sizeof(double));
+    j->m_pad = mp;
+    // one block, zeroed: padded sinusoids have w = ac = as = 0 and add nothing
+    j->w = calloc(7 * (size_t)mp, sizeof(double));
     if (!j->w) {
         free(j);
         return NULL;
     }
-    j->ac = j->w + m;
-    j->as = j->ac + m;
-    j->zr = j->as + m;
-    j->zi = j->zr + m;
-    j->rr = j->zi + m;
-    j->ri = j->rr + m;
+    j->ac = j->w + mp;
+    j->as = j->ac + mp;
+    j->zr = j->as + mp;
+    j->zi = j->zr + mp;
+    j->rr = j->zi + mp;
+    j->ri = j->rr + mp;
     // uniform stream of JAKES_PURPOSE_SOS: 0 = theta, 1 = phi, 2.. = psi_n
     double theta = jakes_uphase(j, JAKES_PURPOSE_SOS, 0);
     j->phi = jakes_uphase(j, JAKES_PURPOSE_SOS, 1);
@@ -178,10 +184,10 @@ int jakes_gain(const jakes *j, double t_s, double *re, double *im)
 // recomputed exactly every JAKES_RESYNC samples (rounding drift stays ~1e-14).
 static void jakes_sos_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *im)
 {
-    const unsigned m = j->m;
-    double *zr = j->zr, *zi = j->zi, *rr = j->rr, *ri = j->ri;
-    const double *ac = j->ac, *as = j->as;
-    for (unsigned k = 0; k < m; k++) {
+    const unsigned mp = j->m_pad;
+    double *restrict zr = j->zr, *restrict zi = j->zi, *restrict rr = j->rr, *restrict ri = j->ri;
+    const double *restrict ac = j->ac, *restrict as = j->as;
+    for (unsigned k = 0; k < mp; k++) {
         rr[k] = cos(j->w[k] * dt_s);
         ri[k] = sin(j->w[k] * dt_s);
     }
@@ -190,7 +196,7 @@ static void jakes_sos_fill(jakes *j, double t0_s, double dt_s, size_t n, float *
     for (size_t i0 = 0; i0 < n; i0 += JAKES_RESYNC) {
         size_t i1 = n - i0 < JAKES_RESYNC ? n : i0 + JAKES_RESYNC;
         double t = t0_s + (double)i0 * dt_s;
-        for (unsigned k = 0; k < m; k++) {
+        for (unsigned k = 0; k < mp; k++) {
             double a = j->w[k] * t + j->phi;
             zr[k] = cos(a);
             zi[k] = sin(a);
@@ -199,16 +205,24 @@ static void jakes_sos_fill(jakes *j, double t0_s, double dt_s, size_t n, float *
         zlr = j->los_amp * cos(a);
         zli = j->los_amp * sin(a);
         for (size_t i = i0; i < i1; i++) {
-            double xr = zlr, xi = zli;
-            for (unsigned k = 0; k < m; k++) {
-                xr += ac[k] * zr[k];
-                xi += as[k] * zr[k];
-                double nr = zr[k] * rr[k] - zi[k] * ri[k];
-                zi[k] = zr[k] * ri[k] + zi[k] * rr[k];
-                zr[k] = nr;
+            // four interleaved partial sums (k mod 4), one SIMD vector of 4 doubles
+            jakes_v4d pr = {zlr, 0.0, 0.0, 0.0}, pi = {zli, 0.0, 0.0, 0.0};
+            for (unsigned k = 0; k < mp; k += 4) {
+                jakes_v4d c, sn, a4, s4, r4, q4;
+                memcpy(&c, zr + k, sizeof c);
+                memcpy(&sn, zi + k, sizeof sn);
+                memcpy(&a4, ac + k, sizeof a4);
+                memcpy(&s4, as + k, sizeof s4);
+                memcpy(&r4, rr + k, sizeof r4);
+                memcpy(&q4, ri + k, sizeof q4);
+                pr += a4 * c;
+                pi += s4 * c;
+                jakes_v4d nr = c * r4 - sn * q4, ni = c * q4 + sn * r4;
+                memcpy(zr + k, &nr, sizeof nr);
+                memcpy(zi + k, &ni, sizeof ni);
             }
-            re[i] = (float)xr;
-            im[i] = (float)xi;
+            re[i] = (float)((pr[0] + pr[1]) + (pr[2] + pr[3]));
+            im[i] = (float)((pi[0] + pi[1]) + (pi[2] + pi[3]));
             double nlr = zlr * lr - zli * li;
             zli = zlr * li + zli * lr;
             zlr = nlr;

@@ -324,6 +324,25 @@ static void test_deterministic_and_keyed(void **state)
     jakes_destroy(j);
 }
 
+// OpenMP threads each making their own IDFT object (plans created under the
+// fftw_planner critical section) and SOS object give the serial bits.
+static void test_parallel_matches_serial(void **state)
+{
+    (void)state;
+    enum { T = 8, N = 2048 };
+    static float ser[T][2][N], par[T][2][N];
+    for (int t = 0; t < T; t++)
+        assert_int_equal(jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N,
+                                        9, 4, (uint32_t)t, ser[t][0], ser[t][1]), 0);
+    int bad = 0;
+#pragma omp parallel for num_threads(4) reduction(+ : bad)
+    for (int t = 0; t < T; t++)
+        bad += jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N, 9, 4,
+                              (uint32_t)t, par[t][0], par[t][1]) != 0;
+    assert_int_equal(bad, 0);
+    assert_memory_equal(ser, par, sizeof ser);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -374,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_unit_power),
         cmocka_unit_test(test_fill_matches_gain),
         cmocka_unit_test(test_deterministic_and_keyed),
+        cmocka_unit_test(test_parallel_matches_serial),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

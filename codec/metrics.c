@@ -106,6 +106,25 @@ double metrics_snr_db(double nmse)
     return -10.0 * log10(nmse);  // feature SNR = 10 log10(‖X‖²/‖X−X̂‖²)
 }
 
+// Dot product of two float rows accumulated in double in a fixed order
+// (four interleaved partial sums, then ((s0+s1)+(s2+s3)) + tail), so the
+// result is the same on every call and thread.
+static double ddot_rows(const float *a, const float *b, size_t d)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= d; k += 4) {
+        s0 += (double)a[k] * (double)b[k];
+        s1 += (double)a[k + 1] * (double)b[k + 1];
+        s2 += (double)a[k + 2] * (double)b[k + 2];
+        s3 += (double)a[k + 3] * (double)b[k + 3];
+    }
+    double s = (s0 + s1) + (s2 + s3);
+    for (; k < d; k++)
+        s += (double)a[k] * (double)b[k];
+    return s;
+}
+
 // Copy n tokens of `dims` floats into dst scaled to unit L2 norm (norm in
 // double); zero tokens stay zero so their cosine with anything is 0, and
 // zero[t] marks them.
@@ -115,9 +134,7 @@ static void unit_rows(const float *src, float *dst, unsigned char *zero,
     for (size_t t = 0; t < n; t++) {
         const float *s = src + t * dims;
         float *d = dst + t * dims;
-        double ss = 0.0;
-        for (size_t k = 0; k < dims; k++)
-            ss += (double)s[k] * (double)s[k];
+        double ss = ddot_rows(s, s, dims);
         double inv = ss > 0.0 ? 1.0 / sqrt(ss) : 0.0;
         for (size_t k = 0; k < dims; k++)
             d[k] = (float)((double)s[k] * inv);
@@ -144,11 +161,16 @@ static int cmp_hidx(const void *a, const void *b)
 static void dedupe_rows(const float *m, size_t n, size_t d, struct hidx *hs,
                         size_t *rep)
 {
+    // hash a sample of at most 32 evenly spaced values per row: only a
+    // bucketing key, equality is always confirmed with memcmp
+    size_t step = d > 32 ? d / 32 : 1;
     for (size_t t = 0; t < n; t++) {
-        const unsigned char *b = (const unsigned char *)(m + t * d);
         uint64_t h = 0xcbf29ce484222325ULL;
-        for (size_t k = 0; k < d * sizeof *m; k++)
-            h = (h ^ b[k]) * 0x100000001b3ULL;
+        for (size_t k = 0; k < d; k += step) {
+            uint32_t w;
+            memcpy(&w, m + t * d + k, sizeof w);
+            h = (h ^ w) * 0x100000001b3ULL;  // FNV-1a on 32-bit words
+        }
         hs[t].h = h;
         hs[t].i = t;
     }
@@ -172,14 +194,6 @@ static void dedupe_rows(const float *m, size_t n, size_t d, struct hidx *hs,
     }
 }
 
-// Dot product of two float rows accumulated in double, fixed index order.
-static double ddot_rows(const float *a, const float *b, size_t d)
-{
-    double s = 0.0;
-    for (size_t k = 0; k < d; k++)
-        s += (double)a[k] * (double)b[k];
-    return s;
-}
 
 static double clamp_cos(double c)
 {

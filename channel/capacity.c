@@ -12,7 +12,8 @@
 
 double capacity_db2lin(double db) { return pow(10.0, db / 10.0); }
 
-double capacity_awgn(double snr) { return log2(1.0 + snr); }
+/* log1p keeps full accuracy at very low SNR, where 1 + snr rounds. */
+double capacity_awgn(double snr) { return log1p(snr) / M_LN2; }
 
 double capacity_min_bandwidth_hz(double bits, double budget_s, double snr_db)
 {

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +279,8 @@ static int cmd_table(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts; library code reports errors instead. */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -2,7 +2,10 @@
 #include "sim/point.h"
 
 #include "channel/capacity.h"
+#include "channel/noise.h"
+#include "codec/metrics.h"
 #include "codec/pinr.h"
+#include "codec/projector.h"
 
 #include <errno.h>
 #include <math.h>
@@ -56,9 +59,73 @@ static pinr_index point_index_mode(idx_kind k)
     }
 }
 
-/* PINR (or no selection: f = g = h = 0) over a Shannon-capacity link. */
-static int point_pinr_capacity(const fl_config *c, int64_t point, const point_ctx *ctx, row *r,
-                               char *err, size_t len)
+/* Philox purpose of the analog link's noise (channel range, sim-owned). */
+#define POINT_PURPOSE_ANALOG 0x2F0u
+
+/* Analog link (paper 000 Fig. 3): every sent value plus Gaussian noise of
+ * variance P / SNR, P the mean power of the sent values; dropped values stay
+ * 0. _keep may be NULL (everything sent). snr_db = +inf: no noise. */
+static int point_analog(const float *x, const uint8_t *keep, int64_t n, double snr_db, uint32_t seed,
+                        uint32_t point, uint32_t purpose, float *y)
+{
+    double p = 0;
+    int64_t sent = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!keep || keep[i]) {
+            p += (double)x[i] * x[i];
+            sent++;
+        }
+    p = sent ? p / (double)sent : 0.0;
+    float sigma = isinf(snr_db) ? 0.0f : (float)sqrt(p / capacity_db2lin(snr_db));
+    float *g = malloc((size_t)n * sizeof *g);
+    noise *ns = noise_create(seed, point, purpose, 0);
+    if (!g || !ns) {
+        free(g);
+        noise_destroy(ns);
+        return -ENOMEM;
+    }
+    noise_gauss_fill(ns, g, (size_t)n);
+    for (int64_t i = 0; i < n; i++)
+        y[i] = !keep || keep[i] ? x[i] + sigma * g[i] : 0.0f;
+    free(g);
+    noise_destroy(ns);
+    return 0;
+}
+
+/* Proxy metrics of (x, y) (codec/metrics.h), optionally in the projector's
+ * space; tokens x dims both. */
+static int point_metrics(const float *x, const float *y, int64_t tokens, int64_t dims,
+                         const projector *proj, metrics_ws *ws, metrics_report *m)
+{
+    if (!proj)
+        return metrics_compute(ws, x, (size_t)tokens, y, (size_t)tokens, (size_t)dims, METRICS_ALL, m);
+    size_t od = projector_out_dims(proj);
+    float *px = malloc((size_t)tokens * od * sizeof *px), *py = malloc((size_t)tokens * od * sizeof *py);
+    int rc = px && py ? 0 : -ENOMEM;
+    if (!rc)
+        rc = projector_execute(proj, x, (size_t)tokens, px);
+    if (!rc)
+        rc = projector_execute(proj, y, (size_t)tokens, py);
+    if (!rc)
+        rc = metrics_compute(ws, px, (size_t)tokens, py, (size_t)tokens, od, METRICS_ALL, m);
+    free(px), free(py);
+    return rc;
+}
+
+static void point_metric_columns(row *r, const metrics_report *m)
+{
+    row_set(r, "cosine", m->cosine, "");
+    row_set(r, "nmse", m->nmse, "");
+    row_set(r, "feature_snr_db", m->snr_db, "dB");
+    row_set(r, "proxy_precision", m->precision, "");
+    row_set(r, "proxy_recall", m->recall, "");
+    row_set(r, "proxy_f1", m->f1, "");
+    row_set(r, "cka", m->cka, "");
+}
+
+/* PINR (or no selection: f = g = h = 0) over a capacity or analog link. */
+static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
+                      size_t len)
 {
     source_tensor own = {0};
     const source_tensor *src = NULL;
@@ -99,14 +166,24 @@ static int point_pinr_capacity(const fl_config *c, int64_t point, const point_ct
     /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
     row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(a.sent_bits, c->link.budget_s, snr_db), "Hz");
 
-    uint8_t *buf = NULL;
+    int64_t n = p.tokens * p.dims;
+    uint64_t fseed = pinr_frame_seed(c->seed, (uint32_t)point, 0);
+    uint8_t *buf = NULL, *keep = NULL;
+    float *y = malloc((size_t)n * sizeof *y), *yref = NULL;
     uint64_t nbits = 0;
     pinr_layout lay;
-    rc = pinr_encode(&p, src->x, pinr_frame_seed(c->seed, (uint32_t)point, 0), &buf, &nbits, &lay);
+    metrics_ws *ws = NULL;
+    projector *proj = NULL;
+    metrics_report m, mref;
+    if (!y || metrics_ws_create(&ws)) {
+        rc = -ENOMEM;
+        snprintf(err, len, "out of memory");
+        goto done;
+    }
+    rc = pinr_encode(&p, src->x, fseed, &buf, &nbits, &lay);
     if (rc) {
         snprintf(err, len, "PINR encoding failed (%s)", strerror(-rc));
-        source_free(&own);
-        return rc;
+        goto done;
     }
     row_set(r, "measured_bits", (double)nbits, "bit");
     row_set(r, "measured_index_bits", (double)lay.index_bits, "bit");
@@ -115,17 +192,66 @@ static int point_pinr_capacity(const fl_config *c, int64_t point, const point_ct
     row_set(r, "measured_min_bandwidth_hz",
             capacity_min_bandwidth_hz((double)nbits, c->link.budget_s, snr_db), "Hz");
     row_set(r, "transfer_time_s", capacity_transfer_time_s((double)nbits, c->link.bandwidth_hz, snr_db), "s");
-    free(buf);
+
+    if (c->link.mode == LINK_ANALOG) {
+        keep = malloc((size_t)n);
+        rc = keep ? pinr_select(&p, fseed, keep) : -ENOMEM;
+        if (!rc)
+            rc = point_analog(src->x, keep, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG, y);
+    } else {
+        /* capacity: the link is error-free at its rate; decode the stream */
+        rc = pinr_decode(buf, nbits, NULL, p.tokens, p.dims, y, NULL, NULL);
+    }
+    if (rc) {
+        snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
+        goto done;
+    }
+    if (c->metrics.projector[0] && (rc = projector_load(c->metrics.projector, &proj)) != 0) {
+        snprintf(err, len, "$.metrics.projector: cannot load \"%s\" (%s)", c->metrics.projector, strerror(-rc));
+        goto done;
+    }
+    if (proj && projector_in_dims(proj) != (size_t)p.dims) {
+        rc = -EINVAL;
+        snprintf(err, len, "$.metrics.projector: input dimension %zu does not match source.dims %lld",
+                 projector_in_dims(proj), (long long)p.dims);
+        goto done;
+    }
+    rc = point_metrics(src->x, y, p.tokens, p.dims, proj, ws, &m);
+    if (!rc && c->metrics.reference != REF_NONE) {
+        /* paper 000 Figs. 2-3: normalise by the uncompressed reference, sent
+         * without noise (clean) or through the same channel (same_snr) */
+        yref = malloc((size_t)n * sizeof *yref);
+        rc = yref ? 0 : -ENOMEM;
+        if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
+            rc = point_analog(src->x, NULL, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG + 1, yref);
+        else if (!rc)
+            memcpy(yref, src->x, (size_t)n * sizeof *yref);
+        if (!rc)
+            rc = point_metrics(src->x, yref, p.tokens, p.dims, proj, ws, &mref);
+        if (!rc) {
+            row_set(r, "ref_proxy_f1", mref.f1, "");
+            metrics_normalise(&m, &mref, &m);
+        }
+    }
+    if (rc) {
+        snprintf(err, len, "metrics failed (%s)", strerror(-rc));
+        goto done;
+    }
+    point_metric_columns(r, &m);
+done:
+    free(buf), free(keep), free(y), free(yref);
+    metrics_ws_destroy(ws);
+    projector_destroy(proj);
     source_free(&own);
-    return 0;
+    return rc;
 }
 
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
     row_reset(r);
-    if (c->source.kind == SRC_BITS || c->link.mode != LINK_CAPACITY || c->codec.select == SEL_MERGE) {
+    if (c->source.kind == SRC_BITS || c->link.mode == LINK_DIGITAL || c->codec.select == SEL_MERGE) {
         snprintf(err, len, "this combination of source.kind, codec.select and link.mode is not available in this build");
         return -ENOTSUP;
     }
-    return point_pinr_capacity(c, point, ctx, r, err, len);
+    return point_pinr(c, point, ctx, r, err, len);
 }

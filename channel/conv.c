@@ -98,7 +98,9 @@ static void conv_set_decpos(conv *q)
             unsigned h = s >> 5, r = s & 31u, l = r >> 1, odd = r & 1u;
             pos = 32 * h + 16 * (l >> 3) + (l & 7u) + 8 * odd;
         } else if (q->kernel == CONV_KERNEL_AVX512) {
+#if !defined(__BMI2__)
             pos = (s & 1u) ? 32 + (s >> 1) : (s >> 1);  /* even | odd << 32 */
+#endif
         }
         q->decpos[s] = (uint8_t)pos;
     }
@@ -235,22 +237,27 @@ static inline int16_t conv_quant(float x)
     return (int16_t)(int32_t)x;
 }
 
-/* Mean |llr| with 8 fixed partial sums (same result on every machine). */
+/* |llr| for the mean: NaN counts 0, magnitudes are capped at 1e30 so the
+ * float sums stay finite */
+static inline float conv_absclip(float x)
+{
+    float a = fabsf(x);
+    a = (a == a) ? a : 0.0f;
+    return a < 1e30f ? a : 1e30f;
+}
+
+/* Mean |llr| with 16 fixed partial sums, one per residue of the index mod 16,
+ * added in a fixed order: the same result whether or not the compiler
+ * vectorises, on every machine. */
 static double conv_mean_abs(const float *llr, size_t n)
 {
-    double acc[8] = {0};
+    float acc[16] = {0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; j++) {
-            float a = fabsf(llr[i + j]);
-            acc[j] += (a == a) ? (a > FLT_MAX ? FLT_MAX : a) : 0.0f;
-        }
-    for (int j = 0; i < n; i++, j++) {
-        float a = fabsf(llr[i]);
-        acc[j] += (a == a) ? (a > FLT_MAX ? FLT_MAX : a) : 0.0f;
-    }
+    for (; i + 16 <= n; i += 16)
+        for (int j = 0; j < 16; j++) acc[j] += conv_absclip(llr[i + j]);
+    for (int j = 0; i < n; i++, j++) acc[j] += conv_absclip(llr[i]);
     double s = 0.0;
-    for (int j = 0; j < 8; j++) s += acc[j];
+    for (int j = 0; j < 16; j++) s += acc[j];
     return n ? s / (double)n : 0.0;
 }
 
@@ -292,6 +299,11 @@ static void conv_load_soft(conv *q, const float *llr, size_t steps)
 
 static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps)
 {
+    if (q->rate == CONV_RATE_1_2) {
+        for (size_t m = 0; m < 2 * steps; m++)
+            q->ql[m] = coded[m] ? -CONV_QHARD : CONV_QHARD;
+        return;
+    }
     const uint8_t *keep = conv_keep[q->rate];
     unsigned period = conv_period[q->rate], p = 0;
     size_t k = 0;
@@ -412,7 +424,13 @@ static void acs_avx512(conv *q, size_t steps)
         __mmask32 dn = _mm512_cmpgt_epi16_mask(o1, o0);
         x = _mm512_permutex2var_epi16(ne, idx_lo, no);
         y = _mm512_permutex2var_epi16(ne, idx_hi, no);
+#if defined(__BMI2__)
+        /* interleave: bit 2i = de_i (state 2i), bit 2i+1 = dn_i (state 2i+1),
+         * natural state order, which shortens the traceback's dependency chain */
+        dec[t] = _pdep_u64(de, 0x5555555555555555ull) | _pdep_u64(dn, 0xAAAAAAAAAAAAAAAAull);
+#else
         dec[t] = (uint64_t)de | ((uint64_t)dn << 32);
+#endif
         if ((t & CONV_RENORM_MASK) == CONV_RENORM_MASK) {
             __m512i r = _mm512_broadcastw_epi16(_mm512_castsi512_si128(x));
             x = _mm512_subs_epi16(x, r);
@@ -440,14 +458,30 @@ static void conv_acs(conv *q, size_t steps)
 static void conv_traceback(const conv *q, size_t n, uint8_t *out, int packed)
 {
     size_t steps = n + CONV_TAIL_BITS;
+    const uint64_t *dec = q->dec;
     unsigned s = 0;
+    int natural = 1;
+    for (unsigned i = 0; i < CONV_STATES; i++) natural &= q->decpos[i] == i;
     if (packed && n > 0) memset(out, 0, (n + 7) / 8);
-    for (size_t t = steps; t-- > 0;) {
-        if (t < n) {
-            if (packed) out[t >> 3] |= (uint8_t)((s & 1u) << (7 - (t & 7)));
-            else out[t] = (uint8_t)(s & 1u);
+    /* the tail steps decode nothing */
+    size_t t = steps;
+    while (t-- > n) {
+        unsigned d = (unsigned)(dec[t] >> q->decpos[s]) & 1u;
+        s = (s >> 1) | (d << 5);
+    }
+    t = n;
+    if (natural && !packed) {
+        /* dependency chain: shift, and, or (no table load) */
+        while (t-- > 0) {
+            out[t] = (uint8_t)(s & 1u);
+            s = (s >> 1) | ((unsigned)((dec[t] >> s) & 1u) << 5);
         }
-        unsigned d = (unsigned)(q->dec[t] >> q->decpos[s]) & 1u;
+        return;
+    }
+    while (t-- > 0) {
+        if (packed) out[t >> 3] |= (uint8_t)((s & 1u) << (7 - (t & 7)));
+        else out[t] = (uint8_t)(s & 1u);
+        unsigned d = (unsigned)(dec[t] >> q->decpos[s]) & 1u;
         s = (s >> 1) | (d << 5);
     }
 }

@@ -1,0 +1,884 @@
+/* entropy: discretised Laplacian entropy model (paper 001, Zhang et al.,
+ * "Task-oriented feature compression for multimodal understanding", §IV-B
+ * eq. (5): Laplace(mu, b) convolved with U(-1/2, 1/2), evaluated on the
+ * integer levels) with n_e selectable scale profiles (§IV-C), coded by
+ * codec/rans.  Changes from the paper: the learned hyperprior networks are
+ * replaced by quantised per-token (mean, scale) indices coded with an
+ * integer adaptive model, and the router by an exhaustive choice of the
+ * profile of shortest code; profiles are fit by k-means (Lloyd 1982) on the
+ * tokens' relative log-magnitudes.  See entropy.h for the stream layout.
+ */
+#include "codec/entropy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/rans.h"
+
+#define SPO        (63.0 / 14.0) // grid steps per octave: b_k = 2^(-4 + k / SPO)
+#define OFF_MIN    (-32)
+#define OFF_MAX    31
+#define MEAN_SYMS  32            // zig-zag mean delta: 0..30 direct, 31 = escape + gamma
+#define KMEANS_ITERS 8
+#define MAX_ELEMS  (1ll << 40)
+
+/* round(2^32 exp(-1/(2 b_k))), b_k = 2^(-4 + 14k/63), computed once with
+ * 60-digit decimal arithmetic (Python decimal) and frozen here: the only
+ * non-integer input of the tables. */
+static const uint32_t scale_q32[ENTROPY_SCALES] = {
+    1440801u, 4514287u, 12016266u, 27813319u, 57108917u, 105815855u,
+    179539837u, 282483239u, 416606087u, 581260615u, 773334167u, 987784669u,
+    1218380955u, 1458464547u, 1701600415u, 1942048638u, 2175044101u, 2396907635u,
+    2605029347u, 2797767981u, 2974304761u, 3134481214u, 3278640997u, 3407487659u,
+    3521964074u, 3623154992u, 3712211576u, 3790295335u, 3858538339u, 3918016517u,
+    3969733148u, 4014610001u, 4053484054u, 4087108117u, 4116154087u, 4141217839u,
+    4162825044u, 4181437415u, 4197458989u, 4211242246u, 4223093885u, 4233280179u,
+    4242031875u, 4249548615u, 4256002898u, 4261543595u, 4266299067u, 4270379890u,
+    4273881259u, 4276885072u, 4279461752u, 4281671832u, 4283567318u, 4285192880u,
+    4286586875u, 4287782229u, 4288807205u, 4289686054u, 4290439585u, 4291085651u,
+    4291639565u, 4292114460u, 4292521604u, 4292870656u,
+};
+
+typedef struct {
+    int32_t R;          // half range: symbols v = -R..R at index v + R
+    uint32_t esc;       // escape symbol index, 2R + 1
+    unsigned rice;      // escape payload: exp-Golomb parameter ~ log2(b ln 2)
+    rans_table t;
+    float *cost;        // bits per symbol, prec - log2(freq)
+} etab;
+
+struct entropy_tables {
+    int prec;
+    etab tab[ENTROPY_SCALES];
+};
+
+struct entropy_rdoq {
+    const entropy_tables *tb;
+    int64_t tokens, dims;
+    uint8_t *k;         // per element scale index
+    int32_t *mean;      // per token mean
+};
+
+/* ------------------------------------------------------------------ tables */
+
+static uint64_t q32_mul(uint64_t a, uint64_t b)
+{
+    return (a * b + (1ull << 31)) >> 32; // a, b < 2^32: no overflow
+}
+
+static int build_table(etab *et, uint32_t s, unsigned prec)
+{
+    // Eq. (5) on integer levels: P(0) = 1 - e^{-1/(2b)}; for j >= 1,
+    // P(|V| >= j) = e^{-(j - 1/2)/b} = s^(2j-1) with s = e^{-1/(2b)}, so
+    // P(V = +-j) = (g_j - g_{j+1}) / 2 where g_j = s q^(j-1), q = s^2.
+    // The table holds v = -R..R with R the last level of mass >= 2 units of
+    // 2^-prec (at most rmax); the geometric tail beyond goes to the escape.
+    const uint32_t rmax = prec >= 16 ? 4095u : (1u << (prec - 4)) - 1;
+    const uint64_t small = 1ull << (34 - prec); // 2 units, in doubled Q32 mass
+    const uint64_t q = q32_mul(s, s);
+    uint32_t R = 1;
+    uint64_t g = q32_mul(s, q), gn = q32_mul(g, q); // g_{R+1}, g_{R+2}
+    while (g - gn >= small && R < rmax) {
+        R++;
+        g = gn;
+        gn = q32_mul(g, q);
+    }
+    uint32_t n = 2 * R + 2;
+    uint64_t *gs = malloc(((size_t)R + 2) * sizeof *gs);
+    uint32_t *cum = malloc(((size_t)n + 1) * sizeof *cum);
+    uint32_t *freq = malloc((size_t)n * sizeof *freq);
+    et->cost = malloc((size_t)n * sizeof *et->cost);
+    int rc = -ENOMEM;
+    if (!gs || !cum || !freq || !et->cost)
+        goto out;
+    gs[1] = s;
+    for (uint32_t j = 2; j <= R + 1; j++)
+        gs[j] = q32_mul(gs[j - 1], q);
+    // doubled masses in Q32 sum to exactly 2^33: 2(2^32 - s) + 2(g_1 - g_{R+1}) + 2 g_{R+1}
+    uint64_t *m2 = (uint64_t *)malloc((size_t)n * sizeof *m2);
+    if (!m2)
+        goto out;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i == n - 1) {
+            m2[i] = 2 * gs[R + 1];
+        } else {
+            int64_t v = (int64_t)i - R;
+            uint32_t a = (uint32_t)(v < 0 ? -v : v);
+            m2[i] = a == 0 ? 2 * ((1ull << 32) - s) : gs[a] - gs[a + 1];
+        }
+    }
+    // Frequencies: a symbol of mass below 2 units (m2 < 2^(34-prec)) gets
+    // exactly 1; the others share S = 2^prec - n_small in proportion to their
+    // mass through floored cumulative sums (each gets >= 1 since n_small <=
+    // 2^prec / 8; the sum telescopes to S exactly).  Integers only.
+    uint64_t big_total = 0, n_small = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (m2[i] < small)
+            n_small++;
+        else
+            big_total += m2[i];
+    }
+    const uint64_t S = (1ull << prec) - n_small;
+    uint64_t bc = 0, prev = 0;
+    cum[0] = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t f;
+        if (m2[i] < small) {
+            f = 1;
+        } else {
+            bc += m2[i];
+            uint64_t c = bc * S / big_total; // bc < 2^34, S <= 2^24: no overflow
+            f = (uint32_t)(c - prev);
+            prev = c;
+        }
+        cum[i + 1] = cum[i] + f;
+    }
+    free(m2);
+    for (uint32_t i = 0; i < n; i++) {
+        freq[i] = cum[i + 1] - cum[i];
+        et->cost[i] = (float)(prec - log2((double)freq[i]));
+    }
+    et->R = (int32_t)R;
+    et->esc = n - 1;
+    et->rice = 0;
+    rc = rans_table_init(&et->t, freq, n, prec);
+out:
+    free(gs);
+    free(cum);
+    free(freq);
+    return rc;
+}
+
+void entropy_tables_destroy(entropy_tables *tb)
+{
+    if (!tb)
+        return;
+    for (int k = 0; k < ENTROPY_SCALES; k++) {
+        rans_table_free(&tb->tab[k].t);
+        free(tb->tab[k].cost);
+    }
+    free(tb);
+}
+
+entropy_tables *entropy_tables_create(int prec_bits)
+{
+    if (prec_bits < ENTROPY_PREC_MIN || prec_bits > ENTROPY_PREC_MAX)
+        return NULL;
+    entropy_tables *tb = calloc(1, sizeof *tb);
+    if (!tb)
+        return NULL;
+    tb->prec = prec_bits;
+    for (int k = 0; k < ENTROPY_SCALES; k++) {
+        if (build_table(&tb->tab[k], scale_q32[k], (unsigned)prec_bits) != 0) {
+            entropy_tables_destroy(tb);
+            return NULL;
+        }
+        // Golomb's parameter for a geometric tail of mean b is ~ b ln 2
+        // (Gallager & Van Voorhis 1975); log2(b_k ln 2) = (2k - 40.76) / 9
+        tb->tab[k].rice = k >= 21 ? (unsigned)((2 * k - 41) / 9) : 0;
+    }
+    return tb;
+}
+
+int entropy_tables_prec(const entropy_tables *tb)
+{
+    return tb ? tb->prec : -EINVAL;
+}
+
+int entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t *half_range)
+{
+    if (!tb || k < 0 || k >= ENTROPY_SCALES)
+        return -EINVAL;
+    const etab *et = &tb->tab[k];
+    if (freq)
+        for (uint32_t i = 0; i < et->t.n; i++)
+            freq[i] = et->t.cum[i + 1] - et->t.cum[i];
+    if (half_range)
+        *half_range = et->R;
+    return (int)et->t.n;
+}
+
+double entropy_scale(int k)
+{
+    return exp2(-4.0 + k / SPO);
+}
+
+uint32_t entropy_scale_q32(int k)
+{
+    return (k >= 0 && k < ENTROPY_SCALES) ? scale_q32[k] : 0;
+}
+
+/* --------------------------------------------------------------- costs */
+
+static unsigned floor_log2(uint64_t v)
+{
+    unsigned n = 0;
+    while (v >>= 1)
+        n++;
+    return n;
+}
+
+// bits to code level offset v with table et (escape: symbol + sign + gamma)
+static inline double elem_cost(const etab *et, int64_t v)
+{
+    if (v >= -et->R && v <= et->R)
+        return et->cost[v + et->R];
+    // escape symbol + sign + exp-Golomb(m = |v| - R - 1, rice)
+    uint64_t m = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
+    return et->cost[et->esc] + 1.0 + 2.0 * floor_log2((m >> et->rice) + 1) + 1.0 + et->rice;
+}
+
+static inline int clamp_k(int k)
+{
+    return k < 0 ? 0 : (k >= ENTROPY_SCALES ? ENTROPY_SCALES - 1 : k);
+}
+
+/* ----------------------------------------------------------------- fit */
+
+void entropy_model_free(entropy_model *m)
+{
+    if (!m)
+        return;
+    free(m->off);
+    free(m->prof);
+    free(m->scale);
+    free(m->mean);
+    memset(m, 0, sizeof *m);
+}
+
+static int model_alloc(entropy_model *m, int n_e, int64_t T, int64_t D)
+{
+    memset(m, 0, sizeof *m);
+    m->n_models = n_e;
+    m->tokens = T;
+    m->dims = D;
+    m->off = calloc((size_t)(n_e * D) + 1, 1);
+    m->prof = calloc((size_t)T + 1, 1);
+    m->scale = calloc((size_t)T + 1, 1);
+    m->mean = calloc((size_t)T + 1, sizeof *m->mean);
+    if (!m->off || !m->prof || !m->scale || !m->mean) {
+        entropy_model_free(m);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+// Hoare quickselect: the lower median of a (a is permuted)
+static int32_t median_i32(int32_t *a, int64_t n)
+{
+    int64_t k = (n - 1) / 2, lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int32_t pivot = a[lo + (hi - lo) / 2];
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                int32_t tmp = a[i];
+                a[i] = a[j];
+                a[j] = tmp;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[k];
+}
+
+static double token_cost(const entropy_tables *tb, const int32_t *row, int32_t mean,
+                         const int8_t *off, int k, int64_t D)
+{
+    double c = 0;
+    for (int64_t d = 0; d < D; d++)
+        c += elem_cost(&tb->tab[clamp_k(k + off[d])], (int64_t)row[d] - mean);
+    return c;
+}
+
+// hill-climb on the scale index from an ML start (b = mean |v| / relative scale)
+static int best_scale(const entropy_tables *tb, const int32_t *row, int32_t mean,
+                      const int8_t *off, int64_t D, double *cost_out)
+{
+    double a = 0;
+    for (int64_t d = 0; d < D; d++)
+        a += fabs((double)row[d] - mean) * exp2(-off[d] / SPO);
+    a /= (double)D;
+    int k = a > 0 ? clamp_k((int)lround(SPO * (log2(a) + 4.0))) : 0;
+    double c = token_cost(tb, row, mean, off, k, D);
+    int dir = 0;
+    if (k + 1 < ENTROPY_SCALES) {
+        double cu = token_cost(tb, row, mean, off, k + 1, D);
+        if (cu < c) {
+            c = cu;
+            k++;
+            dir = 1;
+        }
+    }
+    if (dir == 0 && k > 0) {
+        double cd = token_cost(tb, row, mean, off, k - 1, D);
+        if (cd < c) {
+            c = cd;
+            k--;
+            dir = -1;
+        }
+    }
+    while (dir != 0 && k + dir >= 0 && k + dir < ENTROPY_SCALES) {
+        double cn = token_cost(tb, row, mean, off, k + dir, D);
+        if (cn >= c)
+            break;
+        c = cn;
+        k += dir;
+    }
+    *cost_out = c;
+    return k;
+}
+
+static void choose_tokens(const entropy_tables *tb, const int32_t *L, entropy_model *m)
+{
+    const int64_t T = m->tokens, D = m->dims;
+    for (int64_t t = 0; t < T; t++) {
+        double best = INFINITY;
+        for (int e = 0; e < m->n_models; e++) {
+            double c;
+            int k = best_scale(tb, L + t * D, m->mean[t], m->off + e * D, D, &c);
+            if (c < best) {
+                best = c;
+                m->prof[t] = (uint8_t)e;
+                m->scale[t] = (uint8_t)k;
+            }
+        }
+    }
+}
+
+// per (profile, dim): the offset within +-2 of the current one of least total cost
+static void refine_offsets(const entropy_tables *tb, const int32_t *L, entropy_model *m)
+{
+    const int64_t T = m->tokens, D = m->dims;
+    for (int e = 0; e < m->n_models; e++) {
+        for (int64_t d = 0; d < D; d++) {
+            int8_t *o = &m->off[e * D + d];
+            int best_o = *o;
+            double best = INFINITY;
+            for (int c = *o - 2; c <= *o + 2; c++) {
+                if (c < OFF_MIN || c > OFF_MAX)
+                    continue;
+                double s = 0;
+                for (int64_t t = 0; t < T; t++)
+                    if (m->prof[t] == e)
+                        s += elem_cost(&tb->tab[clamp_k(m->scale[t] + c)],
+                                       (int64_t)L[t * D + d] - m->mean[t]);
+                if (s < best) {
+                    best = s;
+                    best_o = c;
+                }
+            }
+            *o = (int8_t)best_o;
+        }
+    }
+}
+
+static void token_medians(const int32_t *L, int64_t T, int64_t D, int32_t *tmp, int32_t *mean)
+{
+    // the median is the Laplacian's ML location
+    for (int64_t t = 0; t < T; t++) {
+        memcpy(tmp, L + t * D, (size_t)D * sizeof *tmp);
+        mean[t] = median_i32(tmp, D);
+    }
+}
+
+// n_e profiles by k-means + cost refinement (T > 0, D > 0)
+static int fit_profiles(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D, int n_e,
+                        entropy_model *m)
+{
+    int rc = model_alloc(m, n_e, T, D);
+    if (rc)
+        return rc;
+    int32_t *tmp = malloc((size_t)D * sizeof *tmp);
+    float *r = malloc((size_t)(T * D) * sizeof *r);
+    float *cen = malloc((size_t)(n_e * D) * sizeof *cen);
+    double *acc = malloc((size_t)(n_e * D) * sizeof *acc);
+    double *tsc = malloc((size_t)T * sizeof *tsc);
+    int64_t *cnt = malloc((size_t)n_e * sizeof *cnt);
+    if (!tmp || !r || !cen || !acc || !tsc || !cnt) {
+        rc = -ENOMEM;
+        entropy_model_free(m);
+        goto out;
+    }
+    // 1. per-token mean
+    token_medians(L, T, D, tmp, m->mean);
+    // 2. relative log-magnitudes, mean-free per token
+    for (int64_t t = 0; t < T; t++) {
+        double s = 0, a = 0;
+        float *rt = r + t * D;
+        for (int64_t d = 0; d < D; d++) {
+            double av = fabs((double)L[t * D + d] - m->mean[t]);
+            rt[d] = (float)log2(av + 0.5);
+            s += rt[d];
+            a += av;
+        }
+        tsc[t] = a / (double)D; // the token's overall scale
+        float mu = (float)(s / (double)D);
+        for (int64_t d = 0; d < D; d++)
+            rt[d] -= mu;
+    }
+    // 3. k-means with deterministic, evenly spaced initial tokens
+    for (int e = 0; e < n_e; e++)
+        memcpy(cen + e * D, r + (int64_t)e * T / n_e * D, (size_t)D * sizeof *cen);
+    for (int it = 0; it <= KMEANS_ITERS; it++) {
+        for (int64_t t = 0; t < T; t++) {
+            double best = INFINITY;
+            for (int e = 0; e < n_e; e++) {
+                double dd = 0;
+                const float *a = r + t * D, *b = cen + e * D;
+                for (int64_t d = 0; d < D; d++)
+                    dd += (double)(a[d] - b[d]) * (a[d] - b[d]);
+                if (dd < best) {
+                    best = dd;
+                    m->prof[t] = (uint8_t)e;
+                }
+            }
+        }
+        if (it == KMEANS_ITERS)
+            break;
+        memset(acc, 0, (size_t)(n_e * D) * sizeof *acc);
+        memset(cnt, 0, (size_t)n_e * sizeof *cnt);
+        for (int64_t t = 0; t < T; t++) {
+            cnt[m->prof[t]]++;
+            for (int64_t d = 0; d < D; d++)
+                acc[m->prof[t] * D + d] += r[t * D + d];
+        }
+        for (int e = 0; e < n_e; e++)
+            if (cnt[e])
+                for (int64_t d = 0; d < D; d++)
+                    cen[e * D + d] = (float)(acc[e * D + d] / cnt[e]);
+    }
+    // 4. initial offsets: per cluster, the ML scale of each dim relative to the tokens' scales
+    memset(acc, 0, (size_t)(n_e * D) * sizeof *acc);
+    memset(cnt, 0, (size_t)n_e * sizeof *cnt);
+    for (int64_t t = 0; t < T; t++) {
+        if (tsc[t] <= 0)
+            continue;
+        cnt[m->prof[t]]++;
+        for (int64_t d = 0; d < D; d++)
+            acc[m->prof[t] * D + d] += fabs((double)L[t * D + d] - m->mean[t]) / tsc[t];
+    }
+    for (int e = 0; e < n_e; e++) {
+        for (int64_t d = 0; d < D; d++) {
+            double b = cnt[e] ? acc[e * D + d] / cnt[e] : 1.0;
+            long o = b > 0 ? lround(SPO * log2(b)) : OFF_MIN;
+            m->off[e * D + d] = (int8_t)(o < OFF_MIN ? OFF_MIN : (o > OFF_MAX ? OFF_MAX : o));
+        }
+    }
+    // 5. shortest-code choice, cost-driven offset refinement, choice again
+    choose_tokens(tb, L, m);
+    refine_offsets(tb, L, m);
+    choose_tokens(tb, L, m);
+out:
+    free(tmp);
+    free(r);
+    free(cen);
+    free(acc);
+    free(tsc);
+    free(cnt);
+    return rc;
+}
+
+static double model_total_bits(const entropy_tables *tb, const entropy_model *m, const int32_t *L);
+
+int entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D, int n_models,
+                entropy_model *m)
+{
+    if (!tb || !m || T < 0 || D < 0 || (T > 0 && D > 0 && !L) || n_models < 1
+        || n_models > ENTROPY_MODELS_MAX || (D > 0 && T > MAX_ELEMS / D))
+        return -EINVAL;
+    int n_e = n_models < T ? n_models : (T > 0 ? (int)T : 1);
+    // candidate 1: a single flat profile (per-token mean and scale only)
+    int rc = model_alloc(m, 1, T, D);
+    if (rc || T == 0 || D == 0)
+        return rc;
+    int32_t *tmp = malloc((size_t)D * sizeof *tmp);
+    if (!tmp) {
+        entropy_model_free(m);
+        return -ENOMEM;
+    }
+    token_medians(L, T, D, tmp, m->mean);
+    free(tmp);
+    choose_tokens(tb, L, m);
+    // candidate 2: n_e fitted profiles; keep whichever codes shorter, side
+    // information included (profiles cost ~dims bits each, which few tokens
+    // cannot repay)
+    entropy_model p;
+    rc = fit_profiles(tb, L, T, D, n_e, &p);
+    if (rc) {
+        entropy_model_free(m);
+        return rc;
+    }
+    if (model_total_bits(tb, &p, L) < model_total_bits(tb, m, L)) {
+        entropy_model_free(m);
+        *m = p;
+    } else {
+        entropy_model_free(&p);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- side info */
+
+static uint64_t zigzag(int64_t v)
+{
+    return v < 0 ? ((uint64_t)(-(v + 1)) << 1) | 1 : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t z)
+{
+    return (z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1);
+}
+
+typedef struct {
+    rans_adapt off, prof, scale, mean;
+} side_models;
+
+static void side_free(side_models *s)
+{
+    rans_adapt_free(&s->off);
+    rans_adapt_free(&s->prof);
+    rans_adapt_free(&s->scale);
+    rans_adapt_free(&s->mean);
+}
+
+static int side_init(side_models *s, int n_e)
+{
+    memset(s, 0, sizeof *s);
+    int rc = rans_adapt_init(&s->off, OFF_MAX - OFF_MIN + 1);
+    if (!rc && n_e > 1)
+        rc = rans_adapt_init(&s->prof, (uint32_t)n_e);
+    if (!rc)
+        rc = rans_adapt_init(&s->scale, ENTROPY_SCALES);
+    if (!rc)
+        rc = rans_adapt_init(&s->mean, MEAN_SYMS);
+    if (rc)
+        side_free(s);
+    return rc;
+}
+
+static int record_side(const entropy_tables *tb, const entropy_model *m, rans_rec *rec)
+{
+    side_models s;
+    int rc = side_init(&s, m->n_models);
+    if (rc)
+        return rc;
+    rans_rec_push_bits(rec, (uint64_t)tb->prec, 5);
+    rans_rec_push_bits(rec, (uint64_t)(m->n_models - 1), 6);
+    for (int64_t i = 0; i < m->n_models * m->dims; i++)
+        rans_adapt_encode(&s.off, (uint32_t)(m->off[i] - OFF_MIN), rec);
+    int32_t prev = 0;
+    for (int64_t t = 0; t < m->tokens; t++) {
+        if (m->n_models > 1)
+            rans_adapt_encode(&s.prof, m->prof[t], rec);
+        rans_adapt_encode(&s.scale, m->scale[t], rec);
+        uint64_t z = zigzag((int64_t)m->mean[t] - prev);
+        prev = m->mean[t];
+        if (z < MEAN_SYMS - 1) {
+            rans_adapt_encode(&s.mean, (uint32_t)z, rec);
+        } else {
+            rans_adapt_encode(&s.mean, MEAN_SYMS - 1, rec);
+            rans_rec_push_gamma(rec, z - (MEAN_SYMS - 2));
+        }
+    }
+    side_free(&s);
+    return rec->err;
+}
+
+static int model_check(const entropy_model *m)
+{
+    if (!m || m->n_models < 1 || m->n_models > ENTROPY_MODELS_MAX || m->tokens < 0 || m->dims < 0
+        || (m->dims > 0 && m->tokens > MAX_ELEMS / m->dims))
+        return -EINVAL;
+    for (int64_t i = 0; i < m->n_models * m->dims; i++)
+        if (m->off[i] < OFF_MIN || m->off[i] > OFF_MAX)
+            return -EINVAL;
+    for (int64_t t = 0; t < m->tokens; t++)
+        if (m->prof[t] >= m->n_models || m->scale[t] >= ENTROPY_SCALES)
+            return -EINVAL;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- encode */
+
+int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *L,
+                         uint8_t **out, size_t *nbytes, entropy_stats *st)
+{
+    if (!out || !nbytes)
+        return -EINVAL;
+    *out = NULL;
+    *nbytes = 0;
+    if (!tb || model_check(m) != 0 || (m->tokens * m->dims > 0 && !L))
+        return -EINVAL;
+    const int64_t T = m->tokens, D = m->dims;
+    const unsigned prec = (unsigned)tb->prec;
+    rans_rec rec;
+    rans_rec_init(&rec);
+    int rc = record_side(tb, m, &rec);
+    const etab **tp = malloc(((size_t)D + 1) * sizeof *tp);
+    rans_enc e;
+    int erc = rans_enc_init(&e, (size_t)(T * D / 4) + 64);
+    if (!rc && (!tp || erc))
+        rc = -ENOMEM;
+    double data_bits = 0;
+    uint64_t escapes = 0;
+    if (!rc) {
+        // LIFO: elements last to first, then the side information
+        for (int64_t t = T - 1; t >= 0; t--) {
+            const int8_t *off = m->off + (int64_t)m->prof[t] * D;
+            const int32_t mean = m->mean[t];
+            for (int64_t d = 0; d < D; d++)
+                tp[d] = &tb->tab[clamp_k(m->scale[t] + off[d])];
+            const int32_t *row = L + t * D;
+            for (int64_t d = D - 1; d >= 0; d--) {
+                const etab *et = tp[d];
+                int64_t v = (int64_t)row[d] - mean;
+                if (v >= -et->R && v <= et->R) {
+                    uint32_t i = (uint32_t)(v + et->R);
+                    rans_enc_put(&e, et->t.cum[i], et->t.cum[i + 1] - et->t.cum[i], prec);
+                } else {
+                    // decode order: escape, sign, gamma(m >> rice + 1), rice low bits
+                    uint64_t mag = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
+                    rans_enc_put_bits(&e, (uint32_t)mag, et->rice);
+                    rans_enc_put_gamma(&e, (mag >> et->rice) + 1);
+                    rans_enc_put_bits(&e, v < 0, 1);
+                    rans_enc_put(&e, et->t.cum[et->esc], et->t.cum[et->esc + 1] - et->t.cum[et->esc],
+                                 prec);
+                    escapes++;
+                }
+                if (st)
+                    data_bits += elem_cost(et, v);
+            }
+        }
+        rans_enc_put_rec(&e, &rec);
+        rc = rans_enc_finish(&e, out, nbytes);
+    }
+    if (st && !rc) {
+        st->bits = 8ull * *nbytes;
+        st->side_bits = rans_rec_info_bits(&rec);
+        st->ideal_bits = data_bits + st->side_bits;
+        st->escapes = escapes;
+        st->n_models = m->n_models;
+    }
+    rans_enc_free(&e);
+    rans_rec_free(&rec);
+    free(tp);
+    return rc;
+}
+
+int entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+                   int n_models, uint8_t **out, size_t *nbytes, entropy_stats *st)
+{
+    if (out)
+        *out = NULL;
+    if (nbytes)
+        *nbytes = 0;
+    entropy_model m;
+    int rc = entropy_fit(tb, levels, tokens, dims, n_models, &m);
+    if (rc)
+        return rc;
+    rc = entropy_encode_model(tb, &m, levels, out, nbytes, st);
+    entropy_model_free(&m);
+    return rc;
+}
+
+static double model_total_bits(const entropy_tables *tb, const entropy_model *m, const int32_t *L)
+{
+    rans_rec rec;
+    rans_rec_init(&rec);
+    double b = record_side(tb, m, &rec) == 0 ? rans_rec_info_bits(&rec) : INFINITY;
+    rans_rec_free(&rec);
+    const int64_t D = m->dims;
+    for (int64_t t = 0; t < m->tokens; t++)
+        b += token_cost(tb, L + t * D, m->mean[t], m->off + (int64_t)m->prof[t] * D, m->scale[t], D);
+    return b;
+}
+
+int entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+                       int n_models, double *bits)
+{
+    if (!bits)
+        return -EINVAL;
+    entropy_model m;
+    int rc = entropy_fit(tb, levels, tokens, dims, n_models, &m);
+    if (rc)
+        return rc;
+    *bits = model_total_bits(tb, &m, levels);
+    entropy_model_free(&m);
+    return isfinite(*bits) ? 0 : -ENOMEM;
+}
+
+/* ---------------------------------------------------------------- decode */
+
+int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t T, int64_t D,
+                   int32_t *levels)
+{
+    if (!tb || T < 0 || D < 0 || (D > 0 && T > MAX_ELEMS / D) || (T * D > 0 && !levels))
+        return -EINVAL;
+    const size_t nel = (size_t)(T * D);
+    rans_dec dec;
+    if (rans_dec_init(&dec, buf, nbytes) != 0) {
+        if (nel)
+            memset(levels, 0, nel * sizeof *levels);
+        return -EBADMSG;
+    }
+    const unsigned prec = (unsigned)tb->prec;
+    int rc = 0;
+    if (rans_dec_get_bits(&dec, 5) != prec) {
+        if (nel)
+            memset(levels, 0, nel * sizeof *levels);
+        return -EBADMSG;
+    }
+    int n_e = (int)rans_dec_get_bits(&dec, 6) + 1;
+    entropy_model m;
+    side_models s;
+    const etab **tp = NULL;
+    if (model_alloc(&m, n_e, T, D) != 0)
+        return -ENOMEM;
+    if (side_init(&s, n_e) != 0) {
+        entropy_model_free(&m);
+        return -ENOMEM;
+    }
+    tp = malloc(((size_t)D + 1) * sizeof *tp);
+    if (!tp) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (int64_t i = 0; i < (int64_t)n_e * D; i++)
+        m.off[i] = (int8_t)((int)rans_adapt_decode(&s.off, &dec) + OFF_MIN);
+    int64_t prev = 0;
+    for (int64_t t = 0; t < T && !dec.err; t++) {
+        m.prof[t] = n_e > 1 ? (uint8_t)rans_adapt_decode(&s.prof, &dec) : 0;
+        m.scale[t] = (uint8_t)rans_adapt_decode(&s.scale, &dec);
+        uint64_t z = rans_adapt_decode(&s.mean, &dec);
+        if (z == MEAN_SYMS - 1) {
+            uint64_t g = rans_dec_get_gamma(&dec);
+            if (g > (1ull << 34)) {
+                rc = -EBADMSG;
+                goto out;
+            }
+            z = g + (MEAN_SYMS - 2);
+        }
+        int64_t mean = prev + unzigzag(z);
+        if (mean < INT32_MIN || mean > INT32_MAX) {
+            rc = -EBADMSG;
+            goto out;
+        }
+        m.mean[t] = (int32_t)mean;
+        prev = mean;
+    }
+    for (int64_t t = 0; t < T && !dec.err; t++) {
+        const int8_t *off = m.off + (int64_t)m.prof[t] * D;
+        const int64_t mean = m.mean[t];
+        for (int64_t d = 0; d < D; d++)
+            tp[d] = &tb->tab[clamp_k(m.scale[t] + off[d])];
+        int32_t *row = levels + t * D;
+        for (int64_t d = 0; d < D; d++) {
+            const etab *et = tp[d];
+            uint32_t i = rans_table_decode(&et->t, &dec);
+            int64_t v;
+            if (i != et->esc) {
+                v = (int64_t)i - et->R;
+            } else {
+                uint32_t neg = rans_dec_get_bits(&dec, 1);
+                uint64_t hi = rans_dec_get_gamma(&dec) - 1;
+                if (hi > (1ull << 33)) {
+                    rc = -EBADMSG;
+                    goto out;
+                }
+                uint64_t mag = (hi << et->rice) | rans_dec_get_bits(&dec, et->rice);
+                v = (int64_t)mag + et->R + 1;
+                if (neg)
+                    v = -v;
+            }
+            int64_t lv = mean + v;
+            if (lv < INT32_MIN || lv > INT32_MAX) {
+                rc = -EBADMSG;
+                goto out;
+            }
+            row[d] = (int32_t)lv;
+        }
+    }
+    if (rans_dec_finish(&dec) != 0)
+        rc = -EBADMSG;
+out:
+    if (rc && nel)
+        memset(levels, 0, nel * sizeof *levels);
+    free(tp);
+    side_free(&s);
+    entropy_model_free(&m);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ RDOQ */
+
+entropy_rdoq *entropy_rdoq_create(const entropy_tables *tb, const float *x, int64_t T, int64_t D,
+                                  double step, int n_models)
+{
+    if (!tb || T < 0 || D < 0 || (T * D > 0 && !x) || !(step > 0)
+        || (D > 0 && T > MAX_ELEMS / D))
+        return NULL;
+    const size_t nel = (size_t)(T * D);
+    int32_t *lv = malloc((nel + 1) * sizeof *lv);
+    entropy_rdoq *r = calloc(1, sizeof *r);
+    if (!lv || !r)
+        goto fail;
+    for (size_t i = 0; i < nel; i++) {
+        double q = nearbyint((double)x[i] / step);
+        lv[i] = (int32_t)(q > 1e9 ? 1e9 : (q < -1e9 ? -1e9 : (isnan(q) ? 0 : q)));
+    }
+    entropy_model m;
+    if (entropy_fit(tb, lv, T, D, n_models, &m) != 0)
+        goto fail;
+    r->tb = tb;
+    r->tokens = T;
+    r->dims = D;
+    r->k = malloc(nel + 1);
+    r->mean = m.mean;
+    m.mean = NULL;
+    if (!r->k) {
+        entropy_model_free(&m);
+        goto fail;
+    }
+    for (int64_t t = 0; t < T; t++)
+        for (int64_t d = 0; d < D; d++)
+            r->k[t * D + d] = (uint8_t)clamp_k(m.scale[t] + m.off[(int64_t)m.prof[t] * D + d]);
+    entropy_model_free(&m);
+    free(lv);
+    return r;
+fail:
+    free(lv);
+    entropy_rdoq_destroy(r);
+    return NULL;
+}
+
+double entropy_rdoq_bits(void *ctx, int64_t idx, int32_t level)
+{
+    const entropy_rdoq *r = ctx;
+    if (!r || idx < 0 || idx >= r->tokens * r->dims)
+        return INFINITY;
+    const etab *et = &r->tb->tab[r->k[idx]];
+    return elem_cost(et, (int64_t)level - r->mean[idx / r->dims]);
+}
+
+void entropy_rdoq_destroy(entropy_rdoq *r)
+{
+    if (!r)
+        return;
+    free(r->k);
+    free(r->mean);
+    free(r);
+}

@@ -6,6 +6,7 @@
 #include "codec/metrics.h"
 #include "codec/pinr.h"
 #include "codec/projector.h"
+#include "sim/rd.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,8 +25,7 @@ int point_load_source(const fl_config *c, const char *file, source_tensor *t, ch
     return rc;
 }
 
-/* The frame a point works on: the file's tensor, or a synthetic one. */
-static int point_source(const fl_config *c, const point_ctx *ctx, uint32_t trial, source_tensor *own,
+int point_source(const fl_config *c, const point_ctx *ctx, uint32_t trial, source_tensor *own,
                         const source_tensor **src)
 {
     if (ctx && ctx->file_source) {
@@ -249,7 +249,11 @@ done:
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
     row_reset(r);
-    if (c->source.kind == SRC_BITS || c->link.mode == LINK_DIGITAL || c->codec.select == SEL_MERGE) {
+    /* rate-distortion codecs (paper 001): merge, quantisers, entropy coding */
+    if (c->source.kind != SRC_BITS &&
+        (c->codec.select == SEL_MERGE || c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW))
+        return rd_point(c, point, ctx, r, err, len);
+    if (c->source.kind == SRC_BITS || c->link.mode == LINK_DIGITAL) {
         snprintf(err, len, "this combination of source.kind, codec.select and link.mode is not available in this build");
         return -ENOTSUP;
     }

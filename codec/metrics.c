@@ -11,7 +11,8 @@
  *  - linear CKA, S. Kornblith, M. Norouzi, H. Lee, G. Hinton, "Similarity of
  *    Neural Network Representations Revisited", ICML 2019, §3 (linear kernel):
  *      CKA(X, Y) = ‖YᵀX‖_F² / (‖XᵀX‖_F ‖YᵀY‖_F), X and Y column-centred,
- *    and its Gram-matrix form (same paper, eq. 3 with HSIC = tr(KHLH)):
+ *    and its Gram-matrix form (same paper, §3: HSIC(K,L) = tr(KHLH)/(n−1)²,
+ *    CKA = HSIC(K,L)/sqrt(HSIC(K,K) HSIC(L,L)); with centred X, Y):
  *      ‖YᵀX‖_F² = tr(XXᵀ YYᵀ) = <K, L>_F, ‖XᵀX‖_F = ‖K‖_F.
  *  - the paper-000 normalisation by a reference run (paper 000, §4).
  */
@@ -282,9 +283,11 @@ static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
     // 2γ_d(1+u)² of its row's (column's) float maximum is recomputed in double
     // in a fixed order; the true maximiser is always among them, so the maxima
     // do not depend on how OpenBLAS ordered its sums (thread count, kernel).
+    // (thresholds in double, so forming them adds no float rounding; the
+    // 1e-12 covers the double recomputation's own rounding)
     double du = (double)dims * 0x1.0p-24;
-    float eps = du < 0.5 ? (float)(2.0 * du / (1.0 - du) * (1.0 + 1e-6) + 1e-12)
-                         : INFINITY;
+    double eps = du < 0.5 ? 2.0 * du / (1.0 - du) * (1.0 + 0x1.0p-22) + 1e-12
+                          : INFINITY;
     for (size_t i0 = 0; i0 < ny; i0 += tr) {
         size_t mi = ny - i0 < tr ? ny - i0 : tr;
         for (size_t j0 = 0; j0 < nx; j0 += tc) {
@@ -296,12 +299,13 @@ static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
                 if (repy[gi] != gi)
                     continue;  // duplicate row: same values as its representative
                 const float *row = tile + i * mj;
-                float rthr = rowmax[gi] - eps;
+                double rthr = (double)rowmax[gi] - eps;
                 for (size_t j = 0; j < mj; j++) {
                     size_t gj = j0 + j;
                     if (repx[gj] != gj)
                         continue;
-                    int need_r = row[j] >= rthr, need_c = row[j] >= colmax[gj] - eps;
+                    double c = row[j];
+                    int need_r = c >= rthr, need_c = c >= (double)colmax[gj] - eps;
                     if (!need_r && !need_c)
                         continue;
                     // zero tokens: cosine exactly 0 (header's definition)

@@ -100,6 +100,7 @@ double metrics_snr_db(double nmse);
 //      tokens: bit-identical whatever OpenBLAS's thread count or CPU kernel.
 //      Bytewise-duplicate tokens (merged tokens expanded to the grid) are
 //      refined once. Maxima clamped to [-1, 1]; means accumulated in double.
+//      Non-finite input values give unspecified (but memory-safe) results.
 //  _x      : original tokens, _nx x _dims row-major
 //  _nx     : original token count, >= 1
 //  _y      : received tokens, _ny x _dims row-major (_ny may differ from _nx)

@@ -197,14 +197,20 @@ static void conv_encode_core(const conv *q, const uint8_t *src, size_t n, int pa
     unsigned period = conv_period[q->rate], p = 0;
     unsigned s = 0;                       /* 6 most recent inputs, newest in bit 0 */
     size_t k = 0;
+    if (packed) memset(coded, 0, (conv_coded_bits(q->rate, n) + 7) / 8);
     for (size_t t = 0; t < n + CONV_TAIL_BITS; t++) {
         unsigned u = 0;
         if (t < n)
             u = packed ? (src[t >> 3] >> (7 - (t & 7))) & 1u : (src[t] != 0);
         unsigned reg = (s << 1) | u;
         unsigned o = q->out2[reg];
-        if (keep[p]) coded[k++] = (uint8_t)(o >> 1);           /* A */
-        if (keep[p + 1]) coded[k++] = (uint8_t)(o & 1u);       /* B */
+        for (unsigned j = 0; j < 2; j++) {
+            if (!keep[p + j]) continue;
+            unsigned bit = j == 0 ? o >> 1 : o & 1u;                /* A, then B */
+            if (packed) coded[k >> 3] |= (uint8_t)(bit << (7 - (k & 7)));
+            else coded[k] = (uint8_t)bit;
+            k++;
+        }
         p += 2;
         if (p == period) p = 0;
         s = reg & (CONV_STATES - 1);
@@ -297,9 +303,10 @@ static void conv_load_soft(conv *q, const float *llr, size_t steps)
         ql[m] = keep[p] ? conv_quant(llr[k++] * scale) : 0;
 }
 
-static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps)
+static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps, int packed)
 {
-    if (q->rate == CONV_RATE_1_2) {
+    /* bit 0 -> llr +1, bit 1 -> llr -1 (scaled to CONV_QHARD) */
+    if (q->rate == CONV_RATE_1_2 && !packed) {
         for (size_t m = 0; m < 2 * steps; m++)
             q->ql[m] = coded[m] ? -CONV_QHARD : CONV_QHARD;
         return;
@@ -308,8 +315,13 @@ static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps)
     unsigned period = conv_period[q->rate], p = 0;
     size_t k = 0;
     for (size_t m = 0; m < 2 * steps; m++) {
-        /* bit 0 -> llr +1, bit 1 -> llr -1 (scaled to CONV_QHARD) */
-        q->ql[m] = keep[p] ? (coded[k++] ? -CONV_QHARD : CONV_QHARD) : 0;
+        if (keep[p]) {
+            unsigned b = packed ? (coded[k >> 3] >> (7 - (k & 7))) & 1u : coded[k] != 0;
+            q->ql[m] = b ? -CONV_QHARD : CONV_QHARD;
+            k++;
+        } else {
+            q->ql[m] = 0;
+        }
         if (++p == period) p = 0;
     }
 }
@@ -507,13 +519,24 @@ int conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes)
     return conv_decode_soft(q, llr, n, bytes, 1);
 }
 
-int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits)
+static int conv_decode_hard_core(conv *q, const uint8_t *coded, size_t n, uint8_t *out,
+                                 int packed)
 {
-    if (!q || !coded || (n > 0 && !bits)) return -EINVAL;
+    if (!q || !coded || (n > 0 && !out)) return -EINVAL;
     if (n > q->max_n) return -ERANGE;
     size_t steps = n + CONV_TAIL_BITS;
-    conv_load_hard(q, coded, steps);
+    conv_load_hard(q, coded, steps, packed);
     conv_acs(q, steps);
-    conv_traceback(q, n, bits, 0);
+    conv_traceback(q, n, out, packed);
     return 0;
+}
+
+int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits)
+{
+    return conv_decode_hard_core(q, coded, n, bits, 0);
+}
+
+int conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes)
+{
+    return conv_decode_hard_core(q, coded, n, bytes, 1);
 }

@@ -16,8 +16,8 @@
  * Bit conventions: "unpacked" arrays hold one bit per byte (0 or 1; for inputs
  * any nonzero byte is 1); "packed" arrays hold 8 bits per byte, most
  * significant bit first (bit i is (buf[i/8] >> (7 - i%8)) & 1), as in
- * codec/bitio. Coded bits are always unpacked, one per byte, in the order they
- * go on air.
+ * codec/bitio and channel/phy. Coded bits are in the order they go on air;
+ * the _packed functions pack both their input and their output.
  *
  * LLR convention: llr = ln P(b = 0 | y) / P(b = 1 | y) (positive favours 0);
  * for BPSK 0 -> +1, 1 -> -1 over AWGN with noise variance s2 per real
@@ -86,8 +86,11 @@ conv_kernel conv_get_kernel(const conv *q);
 //      _coded : caller's array of conv_coded_bits(rate, _n) bytes, set to 0/1
 //      returns 0, or -EINVAL on NULL pointers (with _n > 0)
 int conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded);
-//  conv_encode_packed : as conv_encode with _n_bits info bits packed MSB-first
-//      in _bytes (ceil(_n_bits/8) bytes; bits past _n_bits are ignored)
+//  conv_encode_packed : as conv_encode with packed input and output
+//      _bytes : ceil(_n_bits/8) bytes, MSB first (bits past _n_bits ignored)
+//      _coded : caller's ceil(conv_coded_bits(rate, _n_bits)/8) bytes, MSB
+//               first, pad bits of the last byte set to 0 (ready for
+//               phy_transmit_*)
 int conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits,
                        uint8_t *coded);
 
@@ -104,5 +107,9 @@ int conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes);
 //      _coded : conv_coded_bits(rate, _n) received bits, 0 or nonzero
 //      others as conv_decode
 int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits);
+//  conv_decode_hard_packed : as conv_decode_hard with packed input
+//      (ceil(conv_coded_bits(rate, _n)/8) bytes, e.g. phy_transmit_hard's
+//      output) and packed output (ceil(_n/8) bytes, pad bits 0)
+int conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes);
 
 #endif

@@ -222,7 +222,7 @@ static void test_coded_link_end_to_end(void **state)
     size_t fmax = pb + PACKET_OVERHEAD_BYTES, nmax = 8 * fmax;
     conv *q = conv_create(CONV_RATE_3_4, nmax);
     size_t ncmax = conv_coded_bits(CONV_RATE_3_4, nmax);
-    uint8_t *frame = malloc(fmax), *rx = malloc(fmax), *coded = malloc(ncmax);
+    uint8_t *frame = malloc(fmax), *rx = malloc(fmax), *coded = malloc((ncmax + 7) / 8);
     float *llr = malloc(ncmax * sizeof *llr);
     double ebn0 = pow(10.0, 3.0 / 10.0), esn0 = 0.75 * ebn0, s2 = 1.0 / (2.0 * esn0);
     size_t lost = 0;
@@ -237,7 +237,8 @@ static void test_coded_link_end_to_end(void **state)
             philox4x32_ctr_t x = philox4x32(ctr, key);
             double u1 = ((double)x.v[0] + 0.5) / 4294967296.0, u2 = ((double)x.v[1] + 0.5) / 4294967296.0;
             double g = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);   /* Box-Muller */
-            double y = (coded[i] ? -1.0 : 1.0) + sqrt(s2) * g;
+            int bit = (coded[i / 8] >> (7 - i % 8)) & 1;   /* packed, MSB first */
+            double y = (bit ? -1.0 : 1.0) + sqrt(s2) * g;
             llr[i] = (float)(2.0 * y / s2);
         }
         assert_int_equal(conv_decode_packed(q, llr, 8 * fb, rx), 0);

@@ -218,9 +218,10 @@ static void test_noiseless_roundtrip(void **state)
 
 /* --------------------------------------------------- error correction */
 
-/* d_free is 10 (1/2), 6 (2/3), 5 (3/4) (Proakis Table 8.2-1; 802.11
- * puncturing, Haccoun & Begin 1989), so one error is always corrected, and at
- * rate 1/2 any 4 (t = floor((d_free - 1) / 2)). Every position is tried. */
+/* d_free is 10 at rate 1/2 (Odenwalder's K=7 code) and 6 and 5 for the
+ * punctured 2/3 and 3/4 codes (Yasuda, Kashiki & Hirata, IEEE Trans. Commun.
+ * 32(3), 1984), so one error is always corrected, and at rate 1/2 any 4
+ * (t = floor((d_free - 1) / 2)). Every position is tried. */
 static void test_single_error_corrected(void **state)
 {
     (void)state;
@@ -444,9 +445,10 @@ static void test_extreme_and_garbage_input(void **state)
 
 /* ------------------------------------------------------ BER in AWGN */
 
-/* Transfer-function (information-weight) spectrum B_d of the K=7 (133,171)
- * code, d = 10, 12, ..., 26 (odd d have B_d = 0): Proakis & Salehi 5th ed.
- * Table 8.2-x / Frenger, Orten, Ottosson 1999. */
+/* Information-weight spectrum B_d (total input-bit errors of all error events
+ * of output weight d) of the K=7 (133,171) code, d = 10, 12, ..., 26 (odd d
+ * have B_d = 0), as tabulated for optimum-distance-spectrum codes by Frenger,
+ * Orten & Ottosson, IEEE Commun. Lett. 3(11), 1999. */
 static const double SPEC_D[9] = {10, 12, 14, 16, 18, 20, 22, 24, 26};
 static const double SPEC_B[9] = {36, 211, 1404, 11633, 77433, 502690, 3322763,
                                  21292910, 134365911};
@@ -492,14 +494,17 @@ static void sim_ber(int hard, double ebn0_db, int blocks, uint32_t seed, double 
     *se = sqrt(var > 0 ? var / blocks : 0.0);
 }
 
-/* At Eb/N0 = 3 dB the union bound sum_d B_d Q(sqrt(2 d R Eb/N0)) (Viterbi
- * 1971; Proakis eq. 8.2-x), truncated at d = 26, gives 7.2e-4, an upper
- * bound for ML soft decoding (the truncated terms only add); its first term
- * 36 Q(sqrt(2*10*0.5*1.995)) = 1.4e-4 is the error rate of the nearest
- * (d_free) events alone, which ML decoding cannot beat by more than the
- * chance that other events mask them (small here). A 4.5-sigma interval of
- * the simulation must sit between the two; uncoded BPSK would be at
- * Q(sqrt(2 x 1.995)) = 2.3e-2. */
+/* Soft-decision union bound, Pb <= sum_d B_d Q(sqrt(2 d R Eb/N0)) (A. J.
+ * Viterbi, "Convolutional codes and their performance in communication
+ * systems", IEEE Trans. Commun. Technol. 19(5), 1971). At Eb/N0 = 3 dB,
+ * R = 1/2, truncated at d = 26 it is 7.2e-4 (the truncated terms are
+ * positive, so the full bound is larger still; the decoder must not do worse
+ * than this). Its first term 36 Q(sqrt(2*10*0.5*1.995)) = 1.4e-4, the
+ * nearest-neighbour (d_free) term, is the asymptotically exact error rate and
+ * a floor the simulation should not fall under at this SNR (published
+ * K=7 soft curves sit at a few 1e-4 here, ~1e-5 near 4.2-4.4 dB). A
+ * 4.5-sigma interval of the simulation must overlap [1.4e-4, 7.2e-4];
+ * uncoded BPSK would be at Q(sqrt(2 x 1.995)) = 2.3e-2. */
 static void test_ber_awgn_soft_within_union_bound(void **state)
 {
     (void)state;

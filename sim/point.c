@@ -192,6 +192,25 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "measured_min_bandwidth_hz",
             capacity_min_bandwidth_hz((double)nbits, c->link.budget_s, snr_db), "Hz");
     row_set(r, "transfer_time_s", capacity_transfer_time_s((double)nbits, c->link.bandwidth_hz, snr_db), "s");
+    if (c->channel.kind != CH_AWGN && isfinite(snr_db)) {
+        /* fading: ergodic capacity (Rayleigh log2(e) e^{1/γ} E1(1/γ); Rician
+         * numerically), outage of the rate this frame needs at
+         * link.bandwidth_hz within link.budget_s, and the ε-outage capacity */
+        capacity_fading cf;
+        double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
+        double rate = (double)nbits / (c->link.budget_s * c->link.bandwidth_hz);
+        rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
+        if (rc) {
+            snprintf(err, len, "fading capacity failed (%s)", strerror(-rc));
+            goto done;
+        }
+        row_set(r, "ergodic_capacity_bps_hz", cf.ergodic_bphz, "bit/s/Hz");
+        row_set(r, "min_bandwidth_ergodic_hz", (double)nbits / (c->link.budget_s * cf.ergodic_bphz), "Hz");
+        row_set(r, "required_rate_bps_hz", rate, "bit/s/Hz");
+        row_set(r, "outage_prob", cf.outage_prob, "");
+        row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
+        row_set(r, "min_bandwidth_eps_outage_hz", (double)nbits / (c->link.budget_s * cf.eps_outage_bphz), "Hz");
+    }
 
     if (c->link.mode == LINK_ANALOG) {
         keep = malloc((size_t)n);

@@ -74,6 +74,7 @@ static const kdef scn_keys[] = {
     {"channel.k_factor", K_NUM, 0, 1e6, NULL, 0, NULL, 0},
     {"channel.doppler_hz", K_NUM, 0, 1e9, NULL, 0, NULL, 0},
     {"channel.symbol_rate_hz", K_NUM, 1e-3, 1e15, NULL, 1e6, NULL, 0},
+    {"channel.outage_eps", K_NUM, 1e-12, 0.999999, NULL, 0.01, NULL, 0},
     {"channel.fading", K_ENUM, 0, 0, "block|fast|jakes", 0, "fast", 0},
     {"channel.block_symbols", K_INT, 1, 1e12, NULL, 1000, NULL, 0},
     {"modem.scheme", K_ENUM, 0, 0, "bpsk|qpsk|16qam|64qam|256qam", 0, "bpsk", 0},
@@ -440,6 +441,7 @@ static void scn_fill(const cJSON *t, fl_config *c)
     c->channel.k_factor = scn_num(t, "channel.k_factor");
     c->channel.doppler_hz = scn_num(t, "channel.doppler_hz");
     c->channel.symbol_rate_hz = scn_num(t, "channel.symbol_rate_hz");
+    c->channel.outage_eps = scn_num(t, "channel.outage_eps");
     c->channel.fading = (fading_kind)scn_enum(t, "channel.fading");
     c->channel.block_symbols = (int64_t)scn_num(t, "channel.block_symbols");
     c->modem.scheme = (mod_kind)scn_enum(t, "modem.scheme");

@@ -87,6 +87,7 @@ typedef struct {
         double      k_factor;     /* Rician K (linear) */
         double      doppler_hz;   /* maximum Doppler f_d */
         double      symbol_rate_hz;
+        double      outage_eps;   /* outage level of the eps-outage capacity */
         fading_kind fading;
         int64_t     block_symbols;/* coherence block length for fading=block */
     } channel;

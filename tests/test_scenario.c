@@ -327,6 +327,30 @@ static void test_cli_set_analytic(void **state)
     }
 }
 
+/* Fading capacity columns: Rayleigh at 0 dB, ergodic capacity
+ * log2(e) e^{1/γ} E1(1/γ) with γ = 1: e E1(1) = 0.596347362323194 (the
+ * Gompertz constant, A&S 5.1), times log2(e) = 0.860338006...; the
+ * ε-outage capacity at ε = 0.01 is log2(1 - ln(0.99)) = 0.0144995... */
+static void test_cli_fading_capacity_columns(void **state)
+{
+    (void)state;
+    char out[512], cmd[2048], msg[65536];
+    snprintf(out, sizeof out, "%s/fad.h5", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "%s run scenarios/pinr_table1.json -o %s --quiet --set channel.kind=rayleigh "
+             "--set channel.snr_db=0 --set sweep.grid.channel.snr_db=[0] && %s export %s --format json",
+             bin(), out, bin(), out);
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
+    const char *p = strstr(msg, "\"ergodic_capacity_bps_hz\": ");
+    assert_non_null(p);
+    double erg = strtod(p + strlen("\"ergodic_capacity_bps_hz\": "), NULL);
+    assert_true(fabs(erg - 0.596347362323194 * 1.4426950408889634) < 1e-8);
+    p = strstr(msg, "\"eps_outage_capacity_bps_hz\": ");
+    assert_non_null(p);
+    double eo = strtod(p + strlen("\"eps_outage_capacity_bps_hz\": "), NULL);
+    assert_true(fabs(eo - log2(1.0 - log(0.99))) < 1e-8);
+}
+
 /* make run's job: Table 1 within 1e-4 (ratio) and 0.01 MHz of the paper,
  * against the printed values in tests/data/balevi_table1.csv. */
 static void test_cli_table1_against_paper(void **state)
@@ -412,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_cli_usage_errors),
         cmocka_unit_test(test_cli_set_analytic),
         cmocka_unit_test(test_cli_table1_against_paper),
+        cmocka_unit_test(test_cli_fading_capacity_columns),
         cmocka_unit_test(test_cli_resume_and_jobs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

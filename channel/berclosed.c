@@ -161,16 +161,91 @@ double berclosed_ser_rayleigh(unsigned k, double ebn0)
     return 2.0 * c * rayleigh_q(a, ebn0) - c * c * craig_avg(a, ebn0, 0.0, M_PI / 4.0);
 }
 
+/* Regularised incomplete beta I_x(a, b) by its continued fraction evaluated
+ * with the modified Lentz method (Abramowitz & Stegun 26.5.8; W. J. Lentz,
+ * Appl. Opt. 15 (1976); Thompson & Barnett, J. Comput. Phys. 64 (1986)),
+ * switching to I_x(a,b) = 1 - I_{1-x}(b,a) past the mean so the fraction
+ * converges. Used where GSL's gsl_cdf_beta_P returns NaN (parameters ~1e6 and
+ * more near the mean). Returns I_x(a,b) and, through *_q, 1 - I_x(a,b)
+ * computed without cancellation. */
+static double beta_cf(double x, double a, double b)
+{
+    const double tiny = 1e-300;
+    double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+    double c = 1.0, d = 1.0 - qab * x / qap;
+    if (fabs(d) < tiny)
+        d = tiny;
+    d = 1.0 / d;
+    double h = d;
+    for (int m = 1; m < 10000000; m++) {
+        double m2 = 2.0 * m;
+        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        d = fabs(d) < tiny ? tiny : d;
+        c = 1.0 + aa / c;
+        c = fabs(c) < tiny ? tiny : c;
+        d = 1.0 / d;
+        h *= d * c;
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        d = fabs(d) < tiny ? tiny : d;
+        c = 1.0 + aa / c;
+        c = fabs(c) < tiny ? tiny : c;
+        d = 1.0 / d;
+        double del = d * c;
+        h *= del;
+        if (fabs(del - 1.0) < 1e-15)
+            break;
+    }
+    return h;
+}
+
+static double ibeta(double x, double a, double b, double *q)
+{
+    if (x <= 0.0) {
+        *q = 1.0;
+        return 0.0;
+    }
+    if (x >= 1.0) {
+        *q = 0.0;
+        return 1.0;
+    }
+    /* x^a (1-x)^b / B(a,b) in logs */
+    double lf = a * log(x) + b * log1p(-x) - (lgamma(a) + lgamma(b) - lgamma(a + b));
+    if (x < (a + 1.0) / (a + b + 2.0)) {
+        double p = exp(lf) * beta_cf(x, a, b) / a;
+        *q = 1.0 - p;
+        return p;
+    }
+    double qq = exp(lf) * beta_cf(1.0 - x, b, a) / b;
+    *q = qq;
+    return 1.0 - qq;
+}
+
+static double beta_p(double x, double a, double b)
+{
+    double p = gsl_cdf_beta_P(x, a, b), q;
+    return isfinite(p) ? p : ibeta(x, a, b, &q);
+}
+
+static double beta_q(double x, double a, double b)
+{
+    double q = gsl_cdf_beta_Q(x, a, b);
+    if (!isfinite(q))
+        ibeta(x, a, b, &q);
+    return q;
+}
+
 /* Clopper & Pearson (Biometrika 26, 1934): lo = Beta^-1(alpha/2; k, n-k+1),
  * hi = Beta^-1(1-alpha/2; k+1, n-k). GSL's own beta inverse does not converge
- * for n ~ 1e10, so the quantiles are found by bisection in log x on GSL's
- * beta CDFs (monotone), 200 steps from [1e-300, 1]. */
+ * for n ~ 1e10, so the quantiles are found by bisection in log x on the beta
+ * CDFs (monotone), from [1e-300, 1] to a relative width of 1e-15. */
 static double beta_quantile_lower(double p, double a, double b)
 {
     double lo = log(1e-300), hi = 0.0; /* P(x; a, b) increasing in x */
     for (int it = 0; it < 200 && hi - lo > 1e-15; it++) {
         double mid = 0.5 * (lo + hi);
-        if (gsl_cdf_beta_P(exp(mid), a, b) < p)
+        if (beta_p(exp(mid), a, b) < p)
             lo = mid;
         else
             hi = mid;
@@ -183,7 +258,7 @@ static double beta_quantile_upper(double q, double a, double b)
     double lo = log(1e-300), hi = 0.0; /* Q(x; a, b) decreasing in x */
     for (int it = 0; it < 200 && hi - lo > 1e-15; it++) {
         double mid = 0.5 * (lo + hi);
-        if (gsl_cdf_beta_Q(exp(mid), a, b) > q)
+        if (beta_q(exp(mid), a, b) > q)
             lo = mid;
         else
             hi = mid;

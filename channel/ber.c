@@ -1,0 +1,205 @@
+/* ber: Monte-Carlo error-rate engine (see ber.h). Interval: Clopper &
+ * Pearson, Biometrika 26 (1934), via berclosed_clopper_pearson. */
+#include "channel/ber.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "channel/berclosed.h"
+#include "channel/noise.h"
+
+double ber_theory(const phy_config *phy, double ebn0_db)
+{
+    double g = berclosed_db2lin(ebn0_db);
+    unsigned k = (unsigned)phy->scheme;
+    switch (phy->channel) {
+    case PHY_AWGN:
+        return berclosed_ber_awgn(k, g);
+    case PHY_RAYLEIGH:
+        return berclosed_ber_rayleigh(k, g);
+    case PHY_RICIAN:
+        return berclosed_ber_rician(k, g, phy->k_factor);
+    }
+    return NAN;
+}
+
+double ber_ser_theory(const phy_config *phy, double ebn0_db)
+{
+    double g = berclosed_db2lin(ebn0_db);
+    unsigned k = (unsigned)phy->scheme;
+    if (phy->channel == PHY_AWGN)
+        return berclosed_ser_awgn(k, g);
+    if (phy->channel == PHY_RAYLEIGH)
+        return berclosed_ser_rayleigh(k, g);
+    return NAN;
+}
+
+/* symbols of k bits with at least one bit set in the error pattern _x */
+static uint64_t symbol_errors(const uint8_t *x, size_t nbits, unsigned k)
+{
+    uint64_t n = 0;
+    size_t nbytes = (nbits + 7) / 8;
+    if (k == 1) {
+        for (size_t j = 0; j < nbytes; j++)
+            n += (uint64_t)__builtin_popcount(x[j]);
+        return n;
+    }
+    if (k == 2 || k == 4 || k == 8) {
+        /* symbols never straddle bytes; tail bits of x are 0 */
+        for (size_t j = 0; j < nbytes; j++) {
+            unsigned b = x[j];
+            for (unsigned t = 0; t < 8; t += k)
+                n += ((b >> t) & ((1u << k) - 1)) != 0;
+        }
+        return n;
+    }
+    size_t nsym = (nbits + k - 1) / k;
+    for (size_t s = 0; s < nsym; s++) {
+        unsigned any = 0;
+        for (unsigned t = 0; t < k; t++) {
+            size_t p = s * k + t;
+            if (p < nbits)
+                any |= (x[p >> 3] >> (7 - (p & 7))) & 1u;
+        }
+        n += any;
+    }
+    return n;
+}
+
+struct frame_stat {
+    uint64_t bit_errors, symbol_errors;
+    int rc;
+};
+
+struct worker {
+    phy *p;
+    uint32_t *words;
+    uint8_t *tx, *rx, *x;
+    float *llr;
+};
+
+static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
+                      struct frame_stat *st)
+{
+    const size_t nbits = cfg->frame_bits, nbytes = (nbits + 7) / 8;
+    const unsigned k = (unsigned)cfg->phy.scheme;
+    noise_u32_at(cfg->phy.seed, cfg->phy.point, BER_PURPOSE_BITS, cfg->trial, f << 24, w->words,
+                 (nbytes + 3) / 4);
+    memcpy(w->tx, w->words, nbytes);
+    if (nbits % 8)
+        w->tx[nbytes - 1] &= (uint8_t)(0xFF00u >> (nbits % 8));
+    int rc;
+    if (cfg->demap == BER_DEMAP_HARD) {
+        rc = phy_transmit_hard(w->p, cfg->trial, f, w->tx, nbits, w->rx);
+    } else {
+        modem_demap md = cfg->demap == BER_DEMAP_LLR_EXACT ? MODEM_DEMAP_EXACT : MODEM_DEMAP_MAXLOG;
+        rc = phy_transmit_llr(w->p, cfg->trial, f, w->tx, nbits, md, w->llr);
+        memset(w->rx, 0, nbytes);
+        for (size_t i = 0; i < nbits && rc == 0; i++)
+            w->rx[i >> 3] |= (uint8_t)((w->llr[i] < 0.0f) << (7 - (i & 7)));
+    }
+    st->rc = rc;
+    if (rc)
+        return;
+    uint64_t be = 0;
+    for (size_t j = 0; j < nbytes; j++) {
+        w->x[j] = w->tx[j] ^ w->rx[j];
+        be += (uint64_t)__builtin_popcount(w->x[j]);
+    }
+    st->bit_errors = be;
+    st->symbol_errors = k == 1 ? be : symbol_errors(w->x, nbits, k);
+}
+
+int ber_run(const ber_config *cfg, ber_result *out)
+{
+    if (!cfg || !out || cfg->frame_bits == 0 || cfg->max_bits == 0)
+        return -EINVAL;
+    if (!(cfg->code_rate > 0.0 && cfg->code_rate <= 1.0) || !isfinite(cfg->ebn0_db))
+        return -EINVAL;
+    if (cfg->demap != BER_DEMAP_HARD && cfg->demap != BER_DEMAP_LLR_EXACT &&
+        cfg->demap != BER_DEMAP_LLR_MAXLOG)
+        return -EINVAL;
+    unsigned k = (unsigned)cfg->phy.scheme;
+    phy_config pc = cfg->phy;
+    pc.esn0_db = phy_esn0_from_ebn0_db(cfg->ebn0_db, k, cfg->code_rate);
+    int nt = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    if (nt > BER_BATCH_FRAMES)
+        nt = BER_BATCH_FRAMES;
+    const size_t nbits = cfg->frame_bits, nbytes = (nbits + 7) / 8;
+    if ((nbits + k - 1) / k > PHY_MAX_FRAME_SYMBOLS)
+        return -ERANGE;
+
+    struct worker *ws = calloc((size_t)nt, sizeof *ws);
+    if (!ws)
+        return -ENOMEM;
+    int rc = 0;
+    for (int t = 0; t < nt && rc == 0; t++) {
+        ws[t].p = phy_create(&pc);
+        ws[t].words = malloc(((nbytes + 3) / 4) * sizeof(uint32_t));
+        ws[t].tx = malloc(nbytes);
+        ws[t].rx = malloc(nbytes);
+        ws[t].x = malloc(nbytes);
+        ws[t].llr = cfg->demap == BER_DEMAP_HARD ? NULL : malloc(nbits * sizeof(float));
+        if (!ws[t].p)
+            rc = -EINVAL;
+        else if (!ws[t].words || !ws[t].tx || !ws[t].rx || !ws[t].x ||
+                 (cfg->demap != BER_DEMAP_HARD && !ws[t].llr))
+            rc = -ENOMEM;
+    }
+
+    memset(out, 0, sizeof *out);
+    struct frame_stat st[BER_BATCH_FRAMES];
+    int done = rc != 0;
+    for (uint64_t f0 = 0; !done; f0 += BER_BATCH_FRAMES) {
+#pragma omp parallel for schedule(static) num_threads(nt)
+        for (int i = 0; i < BER_BATCH_FRAMES; i++)
+            run_frame(cfg, &ws[omp_get_thread_num()], f0 + (uint64_t)i, &st[i]);
+        /* the stopping rule, frame by frame in order */
+        for (int i = 0; i < BER_BATCH_FRAMES && !done; i++) {
+            if (st[i].rc) {
+                rc = st[i].rc;
+                done = 1;
+                break;
+            }
+            out->frames++;
+            out->bits += nbits;
+            out->symbols += (nbits + k - 1) / k;
+            out->bit_errors += st[i].bit_errors;
+            out->symbol_errors += st[i].symbol_errors;
+            out->frame_errors += st[i].bit_errors > 0;
+            if ((cfg->min_errors > 0 && out->bit_errors >= cfg->min_errors) ||
+                out->bits >= cfg->max_bits || f0 + (uint64_t)i + 1 >= ((uint64_t)1 << 40))
+                done = 1;
+        }
+    }
+    for (int t = 0; t < nt; t++) {
+        phy_destroy(ws[t].p);
+        free(ws[t].words);
+        free(ws[t].tx);
+        free(ws[t].rx);
+        free(ws[t].x);
+        free(ws[t].llr);
+    }
+    free(ws);
+    if (rc)
+        return rc;
+    out->ber = (double)out->bit_errors / (double)out->bits;
+    out->ser = (double)out->symbol_errors / (double)out->symbols;
+    out->fer = (double)out->frame_errors / (double)out->frames;
+    berclosed_clopper_pearson(out->bit_errors, out->bits, 0.95, &out->ber_ci_low,
+                              &out->ber_ci_high);
+    out->ebn0_db = cfg->ebn0_db;
+    out->esn0_db = pc.esn0_db;
+    out->ber_theory = ber_theory(&pc, cfg->ebn0_db);
+    out->ser_theory = ber_ser_theory(&pc, cfg->ebn0_db);
+    if (cfg->code_rate != 1.0) { /* closed forms are for the uncoded Eb/N0 */
+        double eb_unc = pc.esn0_db - 10.0 * log10((double)k);
+        out->ber_theory = ber_theory(&pc, eb_unc);
+        out->ser_theory = ber_ser_theory(&pc, eb_unc);
+    }
+    return 0;
+}

@@ -1,0 +1,62 @@
+/* ber: Monte-Carlo bit/symbol/frame error rates of an uncoded link (phy.h),
+ * with the 95% Clopper-Pearson interval and the closed form next to it.
+ *
+ * Frames of frame_bits random bits (Philox purpose BER_PURPOSE_BITS, frame f
+ * at draw index f << 24) go through phy_transmit_hard (or _llr followed by a
+ * sign decision, LLR < 0 -> 1) until, after a whole frame, bit_errors >=
+ * min_errors (when min_errors > 0) or bits >= max_bits. Frames are computed
+ * in fixed batches of BER_BATCH_FRAMES, split over OpenMP threads, and the
+ * stopping rule is applied frame by frame in order afterwards, so every
+ * number is identical for any thread count.
+ */
+#ifndef FEATLINK_BER_H
+#define FEATLINK_BER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "channel/phy.h"
+
+#define BER_PURPOSE_BITS 0x220u
+#define BER_BATCH_FRAMES 64
+
+typedef enum {
+    BER_DEMAP_HARD = 0,         // minimum-distance hard decisions
+    BER_DEMAP_LLR_EXACT = 1,    // sign of exact log-MAP LLRs
+    BER_DEMAP_LLR_MAXLOG = 2,   // sign of max-log LLRs
+} ber_demap;
+
+typedef struct {
+    phy_config phy;       // link; phy.esn0_db is ignored (set from ebn0_db)
+    double ebn0_db;       // Eb/N0 in dB per information bit
+    double code_rate;     // (0, 1]; only converts Eb/N0 to Es/N0 (no FEC here)
+    ber_demap demap;      // decision rule
+    size_t frame_bits;    // bits per frame, 1 .. 2^26 k
+    uint32_t trial;       // Philox counter word 3
+    uint64_t min_errors;  // stop once this many bit errors are counted (0: unused)
+    uint64_t max_bits;    // stop once this many bits are sent (>= 1)
+    int threads;          // OpenMP threads (0: OpenMP default); results do not depend on it
+} ber_config;
+
+typedef struct {
+    uint64_t bits, bit_errors;
+    uint64_t symbols, symbol_errors;
+    uint64_t frames, frame_errors;      // a frame error: >= 1 bit error in the frame
+    double ber, ser, fer;
+    double ber_ci_low, ber_ci_high;     // 95% Clopper-Pearson
+    double ber_theory, ser_theory;      // closed forms (berclosed.h); NaN where none
+    double ebn0_db, esn0_db;
+} ber_result;
+
+//  ber_theory : closed-form BER for _phy's scheme and channel at Eb/N0
+//      _ebn0_db (uncoded): AWGN, Rayleigh (fast or block: the same mean),
+//      Rician with phy.k_factor
+double ber_theory(const phy_config *phy, double ebn0_db);
+//  ber_ser_theory : closed-form SER (AWGN, Rayleigh; NaN for Rician)
+double ber_ser_theory(const phy_config *phy, double ebn0_db);
+
+//  ber_run : one Monte-Carlo point; fills *_out. 0, -EINVAL (bad
+//      configuration), -ENOMEM, -ERANGE (frame too long)
+int ber_run(const ber_config *cfg, ber_result *out);
+
+#endif

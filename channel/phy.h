@@ -1,0 +1,100 @@
+/* phy: one call that carries packed bits through modulation, a channel and
+ * coherent demodulation with perfect CSI, returning hard bits or LLRs.
+ *
+ * Channel model, per complex symbol s of a frame:
+ *     y[s] = h[s] x[s] + n[s],   E|x|^2 = Es = 1,   n ~ CN(0, N0),
+ * i.e. noise variance N0/2 per real dimension, N0 = 10^(-EsN0_dB/10).
+ * SNR conventions: Es/N0 is per complex symbol (= SNR at Nyquist signalling);
+ * Eb/N0 = Es/N0 / (k R) with k bits per symbol and code rate R
+ * (phy_esn0_from_ebn0_db); for fading channels they are MEAN values, E|h|^2 = 1.
+ *   AWGN     : h = 1
+ *   Rayleigh : h ~ CN(0, 1)
+ *   Rician   : h = sqrt(K/(K+1)) + CN(0, 1/(K+1)), LOS phase 0, K linear
+ *   fading fast  : h independent per symbol
+ *   fading block : h constant over blocks of block_symbols symbols, blocks
+ *                  aligned to the start of each frame, independent per block
+ *   caller gains : phy_set_gains() overrides the channel with h[s] supplied
+ *                  by the caller (e.g. time-correlated Jakes gains)
+ * Detection: zero-forcing z = y/h (ML for these constellations with perfect
+ * CSI), minimum-distance hard decisions or LLRs with |h|^2 (modem.h).
+ * BPSK over AWGN draws only the in-phase noise: the quadrature component is
+ * independent of the decision statistic Re(y) and is not generated.
+ *
+ * Randomness (DESIGN.md §5): key = {seed, point}; counter = {draw index,
+ * purpose, trial} with the purposes below; frame f, symbol s uses the
+ * Gaussian number s of the stream at draw index (f << 24) + s/4 (4 per
+ * Philox block), so a frame holds at most 2^26 symbols and the result of a
+ * frame depends only on (seed, point, trial, frame, bits, configuration),
+ * not on call order or threads.
+ */
+#ifndef FEATLINK_PHY_H
+#define FEATLINK_PHY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "channel/modem.h"
+
+#define PHY_PURPOSE_NOISE_I 0x210u
+#define PHY_PURPOSE_NOISE_Q 0x211u
+#define PHY_PURPOSE_FADE_I 0x212u
+#define PHY_PURPOSE_FADE_Q 0x213u
+
+//  PHY_MAX_FRAME_SYMBOLS : most symbols in one phy_transmit_* call (2^26)
+#define PHY_MAX_FRAME_SYMBOLS ((size_t)1 << 26)
+
+typedef enum { PHY_AWGN = 0, PHY_RAYLEIGH = 1, PHY_RICIAN = 2 } phy_channel;
+typedef enum { PHY_FADING_FAST = 0, PHY_FADING_BLOCK = 1 } phy_fading;
+
+typedef struct {
+    modem_scheme scheme;   // modulation
+    phy_channel channel;   // AWGN, Rayleigh or Rician
+    phy_fading fading;     // fast (per symbol) or block (unused for AWGN)
+    double k_factor;       // Rician K, linear power ratio LOS/scatter, >= 0
+    size_t block_symbols;  // coherence block length in symbols, >= 1 (block fading)
+    double esn0_db;        // Es/N0 in dB per complex symbol, finite
+    uint32_t seed;         // scenario seed (Philox key word 0)
+    uint32_t point;        // sweep point index (Philox key word 1)
+} phy_config;
+
+typedef struct phy phy;
+
+//  phy_esn0_from_ebn0_db : Es/N0 dB = Eb/N0 dB + 10 log10(_k _code_rate);
+//      _k bits per symbol >= 1, _code_rate in (0, 1]
+double phy_esn0_from_ebn0_db(double ebn0_db, unsigned k, double code_rate);
+
+//  phy_create : NULL on a bad configuration or allocation failure; the
+//      object holds its own modem and a fixed workspace (no allocation in
+//      phy_transmit_*); caller frees with phy_destroy
+phy *phy_create(const phy_config *cfg);
+void phy_destroy(phy *p);
+//  phy_modem : the modem used (owned by _p)
+const modem *phy_modem(const phy *p);
+//  phy_set_esn0_db : change Es/N0 (dB, finite); 0 or -EINVAL
+int phy_set_esn0_db(phy *p, double esn0_db);
+//  phy_n0 : N0 = 10^(-EsN0/10) (Es = 1)
+double phy_n0(const phy *p);
+//  phy_set_gains : use caller-supplied complex gains h[s] = _re[s] + j _im[s]
+//      for symbol s of every following frame instead of the configured fading;
+//      the arrays are NOT copied: they must stay valid (caller owns them) and
+//      hold _n >= symbols per frame values; NULL _re clears (back to the
+//      configured channel). 0 or -EINVAL (_re without _im)
+int phy_set_gains(phy *p, const float *re, const float *im, size_t n);
+
+//  phy_transmit_hard : bits -> channel -> hard bits
+//      _trial  : trial index (Philox counter word 3)
+//      _frame  : frame index < 2^40 (selects the random numbers)
+//      _bits   : ceil(_nbits/8) bytes, packed MSB first
+//      _nbits  : 1 .. PHY_MAX_FRAME_SYMBOLS k
+//      _out    : ceil(_nbits/8) bytes written (may not alias _bits); bits
+//                past _nbits in the last byte are 0
+//      returns 0, -EINVAL (NULL), -ERANGE (frame too long, or caller gains
+//      shorter than the frame)
+int phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+                      size_t nbits, uint8_t *out);
+//  phy_transmit_llr : as phy_transmit_hard, but writes _nbits LLRs
+//      ln P(b=0|y)/P(b=1|y) to _llr using _method (exact or max-log)
+int phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+                     size_t nbits, modem_demap method, float *llr);
+
+#endif

@@ -5,7 +5,7 @@
  * asymptotically optimum decoding algorithm", IEEE Trans. IT-13, 1967; the
  * soft correlation metric sum (1 - 2c) llr is the log-likelihood of the code
  * sequence up to a constant (Proakis & Salehi, Digital Communications 5th ed.,
- * §8.2.2). Implementation choices (not from the papers): LLRs quantised to
+ * ch. 8, soft-decision Viterbi decoding). Implementation choices (not from the papers): LLRs quantised to
  * 10-bit integers, 16-bit path metrics in structure-of-arrays form, the
  * radix-2 butterfly of the shift-left trellis vectorised 16 or 32 states at a
  * time, one 64-bit decision word per step, renormalisation every 8 steps,

@@ -2,7 +2,7 @@
  * each beside a plain baseline written here, in the same run:
  *   - baseline Viterbi: the textbook scalar form (float path metrics, two
  *     predecessors per state, one survivor byte per state and step,
- *     traceback), as in Proakis & Salehi, Digital Communications §8.2;
+ *     traceback), as in Proakis & Salehi, Digital Communications 5th ed., ch. 8;
  *   - baseline CRC: Sarwate's bytewise table (crc32_update_bytewise).
  * Figures are info bits per second of decoder output (soft, rate 1/2,
  * 12000-bit blocks = one 1500-byte packet, LLRs of BPSK/AWGN at Eb/N0 3 dB)

@@ -12,28 +12,28 @@
 #include "channel/berclosed.h"
 #include "channel/noise.h"
 
-double ber_theory(const phy_config *phy, double ebn0_db)
+double ber_theory(const phy_config *pc, double ebn0_db)
 {
     double g = berclosed_db2lin(ebn0_db);
-    unsigned k = (unsigned)phy->scheme;
-    switch (phy->channel) {
+    unsigned k = (unsigned)pc->scheme;
+    switch (pc->channel) {
     case PHY_AWGN:
         return berclosed_ber_awgn(k, g);
     case PHY_RAYLEIGH:
         return berclosed_ber_rayleigh(k, g);
     case PHY_RICIAN:
-        return berclosed_ber_rician(k, g, phy->k_factor);
+        return berclosed_ber_rician(k, g, pc->k_factor);
     }
     return NAN;
 }
 
-double ber_ser_theory(const phy_config *phy, double ebn0_db)
+double ber_ser_theory(const phy_config *pc, double ebn0_db)
 {
     double g = berclosed_db2lin(ebn0_db);
-    unsigned k = (unsigned)phy->scheme;
-    if (phy->channel == PHY_AWGN)
+    unsigned k = (unsigned)pc->scheme;
+    if (pc->channel == PHY_AWGN)
         return berclosed_ser_awgn(k, g);
-    if (phy->channel == PHY_RAYLEIGH)
+    if (pc->channel == PHY_RAYLEIGH)
         return berclosed_ser_rayleigh(k, g);
     return NAN;
 }

@@ -48,12 +48,12 @@ typedef struct {
     double ebn0_db, esn0_db;
 } ber_result;
 
-//  ber_theory : closed-form BER for _phy's scheme and channel at Eb/N0
+//  ber_theory : closed-form BER for _pc's scheme and channel at Eb/N0
 //      _ebn0_db (uncoded): AWGN, Rayleigh (fast or block: the same mean),
-//      Rician with phy.k_factor
-double ber_theory(const phy_config *phy, double ebn0_db);
+//      Rician with _pc->k_factor
+double ber_theory(const phy_config *pc, double ebn0_db);
 //  ber_ser_theory : closed-form SER (AWGN, Rayleigh; NaN for Rician)
-double ber_ser_theory(const phy_config *phy, double ebn0_db);
+double ber_ser_theory(const phy_config *pc, double ebn0_db);
 
 //  ber_run : one Monte-Carlo point; fills *_out. 0, -EINVAL (bad
 //      configuration), -ENOMEM, -ERANGE (frame too long)

@@ -10,6 +10,7 @@
  * - corrupted and truncated streams: -EBADMSG, never out of bounds (SAN=1);
  * - the RDOQ cost callback agrees with the coder's model.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,6 +5,7 @@
  * truncated and corrupted streams must be refused (never read out of bounds,
  * checked under SAN=1).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,6 +6,7 @@
 #include "codec/metrics.h"
 #include "codec/pinr.h"
 #include "codec/projector.h"
+#include "sim/digital.h"
 #include "sim/rd.h"
 
 #include <errno.h>
@@ -217,6 +218,31 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
         rc = keep ? pinr_select(&p, fseed, keep) : -ENOMEM;
         if (!rc)
             rc = point_analog(src->x, keep, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG, y);
+    } else if (c->link.mode == LINK_DIGITAL) {
+        /* packets, FEC, modem, channel, CRC: lost packets are erased bytes,
+         * which the decoder zero-fills (or loses the frame when they hit the
+         * header or the indices) */
+        size_t nbytes = (size_t)((nbits + 7) / 8);
+        uint8_t *rx = malloc(nbytes ? nbytes : 1), *erased = malloc(nbytes ? nbytes : 1);
+        digital_result dr;
+        rc = rx && erased ? digital_transmit(c, (uint32_t)point, 0, buf, nbits, rx, erased, &dr) : -ENOMEM;
+        int64_t lost = 0;
+        if (!rc) {
+            int drc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, y, NULL, &lost);
+            row_set(r, "esn0_db", dr.esn0_db, "dB");
+            row_set(r, "packets", (double)dr.packets, "");
+            row_set(r, "packets_lost", (double)dr.packets_lost, "");
+            row_set(r, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
+            row_set(r, "packet_bits", (double)dr.packet_bits, "bit");
+            row_set(r, "air_bits", (double)dr.air_bits, "bit");
+            row_set(r, "air_symbols", (double)dr.symbols, "");
+            row_set(r, "airtime_s", dr.airtime_s, "s");
+            row_set(r, "frame_lost", drc == -EBADMSG ? 1.0 : 0.0, "");
+            row_set(r, "lost_symbols", drc == -EBADMSG ? (double)lay.kept_symbols : (double)lost, "");
+            if (drc && drc != -EBADMSG)
+                rc = drc;
+        }
+        free(rx), free(erased);
     } else {
         /* capacity: the link is error-free at its rate; decode the stream */
         rc = pinr_decode(buf, nbits, NULL, p.tokens, p.dims, y, NULL, NULL);
@@ -272,9 +298,7 @@ int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, c
     if (c->source.kind != SRC_BITS &&
         (c->codec.select == SEL_MERGE || c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW))
         return rd_point(c, point, ctx, r, err, len);
-    if (c->source.kind == SRC_BITS || c->link.mode == LINK_DIGITAL) {
-        snprintf(err, len, "this combination of source.kind, codec.select and link.mode is not available in this build");
-        return -ENOTSUP;
-    }
+    if (c->source.kind == SRC_BITS)
+        return digital_ber_point(c, point, r, err, len);
     return point_pinr(c, point, ctx, r, err, len);
 }

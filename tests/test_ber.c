@@ -1,0 +1,302 @@
+/* test_ber: the phy pipeline and the Monte-Carlo engine. The acceptance case
+ * checks, for every modem over AWGN and Rayleigh fast fading, that the closed
+ * form lies inside the simulated 95% Clopper-Pearson interval in at least 95%
+ * of the Eb/N0 points with >= 200 errors (fixed seed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel/ber.h"
+#include "channel/berclosed.h"
+#include "channel/noise.h"
+#include "channel/phy.h"
+
+static const modem_scheme all_schemes[] = {MODEM_BPSK, MODEM_QPSK, MODEM_QAM16, MODEM_QAM64,
+                                           MODEM_QAM256};
+
+static phy_config cfg_of(modem_scheme s, phy_channel ch, double esn0_db)
+{
+    phy_config c = {0};
+    c.scheme = s;
+    c.channel = ch;
+    c.fading = PHY_FADING_FAST;
+    c.k_factor = 2.0;
+    c.block_symbols = 16;
+    c.esn0_db = esn0_db;
+    c.seed = 2024u;
+    c.point = 1u;
+    return c;
+}
+
+static void random_bytes(uint8_t *b, size_t n, uint32_t seed)
+{
+    size_t nw = (n + 3) / 4;
+    uint32_t *w = malloc(nw * sizeof *w);
+    noise_u32_at(seed, 0, 0x2FFu, 0, 0, w, nw);
+    memcpy(b, w, n);
+    free(w);
+}
+
+/* Es/N0 = Eb/N0 + 10 log10(k R) */
+static void snr_conversion(void **state)
+{
+    (void)state;
+    assert_true(fabs(phy_esn0_from_ebn0_db(10.0, 4, 0.5) - (10.0 + 10.0 * log10(2.0))) < 1e-12);
+    assert_true(fabs(phy_esn0_from_ebn0_db(3.0, 1, 1.0) - 3.0) < 1e-12);
+    phy_config c = cfg_of(MODEM_QPSK, PHY_AWGN, 7.0);
+    phy *p = phy_create(&c);
+    assert_true(fabs(phy_n0(p) - pow(10.0, -0.7)) < 1e-12);
+    phy_destroy(p);
+}
+
+/* at a huge SNR every scheme and channel returns the input bits, for frame
+ * lengths that cross the internal chunk size and do not fill the last symbol */
+static void noiseless_roundtrip(void **state)
+{
+    (void)state;
+    const size_t lens[] = {1, 13, 2400, 17000, 20001};
+    const phy_channel chs[] = {PHY_AWGN, PHY_RAYLEIGH, PHY_RICIAN};
+    uint8_t in[2501], out[2502];
+    random_bytes(in, sizeof in, 5);
+    for (int si = 0; si < 5; si++)
+        for (int ci = 0; ci < 3; ci++)
+            for (int bl = 0; bl < 2; bl++)
+                for (size_t li = 0; li < 5; li++) {
+                    phy_config c = cfg_of(all_schemes[si], chs[ci], 200.0);
+                    c.fading = bl ? PHY_FADING_BLOCK : PHY_FADING_FAST;
+                    phy *p = phy_create(&c);
+                    assert_non_null(p);
+                    size_t nb = lens[li], nby = (nb + 7) / 8;
+                    out[nby] = 0x5A;
+                    assert_int_equal(phy_transmit_hard(p, 0, 3, in, nb, out), 0);
+                    for (size_t i = 0; i < nb; i++)
+                        assert_int_equal((out[i / 8] >> (7 - i % 8)) & 1, (in[i / 8] >> (7 - i % 8)) & 1);
+                    assert_int_equal(out[nby], 0x5A);
+                    phy_destroy(p);
+                }
+}
+
+/* SNR convention: BPSK/AWGN LLR = 4 z / N0, so z - x = LLR N0/4 - x has
+ * variance N0/2 per real dimension (chi-square: sd of the sample variance
+ * sqrt(2/n) relative); 16-QAM: the quadrature dimension has the same noise */
+static void noise_variance_convention(void **state)
+{
+    (void)state;
+    enum { NB = 1 << 16 };
+    static uint8_t in[NB / 8];
+    static float llr[NB];
+    memset(in, 0, sizeof in); /* all zeros: x = +1 */
+    phy_config c = cfg_of(MODEM_BPSK, PHY_AWGN, 3.0);
+    phy *p = phy_create(&c);
+    assert_int_equal(phy_transmit_llr(p, 1, 0, in, NB, MODEM_DEMAP_EXACT, llr), 0);
+    double n0 = phy_n0(p), v = 0;
+    for (int i = 0; i < NB; i++) {
+        double e = llr[i] * n0 / 4.0 - 1.0;
+        v += e * e;
+    }
+    v /= NB;
+    assert_true(fabs(v / (n0 / 2.0) - 1.0) < 4.5 * sqrt(2.0 / NB));
+    phy_destroy(p);
+}
+
+/* the gains hook: h = 1 supplied by the caller gives exactly the AWGN result
+ * (same noise streams); too short a gains array is -ERANGE */
+static void caller_gains(void **state)
+{
+    (void)state;
+    enum { NB = 12000 };
+    static uint8_t in[NB / 8], a[NB / 8], b[NB / 8];
+    static float one[NB], zero[NB];
+    random_bytes(in, sizeof in, 9);
+    for (int i = 0; i < NB; i++) {
+        one[i] = 1.0f;
+        zero[i] = 0.0f;
+    }
+    for (int si = 0; si < 5; si++) {
+        phy_config c = cfg_of(all_schemes[si], PHY_AWGN, 4.0);
+        phy *p = phy_create(&c);
+        c.channel = PHY_RAYLEIGH;
+        phy *q = phy_create(&c);
+        assert_int_equal(phy_transmit_hard(p, 2, 7, in, NB, a), 0);
+        assert_int_equal(phy_set_gains(q, one, zero, NB), 0);
+        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), 0);
+        /* z = (h x + n) conj(h)/|h|^2 with h = 1 is x + n exactly; BPSK/AWGN
+         * draws no Q noise, which Re(z) does not use */
+        assert_memory_equal(a, b, sizeof a);
+        assert_int_equal(phy_set_gains(q, one, zero, 10), 0);
+        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), -ERANGE);
+        assert_int_equal(phy_set_gains(q, NULL, NULL, 0), 0);
+        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), 0);
+        phy_destroy(p);
+        phy_destroy(q);
+    }
+}
+
+/* hard decisions equal the sign of the LLRs for BPSK/QPSK (per-axis
+ * decisions coincide), and max-log LLRs have the same sign as hard bits for
+ * every scheme (max-log sign = nearest point's label bit) */
+static void llr_sign_matches_hard(void **state)
+{
+    (void)state;
+    enum { NB = 4800 };
+    static uint8_t in[NB / 8], h[NB / 8];
+    static float l[NB];
+    random_bytes(in, sizeof in, 4);
+    for (int si = 0; si < 5; si++) {
+        phy_config c = cfg_of(all_schemes[si], PHY_RAYLEIGH, 8.0);
+        phy *p = phy_create(&c);
+        assert_int_equal(phy_transmit_hard(p, 0, 1, in, NB, h), 0);
+        assert_int_equal(phy_transmit_llr(p, 0, 1, in, NB, MODEM_DEMAP_MAXLOG, l), 0);
+        int mism = 0;
+        for (int i = 0; i < NB; i++)
+            mism += ((h[i / 8] >> (7 - i % 8)) & 1) != (l[i] < 0.0f);
+        assert_int_equal(mism, 0);
+        phy_destroy(p);
+    }
+}
+
+static ber_config ber_cfg(modem_scheme s, phy_channel ch, double ebn0_db, uint32_t point)
+{
+    ber_config b = {0};
+    b.phy = cfg_of(s, ch, 0.0);
+    b.phy.seed = 77u;
+    b.phy.point = point;
+    b.ebn0_db = ebn0_db;
+    b.code_rate = 1.0;
+    b.demap = BER_DEMAP_HARD;
+    b.frame_bits = 2400;
+    b.trial = 0;
+    b.min_errors = 300;
+    b.max_bits = 10000000;
+    b.threads = 0;
+    return b;
+}
+
+/* the same point gives identical numbers with 1 and 2 threads; stopping
+ * rules: max_bits stops at the first whole frame reaching it */
+static void determinism_and_stopping(void **state)
+{
+    (void)state;
+    ber_config b = ber_cfg(MODEM_QAM16, PHY_RAYLEIGH, 12.0, 3);
+    ber_result r1, r2;
+    b.threads = 1;
+    assert_int_equal(ber_run(&b, &r1), 0);
+    b.threads = 2;
+    assert_int_equal(ber_run(&b, &r2), 0);
+    assert_memory_equal(&r1, &r2, sizeof r1);
+    assert_true(r1.bit_errors >= 300 && r1.bit_errors - r1.symbol_errors < r1.bit_errors);
+    b.min_errors = 0;
+    b.max_bits = 10000;
+    assert_int_equal(ber_run(&b, &r1), 0);
+    assert_int_equal(r1.bits, 12000); /* 5 frames of 2400 */
+    assert_int_equal(r1.frames, 5);
+    b.frame_bits = 0;
+    assert_int_equal(ber_run(&b, &r1), -EINVAL);
+}
+
+/* LLR demapping: the exact-LLR sign decisions give the same BER law (a single
+ * point: checked at 4.5 sigma, sd = sqrt(p(1-p)/bits)) */
+static int within(const ber_result *r, double nsig)
+{
+    double p = r->ber_theory;
+    return fabs(r->ber - p) < nsig * sqrt(p * (1.0 - p) / (double)r->bits);
+}
+
+static void llr_demap_ber(void **state)
+{
+    (void)state;
+    ber_config b = ber_cfg(MODEM_QAM16, PHY_AWGN, 8.0, 4);
+    b.demap = BER_DEMAP_LLR_EXACT;
+    ber_result r;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_true(within(&r, 4.5));
+    b.demap = BER_DEMAP_LLR_MAXLOG;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_true(within(&r, 4.5));
+}
+
+/* Rician K=2 and Rayleigh block fading: mean BER inside the interval of a
+ * long run (block: the bits of one coherence block share
+ * a gain, so the spread is computed over blocks; 4.5 sigma) */
+static void rician_and_block(void **state)
+{
+    (void)state;
+    ber_config b = ber_cfg(MODEM_QPSK, PHY_RICIAN, 10.0, 5);
+    ber_result r;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_true(within(&r, 4.5));
+    b = ber_cfg(MODEM_QAM64, PHY_RICIAN, 16.0, 7);
+    b.phy.k_factor = 5.0;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_true(within(&r, 4.5));
+    b = ber_cfg(MODEM_BPSK, PHY_RAYLEIGH, 10.0, 6);
+    b.phy.fading = PHY_FADING_BLOCK;
+    b.phy.block_symbols = 16;
+    b.min_errors = 0;
+    b.max_bits = 2400 * 400;
+    assert_int_equal(ber_run(&b, &r), 0);
+    /* variance of the mean over blocks: the BER of one block is
+     * Q(sqrt(2 g)) with g ~ Exp; Var <= E[P^2] <= E[P] / 2, blocks = bits/16 */
+    double nblocks = (double)r.bits / 16.0;
+    double sd = sqrt(r.ber_theory / 2.0 / nblocks + r.ber_theory / (double)r.bits);
+    assert_true(fabs(r.ber - r.ber_theory) < 4.5 * sd);
+}
+
+/* Acceptance (issue 3): every modem, AWGN and Rayleigh fast fading */
+static void closed_form_inside_ci(void **state)
+{
+    (void)state;
+    static const double awgn_db[5][5] = {{2, 4, 6, 8, -1},   {2, 4, 6, 8, -1},
+                                         {4, 6, 8, 10, 12},  {8, 10, 12, 14, -1},
+                                         {12, 14, 16, 18, -1}};
+    static const double ray_db[5][5] = {{6, 10, 14, 18, -1},  {6, 10, 14, 18, -1},
+                                        {10, 14, 18, 22, -1}, {14, 18, 22, 26, -1},
+                                        {18, 22, 26, 30, -1}};
+    int points = 0, inside = 0;
+    uint32_t pt = 100;
+    for (int ch = 0; ch < 2; ch++)
+        for (int si = 0; si < 5; si++)
+            for (int j = 0; j < 5; j++) {
+                double db = ch == 0 ? awgn_db[si][j] : ray_db[si][j];
+                if (db < 0)
+                    continue;
+                ber_config b = ber_cfg(all_schemes[si], ch == 0 ? PHY_AWGN : PHY_RAYLEIGH, db, pt++);
+                ber_result r;
+                assert_int_equal(ber_run(&b, &r), 0);
+                if (r.bit_errors < 200)
+                    continue;
+                points++;
+                int in = r.ber_theory >= r.ber_ci_low && r.ber_theory <= r.ber_ci_high;
+                inside += in;
+                if (!in)
+                    print_message("outside: %s %s Eb/N0 %g dB: ber %.4g [%.4g, %.4g] theory %.4g\n",
+                                  modem_scheme_name(all_schemes[si]), ch ? "rayleigh" : "awgn", db,
+                                  r.ber, r.ber_ci_low, r.ber_ci_high, r.ber_theory);
+            }
+    print_message("closed form inside the 95%% CI at %d of %d points\n", inside, points);
+    assert_true(points >= 35);
+    assert_true(inside >= 0.95 * points);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(snr_conversion),
+        cmocka_unit_test(noiseless_roundtrip),
+        cmocka_unit_test(noise_variance_convention),
+        cmocka_unit_test(caller_gains),
+        cmocka_unit_test(llr_sign_matches_hard),
+        cmocka_unit_test(determinism_and_stopping),
+        cmocka_unit_test(llr_demap_ber),
+        cmocka_unit_test(rician_and_block),
+        cmocka_unit_test(closed_form_inside_ci),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -342,27 +342,122 @@ static int best_scale(const entropy_tables *tb, const int32_t *row, int32_t mean
     return k;
 }
 
-static void choose_tokens(const entropy_tables *tb, const int32_t *L, entropy_model *m)
+/* sums with 8 independent partial accumulators in a fixed order: the
+ * compiler can vectorise them without -ffast-math, results stay deterministic */
+static float sqdist_f(const float *a, const float *b, int64_t n)
+{
+    float acc[8] = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++)
+            acc[j] += (a[i + j] - b[i + j]) * (a[i + j] - b[i + j]);
+    for (; i < n; i++)
+        acc[0] += (a[i] - b[i]) * (a[i] - b[i]);
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+static float dot_f(const float *a, const float *b, int64_t n)
+{
+    float acc[8] = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++)
+            acc[j] += a[i + j] * b[i + j];
+    for (; i < n; i++)
+        acc[0] += a[i] * b[i];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// For each token, the (profile, scale) of shortest code.  With several
+// profiles, they are first ranked by the continuous Laplacian code length at
+// the ML scale (b_d = beta r_d: D log2(2 e beta) + sum log2 r_d, beta =
+// mean |v_d| / r_d), and only the best two get the exact integer-table search.
+static int choose_tokens(const entropy_tables *tb, const int32_t *L, entropy_model *m)
 {
     const int64_t T = m->tokens, D = m->dims;
-    for (int64_t t = 0; t < T; t++) {
-        double best = INFINITY;
-        for (int e = 0; e < m->n_models; e++) {
+    const int n_e = m->n_models;
+    if (n_e == 1) {
+        for (int64_t t = 0; t < T; t++) {
             double c;
-            int k = best_scale(tb, L + t * D, m->mean[t], m->off + e * D, D, &c);
-            if (c < best) {
-                best = c;
-                m->prof[t] = (uint8_t)e;
-                m->scale[t] = (uint8_t)k;
-            }
+            m->prof[t] = 0;
+            m->scale[t] = (uint8_t)best_scale(tb, L + t * D, m->mean[t], m->off, D, &c);
+        }
+        return 0;
+    }
+    float *inv = malloc((size_t)(n_e * D) * sizeof *inv);
+    float *av = malloc((size_t)D * sizeof *av);
+    double *lsum = malloc((size_t)n_e * sizeof *lsum);
+    if (!inv || !av || !lsum) {
+        free(inv);
+        free(av);
+        free(lsum);
+        return -ENOMEM;
+    }
+    for (int e = 0; e < n_e; e++) {
+        lsum[e] = 0;
+        for (int64_t d = 0; d < D; d++) {
+            inv[e * D + d] = (float)exp2(-m->off[e * D + d] / SPO);
+            lsum[e] += m->off[e * D + d] / SPO;
         }
     }
+    for (int64_t t = 0; t < T; t++) {
+        const int32_t *row = L + t * D;
+        for (int64_t d = 0; d < D; d++)
+            av[d] = fabsf((float)((int64_t)row[d] - m->mean[t]));
+        int e1 = 0, e2 = -1;
+        double c1 = INFINITY, c2 = INFINITY;
+        for (int e = 0; e < n_e; e++) {
+            float sacc = dot_f(av, inv + e * D, D);
+            double beta = (double)sacc / (double)D;
+            if (beta < 1.0 / 32)
+                beta = 1.0 / 32;
+            double c = (double)D * log2(2 * M_E * beta) + lsum[e];
+            if (c < c1) {
+                c2 = c1;
+                e2 = e1;
+                c1 = c;
+                e1 = e;
+            } else if (c < c2) {
+                c2 = c;
+                e2 = e;
+            }
+        }
+        double ca, cb = INFINITY;
+        int ka = best_scale(tb, row, m->mean[t], m->off + (int64_t)e1 * D, D, &ca), kb = 0;
+        if (e2 >= 0)
+            kb = best_scale(tb, row, m->mean[t], m->off + (int64_t)e2 * D, D, &cb);
+        if (cb < ca) {
+            m->prof[t] = (uint8_t)e2;
+            m->scale[t] = (uint8_t)kb;
+        } else {
+            m->prof[t] = (uint8_t)e1;
+            m->scale[t] = (uint8_t)ka;
+        }
+    }
+    free(inv);
+    free(av);
+    free(lsum);
+    return 0;
 }
 
 // per (profile, dim): the offset within +-2 of the current one of least total cost
-static void refine_offsets(const entropy_tables *tb, const int32_t *L, entropy_model *m)
+static int refine_offsets(const entropy_tables *tb, const int32_t *L, entropy_model *m)
 {
     const int64_t T = m->tokens, D = m->dims;
+    int64_t *order = malloc((size_t)T * sizeof *order);
+    int64_t *start = calloc((size_t)m->n_models + 1, sizeof *start);
+    if (!order || !start) {
+        free(order);
+        free(start);
+        return -ENOMEM;
+    }
+    // tokens grouped by profile (counting sort)
+    for (int64_t t = 0; t < T; t++)
+        start[m->prof[t] + 1]++;
+    for (int e = 0; e < m->n_models; e++)
+        start[e + 1] += start[e];
+    for (int64_t t = 0, pos[ENTROPY_MODELS_MAX] = {0}; t < T; t++)
+        order[start[m->prof[t]] + pos[m->prof[t]]++] = t;
     for (int e = 0; e < m->n_models; e++) {
         for (int64_t d = 0; d < D; d++) {
             int8_t *o = &m->off[e * D + d];
@@ -371,19 +466,23 @@ static void refine_offsets(const entropy_tables *tb, const int32_t *L, entropy_m
             for (int c = *o - 2; c <= *o + 2; c++) {
                 if (c < OFF_MIN || c > OFF_MAX)
                     continue;
-                double s = 0;
-                for (int64_t t = 0; t < T; t++)
-                    if (m->prof[t] == e)
-                        s += elem_cost(&tb->tab[clamp_k(m->scale[t] + c)],
-                                       (int64_t)L[t * D + d] - m->mean[t]);
-                if (s < best) {
-                    best = s;
+                double sum = 0;
+                for (int64_t j = start[e]; j < start[e + 1]; j++) {
+                    int64_t t = order[j];
+                    sum += elem_cost(&tb->tab[clamp_k(m->scale[t] + c)],
+                                     (int64_t)L[t * D + d] - m->mean[t]);
+                }
+                if (sum < best) {
+                    best = sum;
                     best_o = c;
                 }
             }
             *o = (int8_t)best_o;
         }
     }
+    free(order);
+    free(start);
+    return 0;
 }
 
 static void token_medians(const int32_t *L, int64_t T, int64_t D, int32_t *tmp, int32_t *mean)
@@ -437,10 +536,7 @@ static int fit_profiles(const entropy_tables *tb, const int32_t *L, int64_t T, i
         for (int64_t t = 0; t < T; t++) {
             double best = INFINITY;
             for (int e = 0; e < n_e; e++) {
-                double dd = 0;
-                const float *a = r + t * D, *b = cen + e * D;
-                for (int64_t d = 0; d < D; d++)
-                    dd += (double)(a[d] - b[d]) * (a[d] - b[d]);
+                double dd = sqdist_f(r + t * D, cen + e * D, D);
                 if (dd < best) {
                     best = dd;
                     m->prof[t] = (uint8_t)e;
@@ -479,9 +575,13 @@ static int fit_profiles(const entropy_tables *tb, const int32_t *L, int64_t T, i
         }
     }
     // 5. shortest-code choice, cost-driven offset refinement, choice again
-    choose_tokens(tb, L, m);
-    refine_offsets(tb, L, m);
-    choose_tokens(tb, L, m);
+    rc = choose_tokens(tb, L, m);
+    if (!rc)
+        rc = refine_offsets(tb, L, m);
+    if (!rc)
+        rc = choose_tokens(tb, L, m);
+    if (rc)
+        entropy_model_free(m);
 out:
     free(tmp);
     free(r);
@@ -513,20 +613,26 @@ int entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D
     token_medians(L, T, D, tmp, m->mean);
     free(tmp);
     choose_tokens(tb, L, m);
-    // candidate 2: n_e fitted profiles; keep whichever codes shorter, side
-    // information included (profiles cost ~dims bits each, which few tokens
-    // cannot repay)
-    entropy_model p;
-    rc = fit_profiles(tb, L, T, D, n_e, &p);
-    if (rc) {
-        entropy_model_free(m);
-        return rc;
-    }
-    if (model_total_bits(tb, &p, L) < model_total_bits(tb, m, L)) {
-        entropy_model_free(m);
-        *m = p;
-    } else {
-        entropy_model_free(&p);
+    // candidates 2 and 3: one fitted profile, and n_e fitted profiles; keep
+    // whichever codes shortest, side information included (a profile costs
+    // a few bits per dim, which few tokens cannot repay)
+    double best = model_total_bits(tb, m, L);
+    int cand[2] = {1, n_e};
+    for (int c = 0; c < (n_e > 1 ? 2 : 1); c++) {
+        entropy_model p;
+        rc = fit_profiles(tb, L, T, D, cand[c], &p);
+        if (rc) {
+            entropy_model_free(m);
+            return rc;
+        }
+        double bits = model_total_bits(tb, &p, L);
+        if (bits < best) {
+            best = bits;
+            entropy_model_free(m);
+            *m = p;
+        } else {
+            entropy_model_free(&p);
+        }
     }
     return 0;
 }

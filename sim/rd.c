@@ -1,12 +1,284 @@
-/* rd: rate-distortion point (rd.h). */
+/* rd: rate-distortion point of the TOFC codec (paper 001, §IV; rd.h).
+ *
+ * source -> tofc_encode (merge, quantise, entropy code) -> link -> tofc_decode
+ * -> merged tokens expanded with the encoder-side assignment (not sent) ->
+ * metrics. Bounds for sources of known law (i.i.d. Gaussian / Laplacian of
+ * standard deviation σ = source.scale): the Shannon lower bound
+ *   R_SLB(D) = h(X) - ½ log2(2πe D)   (T. Berger, Rate Distortion Theory, 1971, §4.3.1)
+ * with h = ½ log2(2πe σ²) (Gaussian) or log2(2e b), b = σ/√2 (Laplacian)
+ * (Cover & Thomas, Elements of Information Theory, 2nd ed., Table 17.1), and
+ * for the Gaussian the exact
+ *   R(D) = ½ log2(σ²/D), D <= σ² (Cover & Thomas, Thm 10.3.2).
+ */
 #include "sim/rd.h"
 
+#include "channel/capacity.h"
+#include "channel/noise.h"
+#include "codec/merge.h"
+#include "codec/metrics.h"
+#include "codec/projector.h"
+#include "codec/tofc.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Philox purposes of the analog link's noise (channel range, sim-owned):
+ * the compressed frame's values, and the same_snr reference. */
+#define RD_PURPOSE_ANALOG     0x2F2u
+#define RD_PURPOSE_ANALOG_REF 0x2F3u
+
+/* Analog link (paper 000 Fig. 3, as point.c does for PINR): every sent value
+ * plus Gaussian noise of variance P / SNR, P the mean power of the sent
+ * values (the dequantised ones here). snr_db = +inf: no noise. In place. */
+static int rd_analog(float *y, size_t n, double snr_db, uint32_t seed, uint32_t point, uint32_t purpose)
+{
+    if (isinf(snr_db) && snr_db > 0)
+        return 0;
+    double pw = 0;
+    for (size_t i = 0; i < n; i++)
+        pw += (double)y[i] * y[i];
+    pw = n ? pw / (double)n : 0.0;
+    float sigma = (float)sqrt(pw / capacity_db2lin(snr_db));
+    float *g = malloc(n * sizeof *g + 1);
+    noise *ns = noise_create(seed, point, purpose, 0);
+    if (!g || !ns) {
+        free(g);
+        noise_destroy(ns);
+        return -ENOMEM;
+    }
+    noise_gauss_fill(ns, g, n);
+    for (size_t i = 0; i < n; i++)
+        y[i] += sigma * g[i];
+    free(g);
+    noise_destroy(ns);
+    return 0;
+}
+
+/* Project _n tokens of _x into a new buffer (*_out, caller frees), or alias
+ * _x when there is no projector. */
+static int rd_project(const projector *proj, const float *x, size_t n, float **out, const float **view)
+{
+    *out = NULL;
+    if (!proj) {
+        *view = x;
+        return 0;
+    }
+    float *p = malloc(n * projector_out_dims(proj) * sizeof *p + 1);
+    if (!p)
+        return -ENOMEM;
+    int rc = projector_execute(proj, x, n, p);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    *out = p;
+    *view = p;
+    return 0;
+}
+
+/* Metrics of the original X (nx tokens) against the grid reconstruction
+ * X̂ (nx tokens: cosine, NMSE, SNR, CKA) and the received tokens Y
+ * (ny tokens, merged ones when merging: greedy P/R/F1). ymerged == NULL:
+ * greedy matching against X̂ as well. */
+static int rd_metrics(const projector *proj, metrics_ws *ws, const float *x, const float *xhat, size_t nx,
+                      const float *ymerged, size_t ny, size_t dims, metrics_report *m)
+{
+    float *px = NULL, *ph = NULL, *py = NULL;
+    const float *vx = NULL, *vh = NULL, *vy = NULL;
+    int rc = rd_project(proj, x, nx, &px, &vx);
+    if (!rc)
+        rc = rd_project(proj, xhat, nx, &ph, &vh);
+    if (!rc && ymerged)
+        rc = rd_project(proj, ymerged, ny, &py, &vy);
+    size_t d = proj ? projector_out_dims(proj) : dims;
+    if (!rc && !ymerged)
+        rc = metrics_compute(ws, vx, nx, vh, nx, d, METRICS_ALL, m);
+    if (!rc && ymerged) {
+        rc = metrics_compute(ws, vx, nx, vh, nx, d, METRICS_ELEMENTWISE | METRICS_CKA, m);
+        if (!rc)
+            rc = metrics_greedy_match(vx, nx, vy, ny, d, &m->precision, &m->recall, &m->f1);
+    }
+    free(px), free(ph), free(py);
+    return rc;
+}
+
+static tofc_quant rd_quant(quant_kind q)
+{
+    switch (q) {
+    case Q_FP16: return TOFC_QUANT_FP16;
+    case Q_BF16: return TOFC_QUANT_BF16;
+    case Q_UNIFORM: return TOFC_QUANT_UNIFORM;
+    case Q_RDOQ: return TOFC_QUANT_RDOQ;
+    default: return TOFC_QUANT_FP32;
+    }
+}
+
+/* differential entropy in bits of an i.i.d. source of std sigma; NaN if the
+ * law is not known in closed form (Cover & Thomas, Table 17.1) */
+static double rd_source_entropy_bits(src_law law, double sigma)
+{
+    if (law == LAW_GAUSSIAN)
+        return 0.5 * log2(2.0 * M_PI * M_E * sigma * sigma);
+    if (law == LAW_LAPLACE)
+        return log2(2.0 * M_E * sigma / sqrt(2.0)); // b = σ/√2
+    return NAN;
+}
 
 int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
-    (void)c, (void)point, (void)ctx, (void)r;
-    snprintf(err, len, "rate-distortion codecs are being integrated");
-    return -ENOTSUP;
+    if (c->link.mode == LINK_DIGITAL) {
+        snprintf(err, len, "$.link.mode: \"digital\" is not available for codec.select=merge / "
+                           "codec.quant / codec.entropy=laplace in this build (use capacity or analog)");
+        return -ENOTSUP;
+    }
+    if (c->codec.entropy == ENT_LAPLACE && (c->codec.quant == Q_FP32 || c->codec.quant == Q_FP16 ||
+                                            c->codec.quant == Q_BF16)) {
+        snprintf(err, len, "$.codec.entropy: \"laplace\" codes integer levels: needs codec.quant "
+                           "uniform or rdoq");
+        return -EINVAL;
+    }
+    source_tensor own = {0};
+    const source_tensor *src = NULL;
+    int rc = point_source(c, ctx, 0, &own, &src);
+    if (rc) {
+        snprintf(err, len, "source generation failed (%s)", strerror(-rc));
+        return rc;
+    }
+    tofc_params p = {
+        .patches = src->patches,
+        .tokens = src->tokens,
+        .dims = src->dims,
+        .select = c->codec.select == SEL_MERGE ? TOFC_SELECT_MERGE : TOFC_SELECT_NONE,
+        .clusters = c->codec.clusters,
+        .knn = c->codec.knn,
+        .quant = rd_quant(c->codec.quant),
+        .step = c->codec.step,
+        .deadzone = c->codec.deadzone,
+        .lambda = c->codec.lambda,
+        .entropy = c->codec.entropy == ENT_LAPLACE ? TOFC_ENTROPY_LAPLACE : TOFC_ENTROPY_RAW,
+        .models = c->codec.models,
+    };
+    size_t nt = (size_t)(p.patches * p.tokens), d = (size_t)p.dims, n = nt * d;
+    double snr_db = c->channel.snr_db;
+    uint8_t *buf = NULL;
+    size_t nbytes = 0;
+    tofc_stats st;
+    tofc_frame fr = {0};
+    int32_t *assign = malloc(nt * sizeof *assign + 1);
+    float *xhat = malloc(n * sizeof *xhat + 1), *xref = NULL;
+    metrics_ws *ws = NULL;
+    projector *proj = NULL;
+    metrics_report m, mref;
+    if (!assign || !xhat || metrics_ws_create(&ws)) {
+        rc = -ENOMEM;
+        snprintf(err, len, "out of memory");
+        goto done;
+    }
+    rc = tofc_encode(&p, src->x, &buf, &nbytes, &st, assign);
+    if (rc) {
+        snprintf(err, len, "TOFC encoding failed (%s)", strerror(-rc));
+        goto done;
+    }
+    /* capacity: error-free at its rate; analog: the decoded (dequantised) sent
+     * values plus noise. Either way the stream is decoded first. */
+    rc = tofc_decode(buf, nbytes, NULL, (int64_t)n, &fr);
+    if (!rc && c->link.mode == LINK_ANALOG)
+        rc = rd_analog(fr.y, (size_t)st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG);
+    if (rc) {
+        snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
+        goto done;
+    }
+    /* back to the original grid with the encoder-side assignment (side
+     * knowledge of the simulator, not transmitted: codec/tofc.h) */
+    rc = merge_expand(fr.y, assign, (size_t)p.patches, (size_t)p.tokens, (size_t)fr.rows, d, xhat);
+    if (rc) {
+        snprintf(err, len, "expanding merged tokens failed (%s)", strerror(-rc));
+        goto done;
+    }
+
+    double ne = (double)n, bits = (double)st.bits;
+    double sse = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = (double)src->x[i] - xhat[i];
+        sse += e * e;
+    }
+    double mse = sse / ne, rate = bits / ne;
+    row_set(r, "snr_db", snr_db, "dB");
+    row_set(r, "patches", (double)p.patches, "");
+    row_set(r, "tokens", (double)p.tokens, "");
+    row_set(r, "dims", (double)p.dims, "");
+    row_set(r, "sent_tokens", (double)(p.patches * st.rows), "");
+    row_set(r, "measured_bits", bits, "bit");
+    row_set(r, "side_bits", st.side_bits, "bit");
+    row_set(r, "ideal_bits", st.ideal_bits, "bit");
+    row_set(r, "empirical_entropy_bits", st.empirical_bits, "bit");
+    row_set(r, "escapes", (double)st.escapes, "");
+    /* coded bits per ORIGINAL element (001 reports the coded size) */
+    row_set(r, "rate_bits_per_element", rate, "bit");
+    row_set(r, "distortion_mse", mse, "");
+    row_set(r, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
+    /* B = bits / (T log2(1 + SNR)) (paper 000, Table 1) */
+    row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
+    row_set(r, "transfer_time_s", capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
+
+    if (c->source.kind == SRC_SYNTHETIC && (c->source.law == LAW_GAUSSIAN || c->source.law == LAW_LAPLACE)) {
+        double sig = c->source.scale, h = rd_source_entropy_bits(c->source.law, sig);
+        double slb = mse > 0 ? fmax(0.0, h - 0.5 * log2(2.0 * M_PI * M_E * mse)) : INFINITY;
+        row_set(r, "source_entropy_bits", h, "bit");
+        row_set(r, "shannon_lower_bound_bits", slb, "bit");
+        row_set(r, "rd_gap_bits", rate - slb, "bit");
+        if (c->source.law == LAW_GAUSSIAN)
+            row_set(r, "rd_function_bits",
+                    mse > 0 ? fmax(0.0, 0.5 * log2(sig * sig / mse)) : INFINITY, "bit");
+    }
+
+    if (c->metrics.projector[0] && (rc = projector_load(c->metrics.projector, &proj)) != 0) {
+        snprintf(err, len, "$.metrics.projector: cannot load \"%s\" (%s)", c->metrics.projector, strerror(-rc));
+        goto done;
+    }
+    if (proj && projector_in_dims(proj) != d) {
+        rc = -EINVAL;
+        snprintf(err, len, "$.metrics.projector: input dimension %zu does not match source.dims %zu",
+                 projector_in_dims(proj), d);
+        goto done;
+    }
+    int merged = p.select == TOFC_SELECT_MERGE;
+    rc = rd_metrics(proj, ws, src->x, xhat, nt, merged ? fr.y : NULL, (size_t)(p.patches * st.rows), d, &m);
+    if (!rc && c->metrics.reference != REF_NONE) {
+        /* paper 000 Figs. 2-3: normalise by the uncompressed frame, clean or
+         * sent through the same analog channel */
+        xref = malloc(n * sizeof *xref + 1);
+        rc = xref ? 0 : -ENOMEM;
+        if (!rc)
+            memcpy(xref, src->x, n * sizeof *xref);
+        if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
+            rc = rd_analog(xref, n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF);
+        if (!rc)
+            rc = rd_metrics(proj, ws, src->x, xref, nt, NULL, nt, d, &mref);
+        if (!rc) {
+            row_set(r, "ref_proxy_f1", mref.f1, "");
+            metrics_normalise(&m, &mref, &m);
+        }
+    }
+    if (rc) {
+        snprintf(err, len, "metrics failed (%s)", strerror(-rc));
+        goto done;
+    }
+    row_set(r, "cosine", m.cosine, "");
+    row_set(r, "nmse", m.nmse, "");
+    row_set(r, "feature_snr_db", m.snr_db, "dB");
+    row_set(r, "proxy_precision", m.precision, "");
+    row_set(r, "proxy_recall", m.recall, "");
+    row_set(r, "proxy_f1", m.f1, "");
+    row_set(r, "cka", m.cka, "");
+done:
+    free(buf), free(assign), free(xhat), free(xref);
+    tofc_frame_free(&fr);
+    metrics_ws_destroy(ws);
+    projector_destroy(proj);
+    source_free(&own);
+    return rc;
 }

@@ -149,8 +149,9 @@ MODEM_HOT static void mod_bpsk(const uint8_t *restrict b, size_t nbytes,
         for (int t = 0; t < 8; t++)
             re[8 * j + t] = (float)(1 - 2 * ((by >> (7 - t)) & 1));
     }
-    for (size_t i = 0; i < 8 * nbytes; i++)
-        im[i] = 0.0f;
+    if (im)
+        for (size_t i = 0; i < 8 * nbytes; i++)
+            im[i] = 0.0f;
 }
 
 /* symbols per whole byte group: k=1,2,4,8 -> 8/k symbols per byte;
@@ -183,7 +184,7 @@ MODEM_HOT static void mod_table(const modem *m, const uint8_t *restrict b, size_
 
 int modem_modulate(const modem *m, const uint8_t *bits, size_t nbits, float *re, float *im)
 {
-    if (!m || (!bits && nbits) || (nbits && (!re || !im)))
+    if (!m || (!bits && nbits) || (nbits && (!re || (!im && m->k > 1))))
         return -EINVAL;
     const unsigned k = m->k;
     size_t nsym = modem_symbols_for_bits(m, nbits);
@@ -197,7 +198,8 @@ int modem_modulate(const modem *m, const uint8_t *bits, size_t nbits, float *re,
     for (size_t s = ngroups * gsyms; s < nsym; s++) {
         unsigned v = get_bits(bits, nbits, s * k, k);
         re[s] = m->cre[v];
-        im[s] = m->cim[v];
+        if (im)
+            im[s] = m->cim[v];
     }
     return 0;
 }

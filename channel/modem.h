@@ -68,7 +68,8 @@ void modem_constellation(const modem *m, float *re, float *im);
 //  modem_modulate : map _nbits packed bits to ceil(_nbits/k) symbols.
 //      _bits : ceil(_nbits/8) bytes, MSB first; the last symbol is padded
 //              with 0 bits
-//      _re, _im : ceil(_nbits/k) floats each (im = 0 for BPSK)
+//      _re, _im : ceil(_nbits/k) floats each (im = 0 for BPSK; for BPSK _im
+//                 may be NULL and is then not written)
 //      returns 0, or -EINVAL on NULL pointers
 int modem_modulate(const modem *m, const uint8_t *bits, size_t nbits,
                    float *re, float *im);

@@ -152,8 +152,9 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
 {
     const phy_config *cf = &p->cfg;
     const uint32_t seed = cf->seed, point = cf->point;
-    modem_modulate(p->m, bits, nbits_chunk, p->xr, p->xi);
     const int fading = p->gre != NULL || cf->channel != PHY_AWGN;
+    /* BPSK over AWGN never reads the quadrature part */
+    modem_modulate(p->m, bits, nbits_chunk, p->xr, (!fading && p->k == 1) ? NULL : p->xi);
     *faded = fading;
     noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_I, trial, base + s0 / 4, p->nr, c);
     if (!fading) {

@@ -267,8 +267,9 @@ int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size
         snprintf(err, len, "BER simulation failed (%s)", strerror(-rc));
         return rc;
     }
-    /* the uncoded closed form (berclosed.h) beside coded results too */
-    double uncoded = ber_theory(&pc, ebn0 + 10.0 * log10(rate));
+    /* the uncoded closed form (berclosed.h) at the same Eb/N0 per
+     * information bit, beside coded results too (the coding gain reference) */
+    double uncoded = ber_theory(&pc, ebn0);
     row_set(r, "ebn0_db", ebn0, "dB");
     row_set(r, "esn0_db", esn0, "dB");
     row_set(r, "code_rate", rate, "");

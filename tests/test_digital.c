@@ -1,0 +1,177 @@
+/* Tests of sim/digital: the bit-true digital link carrying codec bitstreams
+ * and the BER points of coded and time-correlated links. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "codec/pinr.h"
+#include "sim/digital.h"
+#include "sim/point.h"
+#include "sim/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void load(const char *json, fl_config *c)
+{
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load_text(json, "t.json", NULL, 0, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);
+    assert_int_equal(scenario_config(s, 0, c, err, sizeof err), 0);
+    scenario_destroy(s);
+}
+
+static uint8_t *stream_of(uint64_t nbits, uint64_t seed)
+{
+    size_t n = (size_t)((nbits + 7) / 8);
+    uint8_t *b = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        b[i] = (uint8_t)(seed >> 56);
+    }
+    if (nbits % 8)
+        b[n - 1] &= (uint8_t)(0xFF00u >> (nbits % 8));
+    return b;
+}
+
+/* At 40 dB every packet arrives; the stream is bit-exact; the air bits are
+ * the packets (8 bytes of header+CRC each) times 2 for rate 1/2 plus tails:
+ * 10000 bits = 1250 bytes = 3 packets of 500, 500, 250 payload bytes ->
+ * frames of 508, 508, 258 bytes = 1274 bytes = 10192 bits; rate 1/2 with 6
+ * tail bits per frame: 2 (4064 + 6) + 2 (4064 + 6) + 2 (2064 + 6) = 20420
+ * coded bits; 16-QAM: 2035 + 2035 + 1035 = 5105 symbols. */
+static void test_clean_link_is_exact(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"link\": {\"mode\": \"digital\", \"packet_bytes\": 500, \"fec\": \"conv12\"},"
+         " \"channel\": {\"snr_db\": 40}, \"modem\": {\"scheme\": \"16qam\"}}", &c);
+    uint64_t nbits = 10000;
+    uint8_t *tx = stream_of(nbits, 1), *rx = malloc(1250), *er = malloc(1250);
+    digital_result d;
+    assert_int_equal(digital_transmit(&c, 0, 0, tx, nbits, rx, er, &d), 0);
+    assert_int_equal(d.packets, 3);
+    assert_int_equal(d.packets_lost, 0);
+    assert_int_equal(d.packet_bits, 10192);
+    assert_int_equal(d.air_bits, 20420);
+    assert_int_equal(d.symbols, 5105);
+    assert_memory_equal(tx, rx, 1250);
+    for (int i = 0; i < 1250; i++)
+        assert_int_equal(er[i], 0);
+    free(tx), free(rx), free(er);
+}
+
+/* At -10 dB Es/N0 uncoded nothing survives: every byte is erased and zero,
+ * and a PINR frame over such a link is lost (header erased). */
+static void test_dead_link_erases_everything(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"link\": {\"mode\": \"digital\", \"packet_bytes\": 100},"
+         " \"channel\": {\"snr_db\": -10, \"kind\": \"rayleigh\"}}", &c);
+    uint64_t nbits = 4000;
+    uint8_t *tx = stream_of(nbits, 2), *rx = malloc(500), *er = malloc(500);
+    digital_result d;
+    assert_int_equal(digital_transmit(&c, 3, 0, tx, nbits, rx, er, &d), 0);
+    assert_int_equal(d.packets_lost, d.packets);
+    for (int i = 0; i < 500; i++) {
+        assert_int_equal(er[i], 1);
+        assert_int_equal(rx[i], 0);
+    }
+    float x[64 * 8];
+    assert_int_equal(pinr_decode(rx, nbits, er, 64, 8, x, NULL, NULL), -EBADMSG);
+    free(tx), free(rx), free(er);
+}
+
+/* Same inputs, same outputs (DESIGN.md §5); another trial differs. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"link\": {\"mode\": \"digital\", \"packet_bytes\": 50},"
+         " \"channel\": {\"snr_db\": 15, \"kind\": \"rician\", \"k_factor\": 3, \"fading\": \"jakes\","
+         " \"doppler_hz\": 200, \"symbol_rate_hz\": 10000}, \"modem\": {\"scheme\": \"qpsk\"}}",
+         &c);
+    uint64_t nbits = 40000;
+    uint8_t *tx = stream_of(nbits, 3);
+    uint8_t *a = malloc(5000), *b = malloc(5000), *e1 = malloc(5000), *e2 = malloc(5000);
+    digital_result d1, d2;
+    assert_int_equal(digital_transmit(&c, 1, 0, tx, nbits, a, e1, &d1), 0);
+    assert_int_equal(digital_transmit(&c, 1, 0, tx, nbits, b, e2, &d2), 0);
+    assert_memory_equal(a, b, 5000);
+    assert_memory_equal(e1, e2, 5000);
+    /* Jakes fading at 15 dB loses some packets but not all */
+    assert_true(d1.packets_lost > 0 && d1.packets_lost < d1.packets);
+    assert_int_equal(digital_transmit(&c, 1, 1, tx, nbits, b, e2, &d2), 0);
+    assert_true(memcmp(e1, e2, 5000) != 0);
+    free(tx), free(a), free(b), free(e1), free(e2);
+}
+
+static double col(const row *r, const char *name)
+{
+    const row_col *c = row_find(r, name);
+    assert_non_null(c);
+    return c->value;
+}
+
+/* Rate-1/2 soft Viterbi at Eb/N0 = 3 dB: the K=7 code's BER lies between
+ * its first union-bound term (d_free = 10 with 36 information-bit errors,
+ * R d_free = 5: 36 Q(sqrt(2 * 5 * 1.995)) = 36 * 3.97e-6 = 1.43e-4) and the
+ * union bound over the distance spectrum (about 7.2e-4; Proakis §8.2), and
+ * far below uncoded BPSK at 3 dB (2.3e-2). */
+static void test_coded_ber_between_bounds(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"fec\": \"conv12\","
+         " \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 3}, \"stop\": {\"min_errors\": 300,"
+         " \"max_bits\": 4000000}}", &c);
+    row r;
+    row_reset(&r);
+    char err[256];
+    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    double ber = col(&r, "ber"), lo = col(&r, "ber_ci_low"), hi = col(&r, "ber_ci_high");
+    assert_true(hi > 1.4e-4 && lo < 7.2e-4);
+    assert_true(ber < 2.3e-2 / 10);
+    assert_true(fabs(col(&r, "ber_uncoded_theory") - 0.5 * erfc(sqrt(pow(10, 0.3)))) < 1e-12);
+    assert_true(isnan(col(&r, "ber_theory")));
+}
+
+/* BPSK over Jakes Rayleigh fading with f_d Ts = 0.05 (gains decorrelate in
+ * a few tens of symbols) averages to the Rayleigh closed form
+ * ½(1 - sqrt(γ/(1+γ))): at 10 dB, γ = 10: 0.5 (1 - sqrt(10/11)) = 0.023269.
+ * Errors cluster in fades, so the binomial interval is too narrow: allow
+ * 10% relative error with 20000+ errors. */
+static void test_jakes_ber_averages_to_rayleigh(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"packet_bytes\": 1000},"
+         " \"channel\": {\"kind\": \"rayleigh\", \"fading\": \"jakes\", \"doppler_hz\": 500,"
+         " \"symbol_rate_hz\": 10000, \"ebn0_db\": 10}, \"stop\": {\"min_errors\": 20000,"
+         " \"max_bits\": 4000000}}", &c);
+    row r;
+    row_reset(&r);
+    char err[256];
+    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    double want = 0.5 * (1.0 - sqrt(10.0 / 11.0));
+    assert_true(fabs(col(&r, "ber") - want) < 0.10 * want);
+    assert_true(fabs(col(&r, "ber_uncoded_theory") - want) < 1e-9);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_link_is_exact),
+        cmocka_unit_test(test_dead_link_erases_everything),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_coded_ber_between_bounds),
+        cmocka_unit_test(test_jakes_ber_averages_to_rayleigh),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

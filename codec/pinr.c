@@ -16,6 +16,7 @@
 #include "codec/pinr.h"
 
 #include "codec/bitio.h"
+#include "codec/enumidx.h"
 
 #include <Random123/philox.h>
 #include <errno.h>
@@ -248,8 +249,17 @@ static void pinr_put_mask(bitw *bw, const uint8_t *mark, int64_t n)
  * (32-bit byte count, bytes) so the decoder can find the section's end. */
 static int pinr_put_enum(bitw *bw, const uint8_t *mark, int64_t n, int64_t k)
 {
-    (void)bw, (void)mark, (void)n, (void)k;
-    return -EINVAL; /* enumidx lands with issue 4 */
+    uint8_t *buf = NULL;
+    size_t nbytes = 0;
+    uint64_t bits = 0;
+    int rc = enumidx_encode_mask(mark, n, k, &buf, &nbytes, &bits);
+    if (rc)
+        return rc;
+    bitw_put(bw, nbytes, 32);
+    for (size_t i = 0; i < nbytes; i++)
+        bitw_put(bw, buf[i], 8);
+    free(buf);
+    return 0;
 }
 
 int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
@@ -393,8 +403,14 @@ static int pinr_get_enum(bitr *br, uint8_t *mark, int64_t n, int64_t k)
     uint64_t nbytes = bitr_get(br, 32);
     if (br->err || nbytes * 8 > br->nbits - br->pos)
         return -EBADMSG;
-    (void)mark, (void)n, (void)k;
-    return -EBADMSG; /* enumidx lands with issue 4 */
+    uint8_t *buf = malloc(nbytes ? nbytes : 1);
+    if (!buf)
+        return -ENOMEM;
+    for (uint64_t i = 0; i < nbytes; i++)
+        buf[i] = (uint8_t)bitr_get(br, 8);
+    int rc = enumidx_decode_mask(buf, nbytes, n, k, mark);
+    free(buf);
+    return rc == -ENOMEM ? rc : rc ? -EBADMSG : 0;
 }
 
 /* 1 if any byte overlapping bits [from, to) is erased. */

@@ -8,7 +8,7 @@ OUT=results/plots
 mkdir -p "$OUT/data"
 
 # Paper 000: reduction ratio and minimum bandwidth vs f=g=h, per index coding.
-for mode in list bitmask seeded; do
+for mode in list bitmask seeded enumerative; do
   "$BIN" run scenarios/pinr_sweep.json -o "$OUT/data/pinr_$mode.h5" --quiet \
       --set codec.index_coding=$mode --jobs 2
   "$BIN" export "$OUT/data/pinr_$mode.h5" --format csv > "$OUT/data/pinr_$mode.csv"

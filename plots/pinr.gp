@@ -6,7 +6,7 @@ set datafile separator ","
 set terminal pngcairo size 900,600 enhanced font ",11"
 set key left top
 set grid
-modes = "list bitmask seeded"
+modes = "list bitmask seeded enumerative"
 
 set output outdir."/pinr_reduction_ratio.png"
 set title "PINR: net reduction ratio vs f = g = h (Nt=512, Ns=1024, Nb=32)"

@@ -122,7 +122,24 @@ static void check_roundtrip(const pinr_params *p, uint64_t seed)
             assert_int_equal(pruned, lay.pruned_tokens);
     }
     assert_int_equal(lay.removed, (int64_t)floor(p->f * (double)p->tokens + 0.5));
-    assert_int_equal(nbits, expected_bits(p, lay.removed, lay.pruned_tokens, lay.pruned_per_token));
+    if (p->index == PINR_INDEX_ENUMERATIVE) {
+        /* each subset: a 32-bit length + rANS words holding at most
+         * log2 C(n,k) + 64 bits (codec/enumidx), rounded up to 32-bit words */
+        uint64_t payload = (uint64_t)lay.kept_symbols * (uint64_t)p->bits;
+        assert_int_equal(nbits, 256 + lay.index_bits + payload);
+        double bound = 0;
+        int64_t nb = p->tokens - lay.removed;
+        const int64_t n_[2] = {p->tokens, nb}, k_[2] = {lay.removed, lay.pruned_tokens};
+        for (int i = 0; i < 2; i++)
+            bound += 32 + 32 * ceil((lgamma(n_[i] + 1.0) - lgamma(k_[i] + 1.0) - lgamma(n_[i] - k_[i] + 1.0)) /
+                                    log(2.0) / 32 + 2);
+        double per = lgamma(p->dims + 1.0) - lgamma(lay.pruned_per_token + 1.0) -
+                     lgamma(p->dims - lay.pruned_per_token + 1.0);
+        bound += (double)lay.pruned_tokens * (32 + 32 * ceil(per / log(2.0) / 32 + 2));
+        assert_true((double)lay.index_bits <= bound);
+    } else {
+        assert_int_equal(nbits, expected_bits(p, lay.removed, lay.pruned_tokens, lay.pruned_per_token));
+    }
 
     int64_t lost = -1;
     pinr_layout dl;
@@ -147,8 +164,9 @@ static void test_roundtrip_random_all_modes(void **state)
 {
     (void)state;
     uint64_t rs = 12345;
-    const pinr_index modes[] = {PINR_INDEX_LIST, PINR_INDEX_BITMASK, PINR_INDEX_SEEDED};
-    for (int trial = 0; trial < 60; trial++) {
+    const pinr_index modes[] = {PINR_INDEX_LIST, PINR_INDEX_BITMASK, PINR_INDEX_SEEDED,
+                                PINR_INDEX_ENUMERATIVE};
+    for (int trial = 0; trial < 80; trial++) {
         pinr_params p;
         p.tokens = 1 + (int64_t)(test_rand(&rs) % 90);
         p.dims = 1 + (int64_t)(test_rand(&rs) % 70);
@@ -160,7 +178,7 @@ static void test_roundtrip_random_all_modes(void **state)
             p.f = 0, p.g = 1, p.h = 1;
         if (trial % 10 == 1)
             p.f = 1;
-        p.index = modes[trial % 3];
+        p.index = modes[trial % 4];
         check_roundtrip(&p, (uint64_t)trial + 1);
     }
 }
@@ -196,8 +214,9 @@ static void test_corrupted_streams_survive(void **state)
 {
     (void)state;
     uint64_t rs = 777;
-    const pinr_index modes[] = {PINR_INDEX_LIST, PINR_INDEX_BITMASK, PINR_INDEX_SEEDED};
-    for (int m = 0; m < 3; m++) {
+    const pinr_index modes[] = {PINR_INDEX_LIST, PINR_INDEX_BITMASK, PINR_INDEX_SEEDED,
+                                PINR_INDEX_ENUMERATIVE};
+    for (int m = 0; m < 4; m++) {
         pinr_params p = {40, 24, 16, 0.25, 0.5, 0.5, modes[m]};
         float x[40 * 24], y[40 * 24];
         for (int i = 0; i < 40 * 24; i++)

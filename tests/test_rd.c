@@ -1,0 +1,239 @@
+/* Tests of sim/rd (rate-distortion points through codec/tofc): high-rate
+ * theory for an i.i.d. Gaussian source, columns recomputed by hand from the
+ * regenerated source, the analog link's noise level, and merging's identity
+ * case. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "codec/source.h"
+#include "codec/tofc.h"
+#include "sim/point.h"
+#include "sim/rd.h"
+#include "sim/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double col(const row *r, const char *name)
+{
+    const row_col *c = row_find(r, name);
+    if (!c)
+        fail_msg("missing column %s", name);
+    return c->value;
+}
+
+/* run point 0 of a scenario text through point_run (which dispatches to rd_point) */
+static void run_point(const char *json, row *r)
+{
+    char err[SCN_ERR_LEN] = "";
+    scenario *s = scenario_load_text(json, "test", NULL, 0, err, sizeof err);
+    if (!s)
+        fail_msg("%s", err);
+    fl_config c;
+    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    point_ctx ctx = {NULL};
+    int rc = point_run(&c, 0, &ctx, r, err, sizeof err);
+    if (rc)
+        fail_msg("point_run: %s", err);
+    scenario_destroy(s);
+}
+
+/* The frame point_run sees: source_synthetic with key (seed, 0), trial 0. */
+static float *regen(source_law law, int64_t tokens, int64_t dims, double scale, uint32_t seed)
+{
+    source_synth p = {.patches = 1, .tokens = tokens, .dims = dims, .law = law, .clusters = 16,
+                      .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 4, .outlier_gain = 20,
+                      .scale = scale};
+    source_tensor t = {0};
+    assert_int_equal(source_synthetic(&p, seed, 0, &t), 0);
+    return t.x;
+}
+
+/* i.i.d. Gaussian, σ = 1, uniform Δ = 0.05 (high rate). Ideal coding of the
+ * levels (the empirical entropy H of the levels, i.e. the true histogram)
+ * must land within 0.05 bit of h(X) - ½ log2(12 D) [Gish & Pierce 1968,
+ * D ≈ Δ²/12], which is ½ log2(2πe/12) = 0.2546 bit above the Shannon lower
+ * bound h - ½ log2(2πe D). Stated numbers: h = ½ log2(2πe) = 2.0471 bit,
+ * D ≈ 2.083e-4, H ≈ h - log2 Δ = 6.3690 bit, SLB ≈ 6.1144 bit.
+ * The Laplacian coder's data rate on Gaussian data additionally pays the
+ * model mismatch: cross-entropy of N(0,σ²) under the best Laplace (b = σ√(2/π))
+ * minus h = log2(2√(2/π)) + log2 e - ½ log2(2πe) = 0.0699 bit. */
+static void test_gaussian_high_rate_uniform(void **state)
+{
+    (void)state;
+    const int64_t T = 256, D = 256;
+    const double n = (double)(T * D), step = 0.05;
+    float *x = regen(SOURCE_LAW_GAUSSIAN, T, D, 1.0, 11);
+    tofc_params p = {.patches = 1, .tokens = T, .dims = D, .select = TOFC_SELECT_NONE,
+                     .quant = TOFC_QUANT_UNIFORM, .step = step, .deadzone = 0.5,
+                     .entropy = TOFC_ENTROPY_LAPLACE, .models = 1};
+    uint8_t *b;
+    size_t nb;
+    tofc_stats st;
+    assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
+    tofc_frame f;
+    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    double sse = 0;
+    for (int64_t i = 0; i < T * D; i++)
+        sse += ((double)x[i] - f.y[i]) * ((double)x[i] - f.y[i]);
+    double dist = sse / n;
+    double h = 0.5 * log2(2 * M_PI * M_E);
+    double H = st.empirical_bits / n;
+    double hr = h - 0.5 * log2(12 * dist);              // high-rate prediction
+    double slb = h - 0.5 * log2(2 * M_PI * M_E * dist); // Shannon lower bound
+    print_message("  D = %.4e (Δ²/12 = %.4e), H = %.4f, h - ½log2(12D) = %.4f, SLB = %.4f, "
+                  "H - SLB = %.4f (theory 0.2546)\n", dist, step * step / 12, H, hr, slb, H - slb);
+    assert_true(fabs(dist - step * step / 12) < 0.02 * step * step / 12);
+    assert_true(fabs(H - hr) < 0.05);
+    assert_true(fabs((H - slb) - 0.5 * log2(2 * M_PI * M_E / 12)) < 0.05);
+    assert_true(fabs(0.5 * log2(2 * M_PI * M_E / 12) - 0.2546) < 1e-4);
+    // the Laplacian coder: H + 0.0699 (mismatch) + side info, within 0.03
+    double coder = ((double)st.payload_bits) / n;
+    double mism = log2(2 * sqrt(2 / M_PI)) + log2(M_E) - 0.5 * log2(2 * M_PI * M_E);
+    print_message("  Laplacian coder %.4f bit/value, H + mismatch %.4f = %.4f\n", coder, mism, H + mism);
+    assert_true(fabs(mism - 0.0699) < 1e-4);
+    assert_true(fabs(coder - (H + mism)) < 0.03);
+    tofc_frame_free(&f);
+    free(b), free(x);
+}
+
+/* Columns of a Gaussian uniform/laplace point recomputed by hand from the
+ * regenerated source and the row's own bit count: rate, reduction ratio,
+ * min bandwidth (paper 000 Table 1 formula at 10 dB: log2(11) = 3.459432),
+ * NMSE and feature SNR, SLB = R(D) = ½ log2(σ²/D) for the Gaussian, gap. */
+static void test_columns_by_hand(void **state)
+{
+    (void)state;
+    const char *js = "{\"name\":\"t\",\"seed\":5,"
+                     "\"source\":{\"kind\":\"synthetic\",\"law\":\"gaussian\",\"scale\":2,\"tokens\":128,\"dims\":96},"
+                     "\"codec\":{\"quant\":\"uniform\",\"step\":0.1,\"entropy\":\"laplace\",\"models\":2},"
+                     "\"link\":{\"mode\":\"capacity\",\"budget_s\":0.5},\"channel\":{\"snr_db\":10}}";
+    row r;
+    run_point(js, &r);
+    const double n = 128.0 * 96.0, sig = 2.0;
+    float *x = regen(SOURCE_LAW_GAUSSIAN, 128, 96, sig, 5);
+    double bits = col(&r, "measured_bits"), D = col(&r, "distortion_mse");
+    assert_true(fmod(bits, 8.0) == 0 && bits > 288);
+    assert_true(fabs(col(&r, "rate_bits_per_element") - bits / n) < 1e-12);
+    assert_true(fabs(col(&r, "reduction_ratio") - (1 - bits / (32 * n))) < 1e-12);
+    assert_true(fabs(col(&r, "min_bandwidth_hz") - bits / (0.5 * 3.459432)) < 1e-5 * bits);
+    // distortion: uniform error variance Δ²/12 = 8.333e-4; sd of the mean
+    // Δ² sqrt(1/80 - 1/144) / sqrt(n); 5 sigma
+    double d0 = 0.01 / 12, sd = 0.01 * sqrt(1.0 / 80 - 1.0 / 144) / sqrt(n);
+    assert_true(fabs(D - d0) < 5 * sd);
+    double px = 0;
+    for (int i = 0; i < 128 * 96; i++)
+        px += (double)x[i] * x[i];
+    double nmse = D * n / px;
+    assert_true(fabs(col(&r, "nmse") - nmse) < 1e-9 * nmse);
+    assert_true(fabs(col(&r, "feature_snr_db") + 10 * log10(nmse)) < 1e-7);
+    double slb = 0.5 * log2(sig * sig / D); // Gaussian: h - ½log2(2πeD) = ½log2(σ²/D)
+    assert_true(fabs(col(&r, "shannon_lower_bound_bits") - slb) < 1e-9);
+    assert_true(fabs(col(&r, "rd_function_bits") - slb) < 1e-9);
+    assert_true(fabs(col(&r, "rd_gap_bits") - (bits / n - slb)) < 1e-9);
+    assert_true(fabs(col(&r, "source_entropy_bits") - (0.5 * log2(2 * M_PI * M_E) + 1.0)) < 1e-12);
+    // side info and ideal bits are reported and ordered
+    assert_true(col(&r, "side_bits") >= 288 && col(&r, "ideal_bits") <= bits);
+    assert_true(col(&r, "cosine") > 0.999 && col(&r, "cka") > 0.999);
+    free(x);
+}
+
+/* Laplace law: SLB = log2(2e b) - ½ log2(2πe D), b = σ/√2 */
+static void test_laplace_slb_column(void **state)
+{
+    (void)state;
+    const char *js = "{\"name\":\"t\",\"seed\":6,"
+                     "\"source\":{\"kind\":\"synthetic\",\"law\":\"laplace\",\"scale\":1.5,\"tokens\":64,\"dims\":64},"
+                     "\"codec\":{\"quant\":\"rdoq\",\"step\":0.2,\"lambda\":0.01,\"entropy\":\"laplace\"},"
+                     "\"link\":{\"mode\":\"capacity\"}}";
+    row r;
+    run_point(js, &r);
+    double D = col(&r, "distortion_mse"), b = 1.5 / sqrt(2.0);
+    double slb = log2(2 * M_E * b) - 0.5 * log2(2 * M_PI * M_E * D);
+    assert_true(fabs(col(&r, "shannon_lower_bound_bits") - slb) < 1e-9);
+    assert_null(row_find(&r, "rd_function_bits"));
+    // a real coder is above the bound
+    assert_true(col(&r, "rd_gap_bits") > 0);
+}
+
+/* analog link at 10 dB: noise variance = (power of the sent values) / 10, so
+ * NMSE ≈ 0.1 + Δ²/12/σ² = 0.1000083 for σ = 1, Δ = 0.01; the estimate's
+ * relative sd is about sqrt(2/n) (chi-square), tolerance 5 sd. */
+static void test_analog_noise_level(void **state)
+{
+    (void)state;
+    const char *js = "{\"name\":\"t\",\"seed\":7,"
+                     "\"source\":{\"kind\":\"synthetic\",\"law\":\"gaussian\",\"tokens\":128,\"dims\":128},"
+                     "\"codec\":{\"quant\":\"uniform\",\"step\":0.01},"
+                     "\"link\":{\"mode\":\"analog\"},\"channel\":{\"snr_db\":10}}";
+    row r;
+    run_point(js, &r);
+    double n = 128.0 * 128.0, want = 0.1 + 0.0001 / 12;
+    assert_true(fabs(col(&r, "nmse") - want) < 5 * 0.1 * sqrt(2 / n));
+    assert_true(fabs(col(&r, "feature_snr_db") - 10.0) < 0.1);
+}
+
+/* merging into n_c >= tokens is the identity: fp32 values arrive exactly,
+ * proxy P = R = F1 = CKA = cosine = 1, and the rate is (288 + 32 n)/n */
+static void test_merge_identity_point(void **state)
+{
+    (void)state;
+    const char *js = "{\"name\":\"t\",\"seed\":8,"
+                     "\"source\":{\"kind\":\"synthetic\",\"patches\":2,\"tokens\":30,\"dims\":40},"
+                     "\"codec\":{\"select\":\"merge\",\"clusters\":30,\"knn\":3},"
+                     "\"link\":{\"mode\":\"capacity\"}}";
+    row r;
+    run_point(js, &r);
+    double n = 2.0 * 30 * 40;
+    assert_true(col(&r, "measured_bits") == 288 + 32 * n);
+    assert_true(col(&r, "distortion_mse") == 0);
+    assert_true(fabs(col(&r, "proxy_precision") - 1) < 1e-6 && fabs(col(&r, "proxy_recall") - 1) < 1e-6);
+    assert_true(fabs(col(&r, "proxy_f1") - 1) < 1e-6 && fabs(col(&r, "cka") - 1) < 1e-9);
+    assert_true(col(&r, "sent_tokens") == 60);
+    // and merging to 5 tokens per patch: precision (received merged tokens
+    // vs originals) stays high, distortion > 0, 10 tokens sent
+    run_point("{\"name\":\"t\",\"seed\":8,"
+              "\"source\":{\"kind\":\"synthetic\",\"patches\":2,\"tokens\":30,\"dims\":40},"
+              "\"codec\":{\"select\":\"merge\",\"clusters\":5,\"knn\":3},"
+              "\"link\":{\"mode\":\"capacity\"}}", &r);
+    assert_true(col(&r, "sent_tokens") == 10);
+    assert_true(col(&r, "measured_bits") == 288 + 32 * 10 * 40);
+    assert_true(col(&r, "distortion_mse") > 0 && col(&r, "proxy_f1") < 1);
+}
+
+/* bad combinations give an error with a JSON path, never a crash */
+static void test_bad_combinations(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN] = "";
+    const char *js = "{\"name\":\"t\",\"source\":{\"tokens\":8,\"dims\":8},"
+                     "\"codec\":{\"quant\":\"fp16\",\"entropy\":\"laplace\"}}";
+    scenario *s = scenario_load_text(js, "t", NULL, 0, err, sizeof err);
+    assert_non_null(s);
+    fl_config c;
+    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    row r;
+    point_ctx ctx = {NULL};
+    assert_int_equal(point_run(&c, 0, &ctx, &r, err, sizeof err), -EINVAL);
+    assert_non_null(strstr(err, "$.codec.entropy"));
+    scenario_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gaussian_high_rate_uniform),
+        cmocka_unit_test(test_columns_by_hand),
+        cmocka_unit_test(test_laplace_slb_column),
+        cmocka_unit_test(test_analog_noise_level),
+        cmocka_unit_test(test_merge_identity_point),
+        cmocka_unit_test(test_bad_combinations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -226,21 +226,38 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* The index of --format _given among the '|'-separated _names (the first
+ * is the default), or -1 after printing what is allowed. */
+static int cli_format(const char *cmd, const char *given, const char *names)
+{
+    if (!given)
+        return 0;
+    int i = 0;
+    size_t n = strlen(given);
+    for (const char *p = names; *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && !strncmp(p, given, n))
+            return i;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    fprintf(stderr, "featlink %s: --format: must be one of %s, got '%s'\n", cmd, names, given);
+    return -1;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     cli o;
     int rc = cli_parse(argc, argv, usage_export, "f", &o);
     if (rc)
         return rc;
-    results_format fmt = RESULTS_CSV;
-    if (o.format && !strcmp(o.format, "json"))
-        fmt = RESULTS_JSON;
-    else if (o.format && !strcmp(o.format, "md"))
-        fmt = RESULTS_MD;
-    else if (o.format && strcmp(o.format, "csv")) {
-        fprintf(stderr, "featlink export: --format: must be one of csv, json, md, got '%s'\n", o.format);
+    static const results_format fmts[] = {RESULTS_CSV, RESULTS_JSON, RESULTS_MD};
+    int fi = cli_format("export", o.format, "csv|json|md");
+    if (fi < 0)
         return EXIT_USAGE;
-    }
+    results_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
     results *t;
     rc = results_read_h5(o.file, &t, NULL, err, sizeof err);
@@ -259,15 +276,11 @@ static int cmd_table(int argc, char **argv)
     int rc = cli_parse(argc, argv, usage_table, "f", &o);
     if (rc)
         return rc;
-    table_format fmt = TABLE_MD;
-    if (o.format && !strcmp(o.format, "csv"))
-        fmt = TABLE_CSV;
-    else if (o.format && !strcmp(o.format, "tex"))
-        fmt = TABLE_TEX;
-    else if (o.format && strcmp(o.format, "md")) {
-        fprintf(stderr, "featlink table: --format: must be one of md, csv, tex, got '%s'\n", o.format);
+    static const table_format fmts[] = {TABLE_MD, TABLE_CSV, TABLE_TEX};
+    int fi = cli_format("table", o.format, "md|csv|tex");
+    if (fi < 0)
         return EXIT_USAGE;
-    }
+    table_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
     rc = table_print(o.file, fmt, stdout, err, sizeof err);
     if (rc) {

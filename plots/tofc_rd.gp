@@ -5,6 +5,9 @@ set datafile separator ","
 set terminal pngcairo size 900,600 enhanced font ",11"
 set grid
 set key right bottom
+set logscale x
+set xtics (0.04, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3)
+set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
 f = datadir."/tofc_lambda_sweep.csv"
 ncs = "8 16 32"
 sel(nc, v) = (column("codec.clusters") == nc) ? v : NaN
@@ -21,5 +24,7 @@ set title "TOFC: distortion (MSE on the original token grid) vs rate, λ = 0.003
 set ylabel "distortion MSE"
 set key right top
 set logscale y
+set autoscale fix
+set ytics (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1)
 plot for [nc in ncs] f using "rate_bits_per_element":(sel(nc+0, column("distortion_mse"))) \
        with linespoints pt 7 title "n_c = ".nc

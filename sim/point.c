@@ -63,11 +63,9 @@ static pinr_index point_index_mode(idx_kind k)
 /* Philox purpose of the analog link's noise (channel range, sim-owned). */
 #define POINT_PURPOSE_ANALOG 0x2F0u
 
-/* Analog link (paper 000 Fig. 3): every sent value plus Gaussian noise of
- * variance P / SNR, P the mean power of the sent values; dropped values stay
- * 0. _keep may be NULL (everything sent). snr_db = +inf: no noise. */
-static int point_analog(const float *x, const uint8_t *keep, int64_t n, double snr_db, uint32_t seed,
-                        uint32_t point, uint32_t purpose, float *y)
+/* Analog link (paper 000 Fig. 3): see point.h. */
+int point_analog(const float *x, const uint8_t *keep, int64_t n, double snr_db, uint32_t seed,
+                        uint32_t point, uint32_t purpose, uint32_t trial, float *y)
 {
     double p = 0;
     int64_t sent = 0;
@@ -79,7 +77,7 @@ static int point_analog(const float *x, const uint8_t *keep, int64_t n, double s
     p = sent ? p / (double)sent : 0.0;
     float sigma = isinf(snr_db) ? 0.0f : (float)sqrt(p / capacity_db2lin(snr_db));
     float *g = malloc((size_t)n * sizeof *g);
-    noise *ns = noise_create(seed, point, purpose, 0);
+    noise *ns = noise_create(seed, point, purpose, trial);
     if (!g || !ns) {
         free(g);
         noise_destroy(ns);
@@ -113,32 +111,138 @@ static int point_metrics(const float *x, const float *y, int64_t tokens, int64_t
     return rc;
 }
 
-static void point_metric_columns(row *r, const metrics_report *m)
+void point_metric_columns(row *r, const metrics_report *m, int add)
 {
-    row_set(r, "cosine", m->cosine, "");
-    row_set(r, "nmse", m->nmse, "");
-    row_set(r, "feature_snr_db", m->snr_db, "dB");
-    row_set(r, "proxy_precision", m->precision, "");
-    row_set(r, "proxy_recall", m->recall, "");
-    row_set(r, "proxy_f1", m->f1, "");
-    row_set(r, "cka", m->cka, "");
+    int (*put)(row *, const char *, double, const char *) = add ? row_add : row_set;
+    put(r, "cosine", m->cosine, "");
+    put(r, "nmse", m->nmse, "");
+    put(r, "feature_snr_db", m->snr_db, "dB");
+    put(r, "proxy_precision", m->precision, "");
+    put(r, "proxy_recall", m->recall, "");
+    put(r, "proxy_f1", m->f1, "");
+    put(r, "cka", m->cka, "");
 }
 
-/* PINR (or no selection: f = g = h = 0) over a capacity or analog link. */
-static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
-                      size_t len)
+/* One PINR frame (trial _t): encode, send over the configured link, decode,
+ * measure. Per-trial quantities are added to _acc (averaged by the caller). */
+static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *ctx, uint32_t t,
+                            const pinr_params *p0, const projector *proj, metrics_ws *ws, row *acc,
+                            double *f1, char *err, size_t len)
 {
     source_tensor own = {0};
     const source_tensor *src = NULL;
-    int rc = point_source(c, ctx, 0, &own, &src);
+    int rc = point_source(c, ctx, t, &own, &src);
     if (rc) {
         snprintf(err, len, "source generation failed (%s)", strerror(-rc));
         return rc;
     }
+    pinr_params p = *p0;
+    double snr_db = c->channel.snr_db;
+    int64_t n = p.tokens * p.dims;
+    /* the selection, like the synthetic source, is a common random number
+     * across sweep points (point index 0): points that differ only in SNR,
+     * link or reference drop the same symbols; the channel noise is keyed
+     * by the point */
+    uint64_t fseed = pinr_frame_seed(c->seed, 0, t);
+    uint8_t *buf = NULL, *keep = NULL;
+    float *y = malloc((size_t)n * sizeof *y), *yref = NULL;
+    uint64_t nbits = 0;
+    pinr_layout lay;
+    metrics_report m, mref;
+    if (!y) {
+        rc = -ENOMEM;
+        snprintf(err, len, "out of memory");
+        goto done;
+    }
+    rc = pinr_encode(&p, src->x, fseed, &buf, &nbits, &lay);
+    if (rc) {
+        snprintf(err, len, "PINR encoding failed (%s)", strerror(-rc));
+        goto done;
+    }
+    row_add(acc, "measured_bits", (double)nbits, "bit");
+    row_add(acc, "measured_index_bits", (double)lay.index_bits, "bit");
+    row_add(acc, "measured_header_bits", (double)lay.header_bits, "bit");
+
+    if (c->link.mode == LINK_ANALOG) {
+        keep = malloc((size_t)n);
+        rc = keep ? pinr_select(&p, fseed, keep) : -ENOMEM;
+        if (!rc)
+            rc = point_analog(src->x, keep, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG, t, y);
+    } else if (c->link.mode == LINK_DIGITAL) {
+        /* packets, FEC, modem, channel, CRC: lost packets are erased bytes,
+         * which the decoder zero-fills (or loses the frame when they hit the
+         * header or the indices) */
+        size_t nbytes = (size_t)((nbits + 7) / 8);
+        uint8_t *rx = malloc(nbytes ? nbytes : 1), *erased = malloc(nbytes ? nbytes : 1);
+        digital_result dr;
+        rc = rx && erased ? digital_transmit(c, (uint32_t)point, t, buf, nbits, rx, erased, &dr) : -ENOMEM;
+        int64_t lost = 0;
+        if (!rc) {
+            int drc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, y, NULL, &lost);
+            row_add(acc, "esn0_db", dr.esn0_db, "dB");
+            row_add(acc, "packets", (double)dr.packets, "");
+            row_add(acc, "packets_lost", (double)dr.packets_lost, "");
+            row_add(acc, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
+            row_add(acc, "packet_bits", (double)dr.packet_bits, "bit");
+            row_add(acc, "air_bits", (double)dr.air_bits, "bit");
+            row_add(acc, "air_symbols", (double)dr.symbols, "");
+            row_add(acc, "airtime_s", dr.airtime_s, "s");
+            row_add(acc, "frame_lost", drc == -EBADMSG ? 1.0 : 0.0, "");
+            row_add(acc, "lost_symbols", drc == -EBADMSG ? (double)lay.kept_symbols : (double)lost, "");
+            if (drc && drc != -EBADMSG)
+                rc = drc;
+        }
+        free(rx), free(erased);
+    } else {
+        /* capacity: the link is error-free at its rate; decode the stream */
+        rc = pinr_decode(buf, nbits, NULL, p.tokens, p.dims, y, NULL, NULL);
+    }
+    if (rc) {
+        snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
+        goto done;
+    }
+    rc = point_metrics(src->x, y, p.tokens, p.dims, proj, ws, &m);
+    if (!rc && c->metrics.reference != REF_NONE) {
+        /* paper 000 Figs. 2-3: normalise by the uncompressed reference, sent
+         * without noise (clean) or through the same channel (same_snr) */
+        yref = malloc((size_t)n * sizeof *yref);
+        rc = yref ? 0 : -ENOMEM;
+        if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
+            rc = point_analog(src->x, NULL, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG + 1, t,
+                              yref);
+        else if (!rc)
+            memcpy(yref, src->x, (size_t)n * sizeof *yref);
+        if (!rc)
+            rc = point_metrics(src->x, yref, p.tokens, p.dims, proj, ws, &mref);
+        if (!rc) {
+            row_add(acc, "ref_proxy_f1", mref.f1, "");
+            metrics_normalise(&m, &mref, &m);
+        }
+    }
+    if (rc) {
+        snprintf(err, len, "metrics failed (%s)", strerror(-rc));
+        goto done;
+    }
+    point_metric_columns(acc, &m, 1);
+    *f1 = m.f1;
+done:
+    free(buf), free(keep), free(y), free(yref);
+    source_free(&own);
+    return rc;
+}
+
+/* PINR (or no selection: f = g = h = 0) over a capacity, analog or digital
+ * link; `trials` frames, per-frame quantities averaged. */
+static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
+                      size_t len)
+{
+    int64_t tokens = ctx && ctx->file_source ? ctx->file_source->patches * ctx->file_source->tokens
+                                             : c->source.patches * c->source.tokens;
+    int64_t dims = ctx && ctx->file_source ? ctx->file_source->dims : c->source.dims;
     int sel = c->codec.select == SEL_PINR;
     pinr_params p = {
-        .tokens = src->patches * src->tokens,
-        .dims = src->dims,
+        .tokens = tokens,
+        .dims = dims,
         .bits = c->source.bits,
         .f = sel ? c->codec.f : 0.0,
         .g = sel ? c->codec.g : 0.0,
@@ -156,6 +260,7 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "tokens", (double)p.tokens, "");
     row_set(r, "dims", (double)p.dims, "");
     row_set(r, "bits", (double)p.bits, "bit");
+    row_set(r, "trials", (double)c->trials, "");
     /* paper 000 §3: total Nt Ns Nb; saved is the paper's "overhead saving
      * w/ compression" = dropped bits - index bits */
     row_set(r, "total_bits", a.total_bits, "bit");
@@ -167,89 +272,12 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
     row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(a.sent_bits, c->link.budget_s, snr_db), "Hz");
 
-    int64_t n = p.tokens * p.dims;
-    uint64_t fseed = pinr_frame_seed(c->seed, (uint32_t)point, 0);
-    uint8_t *buf = NULL, *keep = NULL;
-    float *y = malloc((size_t)n * sizeof *y), *yref = NULL;
-    uint64_t nbits = 0;
-    pinr_layout lay;
     metrics_ws *ws = NULL;
     projector *proj = NULL;
-    metrics_report m, mref;
-    if (!y || metrics_ws_create(&ws)) {
-        rc = -ENOMEM;
+    int rc = metrics_ws_create(&ws);
+    if (rc) {
         snprintf(err, len, "out of memory");
-        goto done;
-    }
-    rc = pinr_encode(&p, src->x, fseed, &buf, &nbits, &lay);
-    if (rc) {
-        snprintf(err, len, "PINR encoding failed (%s)", strerror(-rc));
-        goto done;
-    }
-    row_set(r, "measured_bits", (double)nbits, "bit");
-    row_set(r, "measured_index_bits", (double)lay.index_bits, "bit");
-    row_set(r, "measured_header_bits", (double)lay.header_bits, "bit");
-    row_set(r, "measured_reduction_ratio", 1.0 - (double)nbits / a.total_bits, "");
-    row_set(r, "measured_min_bandwidth_hz",
-            capacity_min_bandwidth_hz((double)nbits, c->link.budget_s, snr_db), "Hz");
-    row_set(r, "transfer_time_s", capacity_transfer_time_s((double)nbits, c->link.bandwidth_hz, snr_db), "s");
-    if (c->channel.kind != CH_AWGN && isfinite(snr_db)) {
-        /* fading: ergodic capacity (Rayleigh log2(e) e^{1/γ} E1(1/γ); Rician
-         * numerically), outage of the rate this frame needs at
-         * link.bandwidth_hz within link.budget_s, and the ε-outage capacity */
-        capacity_fading cf;
-        double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
-        double rate = (double)nbits / (c->link.budget_s * c->link.bandwidth_hz);
-        rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
-        if (rc) {
-            snprintf(err, len, "fading capacity failed (%s)", strerror(-rc));
-            goto done;
-        }
-        row_set(r, "ergodic_capacity_bps_hz", cf.ergodic_bphz, "bit/s/Hz");
-        row_set(r, "min_bandwidth_ergodic_hz", (double)nbits / (c->link.budget_s * cf.ergodic_bphz), "Hz");
-        row_set(r, "required_rate_bps_hz", rate, "bit/s/Hz");
-        row_set(r, "outage_prob", cf.outage_prob, "");
-        row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
-        row_set(r, "min_bandwidth_eps_outage_hz", (double)nbits / (c->link.budget_s * cf.eps_outage_bphz), "Hz");
-    }
-
-    if (c->link.mode == LINK_ANALOG) {
-        keep = malloc((size_t)n);
-        rc = keep ? pinr_select(&p, fseed, keep) : -ENOMEM;
-        if (!rc)
-            rc = point_analog(src->x, keep, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG, y);
-    } else if (c->link.mode == LINK_DIGITAL) {
-        /* packets, FEC, modem, channel, CRC: lost packets are erased bytes,
-         * which the decoder zero-fills (or loses the frame when they hit the
-         * header or the indices) */
-        size_t nbytes = (size_t)((nbits + 7) / 8);
-        uint8_t *rx = malloc(nbytes ? nbytes : 1), *erased = malloc(nbytes ? nbytes : 1);
-        digital_result dr;
-        rc = rx && erased ? digital_transmit(c, (uint32_t)point, 0, buf, nbits, rx, erased, &dr) : -ENOMEM;
-        int64_t lost = 0;
-        if (!rc) {
-            int drc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, y, NULL, &lost);
-            row_set(r, "esn0_db", dr.esn0_db, "dB");
-            row_set(r, "packets", (double)dr.packets, "");
-            row_set(r, "packets_lost", (double)dr.packets_lost, "");
-            row_set(r, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
-            row_set(r, "packet_bits", (double)dr.packet_bits, "bit");
-            row_set(r, "air_bits", (double)dr.air_bits, "bit");
-            row_set(r, "air_symbols", (double)dr.symbols, "");
-            row_set(r, "airtime_s", dr.airtime_s, "s");
-            row_set(r, "frame_lost", drc == -EBADMSG ? 1.0 : 0.0, "");
-            row_set(r, "lost_symbols", drc == -EBADMSG ? (double)lay.kept_symbols : (double)lost, "");
-            if (drc && drc != -EBADMSG)
-                rc = drc;
-        }
-        free(rx), free(erased);
-    } else {
-        /* capacity: the link is error-free at its rate; decode the stream */
-        rc = pinr_decode(buf, nbits, NULL, p.tokens, p.dims, y, NULL, NULL);
-    }
-    if (rc) {
-        snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
-        goto done;
+        return rc;
     }
     if (c->metrics.projector[0] && (rc = projector_load(c->metrics.projector, &proj)) != 0) {
         snprintf(err, len, "$.metrics.projector: cannot load \"%s\" (%s)", c->metrics.projector, strerror(-rc));
@@ -261,33 +289,49 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
                  projector_in_dims(proj), (long long)p.dims);
         goto done;
     }
-    rc = point_metrics(src->x, y, p.tokens, p.dims, proj, ws, &m);
-    if (!rc && c->metrics.reference != REF_NONE) {
-        /* paper 000 Figs. 2-3: normalise by the uncompressed reference, sent
-         * without noise (clean) or through the same channel (same_snr) */
-        yref = malloc((size_t)n * sizeof *yref);
-        rc = yref ? 0 : -ENOMEM;
-        if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
-            rc = point_analog(src->x, NULL, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG + 1, yref);
-        else if (!rc)
-            memcpy(yref, src->x, (size_t)n * sizeof *yref);
-        if (!rc)
-            rc = point_metrics(src->x, yref, p.tokens, p.dims, proj, ws, &mref);
-        if (!rc) {
-            row_set(r, "ref_proxy_f1", mref.f1, "");
-            metrics_normalise(&m, &mref, &m);
-        }
+    row acc;
+    row_reset(&acc);
+    double f1_sum = 0, f1_sq = 0;
+    for (int64_t t = 0; t < c->trials && !rc; t++) {
+        double f1 = NAN;
+        rc = point_pinr_trial(c, point, ctx, (uint32_t)t, &p, proj, ws, &acc, &f1, err, len);
+        f1_sum += f1;
+        f1_sq += f1 * f1;
     }
-    if (rc) {
-        snprintf(err, len, "metrics failed (%s)", strerror(-rc));
+    if (rc)
         goto done;
+    double nt = (double)c->trials;
+    for (int k = 0; k < acc.n; k++)
+        row_set(r, acc.col[k].name, acc.col[k].value / nt, acc.col[k].unit);
+    /* standard error of the mean F1 over the trials (0 for one trial) */
+    double var = c->trials > 1 ? (f1_sq - f1_sum * f1_sum / nt) / (nt - 1.0) : 0.0;
+    row_set(r, "proxy_f1_sem", sqrt(var > 0 ? var / nt : 0.0), "");
+    double mbits = row_find(r, "measured_bits")->value;
+    row_set(r, "measured_reduction_ratio", 1.0 - mbits / a.total_bits, "");
+    row_set(r, "measured_min_bandwidth_hz", capacity_min_bandwidth_hz(mbits, c->link.budget_s, snr_db), "Hz");
+    row_set(r, "transfer_time_s", capacity_transfer_time_s(mbits, c->link.bandwidth_hz, snr_db), "s");
+    if (c->channel.kind != CH_AWGN && isfinite(snr_db)) {
+        /* fading: ergodic capacity (Rayleigh log2(e) e^{1/γ} E1(1/γ); Rician
+         * numerically), outage of the rate this frame needs at
+         * link.bandwidth_hz within link.budget_s, and the ε-outage capacity */
+        capacity_fading cf;
+        double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
+        double rate = mbits / (c->link.budget_s * c->link.bandwidth_hz);
+        rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
+        if (rc) {
+            snprintf(err, len, "fading capacity failed (%s)", strerror(-rc));
+            goto done;
+        }
+        row_set(r, "ergodic_capacity_bps_hz", cf.ergodic_bphz, "bit/s/Hz");
+        row_set(r, "min_bandwidth_ergodic_hz", mbits / (c->link.budget_s * cf.ergodic_bphz), "Hz");
+        row_set(r, "required_rate_bps_hz", rate, "bit/s/Hz");
+        row_set(r, "outage_prob", cf.outage_prob, "");
+        row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
+        row_set(r, "min_bandwidth_eps_outage_hz", mbits / (c->link.budget_s * cf.eps_outage_bphz), "Hz");
     }
-    point_metric_columns(r, &m);
 done:
-    free(buf), free(keep), free(y), free(yref);
     metrics_ws_destroy(ws);
     projector_destroy(proj);
-    source_free(&own);
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #ifndef FEATLINK_POINT_H
 #define FEATLINK_POINT_H
 
+#include "codec/metrics.h"
 #include "codec/source.h"
 #include "sim/row.h"
 #include "sim/scenario.h"
@@ -23,6 +24,17 @@ int point_load_source(const fl_config *c, const char *file, source_tensor *t, ch
 //                 *_src points at whichever; 0 or a negative errno
 int point_source(const fl_config *c, const point_ctx *ctx, uint32_t trial, source_tensor *own,
                  const source_tensor **src);
+//  point_analog : the analog link (paper 000 Fig. 3): _y[i] = _x[i] + noise
+//      of variance P / SNR for every sent value (_keep[i] != 0, or all when
+//      _keep is NULL), P the mean power of the sent values; unsent values 0.
+//      _snr_db = +inf: no noise. _y may alias _x. Noise: Philox (seed, point,
+//      purpose, trial) via channel/noise. 0 or -ENOMEM
+int point_analog(const float *x, const uint8_t *keep, int64_t n, double snr_db, uint32_t seed,
+                 uint32_t point, uint32_t purpose, uint32_t trial, float *y);
+//  point_metric_columns : the proxy-metric columns of _m (cosine, nmse,
+//                         feature_snr_db, proxy_precision/recall/f1, cka),
+//                         set, or added to what is there when _add
+void point_metric_columns(row *r, const metrics_report *m, int add);
 //  point_run : compute point _point of config _c into _r; 0, or a negative
 //              errno with a message in _err (runtime failure, exit 1)
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len);

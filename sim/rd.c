@@ -30,33 +30,6 @@
 #define RD_PURPOSE_ANALOG     0x2F2u
 #define RD_PURPOSE_ANALOG_REF 0x2F3u
 
-/* Analog link (paper 000 Fig. 3, as point.c does for PINR): every sent value
- * plus Gaussian noise of variance P / SNR, P the mean power of the sent
- * values (the dequantised ones here). snr_db = +inf: no noise. In place. */
-static int rd_analog(float *y, size_t n, double snr_db, uint32_t seed, uint32_t point, uint32_t purpose)
-{
-    if (isinf(snr_db) && snr_db > 0)
-        return 0;
-    double pw = 0;
-    for (size_t i = 0; i < n; i++)
-        pw += (double)y[i] * y[i];
-    pw = n ? pw / (double)n : 0.0;
-    float sigma = (float)sqrt(pw / capacity_db2lin(snr_db));
-    float *g = malloc(n * sizeof *g + 1);
-    noise *ns = noise_create(seed, point, purpose, 0);
-    if (!g || !ns) {
-        free(g);
-        noise_destroy(ns);
-        return -ENOMEM;
-    }
-    noise_gauss_fill(ns, g, n);
-    for (size_t i = 0; i < n; i++)
-        y[i] += sigma * g[i];
-    free(g);
-    noise_destroy(ns);
-    return 0;
-}
-
 /* Project _n tokens of _x into a new buffer (*_out, caller frees), or alias
  * _x when there is no projector. */
 static int rd_project(const projector *proj, const float *x, size_t n, float **out, const float **view)
@@ -186,7 +159,7 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
      * values plus noise. Either way the stream is decoded first. */
     rc = tofc_decode(buf, nbytes, NULL, (int64_t)n, &fr);
     if (!rc && c->link.mode == LINK_ANALOG)
-        rc = rd_analog(fr.y, (size_t)st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG);
+        rc = point_analog(fr.y, NULL, st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG, 0, fr.y);
     if (rc) {
         snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
         goto done;
@@ -255,7 +228,8 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
         if (!rc)
             memcpy(xref, src->x, n * sizeof *xref);
         if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
-            rc = rd_analog(xref, n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF);
+            rc = point_analog(xref, NULL, (int64_t)n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF, 0,
+                              xref);
         if (!rc)
             rc = rd_metrics(proj, ws, src->x, xref, nt, NULL, nt, d, &mref);
         if (!rc) {
@@ -267,13 +241,7 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
         snprintf(err, len, "metrics failed (%s)", strerror(-rc));
         goto done;
     }
-    row_set(r, "cosine", m.cosine, "");
-    row_set(r, "nmse", m.nmse, "");
-    row_set(r, "feature_snr_db", m.snr_db, "dB");
-    row_set(r, "proxy_precision", m.precision, "");
-    row_set(r, "proxy_recall", m.recall, "");
-    row_set(r, "proxy_f1", m.f1, "");
-    row_set(r, "cka", m.cka, "");
+    point_metric_columns(r, &m, 0);
 done:
     free(buf), free(assign), free(xhat), free(xref);
     tofc_frame_free(&fr);

@@ -31,6 +31,12 @@ int row_set(row *r, const char *name, double value, const char *unit)
     return 0;
 }
 
+int row_add(row *r, const char *name, double value, const char *unit)
+{
+    const row_col *old = row_find(r, name);
+    return row_set(r, name, (old && !old->is_str ? old->value : 0.0) + value, unit);
+}
+
 int row_set_str(row *r, const char *name, const char *value)
 {
     row_col *c = row_slot(r, name);

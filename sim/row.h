@@ -33,6 +33,8 @@ void row_reset(row *r);
 //  row_set : set column _name (created on first use) to _value with _unit
 //            ("" for none); returns 0, or -ENOSPC when the row is full
 int row_set(row *r, const char *name, double value, const char *unit);
+//  row_add : add _value to column _name (created at 0 on first use)
+int row_add(row *r, const char *name, double value, const char *unit);
 //  row_set_str : as row_set for a text value (truncated to ROW_STR_LEN-1)
 int row_set_str(row *r, const char *name, const char *value);
 //  row_find : the column named _name, or NULL

@@ -335,13 +335,33 @@ done:
     return rc;
 }
 
+/* Rate-distortion points: every numeric column averaged over the trials. */
+static int point_rd(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
+{
+    row one;
+    for (int64_t t = 0; t < c->trials; t++) {
+        row_reset(&one);
+        int rc = rd_frame(c, point, (uint32_t)t, ctx, &one, err, len);
+        if (rc)
+            return rc;
+        for (int k = 0; k < one.n; k++) {
+            if (one.col[k].is_str)
+                row_set_str(r, one.col[k].name, one.col[k].str);
+            else
+                row_add(r, one.col[k].name, one.col[k].value / (double)c->trials, one.col[k].unit);
+        }
+    }
+    row_set(r, "trials", (double)c->trials, "");
+    return 0;
+}
+
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
     row_reset(r);
     /* rate-distortion codecs (paper 001): merge, quantisers, entropy coding */
     if (c->source.kind != SRC_BITS &&
         (c->codec.select == SEL_MERGE || c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW))
-        return rd_point(c, point, ctx, r, err, len);
+        return point_rd(c, point, ctx, r, err, len);
     if (c->source.kind == SRC_BITS)
         return digital_ber_point(c, point, r, err, len);
     return point_pinr(c, point, ctx, r, err, len);

@@ -100,7 +100,8 @@ static double rd_source_entropy_bits(src_law law, double sigma)
     return NAN;
 }
 
-int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
+int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r, char *err,
+             size_t len)
 {
     if (c->link.mode == LINK_DIGITAL) {
         snprintf(err, len, "$.link.mode: \"digital\" is not available for codec.select=merge / "
@@ -115,7 +116,7 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
     }
     source_tensor own = {0};
     const source_tensor *src = NULL;
-    int rc = point_source(c, ctx, 0, &own, &src);
+    int rc = point_source(c, ctx, trial, &own, &src);
     if (rc) {
         snprintf(err, len, "source generation failed (%s)", strerror(-rc));
         return rc;
@@ -159,7 +160,8 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
      * values plus noise. Either way the stream is decoded first. */
     rc = tofc_decode(buf, nbytes, NULL, (int64_t)n, &fr);
     if (!rc && c->link.mode == LINK_ANALOG)
-        rc = point_analog(fr.y, NULL, st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG, 0, fr.y);
+        rc = point_analog(fr.y, NULL, st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG, trial,
+                          fr.y);
     if (rc) {
         snprintf(err, len, "link/decoding failed (%s)", strerror(-rc));
         goto done;
@@ -228,7 +230,7 @@ int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, ch
         if (!rc)
             memcpy(xref, src->x, n * sizeof *xref);
         if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
-            rc = point_analog(xref, NULL, (int64_t)n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF, 0,
+            rc = point_analog(xref, NULL, (int64_t)n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF, trial,
                               xref);
         if (!rc)
             rc = rd_metrics(proj, ws, src->x, xref, nt, NULL, nt, d, &mref);

@@ -6,8 +6,10 @@
 
 #include "sim/point.h"
 
-//  rd_point : as point_run, for codec.select = merge or codec.quant != fp32
-//             or codec.entropy = laplace
-int rd_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len);
+//  rd_frame : one frame (trial _trial) of a point with codec.select = merge,
+//             codec.quant != fp32 or codec.entropy = laplace; fills _r as
+//             point_run does (point_run averages the trials)
+int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r, char *err,
+             size_t len);
 
 #endif

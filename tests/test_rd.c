@@ -28,7 +28,7 @@ static double col(const row *r, const char *name)
     return c->value;
 }
 
-/* run point 0 of a scenario text through point_run (which dispatches to rd_point) */
+/* run point 0 of a scenario text through point_run (which dispatches to rd_frame) */
 static void run_point(const char *json, row *r)
 {
     char err[SCN_ERR_LEN] = "";

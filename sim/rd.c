@@ -12,6 +12,8 @@
  */
 #include "sim/rd.h"
 
+#include "sim/digital.h"
+
 #include "channel/capacity.h"
 #include "channel/noise.h"
 #include "codec/merge.h"
@@ -103,11 +105,6 @@ static double rd_source_entropy_bits(src_law law, double sigma)
 int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r, char *err,
              size_t len)
 {
-    if (c->link.mode == LINK_DIGITAL) {
-        snprintf(err, len, "$.link.mode: \"digital\" is not available for codec.select=merge / "
-                           "codec.quant / codec.entropy=laplace in this build (use capacity or analog)");
-        return -ENOTSUP;
-    }
     if (c->codec.entropy == ENT_LAPLACE && (c->codec.quant == Q_FP32 || c->codec.quant == Q_FP16 ||
                                             c->codec.quant == Q_BF16)) {
         snprintf(err, len, "$.codec.entropy: \"laplace\" codes integer levels: needs codec.quant "
@@ -157,8 +154,32 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         goto done;
     }
     /* capacity: error-free at its rate; analog: the decoded (dequantised) sent
-     * values plus noise. Either way the stream is decoded first. */
-    rc = tofc_decode(buf, nbytes, NULL, (int64_t)n, &fr);
+     * values plus noise; digital: packets through the channel, lost packets
+     * erased (an entropy-coded payload cannot resynchronise: any erased byte
+     * loses the frame, which then arrives as zeros). */
+    int frame_lost = 0;
+    if (c->link.mode == LINK_DIGITAL) {
+        uint8_t *rx = malloc(nbytes + 1), *erased = malloc(nbytes + 1);
+        digital_result dr;
+        rc = rx && erased ? digital_transmit(c, (uint32_t)point, trial, buf, (uint64_t)nbytes * 8, rx, erased, &dr)
+                          : -ENOMEM;
+        if (!rc) {
+            int drc = tofc_decode(rx, nbytes, erased, (int64_t)n, &fr);
+            frame_lost = drc == -EBADMSG;
+            rc = frame_lost ? 0 : drc;
+            row_set(r, "esn0_db", dr.esn0_db, "dB");
+            row_set(r, "packets", (double)dr.packets, "");
+            row_set(r, "packets_lost", (double)dr.packets_lost, "");
+            row_set(r, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
+            row_set(r, "air_bits", (double)dr.air_bits, "bit");
+            row_set(r, "airtime_s", dr.airtime_s, "s");
+            row_set(r, "frame_lost", frame_lost, "");
+            row_set(r, "lost_values", frame_lost ? (double)st.sent_values : (double)fr.lost_values, "");
+        }
+        free(rx), free(erased);
+    } else {
+        rc = tofc_decode(buf, nbytes, NULL, (int64_t)n, &fr);
+    }
     if (!rc && c->link.mode == LINK_ANALOG)
         rc = point_analog(fr.y, NULL, st.sent_values, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG, trial,
                           fr.y);
@@ -168,7 +189,10 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
     }
     /* back to the original grid with the encoder-side assignment (side
      * knowledge of the simulator, not transmitted: codec/tofc.h) */
-    rc = merge_expand(fr.y, assign, (size_t)p.patches, (size_t)p.tokens, (size_t)fr.rows, d, xhat);
+    if (frame_lost)
+        memset(xhat, 0, n * sizeof *xhat);
+    else
+        rc = merge_expand(fr.y, assign, (size_t)p.patches, (size_t)p.tokens, (size_t)fr.rows, d, xhat);
     if (rc) {
         snprintf(err, len, "expanding merged tokens failed (%s)", strerror(-rc));
         goto done;
@@ -221,7 +245,8 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         goto done;
     }
     int merged = p.select == TOFC_SELECT_MERGE;
-    rc = rd_metrics(proj, ws, src->x, xhat, nt, merged ? fr.y : NULL, (size_t)(p.patches * st.rows), d, &m);
+    rc = rd_metrics(proj, ws, src->x, xhat, nt, merged && !frame_lost ? fr.y : NULL,
+                    (size_t)(p.patches * st.rows), d, &m);
     if (!rc && c->metrics.reference != REF_NONE) {
         /* paper 000 Figs. 2-3: normalise by the uncompressed frame, clean or
          * sent through the same analog channel */

@@ -494,6 +494,11 @@ static int scn_check_config(const fl_config *c, const char *file, const char *at
                 (long long)c->source.tokens - 1, c->codec.knn);
         return -EINVAL;
     }
+    if (c->codec.entropy == ENT_LAPLACE && c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ) {
+        scn_err(err, len, file, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
+                "uniform or rdoq (allowed: raw with fp32/fp16/bf16)", at);
+        return -EINVAL;
+    }
     if (c->stop.min_errors > c->stop.max_bits) {
         scn_err(err, len, file, "$.stop.min_errors%s: must be <= stop.max_bits (%lld), got %lld", at,
                 (long long)c->stop.max_bits, (long long)c->stop.min_errors);

@@ -207,7 +207,8 @@ static void test_merge_identity_point(void **state)
     assert_true(col(&r, "distortion_mse") > 0 && col(&r, "proxy_f1") < 1);
 }
 
-/* bad combinations give an error with a JSON path, never a crash */
+/* bad combinations are refused when the scenario is validated, with a
+ * JSON path, before any work */
 static void test_bad_combinations(void **state)
 {
     (void)state;
@@ -215,14 +216,34 @@ static void test_bad_combinations(void **state)
     const char *js = "{\"name\":\"t\",\"source\":{\"tokens\":8,\"dims\":8},"
                      "\"codec\":{\"quant\":\"fp16\",\"entropy\":\"laplace\"}}";
     scenario *s = scenario_load_text(js, "t", NULL, 0, err, sizeof err);
-    assert_non_null(s);
-    fl_config c;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
-    row r;
-    point_ctx ctx = {NULL};
-    assert_int_equal(point_run(&c, 0, &ctx, &r, err, sizeof err), -EINVAL);
-    assert_non_null(strstr(err, "$.codec.entropy"));
-    scenario_destroy(s);
+    assert_null(s);
+    assert_non_null(strstr(err, "t: $.codec.entropy: \"laplace\" codes integer levels"));
+}
+
+/* The RD codec over the digital link: at 40 dB nothing is lost and the
+ * result equals the capacity link's; at -5 dB the entropy-coded frame is
+ * lost and arrives as zeros (NMSE 1). */
+static void test_digital_link(void **state)
+{
+    (void)state;
+    const char *base = "{\"name\":\"t\",\"source\":{\"tokens\":64,\"dims\":32},"
+                       "\"codec\":{\"select\":\"merge\",\"clusters\":16,\"quant\":\"uniform\","
+                       "\"step\":0.1,\"entropy\":\"laplace\"},\"link\":{\"mode\":\"%s\","
+                       "\"packet_bytes\":200},\"channel\":{\"snr_db\":%s},\"modem\":{\"scheme\":\"qpsk\"}}";
+    char js[1024];
+    row cap, dig, bad;
+    row_reset(&cap), row_reset(&dig), row_reset(&bad);
+    snprintf(js, sizeof js, base, "capacity", "40");
+    run_point(js, &cap);
+    snprintf(js, sizeof js, base, "digital", "40");
+    run_point(js, &dig);
+    assert_true(col(&dig, "packets_lost") == 0 && col(&dig, "frame_lost") == 0);
+    assert_true(col(&dig, "distortion_mse") == col(&cap, "distortion_mse"));
+    assert_true(col(&dig, "proxy_f1") == col(&cap, "proxy_f1"));
+    snprintf(js, sizeof js, base, "digital", "-5");
+    run_point(js, &bad);
+    assert_true(col(&bad, "frame_lost") == 1);
+    assert_true(fabs(col(&bad, "nmse") - 1.0) < 1e-12);
 }
 
 int main(void)
@@ -234,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_analog_noise_level),
         cmocka_unit_test(test_merge_identity_point),
         cmocka_unit_test(test_bad_combinations),
+        cmocka_unit_test(test_digital_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

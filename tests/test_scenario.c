@@ -215,6 +215,8 @@ static const struct {
     {"set_no_equals", "{}", "codec.f", "expected key=value"},
     {"stop_inconsistent", "{\"stop\": {\"min_errors\": 100, \"max_bits\": 10}}", NULL,
      "$.stop.min_errors: must be <= stop.max_bits"},
+    {"laplace_on_floats", "{\"codec\": {\"entropy\": \"laplace\"}}", NULL,
+     "$.codec.entropy: \"laplace\" codes integer levels"},
     {"missing_file", NULL, NULL, "cannot open scenario file"},
 };
 

@@ -398,7 +398,9 @@ int results_export(const results *t, FILE *out, results_format fmt)
 }
 
 /* ------------------------------------------------------------------ */
-/* journal: line 1 {"scenario": text}, then {"point": i, "row": [[name, unit, value|text], ...]} */
+/* journal: line 1 {"scenario": text}, then
+ * {"point": i, "row": [[name, unit, value, is_text], ...]} (non-finite
+ * numbers as the strings "inf", "-inf", "nan") */
 
 static char *results_journal_path(const char *path)
 {
@@ -425,10 +427,13 @@ static void results_journal_load(results *t, FILE *fp)
             {
                 const cJSON *nm = cJSON_GetArrayItem(c, 0), *un = cJSON_GetArrayItem(c, 1);
                 const cJSON *v = cJSON_GetArrayItem(c, 2);
+                int is_str = cJSON_IsTrue(cJSON_GetArrayItem(c, 3));
                 if (!cJSON_IsString(nm) || !cJSON_IsString(un))
                     continue;
-                if (cJSON_IsString(v))
+                if (is_str && cJSON_IsString(v))
                     row_set_str(&r, nm->valuestring, v->valuestring);
+                else if (cJSON_IsString(v)) /* non-finite numbers: "inf", "-inf", "nan" */
+                    row_set(&r, nm->valuestring, strtod(v->valuestring, NULL), un->valuestring);
                 else
                     row_set(&r, nm->valuestring, cJSON_IsNumber(v) ? v->valuedouble : NAN,
                             un->valuestring);
@@ -501,12 +506,14 @@ int results_journal_add(FILE *j, int64_t i, const row *r)
         cJSON *e = cJSON_CreateArray();
         cJSON_AddItemToArray(e, cJSON_CreateString(r->col[c].name));
         cJSON_AddItemToArray(e, cJSON_CreateString(r->col[c].unit));
+        double v = r->col[c].value;
         if (r->col[c].is_str)
             cJSON_AddItemToArray(e, cJSON_CreateString(r->col[c].str));
-        else if (isfinite(r->col[c].value))
-            cJSON_AddItemToArray(e, cJSON_CreateNumber(r->col[c].value));
-        else
-            cJSON_AddItemToArray(e, cJSON_CreateNull());
+        else if (isfinite(v))
+            cJSON_AddItemToArray(e, cJSON_CreateNumber(v));
+        else /* JSON has no infinities: keep them as text */
+            cJSON_AddItemToArray(e, cJSON_CreateString(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"));
+        cJSON_AddItemToArray(e, cJSON_CreateBool(r->col[c].is_str));
         cJSON_AddItemToArray(arr, e);
     }
     char *s = cJSON_PrintUnformatted(o);

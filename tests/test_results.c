@@ -1,0 +1,159 @@
+/* Tests of sim/results: the HDF5 layout of DESIGN.md §3, the journal that
+ * --resume reads, and the export formats. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim/results.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/featlink-results-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static results *sample(void)
+{
+    results *t = results_create(3);
+    for (int i = 0; i < 3; i++) {
+        row r;
+        row_reset(&r);
+        row_set_str(&r, "modem.scheme", i == 1 ? "qpsk" : "bpsk");
+        row_set(&r, "snr_db", i == 2 ? INFINITY : 10.0 * i, "dB");
+        row_set(&r, "ber", i * 0.25, "");
+        if (i == 2)
+            row_set(&r, "late_column", 7.5, "Hz");
+        assert_int_equal(results_set(t, i, &r), 0);
+    }
+    return t;
+}
+
+static void test_h5_layout_and_round_trip(void **state)
+{
+    (void)state;
+    char path[300], err[256];
+    snprintf(path, sizeof path, "%s/r.h5", dir);
+    results *t = sample();
+    assert_int_equal(results_write_h5(t, path, "{\"name\": \"x\"}", "x", err, sizeof err), 0);
+    char tmp[320];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_not_equal(access(tmp, F_OK), 0);
+
+    /* the layout, read with plain HDF5 calls as a user would */
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_true(H5Aexists(f, "featlink_version") > 0);
+    assert_true(H5Aexists(f, "git_revision") > 0);
+    assert_true(H5Lexists(f, "scenario", H5P_DEFAULT) > 0);
+    hid_t d = H5Dopen2(f, "points/ber", H5P_DEFAULT);
+    double ber[3];
+    assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ber) >= 0);
+    assert_true(ber[0] == 0.0 && ber[1] == 0.25 && ber[2] == 0.5);
+    H5Dclose(d);
+    d = H5Dopen2(f, "points/snr_db", H5P_DEFAULT);
+    assert_true(H5Aexists(d, "unit") > 0);
+    H5Dclose(d);
+    H5Fclose(f);
+
+    results *u;
+    char *text = NULL;
+    assert_int_equal(results_read_h5(path, &u, &text, err, sizeof err), 0);
+    assert_string_equal(text, "{\"name\": \"x\"}");
+    assert_int_equal(results_columns(u), 4);
+    assert_string_equal(results_column_name(u, 0), "modem.scheme");
+    assert_string_equal(results_text(u, 1, 0), "qpsk");
+    assert_true(isinf(results_value(u, 2, results_column(u, "snr_db"))));
+    assert_true(isnan(results_value(u, 0, results_column(u, "late_column"))));
+    assert_string_equal(results_column_unit(u, results_column(u, "late_column")), "Hz");
+    free(text);
+    results_destroy(u);
+    results_destroy(t);
+}
+
+static void test_journal_resume_keeps_every_value(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/j.h5", dir);
+    results *t = sample();
+    int rc;
+    results *empty = results_create(3);
+    FILE *j = results_journal_open(empty, path, "SCN", 0, &rc);
+    assert_non_null(j);
+    row r;
+    row_reset(&r);
+    row_set_str(&r, "modem.scheme", "qpsk");
+    row_set(&r, "snr_db", INFINITY, "dB");
+    row_set(&r, "ber", NAN, "");
+    assert_int_equal(results_journal_add(j, 1, &r), 0);
+    fclose(j);
+    results_destroy(empty);
+
+    results *back = results_create(3);
+    j = results_journal_open(back, path, "SCN", 1, &rc);
+    assert_non_null(j);
+    fclose(j);
+    assert_false(results_has(back, 0));
+    assert_true(results_has(back, 1));
+    assert_string_equal(results_text(back, 1, results_column(back, "modem.scheme")), "qpsk");
+    assert_true(isinf(results_value(back, 1, results_column(back, "snr_db"))));
+    assert_true(isnan(results_value(back, 1, results_column(back, "ber"))));
+    results_destroy(back);
+
+    /* another scenario's journal is refused */
+    back = results_create(3);
+    assert_null(results_journal_open(back, path, "OTHER", 1, &rc));
+    assert_int_equal(rc, -ESTALE);
+    results_destroy(back);
+    results_journal_remove(path);
+    results_destroy(t);
+}
+
+static void test_export_csv(void **state)
+{
+    (void)state;
+    results *t = sample();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    results_export(t, m, RESULTS_CSV);
+    fclose(m);
+    assert_string_equal(buf, "modem.scheme,snr_db,ber,late_column\n"
+                             "bpsk,0,0,nan\n"
+                             "qpsk,10,0.25,nan\n"
+                             "bpsk,inf,0.5,7.5\n");
+    free(buf);
+    results_destroy(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_h5_layout_and_round_trip),
+        cmocka_unit_test(test_journal_resume_keeps_every_value),
+        cmocka_unit_test(test_export_csv),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

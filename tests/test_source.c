@@ -1,0 +1,264 @@
+/* Tests of codec/source: the synthetic generators' laws (moments by
+ * z-scores), determinism, and the .npy / HDF5 loaders on files written here
+ * byte by byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "codec/source.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/featlink-source-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Sample mean, variance and excess kurtosis, each checked by its z-score
+ * against the law: for n i.i.d. samples of variance s2 the mean has
+ * standard error sqrt(s2/n); the variance sqrt((mu4 - s2^2)/n). */
+static void moments(const float *x, size_t n, double *m, double *v, double *kurt)
+{
+    double s = 0, s2 = 0, s4 = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    *m = s / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - *m;
+        s2 += d * d;
+        s4 += d * d * d * d;
+    }
+    *v = s2 / (double)n;
+    *kurt = (s4 / (double)n) / (*v * *v) - 3.0;
+}
+
+/* Gaussian, σ = 2: mean 0, variance 4 (mu4 = 3σ^4 = 48), excess kurtosis 0
+ * (standard error sqrt(24/n)). Laplace with σ = 2 (b = sqrt 2): variance 4,
+ * mu4 = 24 b^4 = 96, excess kurtosis 3 (standard error about sqrt(~700/n)
+ * for the Laplace: use a 5σ band of 0.4 at n = 2^18). */
+static void test_iid_laws_by_z_scores(void **state)
+{
+    (void)state;
+    const source_law laws[] = {SOURCE_LAW_GAUSSIAN, SOURCE_LAW_LAPLACE};
+    for (int k = 0; k < 2; k++) {
+        source_synth p = {.patches = 2, .tokens = 256, .dims = 512, .law = laws[k], .scale = 2.0};
+        source_tensor t;
+        assert_int_equal(source_synthetic(&p, 9, 0, &t), 0);
+        size_t n = 2 * 256 * 512;
+        assert_int_equal(t.patches, 2);
+        double m, v, ku;
+        moments(t.x, n, &m, &v, &ku);
+        double mu4 = k == 0 ? 48.0 : 96.0;
+        assert_true(fabs(m / sqrt(4.0 / (double)n)) < 5);
+        assert_true(fabs((v - 4.0) / sqrt((mu4 - 16.0) / (double)n)) < 5);
+        if (k == 0)
+            assert_true(fabs(ku / sqrt(24.0 / (double)n)) < 5);
+        else
+            assert_true(fabs(ku - 3.0) < 0.4);
+        source_free(&t);
+    }
+}
+
+/* The clip-like law: deterministic per (seed, trial); heavy-tailed
+ * (Laplacian-like, excess kurtosis > 1); outlier dimensions carry
+ * outlier_gain^2 times the power of the typical dimension. */
+static void test_clip_like(void **state)
+{
+    (void)state;
+    source_synth p = {.patches = 1, .tokens = 512, .dims = 256, .law = SOURCE_LAW_CLIP, .clusters = 8,
+                      .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 2, .outlier_gain = 20, .scale = 1};
+    source_tensor a, b, c;
+    assert_int_equal(source_synthetic(&p, 5, 0, &a), 0);
+    assert_int_equal(source_synthetic(&p, 5, 0, &b), 0);
+    assert_int_equal(source_synthetic(&p, 5, 1, &c), 0);
+    assert_memory_equal(a.x, b.x, 512 * 256 * sizeof(float));
+    assert_true(memcmp(a.x, c.x, 512 * 256 * sizeof(float)) != 0);
+    /* per-dimension power; the two largest are the outliers */
+    double pw[256], sorted[256];
+    for (int j = 0; j < 256; j++) {
+        pw[j] = 0;
+        for (int t = 0; t < 512; t++)
+            pw[j] += (double)a.x[t * 256 + j] * a.x[t * 256 + j];
+        pw[j] /= 512;
+        sorted[j] = pw[j];
+    }
+    for (int i = 0; i < 256; i++)
+        for (int j = i + 1; j < 256; j++)
+            if (sorted[j] > sorted[i]) {
+                double tmp = sorted[i];
+                sorted[i] = sorted[j];
+                sorted[j] = tmp;
+            }
+    double median = sorted[128];
+    assert_true(sorted[1] > 50 * median); /* 20^2 = 400 times, up to Pareto spread */
+    /* tokens of one cluster are close: with spread s = 0.5 two members of a
+     * cluster have cosine about 1/(1+s^2) = 0.8 (per-dimension scales
+     * removed), tokens of different clusters about 0 +- 1/sqrt(256); with 8
+     * clusters drawn uniformly, about 1/8 of the pairs are in one cluster */
+    int close = 0, pairs = 0;
+    for (int t = 0; t < 64; t++)
+        for (int u = t + 1; u < 64; u++) {
+            double d = 0, nt = 0, nu = 0;
+            for (int j = 0; j < 256; j++) {
+                double x = a.x[t * 256 + j] / sqrt(pw[j]), y = a.x[u * 256 + j] / sqrt(pw[j]);
+                d += x * y, nt += x * x, nu += y * y;
+            }
+            close += d / sqrt(nt * nu) > 0.5;
+            pairs++;
+        }
+    double frac = (double)close / pairs;
+    assert_true(frac > 0.06 && frac < 0.22);
+    source_free(&a), source_free(&b), source_free(&c);
+    p.tail = 2.0;
+    assert_int_equal(source_synthetic(&p, 5, 0, &a), -EINVAL);
+}
+
+static void write_bytes(const char *path, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* A .npy v1.0 file: magic, version, header length (little endian), a dict
+ * padded with spaces to a multiple of 64 bytes ending in '\n', then data. */
+static size_t npy_header(char *out, const char *descr, const char *shape)
+{
+    char dict[128];
+    int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape);
+    size_t total = 10 + (size_t)n + 1;
+    size_t pad = (64 - total % 64) % 64;
+    memcpy(out, "\x93NUMPY\x01\x00", 8);
+    uint16_t hl = (uint16_t)(n + pad + 1);
+    out[8] = (char)(hl & 0xff);
+    out[9] = (char)(hl >> 8);
+    memcpy(out + 10, dict, (size_t)n);
+    memset(out + 10 + n, ' ', pad);
+    out[10 + n + pad] = '\n';
+    return 10 + (size_t)n + pad + 1;
+}
+
+static void test_npy_f4_f2_3d(void **state)
+{
+    (void)state;
+    char path[300], why[256], buf[512];
+    source_tensor t;
+    /* float32, 2 x 3 */
+    size_t h = npy_header(buf, "<f4", "(2, 3)");
+    float v[6] = {1, -2, 3.5f, 0, 1e-3f, -7};
+    memcpy(buf + h, v, sizeof v);
+    snprintf(path, sizeof path, "%s/a.npy", dir);
+    write_bytes(path, buf, h + sizeof v);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), 0);
+    assert_int_equal(t.patches, 1);
+    assert_int_equal(t.tokens, 2);
+    assert_int_equal(t.dims, 3);
+    assert_memory_equal(t.x, v, sizeof v);
+    source_free(&t);
+    /* float16, 2 x 1 x 2: 1.0 = 0x3C00, -2.0 = 0xC000, 65504 = 0x7BFF,
+     * smallest subnormal 2^-24 = 0x0001 */
+    h = npy_header(buf, "<f2", "(2, 1, 2)");
+    const uint8_t hv[8] = {0x00, 0x3C, 0x00, 0xC0, 0xFF, 0x7B, 0x01, 0x00};
+    memcpy(buf + h, hv, sizeof hv);
+    write_bytes(path, buf, h + sizeof hv);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), 0);
+    assert_int_equal(t.patches, 2);
+    assert_int_equal(t.tokens, 1);
+    assert_int_equal(t.dims, 2);
+    assert_true(t.x[0] == 1.0f && t.x[1] == -2.0f && t.x[2] == 65504.0f && t.x[3] == ldexpf(1.0f, -24));
+    source_free(&t);
+    /* truncated data, wrong dtype, rank 1, garbage */
+    h = npy_header(buf, "<f4", "(4, 4)");
+    write_bytes(path, buf, h + 8);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+    h = npy_header(buf, "<i4", "(2, 2)");
+    write_bytes(path, buf, h + 16);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "dtype"));
+    h = npy_header(buf, "<f4", "(4,)");
+    write_bytes(path, buf, h + 16);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    write_bytes(path, "garbage", 7);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    snprintf(path, sizeof path, "%s/missing.npy", dir);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -ENOENT);
+}
+
+static void test_hdf5_f32_f16(void **state)
+{
+    (void)state;
+    char path[300], why[256];
+    snprintf(path, sizeof path, "%s/s.h5", dir);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t d3[3] = {2, 2, 3}, d2[2] = {2, 2};
+    float v[12];
+    for (int i = 0; i < 12; i++)
+        v[i] = (float)i - 5.5f;
+    hid_t sp = H5Screate_simple(3, d3, NULL);
+    hid_t ds = H5Dcreate2(f, "/features", H5T_IEEE_F32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+    H5Dclose(ds), H5Sclose(sp);
+    /* an IEEE binary16 dataset: 1 sign, 5 exponent (bias 15), 10 mantissa bits */
+    hid_t half = H5Tcopy(H5T_IEEE_F32LE);
+    H5Tset_fields(half, 15, 10, 5, 0, 10);
+    H5Tset_size(half, 2);
+    H5Tset_ebias(half, 15);
+    sp = H5Screate_simple(2, d2, NULL);
+    ds = H5Dcreate2(f, "/half", half, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    float hv[4] = {1.0f, -0.5f, 2048.0f, 0.099975586f}; /* all exact in binary16 */
+    H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, hv);
+    H5Dclose(ds), H5Sclose(sp), H5Tclose(half);
+    hsize_t d1 = 4;
+    sp = H5Screate_simple(1, &d1, NULL);
+    ds = H5Dcreate2(f, "/ints", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(ds), H5Sclose(sp);
+    H5Fclose(f);
+
+    source_tensor t;
+    assert_int_equal(source_load_hdf5(path, "/features", &t, why, sizeof why), 0);
+    assert_int_equal(t.patches, 2);
+    assert_int_equal(t.tokens, 2);
+    assert_int_equal(t.dims, 3);
+    assert_memory_equal(t.x, v, sizeof v);
+    source_free(&t);
+    assert_int_equal(source_load_hdf5(path, "/half", &t, why, sizeof why), 0);
+    assert_int_equal(t.tokens, 2);
+    assert_memory_equal(t.x, hv, sizeof hv);
+    source_free(&t);
+    assert_int_equal(source_load_hdf5(path, "/nothere", &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "no dataset"));
+    assert_int_equal(source_load_hdf5(path, "/ints", &t, why, sizeof why), -EINVAL);
+    snprintf(path, sizeof path, "%s/missing.h5", dir);
+    assert_int_equal(source_load_hdf5(path, "/features", &t, why, sizeof why), -ENOENT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iid_laws_by_z_scores),
+        cmocka_unit_test(test_clip_like),
+        cmocka_unit_test(test_npy_f4_f2_3d),
+        cmocka_unit_test(test_hdf5_f32_f16),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -13,19 +13,28 @@
  * the stream position and discards the unused tail of the last block, so the
  * output depends only on (key, purpose, trial, start block, n).
  *
- * Gaussian generator (noise_gauss_*): Box-Muller on block pairs of Philox
- * words, evaluated in float32 with branch-free polynomial log and sincos so
- * that the compiler vectorises it (AVX2/AVX-512). Block b gives
- *   out[4b+0], out[4b+1] = r0 cos t0, r0 sin t0   from words (w0, w1)
- *   out[4b+2], out[4b+3] = r1 cos t1, r1 sin t1   from words (w2, w3)
- * with u = (w >> 1) 2^-31 + 2^-32 in (0, 1], r = sqrt(-2 ln u),
- * t = 2 pi (w' >> 8) 2^-24.
+ * Gaussian generator (noise_gauss_*): Box-Muller on pairs of Philox words,
+ * evaluated in float32 with branch-free polynomial log and sincos, fmaf and a
+ * vector sqrtf, so that the compiler vectorises it (AVX2/AVX-512). The
+ * output is PLANAR in groups of NOISE_GAUSS_GROUP = 256 values from 64
+ * consecutive blocks (no interleaving shuffle): value 256 g + 64 j + i of a
+ * call starting at block B comes from block b = B + 64 g + i, words (w0, w1)
+ * for j = 0, 1 and (w2, w3) for j = 2, 3:
+ *   j = 0: r0 cos t0,  j = 1: r0 sin t0    from (w0, w1)
+ *   j = 2: r1 cos t1,  j = 3: r1 sin t1    from (w2, w3)
+ * with u = (w | 1) 2^-32 in (0, 1), r = sqrt(-2 ln u),
+ * t = 2 pi (w' >> 8) 2^-24. The mapping is fixed relative to B, so a shorter
+ * call gives a prefix of a longer one; a call for n values uses (and
+ * noise_gauss_fill advances by) 64 ceil(n / 256) blocks, so successive fills
+ * never share a block. Only group-aligned (multiple of 256) fills concatenate
+ * to the same values as one call.
  * Accuracy (checked by tests/test_noise.c against double-precision
- * Box-Muller on the same words): |error| <= 2e-6 absolute for every output;
- * log polynomial relative error < 3e-9, sin/cos polynomial error < 4e-9
- * (both below float rounding). Range: |x| <= sqrt(2 * 32 ln 2) = 6.66, i.e. the
- * tail beyond 6.66 sigma (probability 2.7e-11) is cut; angle resolution 2^-24
- * of a turn.
+ * Box-Muller on the same words): |error| <= 2e-6 absolute for every output
+ * (ln u to ~2 float ulps relative over the whole range, including u -> 1, by
+ * normalising u in integer arithmetic; atanh-series truncation < 8e-10,
+ * sin/cos Taylor truncation < 3e-11). Range: |x| <= sqrt(2 * 32 ln 2) = 6.66,
+ * i.e. the tail beyond 6.66 sigma (probability 2.7e-11) is cut; angle
+ * resolution 2^-24 of a turn.
  */
 #ifndef FEATLINK_NOISE_H
 #define FEATLINK_NOISE_H
@@ -35,6 +44,8 @@
 
 //  NOISE_GAUSS_MAX : largest |x| noise_gauss_* can return (6.66 sigma)
 #define NOISE_GAUSS_MAX 6.6604f
+//  NOISE_GAUSS_GROUP : Gaussians per planar group (64 blocks), see above
+#define NOISE_GAUSS_GROUP 256
 
 typedef struct noise noise;
 
@@ -61,7 +72,8 @@ void noise_uniform_fill(noise *s, float *out, size_t n);
 //  noise_uniform_fill_d : _n doubles uniform in (0,1), 53-bit resolution,
 //      2 per block (two words each)
 void noise_uniform_fill_d(noise *s, double *out, size_t n);
-//  noise_gauss_fill : _n standard normal floats N(0,1), 4 per block
+//  noise_gauss_fill : _n standard normal floats N(0,1), planar groups of
+//      256 from 64 blocks (layout above); advances 64 ceil(_n/256) blocks
 void noise_gauss_fill(noise *s, float *out, size_t n);
 
 /* Stateless forms: same outputs as the stream forms positioned at _block. */
@@ -70,7 +82,15 @@ void noise_gauss_fill(noise *s, float *out, size_t n);
 void noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                   uint64_t block, uint32_t *out, size_t n);
 //  noise_gauss_at : _n N(0,1) floats from blocks _block, _block+1, ...
+//      (64 ceil(_n/256) blocks, layout above)
 void noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                     uint64_t block, float *out, size_t n);
+//  noise_rayleigh_at : _n Rayleigh amplitudes a = sqrt(-ln u) >= 0, i.e.
+//      |h| for h ~ CN(0, 1) (a^2 ~ Exp(1), E a^2 = 1), u = (w | 1) 2^-32
+//      as for the Gaussians; one word each, same planar layout (value
+//      256 g + 64 j + i from word j of block _block + 64 g + i), same block
+//      use (64 ceil(_n/256)); a <= sqrt(32 ln 2) = 4.71
+void noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+                       uint64_t block, float *out, size_t n);
 
 #endif

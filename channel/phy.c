@@ -24,7 +24,10 @@
 #define PHY_HOT
 #endif
 
-#define PHY_CHUNK 2048 /* symbols; multiple of 8 so chunks start on byte boundaries */
+/* symbols; a multiple of 8 so chunks start on byte boundaries and of
+ * NOISE_GAUSS_GROUP so each chunk's Gaussians start a group */
+#define PHY_CHUNK 2048
+#define PHY_WS (PHY_CHUNK + NOISE_GAUSS_GROUP) /* floats per workspace array */
 
 struct phy {
     phy_config cfg;
@@ -68,7 +71,7 @@ phy *phy_create(const phy_config *cfg)
         return NULL;
     p->cfg = *cfg;
     p->m = modem_create(cfg->scheme);
-    float *ws = malloc(11 * (PHY_CHUNK + 16) * sizeof *ws);
+    float *ws = malloc(11 * PHY_WS * sizeof *ws);
     if (!p->m || !ws) {
         modem_destroy(p->m);
         free(ws);
@@ -78,7 +81,7 @@ phy *phy_create(const phy_config *cfg)
     float **arr[11] = {&p->xr, &p->xi, &p->nr, &p->ni, &p->hr, &p->hi,
                        &p->zr, &p->zi, &p->g2, &p->bf_r, &p->bf_i};
     for (int i = 0; i < 11; i++)
-        *arr[i] = ws + (size_t)i * (PHY_CHUNK + 16);
+        *arr[i] = ws + (size_t)i * PHY_WS;
     p->k = modem_bits_per_symbol(p->m);
     double K = cfg->channel == PHY_RICIAN ? cfg->k_factor : 0.0;
     p->los = (float)sqrt(K / (K + 1.0));
@@ -177,9 +180,10 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
     } else {
         /* block j = s / N uses Gaussian number j of the fading streams */
         size_t N = cf->block_symbols;
-        size_t jlo = s0 / N, jhi = (s0 + c - 1) / N, a = jlo & ~(size_t)3;
+        size_t jlo = s0 / N, jhi = (s0 + c - 1) / N;
+        size_t a = jlo & ~(size_t)(NOISE_GAUSS_GROUP - 1); /* group aligned */
         size_t nb = jhi - a + 1;
-        if (nb > PHY_CHUNK + 16) /* cannot happen for N >= 1 */
+        if (nb > PHY_WS) /* cannot happen for N >= 1 */
             return -ERANGE;
         noise_gauss_at(seed, point, PHY_PURPOSE_FADE_I, trial, base + a / 4, p->bf_r, nb);
         noise_gauss_at(seed, point, PHY_PURPOSE_FADE_Q, trial, base + a / 4, p->bf_i, nb);

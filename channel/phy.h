@@ -22,10 +22,13 @@
  *
  * Randomness (DESIGN.md §5): key = {seed, point}; counter = {draw index,
  * purpose, trial} with the purposes below; frame f, symbol s uses the
- * Gaussian number s of the stream at draw index (f << 24) + s/4 (4 per
- * Philox block), so a frame holds at most 2^26 symbols and the result of a
- * frame depends only on (seed, point, trial, frame, bits, configuration),
- * not on call order or threads.
+ * Gaussian number s of the noise_gauss_at sequence that starts at draw index
+ * f << 24 (noise.h layout: 4 per Philox block, planar groups of 256 from 64
+ * blocks, fixed relative to the start, so a shorter frame sees a prefix),
+ * so a frame holds at most 2^26 symbols and the result of a frame depends
+ * only on (seed, point, trial, frame, bits, configuration), not on call
+ * order or threads. Block fading: block j of the frame uses Gaussian number
+ * j of the fading streams.
  */
 #ifndef FEATLINK_PHY_H
 #define FEATLINK_PHY_H

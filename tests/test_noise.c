@@ -45,7 +45,10 @@ static void philox_matches_random123(void **state)
 }
 
 /* Every output equals double-precision Box-Muller on the same words to 2e-6
- * (the accuracy documented in noise.h). */
+ * (the accuracy documented in noise.h), in the documented planar layout:
+ * value 256 g + 64 j + i from block 64 g + i, word pair j / 2. The words
+ * include the extremes: 0/1 (u = 2^-32, largest radius) and values near
+ * 2^32 (u -> 1, radius -> 0, where float u would lose the low bits). */
 static void gauss_accuracy_vs_double(void **state)
 {
     (void)state;
@@ -57,18 +60,57 @@ static void gauss_accuracy_vs_double(void **state)
     noise_u32_at(5u, 6u, 0x202u, 1u, 777u, w, 4 * NB);
     noise_gauss_at(5u, 6u, 0x202u, 1u, 777u, g, 4 * NB);
     double maxerr = 0.0, maxabs = 0.0;
-    for (size_t i = 0; i < 4 * (size_t)NB; i += 2) {
-        double u = (double)(w[i] >> 1) * 0x1p-31 + 0x1p-32;
-        double r = sqrt(-2.0 * log(u));
-        double t = 2.0 * M_PI * (double)(w[i + 1] >> 8) * 0x1p-24;
-        double e0 = fabs(g[i] - r * cos(t)), e1 = fabs(g[i + 1] - r * sin(t));
-        maxerr = fmax(maxerr, fmax(e0, e1));
-        maxabs = fmax(maxabs, fmax(fabs(g[i]), fabs(g[i + 1])));
+    for (size_t b = 0; b < NB; b++) {
+        size_t g0 = (b / 64) * 256 + b % 64;
+        for (int p = 0; p < 2; p++) {
+            uint32_t wa = w[4 * b + 2 * p], wb = w[4 * b + 2 * p + 1];
+            double u = (double)(wa | 1u) * 0x1p-32;
+            double r = sqrt(-2.0 * log(u));
+            double t = 2.0 * M_PI * (double)(wb >> 8) * 0x1p-24;
+            float c = g[g0 + 128 * p], s = g[g0 + 128 * p + 64];
+            double e0 = fabs(c - r * cos(t)), e1 = fabs(s - r * sin(t));
+            maxerr = fmax(maxerr, fmax(e0, e1));
+            maxabs = fmax(maxabs, fmax(fabs(c), fabs(s)));
+        }
     }
     assert_true(maxerr < 2e-6);
     assert_true(maxabs <= NOISE_GAUSS_MAX);
     /* the smallest u (word 0 or 1) gives the documented extreme radius */
     assert_true(fabs(sqrt(-2.0 * log(0x1p-32)) - NOISE_GAUSS_MAX) < 1e-3);
+    free(w);
+    free(g);
+}
+
+/* The radius over the whole word range: words cannot be fed to the generator
+ * directly, so check r^2 = c^2 + s^2 = -2 ln u (double reference) on every
+ * pair of a 2^19-pair run whose words reach within 2^16 of 0 (u -> 0, the
+ * 6.66-sigma end) and of 2^32 (u -> 1, where a float u would lose the low
+ * bits): relative error 1e-5 on r^2, absolute 1e-9 near r = 0. */
+static void gauss_radius_identity(void **state)
+{
+    (void)state;
+    enum { NB = 1 << 18 };
+    uint32_t *w = malloc(4 * (size_t)NB * sizeof *w);
+    float *g = malloc(4 * (size_t)NB * sizeof *g);
+    assert_non_null(w);
+    assert_non_null(g);
+    noise_u32_at(17u, 1u, 0x204u, 0u, 0, w, 4 * (size_t)NB);
+    noise_gauss_at(17u, 1u, 0x204u, 0u, 0, g, 4 * (size_t)NB);
+    uint32_t wmin = UINT32_MAX, wmax = 0;
+    for (size_t b = 0; b < NB; b++) {
+        size_t g0 = (b / 64) * 256 + b % 64;
+        for (int p = 0; p < 2; p++) {
+            uint32_t wa = w[4 * b + 2 * p];
+            double r2 = -2.0 * log((double)(wa | 1u) * 0x1p-32);
+            double c = g[g0 + 128 * p], s = g[g0 + 128 * p + 64];
+            assert_true(fabs(c * c + s * s - r2) <= 1e-5 * r2 + 1e-9);
+            wmin = wa < wmin ? wa : wmin;
+            wmax = wa > wmax ? wa : wmax;
+        }
+    }
+    /* 2^19 words reach within ~2^14 of both ends */
+    assert_true(wmin < (1u << 16));
+    assert_true(wmax > UINT32_MAX - (1u << 16));
     free(w);
     free(g);
 }
@@ -156,7 +198,9 @@ static void gauss_tails(void **state)
 }
 
 /* Same key/counter => same numbers (stream and stateless forms, any split into
- * calls of whole blocks); different trial, purpose or point => different. */
+ * calls of whole 256-value groups; shorter calls give prefixes; successive
+ * non-group fills use disjoint blocks); different trial, purpose or point =>
+ * different. */
 static void determinism(void **state)
 {
     (void)state;
@@ -166,10 +210,11 @@ static void determinism(void **state)
     noise *s = noise_create(1u, 2u, 0x200u, 3u);
     assert_non_null(s);
     noise_seek(s, 100u);
-    noise_gauss_fill(s, b, 1000);
-    noise_gauss_fill(s, b + 1000, 2996);
-    noise_gauss_fill(s, b + 3996, 4);
-    assert_int_equal(noise_tell(s), 100u + N / 4);
+    noise_gauss_fill(s, b, 512);
+    noise_gauss_fill(s, b + 512, 3328);
+    noise_gauss_fill(s, b + 3840, 160);
+    /* 4000 values = 16 groups of 64 blocks */
+    assert_int_equal(noise_tell(s), 100u + 16 * 64);
     assert_memory_equal(a, b, sizeof a);
     noise_gauss_at(1u, 2u, 0x200u, 4u, 100u, c, N);
     int same = 0;
@@ -181,9 +226,20 @@ static void determinism(void **state)
     for (int i = 0; i < N; i++)
         same += a[i] == c[i];
     assert_true(same < 5);
-    /* a partial last block: the first n values are a prefix */
+    /* a partial last group: the first n values are a prefix */
     noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 7);
     assert_memory_equal(a, c, 7 * sizeof *c);
+    noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 300);
+    assert_memory_equal(a, c, 300 * sizeof *c);
+    /* two fills of 10 values: the second starts a new group (block 164) */
+    noise_seek(s, 100u);
+    noise_gauss_fill(s, b, 10);
+    assert_int_equal(noise_tell(s), 164u);
+    noise_gauss_fill(s, b + 10, 10);
+    assert_memory_equal(b, a, 10 * sizeof *b);
+    noise_gauss_at(1u, 2u, 0x200u, 3u, 164u, c, 10);
+    assert_memory_equal(b + 10, c, 10 * sizeof *c);
+    assert_memory_equal(c, a + 256, 10 * sizeof *c);
     noise_destroy(s);
 }
 
@@ -195,21 +251,67 @@ static void independence(void **state)
     double lag1 = 0, pair = 0;
     for (size_t i = 0; i + 1 < NBIG; i++)
         lag1 += (double)g[i] * g[i + 1];
-    for (size_t i = 0; i < NBIG; i += 2)
-        pair += (double)g[i] * g[i + 1];
+    /* the two values of one Box-Muller pair lie 64 apart (planar layout) */
+    for (size_t i = 0; i < NBIG; i += 256)
+        for (size_t j = 0; j < 64; j++) {
+            pair += (double)g[i + j] * g[i + j + 64];
+            pair += (double)g[i + j + 128] * g[i + j + 192];
+        }
     lag1 /= (double)(NBIG - 1);
     pair /= (double)(NBIG / 2);
     assert_true(fabs(lag1) * sqrt((double)NBIG) < 4.5);
     assert_true(fabs(pair) * sqrt((double)NBIG / 2) < 4.5);
     /* |x|^2 of a pair is Exp(mean 2) independent of the angle: corr of squares */
     double sq = 0, m = 0;
-    for (size_t i = 0; i < NBIG; i += 2) {
-        sq += ((double)g[i] * g[i] - 1.0) * ((double)g[i + 1] * g[i + 1] - 1.0);
-        m += 1.0;
-    }
+    for (size_t i = 0; i < NBIG; i += 256)
+        for (size_t j = 0; j < 64; j++)
+            for (size_t h = 0; h < 256; h += 128) {
+                double x = g[i + h + j], y = g[i + h + j + 64];
+                sq += (x * x - 1.0) * (y * y - 1.0);
+                m += 1.0;
+            }
     /* E[(x^2-1)(y^2-1)] = 0, Var = 2*2 = 4 for independent x, y */
     assert_true(fabs(sq / m) / sqrt(4.0 / m) < 4.5);
     free(g);
+}
+
+/* Rayleigh amplitudes: every value equals double sqrt(-ln u) on the same
+ * word (planar layout, 2e-6); a^2 ~ Exp(1): mean 1 and variance 1 within 4.5
+ * sigma (Var(a^2) = 1, Var((a^2-1)^2) = E(E-1)^4 - 1 = 9 - 1 = 8), and the
+ * counts in 10 equiprobable bins of the Exp(1) law within 5 sigma. */
+static void rayleigh_amplitudes(void **state)
+{
+    (void)state;
+    enum { NB = 1 << 16, N = 4 * NB };
+    uint32_t *w = malloc(N * sizeof *w);
+    float *a = malloc(N * sizeof *a);
+    assert_non_null(w);
+    assert_non_null(a);
+    noise_u32_at(3u, 4u, 0x205u, 2u, 64u, w, N);
+    noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a, N);
+    double maxerr = 0, m = 0, v = 0, cnt[10] = {0};
+    for (size_t b = 0; b < NB; b++)
+        for (int j = 0; j < 4; j++) {
+            double ref = sqrt(-log((double)(w[4 * b + j] | 1u) * 0x1p-32));
+            double x = a[(b / 64) * 256 + 64 * (size_t)j + b % 64];
+            maxerr = fmax(maxerr, fabs(x - ref));
+            double e = x * x;
+            m += e;
+            v += (e - 1.0) * (e - 1.0);
+            /* bin k of Exp(1) in tenths of probability: 1 - e^-E in [k/10, (k+1)/10) */
+            int k = (int)floor(10.0 * (1.0 - exp(-e)));
+            cnt[k < 10 ? k : 9] += 1.0;
+        }
+    assert_true(maxerr < 2e-6);
+    assert_true(fabs(m / N - 1.0) / sqrt(1.0 / N) < 4.5);
+    assert_true(fabs(v / N - 1.0) / sqrt(8.0 / N) < 4.5);
+    for (int k = 0; k < 10; k++)
+        assert_true(fabs(cnt[k] - N / 10.0) / sqrt(N * 0.1 * 0.9) < 5.0);
+    /* shorter call = prefix */
+    noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a + N - 300, 300);
+    assert_memory_equal(a, a + N - 300, 300 * sizeof *a);
+    free(w);
+    free(a);
 }
 
 /* uniforms: range (0,1), mean 1/2 and variance 1/12 within 4.5 sigma */
@@ -251,11 +353,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(philox_matches_random123),
         cmocka_unit_test(gauss_accuracy_vs_double),
+        cmocka_unit_test(gauss_radius_identity),
         cmocka_unit_test(gauss_moments),
         cmocka_unit_test(gauss_histogram),
         cmocka_unit_test(gauss_tails),
         cmocka_unit_test(determinism),
         cmocka_unit_test(independence),
+        cmocka_unit_test(rayleigh_amplitudes),
         cmocka_unit_test(uniforms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,6 +149,18 @@ PHY_HOT static void scale_gains(float *restrict hr, float *restrict hi, float lo
     }
 }
 
+/* BPSK over Rayleigh fast fading, real-valued equivalent (see the header):
+ * z = x + sigma n / a, g2 = a^2 with a = |h| Rayleigh, n ~ N(0, 1) */
+PHY_HOT static void bpsk_rayleigh(const float *restrict x, const float *restrict a,
+                                  const float *restrict n, float sigma, size_t c,
+                                  float *restrict z, float *restrict g2)
+{
+    for (size_t i = 0; i < c; i++) {
+        z[i] = x[i] + sigma * n[i] / a[i];
+        g2[i] = a[i] * a[i];
+    }
+}
+
 /* the channel for symbols [s0, s0+c) of a frame: leaves z (equalised), g2 */
 static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
                      size_t nbits_chunk, size_t s0, size_t c, int *faded)
@@ -156,8 +168,10 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
     const phy_config *cf = &p->cfg;
     const uint32_t seed = cf->seed, point = cf->point;
     const int fading = p->gre != NULL || cf->channel != PHY_AWGN;
-    /* BPSK over AWGN never reads the quadrature part */
-    modem_modulate(p->m, bits, nbits_chunk, p->xr, (!fading && p->k == 1) ? NULL : p->xi);
+    /* BPSK never reads the quadrature part, except through a complex h */
+    const int bpsk_real = p->k == 1 && (!fading || (!p->gre && cf->channel == PHY_RAYLEIGH &&
+                                                    cf->fading == PHY_FADING_FAST));
+    modem_modulate(p->m, bits, nbits_chunk, p->xr, bpsk_real ? NULL : p->xi);
     *faded = fading;
     noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_I, trial, base + s0 / 4, p->nr, c);
     if (!fading) {
@@ -166,6 +180,11 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
             noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_Q, trial, base + s0 / 4, p->ni, c);
             add_real(p->zi, p->xi, p->ni, p->sigma, c);
         }
+        return 0;
+    }
+    if (p->k == 1 && !p->gre && cf->channel == PHY_RAYLEIGH && cf->fading == PHY_FADING_FAST) {
+        noise_rayleigh_at(seed, point, PHY_PURPOSE_FADE_I, trial, base + s0 / 4, p->hr, c);
+        bpsk_rayleigh(p->xr, p->hr, p->nr, p->sigma, c, p->zr, p->g2);
         return 0;
     }
     noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_Q, trial, base + s0 / 4, p->ni, c);

@@ -19,6 +19,18 @@
  * CSI), minimum-distance hard decisions or LLRs with |h|^2 (modem.h).
  * BPSK over AWGN draws only the in-phase noise: the quadrature component is
  * independent of the decision statistic Re(y) and is not generated.
+ * BPSK over Rayleigh FAST fading uses the exactly equivalent real-valued
+ * model z = x + sigma n / a, g2 = a^2, with a = |h| Rayleigh (a^2 ~ Exp(1),
+ * noise_rayleigh_at, stream PHY_PURPOSE_FADE_I) and n ~ N(0,1) (stream
+ * PHY_PURPOSE_NOISE_I): 1 Gaussian and 1 uniform per bit instead of 4
+ * Gaussians. Why it is exact: BPSK detection (hard or LLR) uses only
+ * Re(z) = x + Re(conj(h) n_c) / |h|^2 and g2 = |h|^2; given h, conj(h) n_c /
+ * |h| is again CN(0, N0) (n_c is circularly symmetric and |conj(h)/|h|| = 1),
+ * so Re(conj(h) n_c) / |h| ~ N(0, N0/2) = sigma n, independent of h; and for
+ * h ~ CN(0, 1) |h|^2 ~ Exp(1) (chi-square, 2 degrees of freedom, over 2).
+ * So (Re z, g2) has the same joint law as (x + sigma n / a, a^2), the phase
+ * of h never matters, and bits, errors and LLRs have the same distribution
+ * as under the complex model (not the same draws). Im z is not computed.
  *
  * Randomness (DESIGN.md §5): key = {seed, point}; counter = {draw index,
  * purpose, trial} with the purposes below; frame f, symbol s uses the

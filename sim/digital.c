@@ -270,8 +270,8 @@ int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size
     /* the uncoded closed form (berclosed.h) at the same Eb/N0 per
      * information bit, beside coded results too (the coding gain reference) */
     double uncoded = ber_theory(&pc, ebn0);
-    row_set(r, "ebn0_db", ebn0, "dB");
-    row_set(r, "esn0_db", esn0, "dB");
+    row_set(r, "ebn0_db", ebn0, "dB Eb/N0 per info bit");
+    row_set(r, "esn0_db", esn0, "dB Es/N0 per symbol");
     row_set(r, "code_rate", rate, "");
     row_set(r, "bits", (double)o.bits, "bit");
     row_set(r, "bit_errors", (double)o.bit_errors, "");

@@ -179,7 +179,7 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         int64_t lost = 0;
         if (!rc) {
             int drc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, y, NULL, &lost);
-            row_add(acc, "esn0_db", dr.esn0_db, "dB");
+            row_add(acc, "esn0_db", dr.esn0_db, "dB Es/N0 per symbol");
             row_add(acc, "packets", (double)dr.packets, "");
             row_add(acc, "packets_lost", (double)dr.packets_lost, "");
             row_add(acc, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
@@ -256,7 +256,7 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "f", p.f, "");
     row_set(r, "g", p.g, "");
     row_set(r, "h", p.h, "");
-    row_set(r, "snr_db", snr_db, "dB");
+    row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
     row_set(r, "tokens", (double)p.tokens, "");
     row_set(r, "dims", (double)p.dims, "");
     row_set(r, "bits", (double)p.bits, "bit");

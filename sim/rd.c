@@ -167,7 +167,7 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
             int drc = tofc_decode(rx, nbytes, erased, (int64_t)n, &fr);
             frame_lost = drc == -EBADMSG;
             rc = frame_lost ? 0 : drc;
-            row_set(r, "esn0_db", dr.esn0_db, "dB");
+            row_set(r, "esn0_db", dr.esn0_db, "dB Es/N0 per symbol");
             row_set(r, "packets", (double)dr.packets, "");
             row_set(r, "packets_lost", (double)dr.packets_lost, "");
             row_set(r, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
@@ -205,7 +205,7 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         sse += e * e;
     }
     double mse = sse / ne, rate = bits / ne;
-    row_set(r, "snr_db", snr_db, "dB");
+    row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
     row_set(r, "patches", (double)p.patches, "");
     row_set(r, "tokens", (double)p.tokens, "");
     row_set(r, "dims", (double)p.dims, "");

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
+
 #include "sim/scenario.h"
 
 #include <errno.h>
@@ -18,22 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/featlink-test-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define tmpdir testutil_dir
 
 static const char *bin(void)
 {
@@ -441,5 +428,5 @@ int main(void)
         cmocka_unit_test(test_cli_fading_capacity_columns),
         cmocka_unit_test(test_cli_resume_and_jobs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

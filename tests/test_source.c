@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
+
 #include "codec/source.h"
 
 #include <errno.h>
@@ -16,22 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/featlink-source-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define dir testutil_dir
 
 /* Sample mean, variance and excess kurtosis, each checked by its z-score
  * against the law: for n i.i.d. samples of variance s2 the mean has
@@ -260,5 +247,5 @@ int main(void)
         cmocka_unit_test(test_npy_f4_f2_3d),
         cmocka_unit_test(test_hdf5_f32_f16),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -8,6 +8,9 @@
  * Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.
  */
 #include "sim/point.h"
+#ifdef FEATLINK_MPI
+#include "sim/mpirun.h"
+#endif
 #include "sim/run.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
@@ -174,6 +177,15 @@ static int cmd_run(int argc, char **argv)
         }
         source_free(&probe);
     }
+#ifdef FEATLINK_MPI
+    if (mpirun_rank() > 0) {
+        /* the other ranks compute points for rank 0, which keeps the journal
+           and writes the file (sim/mpirun.h) */
+        rc = run_points(s, o.file, NULL, NULL, o.jobs, 1, err, sizeof err);
+        scenario_destroy(s);
+        return rc == -EINVAL ? EXIT_USAGE : rc ? EXIT_RUNTIME : 0;
+    }
+#endif
     results *t = results_create(scenario_points(s));
     int jrc = 0;
     FILE *journal = t ? results_journal_open(t, o.out, scenario_text(s), o.resume, &jrc) : NULL;
@@ -307,6 +319,16 @@ int main(int argc, char **argv)
         printf("featlink %s (git %s)\n", FEATLINK_VERSION, FEATLINK_GITREV);
         return 0;
     }
+#ifdef FEATLINK_MPI
+    /* only `run` is parallel: every rank runs it, rank 0 alone prints */
+    if (!strcmp(cmd, "run")) {
+        if (mpirun_init(&argc, &argv)) {
+            fprintf(stderr, "featlink: MPI_Init failed\n");
+            return EXIT_RUNTIME;
+        }
+        return mpirun_finish(cmd_run(argc - 1, argv + 1));
+    }
+#endif
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))

@@ -1,9 +1,13 @@
 /* run: the sweep loop (run.h). Points are independent; each draws its
  * randomness from Philox keyed by (seed, point), so the table is the same
- * whatever the thread count (DESIGN.md §5). */
+ * whatever the thread count (DESIGN.md §5), or the MPI rank count
+ * (sim/mpirun.h, `make MPI=1`). */
 #include "sim/run.h"
 
 #include "sim/point.h"
+#ifdef FEATLINK_MPI
+#include "sim/mpirun.h"
+#endif
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,28 +16,103 @@
 #include <omp.h>
 #endif
 
+typedef struct {
+    const scenario *s;
+    const char *file;
+    point_ctx ctx;
+    results *t;
+    FILE *journal;
+    int quiet;
+    int64_t n, done;
+} run_state;
+
+/* Compute point _i into _full: the swept keys first, then the measured
+ * columns. 0 or a negative errno with the whole message in _err. */
+static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
+{
+    const run_state *st = arg;
+    const scenario *s = st->s;
+    fl_config c;
+    row r;
+    char perr[SCN_ERR_LEN];
+    int rc = scenario_config(s, i, &c, perr, sizeof perr);
+    if (!rc)
+        rc = point_run(&c, i, &st->ctx, &r, perr, sizeof perr);
+    if (rc) {
+        snprintf(err, len, "%s: point %lld: %s", st->file, (long long)i, perr);
+        return rc;
+    }
+    row_reset(full);
+    for (int k = 0; k < scenario_swept(s); k++) {
+        char txt[ROW_STR_LEN];
+        double num;
+        scenario_swept_value(s, i, k, txt, sizeof txt, &num);
+        if (num == num || strcmp(txt, "inf") == 0)
+            row_set(full, scenario_swept_key(s, k), num, "");
+        else
+            row_set_str(full, scenario_swept_key(s, k), txt);
+    }
+    for (int k = 0; k < r.n; k++) {
+        if (row_find(full, r.col[k].name))
+            continue;
+        if (r.col[k].is_str)
+            row_set_str(full, r.col[k].name, r.col[k].str);
+        else
+            row_set(full, r.col[k].name, r.col[k].value, r.col[k].unit);
+    }
+    return 0;
+}
+
+/* Keep point _i's row: table, journal, progress. One call at a time. */
+static void run_store(void *arg, int64_t i, const row *full)
+{
+    run_state *st = arg;
+    results_set(st->t, i, full);
+    if (st->journal)
+        results_journal_add(st->journal, i, full);
+    st->done++;
+    if (!st->quiet)
+        fprintf(stderr, "\rfeatlink: point %lld/%lld", (long long)st->done, (long long)st->n);
+}
+
 /* Run every point of _s into _t (missing points only). Returns 0 or a
  * negative errno with _err filled; _journal may be NULL. */
 int run_points(const scenario *s, const char *file, results *t, FILE *journal, int jobs,
                       int quiet, char *err, size_t len)
 {
-    int64_t n = scenario_points(s);
+    run_state st = {.s = s, .file = file, .t = t, .journal = journal, .quiet = quiet};
+    st.n = scenario_points(s);
+    int64_t n = st.n;
     fl_config c0;
-    if (scenario_config(s, 0, &c0, err, len))
-        return -EINVAL;
     source_tensor fsrc = {0};
-    point_ctx ctx = {0};
-    if (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5) {
-        int rc = point_load_source(&c0, file, &fsrc, err, len);
-        if (rc)
-            return -EINVAL;
-        ctx.file_source = &fsrc;
+    int rc = scenario_config(s, 0, &c0, err, len) ? -EINVAL : 0;
+    if (!rc && (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5)) {
+        rc = point_load_source(&c0, file, &fsrc, err, len) ? -EINVAL : 0;
+        if (!rc)
+            st.ctx.file_source = &fsrc;
     }
-    int failed = 0;
-    int64_t done = 0;
 #ifdef _OPENMP
     omp_set_max_active_levels(1);
 #endif
+#ifdef FEATLINK_MPI
+    /* every rank set up alike, or none starts (mpirun.h) */
+    int own = rc;
+    rc = mpirun_start(rc);
+    if (rc && !own)
+        snprintf(err, len, "%s: another MPI rank could not set up the run", file);
+    if (!rc && mpirun_size() > 1) {
+        rc = mpirun_points(t, n, jobs, run_one, run_store, &st, err, len);
+        if (!quiet && mpirun_rank() == 0)
+            fprintf(stderr, "\n");
+        source_free(&fsrc);
+        return rc;
+    }
+#endif
+    if (rc) {
+        source_free(&fsrc);
+        return rc;
+    }
+    int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
     for (int64_t i = 0; i < n; i++) {
         int stop;
@@ -41,51 +120,16 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
         stop = failed;
         if (stop || results_has(t, i))
             continue;
-        fl_config c;
-        row r;
-        char perr[SCN_ERR_LEN];
-        int rc = scenario_config(s, i, &c, perr, sizeof perr);
-        if (!rc) {
-            rc = point_run(&c, i, &ctx, &r, perr, sizeof perr);
-            if (!rc) {
-                /* swept keys first, then the measured columns */
-                row full;
-                row_reset(&full);
-                for (int k = 0; k < scenario_swept(s); k++) {
-                    char txt[ROW_STR_LEN];
-                    double num;
-                    scenario_swept_value(s, i, k, txt, sizeof txt, &num);
-                    if (num == num || strcmp(txt, "inf") == 0)
-                        row_set(&full, scenario_swept_key(s, k), num, "");
-                    else
-                        row_set_str(&full, scenario_swept_key(s, k), txt);
-                }
-                for (int k = 0; k < r.n; k++) {
-                    if (row_find(&full, r.col[k].name))
-                        continue;
-                    if (r.col[k].is_str)
-                        row_set_str(&full, r.col[k].name, r.col[k].str);
-                    else
-                        row_set(&full, r.col[k].name, r.col[k].value, r.col[k].unit);
-                }
+        row full;
+        char perr[2 * SCN_ERR_LEN]; /* file name + point + message */
+        int prc = run_one(&st, i, &full, perr, sizeof perr);
 #pragma omp critical(results)
-                {
-                    results_set(t, i, &full);
-                    if (journal)
-                        results_journal_add(journal, i, &full);
-                    done++;
-                    if (!quiet)
-                        fprintf(stderr, "\rfeatlink: point %lld/%lld", (long long)done, (long long)n);
-                }
-            }
-        }
-        if (rc) {
-#pragma omp critical(results)
-            {
-                if (!failed) {
-                    snprintf(err, len, "%s: point %lld: %s", file, (long long)i, perr);
-                    failed = rc;
-                }
+        {
+            if (!prc) {
+                run_store(&st, i, &full);
+            } else if (!failed) {
+                snprintf(err, len, "%s", perr);
+                failed = prc;
             }
         }
     }
@@ -94,4 +138,3 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
     source_free(&fsrc);
     return failed;
 }
-

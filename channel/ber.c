@@ -72,8 +72,42 @@ static uint64_t symbol_errors(const uint8_t *x, size_t nbits, unsigned k)
 
 struct frame_stat {
     uint64_t bit_errors, symbol_errors;
+    double sum_e2, sum_en, sum_n2; /* per cluster: sum e_j^2, e_j n_j, n_j^2 */
     int rc;
 };
+
+/* Errors among bits [a, b) of the error pattern _x (MSB first). */
+static uint64_t range_errors(const uint8_t *x, size_t a, size_t b)
+{
+    uint64_t n = 0;
+    while (a < b && (a & 7)) {
+        n += (x[a >> 3] >> (7 - (a & 7))) & 1u;
+        a++;
+    }
+    for (; a + 8 <= b; a += 8)
+        n += (uint64_t)__builtin_popcount(x[a >> 3]);
+    for (; a < b; a++)
+        n += (x[a >> 3] >> (7 - (a & 7))) & 1u;
+    return n;
+}
+
+/* The cluster sums of one frame (see ber.h): clusters of _cbits bits. */
+static void cluster_sums(const uint8_t *x, size_t nbits, size_t cbits, uint64_t errors,
+                         struct frame_stat *st)
+{
+    st->sum_e2 = 0;
+    st->sum_en = 0;
+    st->sum_n2 = 0;
+    for (size_t a = 0; a < nbits; a += cbits) {
+        size_t b = a + cbits < nbits ? a + cbits : nbits;
+        double n = (double)(b - a);
+        st->sum_n2 += n * n;
+        /* with no error in the frame every e_j is 0 */
+        double e = errors ? (double)range_errors(x, a, b) : 0.0;
+        st->sum_e2 += e * e;
+        st->sum_en += e * n;
+    }
+}
 
 struct worker {
     phy *p;
@@ -112,6 +146,9 @@ static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
     }
     st->bit_errors = be;
     st->symbol_errors = k == 1 ? be : symbol_errors(w->x, nbits, k);
+    size_t cbits = (size_t)k * (cfg->phy.fading == PHY_FADING_BLOCK && cfg->phy.channel != PHY_AWGN
+                                    ? cfg->phy.block_symbols : 1);
+    cluster_sums(w->x, nbits, cbits, be, st);
 }
 
 int ber_run(const ber_config *cfg, ber_result *out)
@@ -153,6 +190,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
 
     memset(out, 0, sizeof *out);
     struct frame_stat st[BER_BATCH_FRAMES];
+    double sum_e2 = 0, sum_en = 0, sum_n2 = 0;
     int done = rc != 0;
     for (uint64_t f0 = 0; !done; f0 += BER_BATCH_FRAMES) {
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -171,6 +209,9 @@ int ber_run(const ber_config *cfg, ber_result *out)
             out->bit_errors += st[i].bit_errors;
             out->symbol_errors += st[i].symbol_errors;
             out->frame_errors += st[i].bit_errors > 0;
+            sum_e2 += st[i].sum_e2;
+            sum_en += st[i].sum_en;
+            sum_n2 += st[i].sum_n2;
             if ((cfg->min_errors > 0 && out->bit_errors >= cfg->min_errors) ||
                 out->bits >= cfg->max_bits || f0 + (uint64_t)i + 1 >= ((uint64_t)1 << 40))
                 done = 1;
@@ -190,8 +231,14 @@ int ber_run(const ber_config *cfg, ber_result *out)
     out->ber = (double)out->bit_errors / (double)out->bits;
     out->ser = (double)out->symbol_errors / (double)out->symbols;
     out->fer = (double)out->frame_errors / (double)out->frames;
-    berclosed_clopper_pearson(out->bit_errors, out->bits, 0.95, &out->ber_ci_low,
-                              &out->ber_ci_high);
+    /* design effect of clustered errors (ber.h) */
+    double p = out->ber, nb = (double)out->bits;
+    double deff = 1.0;
+    if (p > 0 && p < 1)
+        deff = (sum_e2 - 2.0 * p * sum_en + p * p * sum_n2) / (nb * p * (1.0 - p));
+    out->ber_deff = deff > 1.0 ? deff : 1.0;
+    berclosed_clopper_pearson_real((double)out->bit_errors / out->ber_deff, nb / out->ber_deff, 0.95,
+                                   &out->ber_ci_low, &out->ber_ci_high);
     out->ebn0_db = cfg->ebn0_db;
     out->esn0_db = pc.esn0_db;
     out->ber_theory = ber_theory(&pc, cfg->ebn0_db);

@@ -8,6 +8,18 @@
  * in fixed batches of BER_BATCH_FRAMES, split over OpenMP threads, and the
  * stopping rule is applied frame by frame in order afterwards, so every
  * number is identical for any thread count.
+ *
+ * The interval: bit errors are not independent when a symbol carries k > 1
+ * bits (a deep fade or a large noise sample hits all of them) or when fading
+ * is constant over a block. The independent units are clusters: a symbol
+ * (fast fading, AWGN) or a coherence block (block fading). With e_j errors
+ * in n_j bits of cluster j and p = E/N the pooled BER, the design effect
+ * (Kish, Survey Sampling, 1965) is
+ *     deff = sum_j (e_j - p n_j)^2 / (N p (1 - p)),   clamped to >= 1,
+ * the ratio of the observed variance of p to the binomial one; the 95%
+ * Clopper-Pearson interval is then taken at the effective sample size
+ * (E / deff errors in N / deff bits). For BPSK over AWGN or fast fading
+ * deff = 1 exactly and the interval is the plain Clopper-Pearson one.
  */
 #ifndef FEATLINK_BER_H
 #define FEATLINK_BER_H
@@ -43,7 +55,8 @@ typedef struct {
     uint64_t symbols, symbol_errors;
     uint64_t frames, frame_errors;      // a frame error: >= 1 bit error in the frame
     double ber, ser, fer;
-    double ber_ci_low, ber_ci_high;     // 95% Clopper-Pearson
+    double ber_ci_low, ber_ci_high;     // 95% Clopper-Pearson, effective sample size
+    double ber_deff;                    // design effect of error clustering (>= 1)
     double ber_theory, ser_theory;      // closed forms (berclosed.h); NaN where none
     double ebn0_db, esn0_db;
 } ber_result;

@@ -266,13 +266,20 @@ static double beta_quantile_upper(double q, double a, double b)
     return exp(0.5 * (lo + hi));
 }
 
+int berclosed_clopper_pearson_real(double k, double nn, double conf, double *lo, double *hi)
+{
+    if (!lo || !hi || !(nn > 0) || !(k >= 0 && k <= nn) || !(conf > 0.0 && conf < 1.0))
+        return -EINVAL;
+    double alpha = 1.0 - conf;
+    *lo = k == 0 ? 0.0 : beta_quantile_lower(alpha / 2.0, k, nn - k + 1.0);
+    *hi = k == nn ? 1.0 : beta_quantile_upper(alpha / 2.0, k + 1.0, nn - k);
+    return 0;
+}
+
 int berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
                               double *hi)
 {
-    if (!lo || !hi || n == 0 || errors > n || !(conf > 0.0 && conf < 1.0))
+    if (n == 0 || errors > n)
         return -EINVAL;
-    double alpha = 1.0 - conf, k = (double)errors, nn = (double)n;
-    *lo = errors == 0 ? 0.0 : beta_quantile_lower(alpha / 2.0, k, nn - k + 1.0);
-    *hi = errors == n ? 1.0 : beta_quantile_upper(alpha / 2.0, k + 1.0, nn - k);
-    return 0;
+    return berclosed_clopper_pearson_real((double)errors, (double)n, conf, lo, hi);
 }

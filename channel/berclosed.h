@@ -52,5 +52,9 @@ int berclosed_ber_terms(unsigned k, double *w, double *a);
 //      _conf in (0,1) (0.95 for 95%); writes [*_lo, *_hi]; 0 or -EINVAL
 int berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
                               double *hi);
+//  berclosed_clopper_pearson_real : the same at real-valued counts (0 <= _k
+//      <= _n, _n > 0), for effective sample sizes (counts divided by a
+//      design effect); 0 or -EINVAL
+int berclosed_clopper_pearson_real(double k, double n, double conf, double *lo, double *hi);
 
 #endif

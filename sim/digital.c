@@ -199,6 +199,7 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
     if (!words)
         rc = -ENOMEM;
     memset(o, 0, sizeof *o);
+    double sum_e2 = 0, sum_en = 0, sum_n2 = 0; /* frames as clusters (ber.h) */
     for (uint64_t f = 0; !rc; f++) {
         noise_seek(src, f << 24);
         noise_u32_fill(src, words, (n + 31) / 32);
@@ -214,6 +215,9 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
             e += (uint64_t)__builtin_popcount(tx[i] ^ rx[i]);
         o->bits += n;
         o->bit_errors += e;
+        sum_e2 += (double)e * (double)e;
+        sum_en += (double)e * (double)n;
+        sum_n2 += (double)n * (double)n;
         o->frames++;
         o->frame_errors += e > 0;
         o->symbols += (uint64_t)nsym;
@@ -225,7 +229,13 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
         o->ber = (double)o->bit_errors / (double)o->bits;
         o->fer = (double)o->frame_errors / (double)o->frames;
         o->ser = NAN; /* symbol errors are not defined through a decoder */
-        rc = berclosed_clopper_pearson(o->bit_errors, o->bits, 0.95, &o->ber_ci_low, &o->ber_ci_high);
+        /* decoded errors come in bursts and Jakes fades span symbols: the
+         * frame is the cluster of the design effect (channel/ber.h) */
+        double p = o->ber, nb = (double)o->bits;
+        double deff = p > 0 && p < 1 ? (sum_e2 - 2.0 * p * sum_en + p * p * sum_n2) / (nb * p * (1.0 - p)) : 1.0;
+        o->ber_deff = deff > 1.0 ? deff : 1.0;
+        rc = berclosed_clopper_pearson_real((double)o->bit_errors / o->ber_deff, nb / o->ber_deff, 0.95,
+                                            &o->ber_ci_low, &o->ber_ci_high);
     }
     if (l.phy || l.fec)
         digital_link_free(&l);
@@ -278,6 +288,7 @@ int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size
     row_set(r, "ber", o.ber, "");
     row_set(r, "ber_ci_low", o.ber_ci_low, "");
     row_set(r, "ber_ci_high", o.ber_ci_high, "");
+    row_set(r, "ber_design_effect", o.ber_deff, "");
     row_set(r, "ber_theory", c->link.fec == FEC_NONE ? uncoded : NAN, "");
     row_set(r, "ber_uncoded_theory", uncoded, "");
     row_set(r, "ser", o.ser, "");

@@ -1,6 +1,8 @@
 /* source: synthetic clip-like generator and .npy / HDF5 loaders (source.h). */
 #include "codec/source.h"
 
+#include "codec/quant.h"
+
 #include <Random123/philox.h>
 #include <errno.h>
 #include <hdf5.h>
@@ -110,19 +112,6 @@ done:
     out->dims = p->dims;
     out->x = x;
     return 0;
-}
-
-float source_half_to_float(uint16_t h)
-{
-    int sign = (h >> 15) & 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    double v;
-    if (e == 0)
-        v = ldexp((double)m, -24); /* subnormal: m 2^-14 2^-10 */
-    else if (e == 31)
-        v = m ? NAN : INFINITY;
-    else
-        v = ldexp((double)(m | 0x400), e - 25);
-    return (float)(sign ? -v : v);
 }
 
 void source_free(source_tensor *t)
@@ -257,7 +246,7 @@ int source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
     for (size_t i = 0; i < n; i++) {
         const unsigned char *b = raw + i * (size_t)esize;
         if (esize == 2) {
-            out->x[i] = source_half_to_float((uint16_t)(b[0] | b[1] << 8));
+            out->x[i] = quant_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
         } else if (esize == 4) {
             uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
                          (uint32_t)b[3] << 24;

@@ -60,8 +60,6 @@ int source_load_npy(const char *path, source_tensor *out, char *why, size_t whyl
 //  source_load_hdf5 : read dataset _dataset of an HDF5 file; codes as npy
 int source_load_hdf5(const char *path, const char *dataset, source_tensor *out,
                      char *why, size_t whylen);
-//  source_half_to_float : IEEE binary16 bits to float (exact)
-float source_half_to_float(uint16_t h);
 void source_free(source_tensor *t);
 
 #endif

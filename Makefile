@@ -9,6 +9,8 @@
 #   make plots      results/plots/*.png (gnuplot)
 #   make install    PREFIX=/usr/local
 #   make MPI=1      MPI build (mpicc), ranks split sweep points
+#   make mpi-check  deps MPI=1 + both builds + tests/mpi_check.sh (mpirun
+#                   results == single-process results); not part of make test
 #
 # Sources are found by wildcard: every sim/, channel/, codec/ .c file except
 # sim/main.c goes into the library; every tests/test_*.c is one test program;
@@ -70,11 +72,11 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps run test bench tables plots install clean
+.PHONY: all deps run test bench tables plots install clean mpi-check
 all: $(BIN)
 
 deps:
-	@bash .ci/deps
+	@MPI=$(MPI) bash .ci/deps
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -115,6 +117,12 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/featlink/scenarios
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/featlink
 	install -m 644 scenarios/*.json $(DESTDIR)$(PREFIX)/share/featlink/scenarios/
+
+mpi-check:
+	@$(MAKE) --no-print-directory deps MPI=1
+	@$(MAKE) --no-print-directory MPI=0 SAN=0 all
+	@$(MAKE) --no-print-directory MPI=1 SAN=0 all
+	@FEATLINK_BIN=bin/featlink FEATLINK_MPI_BIN=build/mpi/featlink bash tests/mpi_check.sh
 
 clean:
 	rm -rf build bin

@@ -494,6 +494,12 @@ static int scn_check_config(const fl_config *c, const char *file, const char *at
                 (long long)c->source.tokens - 1, c->codec.knn);
         return -EINVAL;
     }
+    if ((c->link.mode == LINK_DIGITAL || c->source.kind == SRC_BITS) && !c->channel.has_ebn0 &&
+        !isfinite(c->channel.snr_db)) {
+        scn_err(err, len, file, "$.channel.snr_db%s: must be finite for a digital link or BER run "
+                "(allowed: a number in [-100, 300])", at);
+        return -EINVAL;
+    }
     if (c->codec.entropy == ENT_LAPLACE && c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ) {
         scn_err(err, len, file, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
                 "uniform or rdoq (allowed: raw with fp32/fp16/bf16)", at);

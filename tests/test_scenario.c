@@ -204,6 +204,8 @@ static const struct {
      "$.stop.min_errors: must be <= stop.max_bits"},
     {"laplace_on_floats", "{\"codec\": {\"entropy\": \"laplace\"}}", NULL,
      "$.codec.entropy: \"laplace\" codes integer levels"},
+    {"digital_inf_snr", "{\"link\": {\"mode\": \"digital\"}, \"channel\": {\"snr_db\": \"inf\"}}", NULL,
+     "$.channel.snr_db: must be finite for a digital link"},
     {"missing_file", NULL, NULL, "cannot open scenario file"},
 };
 

@@ -50,6 +50,19 @@ else
   bad "bad scenario: exit $rc, $n featlink messages"; cat "$tmp/bad.err"
 fi
 
+# a point failing at run time (unreadable projector) on any rank: every rank
+# stops, exit 1, rank 0 prints the failure once
+head -c 1000 /dev/zero > "$tmp/garbage.proj"
+$MPIRUN -n 3 "$PAR" run scenarios/pinr_sweep.json --set metrics.projector="$tmp/garbage.proj" \
+  -o "$tmp/fail.h5" --quiet >"$tmp/fail.out" 2>"$tmp/fail.err"
+rc=$?
+n=$(grep -c '^featlink:.*point [0-9]*:' "$tmp/fail.err")
+if [ $rc -eq 1 ] && [ "$n" -eq 1 ] && [ ! -e "$tmp/fail.h5" ]; then
+  ok "failing point: exit 1, one message"
+else
+  bad "failing point: exit $rc, $n point messages"; cat "$tmp/fail.err"
+fi
+
 # interrupted run, then --resume
 s=pinr_sweep; out=$tmp/kill.h5
 $MPIRUN -n 2 "$PAR" run scenarios/$s.json -o "$out" --quiet &

@@ -14,6 +14,9 @@
 //               gets every finished row; _quiet: no progress on stderr.
 //               0, -EINVAL (bad input, exit 2) or another negative errno
 //               (runtime failure) with a message in _err.
+//               MPI build (sim/mpirun.h): collective; with several ranks,
+//               rank 0 passes _t and _journal and gets every row, the other
+//               ranks pass NULL for both; all return the same status.
 int run_points(const scenario *s, const char *file, results *t, FILE *journal, int jobs, int quiet,
                char *err, size_t len);
 

@@ -20,6 +20,7 @@
 
 #include <Random123/philox.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ int pinr_check(const pinr_params *p)
 {
     if (p->tokens < 1 || p->dims < 1 || p->tokens > UINT32_MAX || p->dims > UINT32_MAX)
         return -EINVAL;
-    if (p->bits < 2 || p->bits > 32)
+    if (p->bits < 1 || p->bits > 64)
         return -EINVAL;
     if (!(p->f >= 0 && p->f <= 1 && p->g >= 0 && p->g <= 1 && p->h >= 0 && p->h <= 1))
         return -EINVAL;
@@ -198,7 +199,9 @@ int pinr_select(const pinr_params *p, uint64_t frame_seed, uint8_t *keep)
     return rc;
 }
 
-/* Symbol quantisation at Nb < 32 bits: symmetric uniform levels in
+/* Symbol representation at Nb bits: Nb = 32 the float32 bits, Nb = 64 the
+ * float64 bits (exact), Nb = 1 the sign (reconstructed as +-scale/2, the
+ * midpoint of each half-range), otherwise symmetric uniform levels in
  * [-(2^(Nb-1)-1), 2^(Nb-1)-1] over [-scale, scale], two's complement. */
 static uint64_t pinr_quantise(float x, int nb, float scale)
 {
@@ -207,13 +210,19 @@ static uint64_t pinr_quantise(float x, int nb, float scale)
         memcpy(&u, &x, sizeof u);
         return u;
     }
-    double top = (double)((INT64_C(1) << (nb - 1)) - 1);
-    double q = scale > 0 ? floor((double)x / scale * top + 0.5) : 0.0;
-    if (q > top)
-        q = top;
-    if (q < -top)
-        q = -top;
-    return (uint64_t)(int64_t)q & ((UINT64_C(1) << nb) - 1);
+    if (nb == 64) {
+        double d = x;
+        uint64_t u;
+        memcpy(&u, &d, sizeof u);
+        return u;
+    }
+    if (nb == 1)
+        return x < 0;
+    /* clamp in integers: above 2^53 the double top rounds up to the sign bit */
+    int64_t top = (INT64_C(1) << (nb - 1)) - 1;
+    double q = scale > 0 ? floor((double)x / scale * (double)top + 0.5) : 0.0;
+    int64_t qi = q >= (double)top ? top : q <= -(double)top ? -top : (int64_t)q;
+    return (uint64_t)qi & ((UINT64_C(1) << nb) - 1);
 }
 
 static float pinr_dequantise(uint64_t v, int nb, float scale)
@@ -224,9 +233,17 @@ static float pinr_dequantise(uint64_t v, int nb, float scale)
         memcpy(&x, &u, sizeof x);
         return isfinite(x) ? x : 0.0f; /* a corrupted word must not poison metrics */
     }
-    int64_t q = (int64_t)v;
-    if (q & (INT64_C(1) << (nb - 1)))
-        q -= INT64_C(1) << nb;
+    if (nb == 64) {
+        double d;
+        memcpy(&d, &v, sizeof d);
+        return isfinite(d) && fabs(d) <= FLT_MAX ? (float)d : 0.0f;
+    }
+    if (nb == 1)
+        return v ? -0.5f * scale : 0.5f * scale;
+    /* sign-extend the Nb-bit two's complement level (gcc converts
+     * out-of-range unsigned values modulo 2^64) */
+    uint64_t mask = (UINT64_C(1) << nb) - 1;
+    int64_t q = (int64_t)(v >> (nb - 1) & 1 ? v | ~mask : v & mask);
     double top = (double)((INT64_C(1) << (nb - 1)) - 1);
     return (float)((double)q / top * scale);
 }
@@ -453,7 +470,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
     uint32_t scale_bits = (uint32_t)bitr_get(&br, 32);
     if (br.err || magic != PINR_MAGIC || version != PINR_VERSION)
         return -EBADMSG;
-    if (p.tokens != tokens || p.dims != dims || p.bits < 2 || p.bits > 32 ||
+    if (p.tokens != tokens || p.dims != dims || p.bits < 1 || p.bits > 64 ||
         p.index > PINR_INDEX_ENUMERATIVE)
         return -EBADMSG;
     if (l.removed > tokens || l.pruned_tokens > tokens - l.removed || l.pruned_per_token > dims)

@@ -12,8 +12,9 @@
  *   header (256 bits; +64 for the seeded index mode),
  *   index section (removed tokens, pruned tokens, pruned symbols per token),
  *   payload: every kept symbol in token-major order, Nb bits each
- *   (Nb = 32: the float32 bits; Nb < 32: symmetric uniform levels scaled by
- *   the frame's max |x|, which the header carries).
+ *   (Nb = 32: the float32 bits; Nb = 64: the float64 bits; Nb = 1: the
+ *   sign; otherwise symmetric uniform levels scaled by the frame's max |x|,
+ *   which the header carries).
  *
  * Index coding modes:
  *   list       the paper's accounting: each index at ceil(log2 N) bits
@@ -49,7 +50,7 @@ typedef enum {
 typedef struct {
     int64_t    tokens;   /* Nt >= 1 (all patches' tokens, flattened) */
     int64_t    dims;     /* Ns >= 1, symbols per token */
-    int        bits;     /* Nb in [2, 32] bits per kept symbol */
+    int        bits;     /* Nb in [1, 64] bits per kept symbol */
     double     f, g, h;  /* fractions in [0, 1] */
     pinr_index index;
 } pinr_params;

@@ -40,7 +40,7 @@ static const kdef scn_keys[] = {
     {"source.patches", K_INT, 1, 1e6, NULL, 1, NULL, 0},
     {"source.tokens", K_INT, 1, 2147483647.0, NULL, 576, NULL, 0},
     {"source.dims", K_INT, 1, 2147483647.0, NULL, 1024, NULL, 0},
-    {"source.bits", K_INT, 2, 32, NULL, 32, NULL, 0},
+    {"source.bits", K_INT, 1, 64, NULL, 32, NULL, 0},
     {"source.path", K_STR, 0, 0, NULL, 0, "", 0},
     {"source.dataset", K_STR, 0, 0, NULL, 0, "/features", 0},
     {"source.law", K_ENUM, 0, 0, "clip|laplace|gaussian", 0, "clip", 0},

@@ -146,15 +146,19 @@ static void check_roundtrip(const pinr_params *p, uint64_t seed)
     assert_int_equal(pinr_decode(buf, nbits, NULL, p->tokens, p->dims, y, &dl, &lost), 0);
     assert_int_equal(lost, 0);
     assert_int_equal(dl.total_bits, nbits);
-    double top = (double)((INT64_C(1) << (p->bits - 1)) - 1);
+    double top = p->bits >= 2 && p->bits <= 63 ? (double)((INT64_C(1) << (p->bits - 1)) - 1) : 1.0;
     for (int64_t i = 0; i < n; i++) {
         if (!keep[i]) {
             assert_true(y[i] == 0.0f);
-        } else if (p->bits == 32) {
+        } else if (p->bits == 32 || p->bits == 64) {
             assert_true(y[i] == x[i]);
+        } else if (p->bits == 1) {
+            /* sign kept, magnitude half the frame's max |x| (at most 4) */
+            assert_true((y[i] < 0) == (x[i] < 0) && fabs(y[i]) <= 2.0 + 1e-6);
         } else {
             /* uniform levels over [-max|x|, max|x|]: error at most half a step */
-            assert_true(fabs((double)y[i] - (double)x[i]) <= 4.0 / top * 0.5 + 1e-6);
+            if (!(fabs((double)y[i] - (double)x[i]) <= 4.0 / top * 0.5 + 1e-6))
+                fail_msg("bits %d: x %.9g decoded %.9g", p->bits, x[i], y[i]);
         }
     }
     free(buf), free(x), free(y), free(keep);
@@ -170,7 +174,7 @@ static void test_roundtrip_random_all_modes(void **state)
         pinr_params p;
         p.tokens = 1 + (int64_t)(test_rand(&rs) % 90);
         p.dims = 1 + (int64_t)(test_rand(&rs) % 70);
-        p.bits = trial % 3 == 0 ? 32 : 2 + (int)(test_rand(&rs) % 30);
+        p.bits = trial % 3 == 0 ? 32 : trial % 7 == 0 ? 64 : trial % 11 == 0 ? 1 : 2 + (int)(test_rand(&rs) % 62);
         p.f = test_unif(&rs);
         p.g = test_unif(&rs);
         p.h = test_unif(&rs);
@@ -290,7 +294,7 @@ static void test_bad_params(void **state)
     pinr_layout l;
     assert_int_equal(pinr_plan(&p, &l), -EINVAL);
     p.f = 0.5;
-    p.bits = 33;
+    p.bits = 65;
     assert_int_equal(pinr_plan(&p, &l), -EINVAL);
     p.bits = 32;
     p.tokens = 0;

@@ -187,7 +187,7 @@ static const struct {
     {"seed_huge", "{\"seed\": 8589934592}", NULL, "$.seed: must be in [0, 4294967295]"},
     {"snr_text", "{\"channel\": {\"snr_db\": \"loud\"}}", NULL, "$.channel.snr_db: must be a number"},
     {"budget_zero", "{\"link\": {\"budget_s\": 0}}", NULL, "$.link.budget_s: must be in"},
-    {"bits_64", "{\"source\": {\"bits\": 64}}", NULL, "$.source.bits: must be in [2, 32], got 64"},
+    {"bits_65", "{\"source\": {\"bits\": 65}}", NULL, "$.source.bits: must be in [1, 64], got 65"},
     {"group_not_object", "{\"source\": 5}", NULL, "$.source: must be an object"},
     {"sweep_not_array", "{\"sweep\": {\"grid\": {\"codec.f\": 0.2}}}", NULL,
      "$.sweep.grid[\"codec.f\"]: must be a non-empty array"},

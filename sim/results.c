@@ -343,12 +343,23 @@ done:
 /* ------------------------------------------------------------------ */
 /* export */
 
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
+ * exported numbers are exact without printing 0.20000000000000001. */
+static void results_number(double v, char *buf, size_t len)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, v);
+        if (!isfinite(v) || strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 static void results_cell(const results *t, int64_t i, int c, char *buf, size_t len)
 {
     if (t->cols[c].is_str)
         snprintf(buf, len, "%s", results_text(t, i, c));
     else
-        snprintf(buf, len, "%.10g", results_value(t, i, c));
+        results_number(results_value(t, i, c), buf, len);
 }
 
 int results_export(const results *t, FILE *out, results_format fmt)

@@ -207,7 +207,8 @@ static int cmd_run(int argc, char **argv)
         scenario_destroy(s);
         return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    rc = results_write_h5(t, o.out, scenario_text(s), c0.name, err, sizeof err);
+    rc = results_write_h5(t, o.out, scenario_source_text(s), scenario_sets(s), scenario_text(s), c0.name, err,
+                          sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
     } else {

@@ -171,8 +171,27 @@ static int h5_write_column(hid_t g, const results *t, int c)
     return rc;
 }
 
-int results_write_h5(const results *t, const char *path, const char *scenario_text, const char *name,
-                     char *err, size_t len)
+/* A scalar string dataset _name holding _text, with an optional string
+ * attribute. */
+static int h5_write_text(hid_t f, const char *name, const char *text, const char *attr,
+                         const char *attr_value)
+{
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, strlen(text) + 1);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(f, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : -EIO;
+    if (!rc && attr)
+        rc = h5_attr_str(d, attr, attr_value);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(ty);
+    return rc;
+}
+
+int results_write_h5(const results *t, const char *path, const char *source, const char *sets,
+                     const char *effective, const char *name, char *err, size_t len)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -190,17 +209,9 @@ int results_write_h5(const results *t, const char *path, const char *scenario_te
     snprintf(num, sizeof num, "%lld", (long long)t->points);
     rc |= h5_attr_str(f, "points", num);
 
-    /* /scenario: the JSON text as one scalar string */
-    const char *st = scenario_text ? scenario_text : "";
-    hid_t ty = H5Tcopy(H5T_C_S1);
-    H5Tset_size(ty, strlen(st) + 1);
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t d = H5Dcreate2(f, "scenario", ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= d >= 0 && H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, st) >= 0 ? 0 : -EIO;
-    if (d >= 0)
-        H5Dclose(d);
-    H5Sclose(sp);
-    H5Tclose(ty);
+    /* /scenario: the file's text verbatim; /scenario_effective: as run */
+    rc |= h5_write_text(f, "scenario", source ? source : "", "sets", sets ? sets : "");
+    rc |= h5_write_text(f, "scenario_effective", effective ? effective : "", NULL, NULL);
 
     hid_t g = H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     size_t clen = 1;
@@ -312,8 +323,10 @@ int results_read_h5(const char *path, results **out, char **scenario_text, char 
     free(rows);
     if (scenario_text) {
         *scenario_text = NULL;
-        if (H5Lexists(f, "scenario", H5P_DEFAULT) > 0) {
-            hid_t d = H5Dopen2(f, "scenario", H5P_DEFAULT);
+        const char *which = H5Lexists(f, "scenario_effective", H5P_DEFAULT) > 0 ? "scenario_effective"
+                                                                                 : "scenario";
+        if (H5Lexists(f, which, H5P_DEFAULT) > 0) {
+            hid_t d = H5Dopen2(f, which, H5P_DEFAULT);
             hid_t ty = H5Dget_type(d);
             size_t sz = H5Tget_size(ty);
             char *s = calloc(sz + 1, 1);

@@ -2,7 +2,9 @@
  *
  * HDF5 layout (DESIGN.md §3):
  *   /                 attributes featlink_version, git_revision, name, points
- *   /scenario         the effective scenario JSON text, verbatim (string)
+ *   /scenario         the scenario file's text, verbatim (string), with the
+ *                     attribute "sets": the --set overrides, one per line
+ *   /scenario_effective  the scenario after --set, as featlink ran it
  *   /points/<column>  1-D dataset, one element per sweep point: float64, or
  *                     a fixed-length string for text columns; attribute
  *                     "unit" ("" when dimensionless)
@@ -44,11 +46,14 @@ const char *results_column_name(const results *t, int col);
 const char *results_column_unit(const results *t, int col);
 
 //  results_write_h5 : write the table to _path atomically (tmp + rename);
-//                     0 or -EIO with a message in _err
-int results_write_h5(const results *t, const char *path, const char *scenario_text,
-                     const char *name, char *err, size_t errlen);
+//                     _source: the scenario text as given; _sets: the --set
+//                     lines; _effective: the scenario as run (any may be
+//                     NULL); 0 or -EIO with a message in _err
+int results_write_h5(const results *t, const char *path, const char *source, const char *sets,
+                     const char *effective, const char *name, char *err, size_t errlen);
 //  results_read_h5 : read a file written by results_write_h5; *_scenario_text
-//                    (may be NULL) gets a malloc'd copy of /scenario
+//                    (may be NULL) gets a malloc'd copy of /scenario_effective
+//                    (or /scenario when there is none)
 int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t errlen);
 //  results_export : print the table (every column, a header row)
 int results_export(const results *t, FILE *out, results_format fmt);

@@ -90,6 +90,8 @@ struct scenario {
     char    *file;        /* label used in messages */
     cJSON   *base;        /* effective tree (after --set), without "sweep" */
     char    *text;        /* effective scenario JSON, with sweep */
+    char    *source_text; /* the scenario as given, verbatim */
+    char    *sets;        /* the --set overrides, one per line */
     int      ngrid, nzip;
     char    *sweep_key[SCN_MAX_SWEEP];
     cJSON   *sweep_vals[SCN_MAX_SWEEP]; /* arrays, owned by the sweep copy */
@@ -762,6 +764,21 @@ scenario *scenario_load_text(const char *text, const char *label, const char *co
         return NULL;
     }
     s->text = cJSON_Print(root);
+    s->source_text = strdup(text);
+    size_t sl = 1;
+    for (int i = 0; i < n_sets; i++)
+        sl += strlen(sets[i]) + 1;
+    s->sets = calloc(sl, 1);
+    for (int i = 0; s->sets && i < n_sets; i++) {
+        strcat(s->sets, sets[i]);
+        strcat(s->sets, "\n");
+    }
+    if (!s->text || !s->source_text || !s->sets) {
+        snprintf(err, len, "%s: out of memory", label);
+        cJSON_Delete(root);
+        scenario_destroy(s);
+        return NULL;
+    }
     s->sweep = cJSON_DetachItemFromObjectCaseSensitive(root, "sweep");
     s->base = root;
     s->points = s->grid_points = s->zip_len = 1;
@@ -837,6 +854,8 @@ void scenario_destroy(scenario *s)
     cJSON_Delete(s->sweep);
     cJSON_Delete(s->base);
     free(s->text);
+    free(s->source_text);
+    free(s->sets);
     free(s->file);
     free(s);
 }
@@ -886,3 +905,5 @@ void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t
 }
 
 const char *scenario_text(const scenario *s) { return s->text; }
+const char *scenario_source_text(const scenario *s) { return s->source_text; }
+const char *scenario_sets(const scenario *s) { return s->sets; }

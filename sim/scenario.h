@@ -134,7 +134,11 @@ const char *scenario_swept_key(const scenario *s, int k);
 //  scenario_swept_value : the k-th swept key's value at point i as text
 //                         (numbers as %.17g) and as a number (NaN for text)
 void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num);
-//  scenario_text : the effective scenario JSON (after --set), stored verbatim in /scenario
+//  scenario_text : the effective scenario JSON (after --set), /scenario_effective
 const char *scenario_text(const scenario *s);
+//  scenario_source_text : the scenario text as given, verbatim (/scenario)
+const char *scenario_source_text(const scenario *s);
+//  scenario_sets : the --set overrides applied, one per line ("" for none)
+const char *scenario_sets(const scenario *s);
 
 #endif

@@ -43,7 +43,9 @@ static void test_h5_layout_and_round_trip(void **state)
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/r.h5", dir);
     results *t = sample();
-    assert_int_equal(results_write_h5(t, path, "{\"name\": \"x\"}", "x", err, sizeof err), 0);
+    assert_int_equal(results_write_h5(t, path, "{\"name\":   \"x\"}", "codec.f=0.5\n", "{\"name\": \"x\"}", "x",
+                                      err, sizeof err),
+                     0);
     char tmp[320];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     assert_int_not_equal(access(tmp, F_OK), 0);
@@ -54,6 +56,17 @@ static void test_h5_layout_and_round_trip(void **state)
     assert_true(H5Aexists(f, "featlink_version") > 0);
     assert_true(H5Aexists(f, "git_revision") > 0);
     assert_true(H5Lexists(f, "scenario", H5P_DEFAULT) > 0);
+    {
+        /* /scenario is the file's text verbatim, spacing included */
+        hid_t sd = H5Dopen2(f, "scenario", H5P_DEFAULT);
+        hid_t sty = H5Dget_type(sd);
+        char txt[64] = "";
+        H5Dread(sd, sty, H5S_ALL, H5S_ALL, H5P_DEFAULT, txt);
+        assert_string_equal(txt, "{\"name\":   \"x\"}");
+        assert_true(H5Aexists(sd, "sets") > 0);
+        H5Tclose(sty);
+        H5Dclose(sd);
+    }
     hid_t d = H5Dopen2(f, "points/ber", H5P_DEFAULT);
     double ber[3];
     assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ber) >= 0);

@@ -123,6 +123,31 @@ void point_metric_columns(row *r, const metrics_report *m, int add)
     put(r, "cka", m->cka, "");
 }
 
+/* The same_snr reference of a digital link: the uncompressed frame (f = g =
+ * h = 0, same Nb) through the same packets, modem and channel, decoded with
+ * its losses concealed. */
+static int point_digital_reference(const fl_config *c, int64_t point, uint32_t t, const pinr_params *p0,
+                                   const float *x, float *yref)
+{
+    pinr_params p = *p0;
+    p.f = p.g = p.h = 0.0;
+    uint8_t *buf = NULL;
+    uint64_t nbits = 0;
+    int rc = pinr_encode(&p, x, pinr_frame_seed(c->seed, 0, t), &buf, &nbits, NULL);
+    size_t nbytes = (size_t)((nbits + 7) / 8);
+    uint8_t *rx = malloc(nbytes + 1), *erased = malloc(nbytes + 1);
+    digital_result dr;
+    if (!rc)
+        rc = rx && erased ? digital_transmit(c, (uint32_t)point, t, buf, nbits, rx, erased, &dr) : -ENOMEM;
+    if (!rc) {
+        rc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, yref, NULL, NULL);
+        if (rc == -EBADMSG)
+            rc = 0; /* a lost reference frame is all zeros: a valid (bad) reference */
+    }
+    free(buf), free(rx), free(erased);
+    return rc;
+}
+
 /* One PINR frame (trial _t): encode, send over the configured link, decode,
  * measure. Per-trial quantities are added to _acc (averaged by the caller). */
 static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *ctx, uint32_t t,
@@ -210,6 +235,8 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
             rc = point_analog(src->x, NULL, n, snr_db, c->seed, (uint32_t)point, POINT_PURPOSE_ANALOG + 1, t,
                               yref);
+        else if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_DIGITAL)
+            rc = point_digital_reference(c, point, t, &p, src->x, yref);
         else if (!rc)
             memcpy(yref, src->x, (size_t)n * sizeof *yref);
         if (!rc)

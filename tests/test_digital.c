@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,34 @@ static void test_jakes_ber_averages_to_rayleigh(void **state)
     assert_true(fabs(col(&r, "ber_uncoded_theory") - want) < 1e-9);
 }
 
+/* The same_snr reference of a digital PINR run is the uncompressed frame
+ * through the same link: at 30 dB it arrives intact (F1 = 1, clean); at
+ * 4 dB uncoded QPSK (BER 1.25e-2 per bit, every 1008-byte packet lost) the
+ * whole reference frame is lost, its F1 is 0 and normalised values are not
+ * finite. */
+static void test_same_snr_reference(void **state)
+{
+    (void)state;
+    const char *base = "{\"source\": {\"tokens\": 64, \"dims\": 32}, \"codec\": {\"select\": \"pinr\","
+                       " \"f\": 0.3, \"g\": 0.3, \"h\": 0.3}, \"link\": {\"mode\": \"digital\","
+                       " \"packet_bytes\": 1000}, \"channel\": {\"snr_db\": %d}, \"modem\": {\"scheme\": \"qpsk\"},"
+                       " \"metrics\": {\"reference\": \"same_snr\"}}";
+    char js[1024], err[SCN_ERR_LEN];
+    fl_config c;
+    row r;
+    snprintf(js, sizeof js, base, 30);
+    load(js, &c);
+    row_reset(&r);
+    assert_int_equal(point_run(&c, 0, NULL, &r, err, sizeof err), 0);
+    assert_true(fabs(col(&r, "ref_proxy_f1") - 1.0) < 1e-6); /* float unit tokens */
+    snprintf(js, sizeof js, base, 4);
+    load(js, &c);
+    row_reset(&r);
+    assert_int_equal(point_run(&c, 0, NULL, &r, err, sizeof err), 0);
+    assert_true(col(&r, "ref_proxy_f1") == 0.0);
+    assert_true(col(&r, "frame_lost") == 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_coded_ber_between_bounds),
         cmocka_unit_test(test_jakes_ber_averages_to_rayleigh),
+        cmocka_unit_test(test_same_snr_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

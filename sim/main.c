@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -138,6 +139,26 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
     return 0;
 }
 
+/* mkdir -p of the directory part of _path (0 or -errno). */
+static int make_parent_dirs(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = 0;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    return mkdir(dir, 0777) != 0 && errno != EEXIST ? -errno : 0;
+}
+
 static void default_output(const char *file, char *buf, size_t len)
 {
     const char *b = strrchr(file, '/');
@@ -186,6 +207,12 @@ static int cmd_run(int argc, char **argv)
         return rc == -EINVAL ? EXIT_USAGE : rc ? EXIT_RUNTIME : 0;
     }
 #endif
+    int drc = make_parent_dirs(o.out);
+    if (drc) {
+        fprintf(stderr, "featlink: %s: cannot create its directory: %s\n", o.out, strerror(-drc));
+        scenario_destroy(s);
+        return EXIT_RUNTIME;
+    }
     results *t = results_create(scenario_points(s));
     int jrc = 0;
     FILE *journal = t ? results_journal_open(t, o.out, scenario_text(s), o.resume, &jrc) : NULL;

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef FEATLINK_DATADIR
-#define FEATLINK_DATADIR "/usr/local/share/featlink"
-#endif
 
 /* Paper 000 (Balevi), Table 1 as printed: Nt = 512, Ns = 1024, Nb = 32,
  * budget 1 s. The 20 dB column is truncated, not rounded (1.346 -> 1.34). */
@@ -233,10 +230,23 @@ int table_print(const char *what, table_format fmt, FILE *out, char *err, size_t
     int rc;
     int paper = 0;
     if (strcmp(what, "pinr-table1") == 0) {
-        const char *cands[] = {"scenarios/pinr_table1.json", FEATLINK_DATADIR "/scenarios/pinr_table1.json"};
+        /* the source tree's scenarios/, or the installed copy beside the
+         * binary: <prefix>/bin/featlink -> <prefix>/share/featlink/scenarios */
+        char installed[4096] = "";
+        char exe[4000];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = 0;
+            char *slash = strrchr(exe, '/');
+            if (slash) {
+                *slash = 0;
+                snprintf(installed, sizeof installed, "%s/../share/featlink/scenarios/pinr_table1.json", exe);
+            }
+        }
+        const char *cands[] = {"scenarios/pinr_table1.json", installed};
         const char *file = NULL;
         for (int i = 0; i < 2 && !file; i++)
-            if (access(cands[i], R_OK) == 0)
+            if (cands[i][0] && access(cands[i], R_OK) == 0)
                 file = cands[i];
         if (!file) {
             snprintf(err, len, "pinr-table1: scenarios/pinr_table1.json not found (run from the featlink directory or install it)");

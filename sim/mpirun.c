@@ -116,8 +116,8 @@ int mpirun_finish(int status)
 /* ---- rank 0 ---- */
 
 typedef struct {
-    int64_t *todo; /* the points to run, in index order */
-    int64_t ntodo, next;
+    int64_t *pending; /* the points to run, in index order */
+    int64_t npending, next;
     int failed;
     char *err;
     size_t len;
@@ -131,8 +131,8 @@ static int64_t server_take(server *sv)
     int64_t i = -1;
 #pragma omp critical(mpirun_take)
     {
-        if (!sv->failed && sv->next < sv->ntodo)
-            i = sv->todo[sv->next++];
+        if (!sv->failed && sv->next < sv->npending)
+            i = sv->pending[sv->next++];
     }
     return i;
 }
@@ -258,14 +258,14 @@ int mpirun_points(const results *t, int64_t n, int jobs, mpirun_compute_fn compu
     int status = 0;
     if (rank == 0) {
         server sv = {.err = err, .len = len, .store = store, .arg = arg};
-        sv.todo = malloc((size_t)(n > 0 ? n : 1) * sizeof *sv.todo);
-        if (!sv.todo) {
+        sv.pending = malloc((size_t)(n > 0 ? n : 1) * sizeof *sv.pending);
+        if (!sv.pending) {
             snprintf(err, len, "out of memory");
             sv.failed = -ENOMEM; /* deal nothing; the others stop at once */
         }
-        for (int64_t i = 0; sv.todo && i < n; i++)
+        for (int64_t i = 0; sv.pending && i < n; i++)
             if (!results_has(t, i))
-                sv.todo[sv.ntodo++] = i;
+                sv.pending[sv.npending++] = i;
         /* thread 0 (the main thread) serves the other ranks, the rest compute */
 #pragma omp parallel num_threads(jobs + 1)
         {
@@ -282,7 +282,7 @@ int mpirun_points(const results *t, int64_t n, int jobs, mpirun_compute_fn compu
 #ifndef _OPENMP
         server_compute(&sv, compute);
 #endif
-        free(sv.todo);
+        free(sv.pending);
         status = sv.failed;
     } else {
         /* several threads calling MPI need at least MPI_THREAD_SERIALIZED */

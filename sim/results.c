@@ -533,8 +533,13 @@ int results_journal_add(FILE *j, int64_t i, const row *r)
         double v = r->col[c].value;
         if (r->col[c].is_str)
             cJSON_AddItemToArray(e, cJSON_CreateString(r->col[c].str));
-        else if (isfinite(v))
-            cJSON_AddItemToArray(e, cJSON_CreateNumber(v));
+        else if (isfinite(v)) {
+            /* cJSON prints 15 digits when they compare equal within an
+             * epsilon: write the exact shortest form ourselves */
+            char num[40];
+            results_number(v, num, sizeof num);
+            cJSON_AddItemToArray(e, cJSON_CreateRaw(num));
+        }
         else /* JSON has no infinities: keep them as text */
             cJSON_AddItemToArray(e, cJSON_CreateString(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"));
         cJSON_AddItemToArray(e, cJSON_CreateBool(r->col[c].is_str));

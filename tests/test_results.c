@@ -107,6 +107,9 @@ static void test_journal_resume_keeps_every_value(void **state)
     row_set_str(&r, "modem.scheme", "qpsk");
     row_set(&r, "snr_db", INFINITY, "dB");
     row_set(&r, "ber", NAN, "");
+    /* values that need 16 or 17 significant digits come back bit-exact */
+    row_set(&r, "exact1", 4849703.029137689, "Hz");
+    row_set(&r, "exact2", 0.1 + 0.2, "");
     assert_int_equal(results_journal_add(j, 1, &r), 0);
     fclose(j);
     results_destroy(empty);
@@ -120,6 +123,8 @@ static void test_journal_resume_keeps_every_value(void **state)
     assert_string_equal(results_text(back, 1, results_column(back, "modem.scheme")), "qpsk");
     assert_true(isinf(results_value(back, 1, results_column(back, "snr_db"))));
     assert_true(isnan(results_value(back, 1, results_column(back, "ber"))));
+    assert_true(results_value(back, 1, results_column(back, "exact1")) == 4849703.029137689);
+    assert_true(results_value(back, 1, results_column(back, "exact2")) == 0.1 + 0.2);
     results_destroy(back);
 
     /* another scenario's journal is refused */

@@ -12,6 +12,7 @@
 #include "sim/scenario.h"
 
 #include <errno.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +416,63 @@ static void test_cli_resume_and_jobs(void **state)
     assert_non_null(strstr(a, "different scenario"));
 }
 
+/* A tiny valid projector (16 -> 4 -> 3) for the resume test. */
+static void write_projector(const char *path)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    struct {
+        const char *name;
+        hsize_t dims[2];
+        int rank;
+    } ds[] = {{"/w1", {4, 16}, 2}, {"/b1", {4, 0}, 1}, {"/w2", {3, 4}, 2}, {"/b2", {3, 0}, 1}};
+    for (int k = 0; k < 4; k++) {
+        float v[64];
+        for (int i = 0; i < 64; i++)
+            v[i] = (float)((i * 7 + k * 3) % 11) / 11.0f - 0.4f;
+        hid_t sp = H5Screate_simple(ds[k].rank, ds[k].dims, NULL);
+        hid_t d = H5Dcreate2(f, ds[k].name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+        H5Dclose(d);
+        H5Sclose(sp);
+    }
+    H5Fclose(f);
+}
+
+/* An interrupted sweep keeps its finished points and --resume completes it
+ * to the same file as an uninterrupted run: point 1 fails at run time (its
+ * projector file is not HDF5), the journal keeps point 0 and no results file
+ * exists; the file is then repaired and --resume runs only point 1. */
+static void test_cli_interrupted_run_resumes(void **state)
+{
+    (void)state;
+    char scn[512], proj[512], out[512], ref[512], cmd[4096], a[65536], b[65536];
+    snprintf(scn, sizeof scn, "%s/res.json", tmpdir);
+    snprintf(proj, sizeof proj, "%s/proj.h5", tmpdir);
+    snprintf(out, sizeof out, "%s/res.h5", tmpdir);
+    snprintf(ref, sizeof ref, "%s/ref.h5", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "{\"source\": {\"tokens\": 32, \"dims\": 16}, \"codec\": {\"select\": \"pinr\", \"f\": 0.25,"
+             " \"g\": 0.5, \"h\": 0.5}, \"link\": {\"mode\": \"analog\"}, \"channel\": {\"snr_db\": 3},"
+             " \"sweep\": {\"grid\": {\"metrics.projector\": [\"\", \"%s\"]}}}",
+             proj);
+    write_file(scn, cmd);
+    write_file(proj, "not hdf5");
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", bin(), scn, out);
+    assert_int_equal(run_cmd(cmd, a, sizeof a), 1);
+    assert_non_null(strstr(a, "--resume"));
+    assert_false(exists(out));
+    char journal[600];
+    snprintf(journal, sizeof journal, "%s.journal", out);
+    assert_true(exists(journal));
+    write_projector(proj);
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet --resume && %s export %s", bin(), scn, out, bin(), out);
+    assert_int_equal(run_cmd(cmd, a, sizeof a), 0);
+    assert_false(exists(journal));
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet && %s export %s", bin(), scn, ref, bin(), ref);
+    assert_int_equal(run_cmd(cmd, b, sizeof b), 0);
+    assert_string_equal(a, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_cli_table1_against_paper),
         cmocka_unit_test(test_cli_fading_capacity_columns),
         cmocka_unit_test(test_cli_resume_and_jobs),
+        cmocka_unit_test(test_cli_interrupted_run_resumes),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -49,7 +49,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDLIBS  += -fsanitize=address,undefined
 endif
 ifeq ($(MPI),1)
-BUILD   := build/mpi
+BUILD   := $(if $(filter 1,$(SAN)),build/san-mpi,build/mpi)
 CFLAGS  += -DFEATLINK_MPI=1
 endif
 

@@ -252,38 +252,38 @@ void noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t tria
     }
 }
 
-void noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
-                    uint64_t block, float *out, size_t n)
+/* Fill _n floats from whole chunks of _chunk starting at _block; a partial
+ * last chunk goes through a scratch buffer (the layout of noise.h). */
+typedef void (*noise_float_chunk)(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+                                  uint64_t block0, float *restrict out);
+
+static void float_fill_at(noise_float_chunk chunk, uint32_t seed, uint32_t point, uint32_t purpose,
+                          uint32_t trial, uint64_t block, float *out, size_t n)
 {
     const size_t per = 4 * NOISE_CHUNK;
     size_t done = 0;
     while (n - done >= per) {
-        gauss_chunk(seed, point, purpose, trial, block, out + done);
+        chunk(seed, point, purpose, trial, block, out + done);
         done += per;
         block += NOISE_CHUNK;
     }
     if (done < n) {
         float tmp[4 * NOISE_CHUNK];
-        gauss_chunk(seed, point, purpose, trial, block, tmp);
+        chunk(seed, point, purpose, trial, block, tmp);
         memcpy(out + done, tmp, (n - done) * sizeof *out);
     }
+}
+
+void noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+                    uint64_t block, float *out, size_t n)
+{
+    float_fill_at(gauss_chunk, seed, point, purpose, trial, block, out, n);
 }
 
 void noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                        uint64_t block, float *out, size_t n)
 {
-    const size_t per = 4 * NOISE_CHUNK;
-    size_t done = 0;
-    while (n - done >= per) {
-        rayleigh_chunk(seed, point, purpose, trial, block, out + done);
-        done += per;
-        block += NOISE_CHUNK;
-    }
-    if (done < n) {
-        float tmp[4 * NOISE_CHUNK];
-        rayleigh_chunk(seed, point, purpose, trial, block, tmp);
-        memcpy(out + done, tmp, (n - done) * sizeof *out);
-    }
+    float_fill_at(rayleigh_chunk, seed, point, purpose, trial, block, out, n);
 }
 
 noise *noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial)

@@ -14,30 +14,17 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
+
 #include <gsl/gsl_sf_gamma.h>
 #include <Random123/philox.h>
 
 #include "codec/enumidx.h"
 
-typedef struct {
-    uint32_t seed;
-    uint64_t i;
-    uint32_t buf[4];
-    int left;
-} rng;
+/* test inputs: tests/testutil.h, key word 0xE1 */
+typedef testutil_rng rng;
 
-static uint32_t rng_u32(rng *r)
-{
-    if (r->left == 0) {
-        philox4x32_key_t k = {{r->seed, 0xE1u}};
-        philox4x32_ctr_t c = {{(uint32_t)r->i, (uint32_t)(r->i >> 32), 0x1E, 0}};
-        philox4x32_ctr_t o = philox4x32(c, k);
-        memcpy(r->buf, o.v, sizeof r->buf);
-        r->left = 4;
-        r->i++;
-    }
-    return r->buf[--r->left];
-}
+static uint32_t rng_u32(rng *r) { return testutil_rng_u32(r, 0xE1u); }
 
 /* a uniformly random k-subset of [0, n) as a mask (partial Fisher-Yates) */
 static uint8_t *random_mask(rng *r, int64_t n, int64_t k)
@@ -108,7 +95,7 @@ static void check_case(rng *r, int64_t n, int64_t k, double *worst)
 static void roundtrip_and_length(void **s)
 {
     (void)s;
-    rng r = {1, 0, {0}, 0};
+    rng r = {1, 0x1E, 0, {0}, 0};
     double worst = 0;
     int64_t fixed[][2] = {{0, 0}, {1, 0}, {1, 1}, {2, 1}, {10, 0}, {10, 10}, {10, 9}, {10, 1},
                           {729, 0}, {729, 729}, {729, 364}, {576, 100}, {100000, 3}, {100000, 99997},
@@ -144,7 +131,7 @@ static void bad_arguments(void **s)
 static void corrupt_streams(void **s)
 {
     (void)s;
-    rng r = {2, 0, {0}, 0};
+    rng r = {2, 0x1E, 0, {0}, 0};
     const int64_t n = 5000, k = 700;
     uint8_t *m = random_mask(&r, n, k);
     uint8_t *buf, *d = malloc(n);

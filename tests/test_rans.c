@@ -15,30 +15,16 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "tests/testutil.h"
+
 #include <Random123/philox.h>
 
 #include "codec/rans.h"
 
-/* Philox stream for the tests: key {seed, 0x7E57}, counter {i, purpose} */
-typedef struct {
-    uint32_t seed, purpose;
-    uint64_t i;
-    uint32_t buf[4];
-    int left;
-} rng;
+/* test inputs: tests/testutil.h, key word 0x7E57 */
+typedef testutil_rng rng;
 
-static uint32_t rng_u32(rng *r)
-{
-    if (r->left == 0) {
-        philox4x32_key_t k = {{r->seed, 0x7E57u}};
-        philox4x32_ctr_t c = {{(uint32_t)r->i, (uint32_t)(r->i >> 32), r->purpose, 0}};
-        philox4x32_ctr_t o = philox4x32(c, k);
-        memcpy(r->buf, o.v, sizeof r->buf);
-        r->left = 4;
-        r->i++;
-    }
-    return r->buf[--r->left];
-}
+static uint32_t rng_u32(rng *r) { return testutil_rng_u32(r, 0x7E57u); }
 
 static double rng_unif(rng *r)
 {

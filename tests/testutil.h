@@ -1,7 +1,22 @@
 /* testutil: what several test programs share: a scratch directory made
- * before a group and removed after it (cmocka group setup/teardown). */
+ * before a group and removed after it (cmocka group setup/teardown), and a
+ * counter-based random stream for test inputs. */
 #ifndef FEATLINK_TESTUTIL_H
 #define FEATLINK_TESTUTIL_H
+
+#include <stdint.h>
+
+/* A Philox4x32-10 stream for test inputs: key {seed, key1}, counter
+ * {i low, i high, purpose, 0}, the four words of a block used last first. */
+typedef struct {
+    uint32_t seed, purpose;
+    uint64_t i;
+    uint32_t buf[4];
+    int left;
+} testutil_rng;
+
+//  testutil_rng_u32 : the next 32-bit word of _r's stream under key word _key1
+uint32_t testutil_rng_u32(testutil_rng *r, uint32_t key1);
 
 //  testutil_dir : the scratch directory of the running group ("" before setup)
 extern char testutil_dir[256];

@@ -202,7 +202,7 @@ static int cmd_run(int argc, char **argv)
     if (mpirun_rank() > 0) {
         /* the other ranks compute points for rank 0, which keeps the journal
            and writes the file (sim/mpirun.h) */
-        rc = run_points(s, o.file, NULL, NULL, o.jobs, 1, err, sizeof err);
+        rc = run_points(s, o.file, NULL, NULL, o.jobs, NULL, err, sizeof err);
         scenario_destroy(s);
         return rc == -EINVAL ? EXIT_USAGE : rc ? EXIT_RUNTIME : 0;
     }
@@ -225,7 +225,7 @@ static int cmd_run(int argc, char **argv)
         scenario_destroy(s);
         return EXIT_RUNTIME;
     }
-    rc = run_points(s, o.file, t, journal, o.jobs, o.quiet, err, sizeof err);
+    rc = run_points(s, o.file, t, journal, o.jobs, NULL, err, sizeof err);
     fclose(journal);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);

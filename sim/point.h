@@ -12,8 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+//  point_progress_fn : a long point's own progress (BER points: bits and
+//                      bit errors so far); may be called from any thread
+typedef void (*point_progress_fn)(void *arg, int64_t point, uint64_t bits, uint64_t errors);
+
 typedef struct {
     const source_tensor *file_source; /* the loaded npy/HDF5 tensor, or NULL */
+    point_progress_fn progress;       /* may be NULL */
+    void *progress_arg;
 } point_ctx;
 
 //  point_load_source : load the file source a config names (npy/HDF5) into

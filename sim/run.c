@@ -22,9 +22,26 @@ typedef struct {
     point_ctx ctx;
     results *t;
     FILE *journal;
-    int quiet;
-    int64_t n, done;
+    const run_hooks *hooks;
+    int64_t n, done, resumed;
+    int store_rc;         /* first failure to keep a row (table or journal) */
 } run_state;
+
+static void run_report(run_state *st, int64_t point, uint64_t bits, uint64_t errors)
+{
+    if (!st->hooks || !st->hooks->progress)
+        return;
+    run_progress p = {.total = st->n, .done = st->done, .resumed = st->resumed,
+                      .point = point, .bits = bits, .errors = errors};
+    st->hooks->progress(st->hooks->arg, &p);
+}
+
+/* A point's own progress (point.h); serialised with run_store. */
+static void run_point_progress(void *arg, int64_t point, uint64_t bits, uint64_t errors)
+{
+#pragma omp critical(results)
+    run_report(arg, point, bits, errors);
+}
 
 /* Compute point _i into _full: the swept keys first, then the measured
  * columns. 0 or a negative errno with the whole message in _err. */
@@ -63,26 +80,34 @@ static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
     return 0;
 }
 
-/* Keep point _i's row: table, journal, progress. One call at a time. */
+/* Keep point _i's row: table, journal, progress. One call at a time. A
+ * failure to keep it (ENOMEM, a full disk under the journal) is remembered
+ * in store_rc and stops the run. */
 static void run_store(void *arg, int64_t i, const row *full)
 {
     run_state *st = arg;
-    results_set(st->t, i, full);
-    if (st->journal)
-        results_journal_add(st->journal, i, full);
+    int rc = results_set(st->t, i, full);
+    if (!rc && st->journal)
+        rc = results_journal_add(st->journal, i, full);
+    if (rc && !st->store_rc)
+        st->store_rc = rc;
     st->done++;
-    if (!st->quiet)
-        fprintf(stderr, "\rfeatlink: point %lld/%lld", (long long)st->done, (long long)st->n);
+    run_report(st, -1, 0, 0);
 }
 
 /* Run every point of _s into _t (missing points only). Returns 0 or a
  * negative errno with _err filled; _journal may be NULL. */
 int run_points(const scenario *s, const char *file, results *t, FILE *journal, int jobs,
-                      int quiet, char *err, size_t len)
+               const run_hooks *hooks, char *err, size_t len)
 {
-    run_state st = {.s = s, .file = file, .t = t, .journal = journal, .quiet = quiet};
+    run_state st = {.s = s, .file = file, .t = t, .journal = journal, .hooks = hooks};
     st.n = scenario_points(s);
     int64_t n = st.n;
+    for (int64_t i = 0; t && i < n; i++)
+        st.resumed += results_has(t, i);
+    st.done = st.resumed;
+    st.ctx.progress = run_point_progress;
+    st.ctx.progress_arg = &st;
     fl_config c0;
     source_tensor fsrc = {0};
     int rc = scenario_config(s, 0, &c0, err, len) ? -EINVAL : 0;
@@ -102,8 +127,10 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
         snprintf(err, len, "%s: another MPI rank could not set up the run", file);
     if (!rc && mpirun_size() > 1) {
         rc = mpirun_points(t, n, jobs, run_one, run_store, &st, err, len);
-        if (!quiet && mpirun_rank() == 0)
-            fprintf(stderr, "\n");
+        if (!rc && st.store_rc) {
+            snprintf(err, len, "%s: cannot keep a finished point: %s", file, strerror(-st.store_rc));
+            rc = st.store_rc;
+        }
         source_free(&fsrc);
         return rc;
     }
@@ -127,14 +154,16 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
         {
             if (!prc) {
                 run_store(&st, i, &full);
+                if (st.store_rc && !failed) {
+                    snprintf(err, len, "%s: cannot keep a finished point: %s", file, strerror(-st.store_rc));
+                    failed = st.store_rc;
+                }
             } else if (!failed) {
                 snprintf(err, len, "%s", perr);
                 failed = prc;
             }
         }
     }
-    if (!quiet)
-        fprintf(stderr, "\n");
     source_free(&fsrc);
     return failed;
 }

@@ -39,7 +39,7 @@ static int table_run(const char *file, results **t, char **name, char *err, size
     scenario_config(s, 0, &c, err, len);
     *name = strdup(c.name);
     *t = results_create(scenario_points(s));
-    int rc = *t && *name ? run_points(s, file, *t, NULL, 1, 1, err, len) : -ENOMEM;
+    int rc = *t && *name ? run_points(s, file, *t, NULL, 1, NULL, err, len) : -ENOMEM;
     scenario_destroy(s);
     return rc;
 }

@@ -95,7 +95,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB)
 
 run: deps $(BIN)
 	@mkdir -p results
-	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet
+	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
 test: deps $(TEST_BIN) $(BIN)

@@ -13,6 +13,7 @@
 #endif
 #include "sim/run.h"
 #include "sim/results.h"
+#include "sim/version.h"
 #include "sim/scenario.h"
 #include "sim/table.h"
 
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -39,13 +41,14 @@ static const char *usage_main =
     "featlink COMMAND --help for the options of each; featlink --version.\n";
 
 static const char *usage_run =
-    "usage: featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume] [--quiet]\n"
+    "usage: featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume|--force] [--quiet]\n"
     "\n"
     "  -o, --output OUT.h5   results file (default results/<scenario name>.h5)\n"
     "  -s, --set key=value   override a scenario key (dotted path), repeatable;\n"
     "                        sweep.grid.KEY=[...] / sweep.zip.KEY=[...] add sweeps\n"
     "  -j, --jobs N          run points on N threads (default 1)\n"
     "  -r, --resume          continue an interrupted run from OUT.h5.journal\n"
+    "  -F, --force           replace OUT.h5 when it exists (refused otherwise)\n"
     "  -q, --quiet           no progress on stderr\n";
 
 static const char *usage_export =
@@ -69,7 +72,7 @@ typedef struct {
     const char *out;
     const char *sets[MAX_SETS];
     int nsets;
-    int jobs, resume, quiet;
+    int jobs, resume, quiet, force;
     const char *format;
 } cli;
 
@@ -82,19 +85,20 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
         {"jobs", required_argument, 0, 'j'},   {"resume", no_argument, 0, 'r'},
         {"quiet", no_argument, 0, 'q'},        {"format", required_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
+        {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->jobs = 1;
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "o:s:j:rqf:hV", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:s:j:rqf:hVF", longs, NULL)) != -1) {
         if (ch == 'h') {
             fputs(usage, stdout);
             exit(0);
         }
         if (ch == 'V') {
-            printf("featlink %s (git %s)\n", FEATLINK_VERSION, FEATLINK_GITREV);
+            printf("featlink %s (git %s)\n", featlink_version(), featlink_git_revision());
             exit(0);
         }
         if (ch == '?' || !strchr(allowed, ch)) {
@@ -123,6 +127,7 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
         }
         case 'r': o->resume = 1; break;
         case 'q': o->quiet = 1; break;
+        case 'F': o->force = 1; break;
         case 'f': o->format = optarg; break;
         }
     }
@@ -169,10 +174,39 @@ static void default_output(const char *file, char *buf, size_t len)
     snprintf(buf, len, "results/%.*s.h5", (int)n, b);
 }
 
+/* Before any work: the output must not be a directory, an existing file
+ * is replaced only with --force (or completed with --resume), and --resume
+ * needs its journal. 0 or the exit status, with the message printed. */
+static int check_output(const cli *o)
+{
+    struct stat st;
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s.journal", o->out);
+    if (o->resume && o->force) {
+        fprintf(stderr, "featlink run: --resume and --force exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "featlink: %s: is a directory (allowed: a file path for the results)\n", o->out);
+        return EXIT_USAGE;
+    }
+    int have_journal = access(journal, F_OK) == 0;
+    if (o->resume && !have_journal) {
+        fprintf(stderr, "featlink: %s: no journal to resume from (a finished run leaves none; "
+                        "run without --resume)\n", journal);
+        return EXIT_USAGE;
+    }
+    if (!o->resume && !o->force && access(o->out, F_OK) == 0) {
+        fprintf(stderr, "featlink: %s: exists; give --force to replace it (or -o another file)\n", o->out);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli o;
-    int rc = cli_parse(argc, argv, usage_run, "osjrq", &o);
+    int rc = cli_parse(argc, argv, usage_run, "osjrqF", &o);
     if (rc)
         return rc;
     char err[SCN_ERR_LEN];
@@ -197,6 +231,11 @@ static int cmd_run(int argc, char **argv)
             return EXIT_USAGE;
         }
         source_free(&probe);
+    }
+    rc = check_output(&o);
+    if (rc) {
+        scenario_destroy(s);
+        return rc;
     }
 #ifdef FEATLINK_MPI
     if (mpirun_rank() > 0) {
@@ -344,7 +383,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-        printf("featlink %s (git %s)\n", FEATLINK_VERSION, FEATLINK_GITREV);
+        printf("featlink %s (git %s)\n", featlink_version(), featlink_git_revision());
         return 0;
     }
 #ifdef FEATLINK_MPI

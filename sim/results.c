@@ -1,5 +1,6 @@
 /* results: points table, HDF5 writer/reader, journal (results.h). */
 #include "sim/results.h"
+#include "sim/version.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -203,8 +204,8 @@ int results_write_h5(const results *t, const char *path, const char *source, con
     }
     int rc = 0;
     char num[32];
-    rc |= h5_attr_str(f, "featlink_version", FEATLINK_VERSION);
-    rc |= h5_attr_str(f, "git_revision", FEATLINK_GITREV);
+    rc |= h5_attr_str(f, "featlink_version", featlink_version());
+    rc |= h5_attr_str(f, "git_revision", featlink_git_revision());
     rc |= h5_attr_str(f, "name", name ? name : "");
     snprintf(num, sizeof num, "%lld", (long long)t->points);
     rc |= h5_attr_str(f, "points", num);

@@ -2,6 +2,7 @@
 #include "sim/table.h"
 
 #include "sim/results.h"
+#include "sim/version.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -104,7 +105,7 @@ static int table_pinr1(const results *t, table_format fmt, FILE *out, char *err,
     }
     if (fmt == TABLE_TEX) {
         fprintf(out, "%% featlink %s: paper 000 (Balevi), Table 1. Nt=512, Ns=1024, Nb=32, T=1 s.\n",
-                FEATLINK_VERSION);
+                featlink_version());
         fprintf(out, "%% The paper truncates its 20 dB column (1.346 is printed 1.34).\n");
         fprintf(out, "\\begin{tabular}{l");
         for (int i = 1; i < n; i++)

@@ -19,6 +19,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <time.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,10 +48,16 @@ static const char *usage_run =
     "  -o, --output OUT.h5   results file (default results/<scenario name>.h5)\n"
     "  -s, --set key=value   override a scenario key (dotted path), repeatable;\n"
     "                        sweep.grid.KEY=[...] / sweep.zip.KEY=[...] add sweeps\n"
-    "  -j, --jobs N          run points on N threads (default 1)\n"
+    "  -j, --jobs N          run points on N threads (default: the online cores;\n"
+    "                        results do not depend on N)\n"
     "  -r, --resume          continue an interrupted run from OUT.h5.journal\n"
     "  -F, --force           replace OUT.h5 when it exists (refused otherwise)\n"
-    "  -q, --quiet           no progress on stderr\n";
+    "  -q, --quiet           no progress on stderr\n"
+    "\n"
+    "Progress goes to stderr: one redrawn line on a terminal (points done/total,\n"
+    "points/s, elapsed, ETA, a long point's bits and errors), otherwise a line\n"
+    "every 10 s. Ctrl-C keeps the finished points in OUT.h5.journal and says how\n"
+    "to resume.\n";
 
 static const char *usage_export =
     "usage: featlink export OUT.h5 [--format csv|json|md]\n"
@@ -88,7 +96,8 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
         {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    o->jobs = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cores >= 1 && cores <= 1024 ? (int)cores : 1;
     optind = 1;
     opterr = 0;
     int ch;
@@ -203,6 +212,81 @@ static int check_output(const cli *o)
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* progress: drawn here, reported by the runner through run_hooks */
+
+typedef struct {
+    int tty;              /* stderr is a terminal: one line redrawn with \r */
+    double t0, last;      /* start, last line drawn (monotonic seconds) */
+    int drawn;            /* a \r line is on screen */
+    int64_t last_point;   /* the point of the last in-point report */
+    uint64_t bits, errors;
+} progress_view;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void hms(double s, char *buf, size_t len)
+{
+    if (!(s >= 0) || s > 1e8) {
+        snprintf(buf, len, "--:--");
+        return;
+    }
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* Points done/total, points/s and ETA over the points of this run (a
+ * --resume starts at the points already done), elapsed; the latest long
+ * point's own bits and errors. Terminal: redrawn at most 10 times a second;
+ * otherwise a plain line every 10 s. */
+static void progress_draw(void *arg, const run_progress *p)
+{
+    progress_view *v = arg;
+    double t = now_s();
+    if (p->point >= 0) {
+        v->last_point = p->point;
+        v->bits = p->bits;
+        v->errors = p->errors;
+    } else if (v->last_point >= 0 && p->done == p->total) {
+        v->last_point = -1;
+    }
+    int final = p->point < 0 && p->done == p->total;
+    if (!final && t - v->last < (v->tty ? 0.1 : 10.0))
+        return;
+    v->last = t;
+    double el = t - v->t0, rate = el > 0 ? (double)(p->done - p->resumed) / el : 0;
+    char e[32], eta[32], inpt[96] = "";
+    hms(el, e, sizeof e);
+    hms(rate > 0 ? (double)(p->total - p->done) / rate : -1, eta, sizeof eta);
+    if (v->last_point >= 0 && !final)
+        snprintf(inpt, sizeof inpt, "  [point %lld: %.3g bits, %llu errors]", (long long)v->last_point,
+                 (double)v->bits, (unsigned long long)v->errors);
+    fprintf(stderr, "%sfeatlink: %lld/%lld points  %.3g points/s  elapsed %s  ETA %s%s%s",
+            v->tty ? "\r" : "", (long long)p->done, (long long)p->total, rate, e, eta, inpt,
+            v->tty ? "\033[K" : "\n");
+    v->drawn = v->tty;
+}
+
+/* SIGINT/SIGTERM: the runner stops taking points, finished ones are in the
+ * journal; a second signal ends at once (the journal stays consistent: it
+ * is written a whole line at a time). */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    if (interrupted)
+        _exit(128 + sig);
+    interrupted = 1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli o;
@@ -264,8 +348,30 @@ static int cmd_run(int argc, char **argv)
         scenario_destroy(s);
         return EXIT_RUNTIME;
     }
-    rc = run_points(s, o.file, t, journal, o.jobs, NULL, err, sizeof err);
+    progress_view view = {.tty = isatty(2), .t0 = now_s(), .last_point = -1};
+    run_hooks hooks = {.progress = progress_draw, .arg = &view, .stop = &interrupted};
+    if (o.quiet)
+        hooks.progress = NULL;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    rc = run_points(s, o.file, t, journal, o.jobs, &hooks, err, sizeof err);
     fclose(journal);
+    if (view.drawn)
+        fputc('\n', stderr);
+    if (rc == -EINTR) {
+        int64_t done = 0;
+        for (int64_t i = 0; i < scenario_points(s); i++)
+            done += results_has(t, i);
+        fprintf(stderr, "featlink: interrupted: %lld of %lld points kept in %s.journal; "
+                        "continue with: featlink run %s -o %s --resume%s\n",
+                (long long)done, (long long)scenario_points(s), o.out, o.file, o.out,
+                o.nsets ? " (and the same --set options)" : "");
+        results_destroy(t);
+        scenario_destroy(s);
+        return 130;
+    }
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);

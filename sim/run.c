@@ -145,6 +145,14 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
         int stop;
 #pragma omp atomic read
         stop = failed;
+        if (!stop && hooks && hooks->stop && *hooks->stop) {
+#pragma omp critical(results)
+            if (!failed) {
+                snprintf(err, len, "%s: interrupted", file);
+                failed = -EINTR;
+            }
+            stop = 1;
+        }
         if (stop || results_has(t, i))
             continue;
         row full;

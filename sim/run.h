@@ -5,6 +5,7 @@
 #include "sim/results.h"
 #include "sim/scenario.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,13 +27,16 @@ typedef void (*run_progress_fn)(void *arg, const run_progress *p);
 typedef struct {
     run_progress_fn progress;     /* may be NULL */
     void *arg;
+    volatile sig_atomic_t *stop;  /* may be NULL; nonzero: take no more points,
+                                     finish those running, return -EINTR */
 } run_hooks;
 
 //  run_points : run every point of _s that _t does not hold yet, on _jobs
 //               threads (OpenMP; results do not depend on _jobs). Each row
 //               holds the swept keys first, then the measured columns.
 //               _file names the scenario in messages; _journal (may be NULL)
-//               gets every finished row; _hooks (may be NULL): progress.
+//               gets every finished row; _hooks (may be NULL): progress
+//               and an interrupt flag (-EINTR when it stopped the run).
 //               0, -EINVAL (bad input, exit 2) or another negative errno
 //               (runtime failure) with a message in _err.
 //               MPI build (sim/mpirun.h): collective; with several ranks,

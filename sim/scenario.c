@@ -88,6 +88,8 @@ static const kdef scn_keys[] = {
 
 struct scenario {
     char    *file;        /* label used in messages */
+    char    *dir;         /* folder of the scenario file: relative paths inside
+                             it resolve against it ("" for text scenarios) */
     cJSON   *base;        /* effective tree (after --set), without "sweep" */
     char    *text;        /* effective scenario JSON, with sweep */
     char    *source_text; /* the scenario as given, verbatim */
@@ -516,6 +518,101 @@ static int scn_check_config(const fl_config *c, const char *file, const char *at
 }
 
 /* ------------------------------------------------------------------ */
+/* inert keys: a key given in the scenario (or swept) that cannot affect
+ * the point, given the other keys, is refused, naming the key that makes it
+ * inert; otherwise a user would believe a result depends on it. */
+
+typedef struct {
+    const char *keys;     /* ','-separated keys made inert */
+    int (*inert)(const fl_config *c);
+    const char *because;  /* the key (and value) that makes them inert */
+} inert_rule;
+
+static int in_select_none(const fl_config *c) { return c->codec.select == SEL_NONE; }
+static int in_select_pinr(const fl_config *c) { return c->codec.select == SEL_PINR; }
+static int in_select_merge(const fl_config *c) { return c->codec.select == SEL_MERGE; }
+/* the TOFC pipeline runs (sim/point.c): it merges or selects nothing */
+static int in_rd_pinr(const fl_config *c)
+{
+    return c->codec.select == SEL_PINR && c->source.kind != SRC_BITS &&
+           (c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW);
+}
+static int in_file_source(const fl_config *c) { return c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5; }
+static int in_npy(const fl_config *c) { return c->source.kind == SRC_NPY; }
+static int in_not_file(const fl_config *c) { return !in_file_source(c); }
+static int in_iid_law(const fl_config *c) { return !in_file_source(c) && c->source.law != LAW_CLIP; }
+static int in_bits(const fl_config *c) { return c->source.kind == SRC_BITS; }
+static int in_not_bits(const fl_config *c) { return c->source.kind != SRC_BITS; }
+static int in_bits_not_digital(const fl_config *c) { return c->source.kind == SRC_BITS && c->link.mode != LINK_DIGITAL; }
+static int in_no_step(const fl_config *c) { return c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ; }
+static int in_no_rdoq(const fl_config *c) { return c->codec.quant != Q_RDOQ; }
+static int in_raw(const fl_config *c) { return c->codec.entropy != ENT_LAPLACE; }
+static int in_no_modem(const fl_config *c) { return c->link.mode != LINK_DIGITAL && c->source.kind != SRC_BITS; }
+static int in_awgn(const fl_config *c) { return c->channel.kind == CH_AWGN; }
+static int in_rayleigh(const fl_config *c) { return c->channel.kind == CH_RAYLEIGH; }
+static int in_not_block(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_BLOCK; }
+static int in_not_jakes(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_JAKES; }
+static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
+
+static const inert_rule inert_rules[] = {
+    {"codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn", in_select_none,
+     "codec.select is \"none\" (no token selection)"},
+    {"codec.clusters,codec.knn", in_select_pinr, "codec.select is \"pinr\" (DPC-KNN keys are for \"merge\")"},
+    {"codec.f,codec.g,codec.h,codec.index_coding", in_select_merge,
+     "codec.select is \"merge\" (PINR keys are for \"pinr\")"},
+    {"codec.select,codec.f,codec.g,codec.h,codec.index_coding", in_rd_pinr,
+     "codec.quant/codec.entropy select the rate-distortion (TOFC) pipeline, which does no PINR selection "
+     "(PINR needs codec.quant fp32 and codec.entropy raw)"},
+    {"source.patches,source.tokens,source.dims,source.law,source.clusters,source.cluster_spread,source.tail,"
+     "source.outlier_dims,source.outlier_gain,source.scale", in_file_source,
+     "source.kind is a file (its shape and values come from the file)"},
+    {"source.dataset", in_npy, "source.kind is \"npy\" (a .npy file holds one array)"},
+    {"source.path,source.dataset", in_not_file, "source.kind is not \"npy\" or \"hdf5\""},
+    {"source.clusters,source.cluster_spread,source.tail,source.outlier_dims,source.outlier_gain", in_iid_law,
+     "source.law is not \"clip\" (i.i.d. laws have no clusters or outliers)"},
+    {"codec.select,codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn,codec.quant,codec.step,"
+     "codec.deadzone,codec.lambda,codec.entropy,codec.models,source.patches,source.tokens,source.dims,source.law,"
+     "source.clusters,source.cluster_spread,source.tail,source.outlier_dims,source.outlier_gain,source.scale,"
+     "source.bits,metrics.reference,metrics.projector,trials,link.budget_s,link.bandwidth_hz",
+     in_bits, "source.kind is \"bits\" (a BER run: random bits through the digital link)"},
+    {"link.mode", in_bits_not_digital, "source.kind is \"bits\" (BER runs always use the digital link)"},
+    {"stop.min_errors,stop.max_bits", in_not_bits, "source.kind is not \"bits\" (stopping rules are for BER runs)"},
+    {"codec.step,codec.deadzone", in_no_step, "codec.quant is not \"uniform\" or \"rdoq\""},
+    {"codec.lambda", in_no_rdoq, "codec.quant is not \"rdoq\""},
+    {"codec.models", in_raw, "codec.entropy is not \"laplace\""},
+    {"modem.scheme,modem.demap,link.packet_bytes,link.fec", in_no_modem, "link.mode is not \"digital\""},
+    {"channel.k_factor,channel.doppler_hz,channel.fading,channel.block_symbols,channel.outage_eps", in_awgn,
+     "channel.kind is \"awgn\" (no fading)"},
+    {"channel.k_factor", in_rayleigh, "channel.kind is \"rayleigh\" (K is for \"rician\")"},
+    {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
+    {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
+    {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
+};
+
+/* The first key given in _t that a rule makes inert for _c. */
+static int scn_check_inert(const cJSON *t, const fl_config *c, const char *file, const char *at, char *err,
+                           size_t len)
+{
+    for (size_t r = 0; r < sizeof inert_rules / sizeof inert_rules[0]; r++) {
+        if (!inert_rules[r].inert(c))
+            continue;
+        for (const char *k = inert_rules[r].keys; *k;) {
+            const char *comma = strchr(k, ',');
+            size_t n = comma ? (size_t)(comma - k) : strlen(k);
+            char key[64];
+            snprintf(key, sizeof key, "%.*s", (int)n, k);
+            if (scn_get(t, key)) {
+                scn_err(err, len, file, "$.%s%s: has no effect because %s; remove it", key, at,
+                        inert_rules[r].because);
+                return -EINVAL;
+            }
+            k += n + (comma != NULL);
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* sweep */
 
 static int scn_read_sweep(scenario *s, const cJSON *sw, char *err, size_t len)
@@ -726,8 +823,17 @@ static void scn_where(const char *text, size_t off, int *line, int *col)
     }
 }
 
+static scenario *scenario_load_text_in(const char *text, const char *label, const char *dir,
+                                       const char *const *sets, int n_sets, char *err, size_t len);
+
 scenario *scenario_load_text(const char *text, const char *label, const char *const *sets,
                              int n_sets, char *err, size_t len)
+{
+    return scenario_load_text_in(text, label, "", sets, n_sets, err, len);
+}
+
+static scenario *scenario_load_text_in(const char *text, const char *label, const char *dir,
+                                       const char *const *sets, int n_sets, char *err, size_t len)
 {
     scenario *s = calloc(1, sizeof *s);
     if (!s) {
@@ -735,6 +841,12 @@ scenario *scenario_load_text(const char *text, const char *label, const char *co
         return NULL;
     }
     s->file = strdup(label);
+    s->dir = strdup(dir);
+    if (!s->file || !s->dir) {
+        snprintf(err, len, "%s: out of memory", label);
+        scenario_destroy(s);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
     if (!root) {
@@ -840,7 +952,11 @@ scenario *scenario_load(const char *file, const char *const *sets, int n_sets, c
         snprintf(err, len, "%s: $: scenario file contains a NUL byte (not JSON text)", file);
         return NULL;
     }
-    scenario *s = scenario_load_text(text, file, sets, n_sets, err, len);
+    char dir[SCN_PATH_LEN] = ".";
+    const char *slash = strrchr(file, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), slash == file ? "/" : file);
+    scenario *s = scenario_load_text_in(text, file, dir, sets, n_sets, err, len);
     free(text);
     return s;
 }
@@ -857,10 +973,26 @@ void scenario_destroy(scenario *s)
     free(s->source_text);
     free(s->sets);
     free(s->file);
+    free(s->dir);
     free(s);
 }
 
 int64_t scenario_points(const scenario *s) { return s->points; }
+
+/* A relative path in the scenario names a file beside the scenario file
+ * (as every tool that reads config files does); absolute paths and text
+ * scenarios (no folder) stay as given. 0 or -ENAMETOOLONG. */
+static int scn_resolve(const scenario *s, char *path, size_t cap)
+{
+    if (!path[0] || path[0] == '/' || !s->dir[0] || !strcmp(s->dir, "."))
+        return 0;
+    char joined[2 * SCN_PATH_LEN + 2];
+    snprintf(joined, sizeof joined, "%s/%s", s->dir, path);
+    if (strlen(joined) >= cap)
+        return -ENAMETOOLONG;
+    memcpy(path, joined, strlen(joined) + 1);
+    return 0;
+}
 
 int scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t len)
 {
@@ -874,14 +1006,23 @@ int scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_
         return -ENOMEM;
     }
     scn_fill(t, c);
+    char at[64] = "";
+    if (s->points > 1)
+        snprintf(at, sizeof at, " (sweep point %lld)", (long long)i);
+    int irc = scn_check_inert(t, c, s->file, at, err, len);
     cJSON_Delete(t);
+    if (irc)
+        return irc;
+    if (scn_resolve(s, c->source.path, sizeof c->source.path) ||
+        scn_resolve(s, c->metrics.projector, sizeof c->metrics.projector)) {
+        scn_err(err, len, s->file, "$.source.path or $.metrics.projector: path longer than %d characters "
+                "after joining the scenario's folder", SCN_PATH_LEN - 1);
+        return -EINVAL;
+    }
     if (!c->name[0]) {
         const char *b = strrchr(s->file, '/');
         snprintf(c->name, sizeof c->name, "%s", b ? b + 1 : s->file);
     }
-    char at[64] = "";
-    if (s->points > 1)
-        snprintf(at, sizeof at, " (sweep point %lld)", (long long)i);
     return scn_check_config(c, s->file, at, err, len);
 }
 

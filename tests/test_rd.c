@@ -228,19 +228,21 @@ static void test_digital_link(void **state)
     (void)state;
     const char *base = "{\"name\":\"t\",\"source\":{\"tokens\":64,\"dims\":32},"
                        "\"codec\":{\"select\":\"merge\",\"clusters\":16,\"quant\":\"uniform\","
-                       "\"step\":0.1,\"entropy\":\"laplace\"},\"link\":{\"mode\":\"%s\","
-                       "\"packet_bytes\":200},\"channel\":{\"snr_db\":%s},\"modem\":{\"scheme\":\"qpsk\"}}";
+                       "\"step\":0.1,\"entropy\":\"laplace\"},\"link\":{\"mode\":\"%s\"%s},"
+                       "\"channel\":{\"snr_db\":%s}%s}";
+    /* packet and modem keys only on the digital link (inert keys are refused) */
+    const char *dlink = ",\"packet_bytes\":200", *dmodem = ",\"modem\":{\"scheme\":\"qpsk\"}";
     char js[1024];
     row cap, dig, bad;
     row_reset(&cap), row_reset(&dig), row_reset(&bad);
-    snprintf(js, sizeof js, base, "capacity", "40");
+    snprintf(js, sizeof js, base, "capacity", "", "40", "");
     run_point(js, &cap);
-    snprintf(js, sizeof js, base, "digital", "40");
+    snprintf(js, sizeof js, base, "digital", dlink, "40", dmodem);
     run_point(js, &dig);
     assert_true(col(&dig, "packets_lost") == 0 && col(&dig, "frame_lost") == 0);
     assert_true(col(&dig, "distortion_mse") == col(&cap, "distortion_mse"));
     assert_true(col(&dig, "proxy_f1") == col(&cap, "proxy_f1"));
-    snprintf(js, sizeof js, base, "digital", "-5");
+    snprintf(js, sizeof js, base, "digital", dlink, "-5", dmodem);
     run_point(js, &bad);
     assert_true(col(&bad, "frame_lost") == 1);
     assert_true(fabs(col(&bad, "nmse") - 1.0) < 1e-12);

@@ -80,7 +80,8 @@ static void test_sweep_grid_and_zip(void **state)
 {
     (void)state;
     char err[SCN_ERR_LEN];
-    const char *text = "{\"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2, 0.3], \"codec.g\": [0.4, 0.5, 0.6]},"
+    const char *text = "{\"codec\": {\"select\": \"pinr\"}, \"link\": {\"mode\": \"digital\"},"
+                       " \"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2, 0.3], \"codec.g\": [0.4, 0.5, 0.6]},"
                        " \"grid\": {\"channel.snr_db\": [0, 10], \"modem.scheme\": [\"bpsk\", \"qpsk\"]}}}";
     scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
     assert_non_null(s);
@@ -112,7 +113,8 @@ static void test_set_overrides(void **state)
     char err[SCN_ERR_LEN];
     const char *sets[] = {"codec.f=0.75", "modem.scheme=16qam", "sweep.grid.channel.snr_db=[1,2,3]",
                           "channel.snr_db=inf"};
-    scenario *s = scenario_load_text("{\"codec\": {\"f\": 0.1}}", "t.json", sets, 3, err, sizeof err);
+    scenario *s = scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.1},"
+                                     " \"link\": {\"mode\": \"digital\"}}", "t.json", sets, 3, err, sizeof err);
     assert_non_null(s);
     fl_config c;
     assert_int_equal(scenario_config(s, 2, &c, err, sizeof err), 0);
@@ -122,7 +124,7 @@ static void test_set_overrides(void **state)
     assert_int_equal(scenario_points(s), 3);
     scenario_destroy(s);
     /* a --set of a swept key fixes it */
-    s = scenario_load_text("{\"sweep\": {\"grid\": {\"codec.f\": [0.1, 0.2]}}}", "t.json", sets, 1, err,
+    s = scenario_load_text("{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"grid\": {\"codec.f\": [0.1, 0.2]}}}", "t.json", sets, 1, err,
                            sizeof err);
     assert_non_null(s);
     assert_int_equal(scenario_points(s), 1);
@@ -201,7 +203,7 @@ static const struct {
     {"set_type", "{}", "codec.f=abc", "$.codec.f (from --set codec.f=abc): must be a number"},
     {"set_unknown", "{}", "codec.zz=1", "unknown key \"codec.zz\""},
     {"set_no_equals", "{}", "codec.f", "expected key=value"},
-    {"stop_inconsistent", "{\"stop\": {\"min_errors\": 100, \"max_bits\": 10}}", NULL,
+    {"stop_inconsistent", "{\"source\": {\"kind\": \"bits\"}, \"stop\": {\"min_errors\": 100, \"max_bits\": 10}}", NULL,
      "$.stop.min_errors: must be <= stop.max_bits"},
     {"laplace_on_floats", "{\"codec\": {\"entropy\": \"laplace\"}}", NULL,
      "$.codec.entropy: \"laplace\" codes integer levels"},

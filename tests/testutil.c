@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 char testutil_dir[256];
 
@@ -34,4 +35,41 @@ uint32_t testutil_rng_u32(testutil_rng *r, uint32_t key1)
         r->i++;
     }
     return r->buf[--r->left];
+}
+
+const char *testutil_bin(void)
+{
+    const char *b = getenv("FEATLINK_BIN");
+    return b ? b : "bin/featlink";
+}
+
+int testutil_run(const char *cmd, char *out, size_t len)
+{
+    size_t cl = strlen(cmd) + 8;
+    char *full = malloc(cl);
+    if (!full)
+        return -1;
+    snprintf(full, cl, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    free(full);
+    if (!p)
+        return -1;
+    size_t n = 0, got;
+    while (n + 1 < len && (got = fread(out + n, 1, len - 1 - n, p)) > 0)
+        n += got;
+    out[n] = 0;
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+int testutil_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int rc = fputs(text, f) < 0 ? -1 : 0;
+    return fclose(f) || rc ? -1 : 0;
 }

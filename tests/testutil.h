@@ -4,6 +4,7 @@
 #ifndef FEATLINK_TESTUTIL_H
 #define FEATLINK_TESTUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A Philox4x32-10 stream for test inputs: key {seed, key1}, counter
@@ -24,5 +25,14 @@ extern char testutil_dir[256];
 int testutil_setup(void **state);
 //  testutil_teardown : remove it and everything in it; 0 or -1
 int testutil_teardown(void **state);
+
+//  testutil_bin : the featlink binary under test ($FEATLINK_BIN, else bin/featlink)
+const char *testutil_bin(void);
+//  testutil_run : run shell command _cmd, its stdout+stderr into _out
+//                 (NUL-terminated, truncated to _len-1); the exit status,
+//                 or 128 + signal
+int testutil_run(const char *cmd, char *out, size_t len);
+//  testutil_write : write _text to _path; 0 or -1
+int testutil_write(const char *path, const char *text);
 
 #endif

@@ -399,10 +399,18 @@ static int cmd_validate(int argc, char **argv)
     int rc = cli_parse(argc, argv, usage_validate, "s", &o);
     if (rc)
         return rc;
-    char err[SCN_ERR_LEN];
-    scenario *s = scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
+    static char errs[SCN_MAX_ERRORS * (SCN_ERR_LEN + 1) + 1];
+    int nerr = 0;
+    scenario *s = scenario_validate(o.file, o.sets, o.nsets, errs, sizeof errs, &nerr);
     if (!s) {
-        fprintf(stderr, "featlink: %s\n", err);
+        for (char *line = errs, *nl; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl)
+                break;
+            fprintf(stderr, "featlink: %.*s\n", (int)(nl - line), line);
+        }
+        fprintf(stderr, "featlink: %s: %d error%s%s\n", o.file, nerr, nerr == 1 ? "" : "s",
+                nerr >= SCN_MAX_ERRORS ? " (stopped at the limit; there may be more)" : "");
         return EXIT_USAGE;
     }
     printf("%s: ok (%lld point%s)\n", o.file, (long long)scenario_points(s),

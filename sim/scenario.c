@@ -104,6 +104,15 @@ struct scenario {
 /* ------------------------------------------------------------------ */
 /* messages */
 
+/* validate's collector: while set, every error is also appended to it (one
+ * line each, at most SCN_MAX_ERRORS) and validation goes on past it. */
+typedef struct {
+    char *buf;
+    size_t len, used;
+    int n;
+} scn_collect;
+static _Thread_local scn_collect *scn_col;
+
 static void scn_err(char *err, size_t len, const char *file, const char *fmt, ...)
 {
     int n = snprintf(err, len, "%s: ", file);
@@ -113,6 +122,23 @@ static void scn_err(char *err, size_t len, const char *file, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(err + n, len - (size_t)n, fmt, ap);
     va_end(ap);
+    if (scn_col && scn_col->n < SCN_MAX_ERRORS && !strstr(scn_col->buf, err)) {
+        int w = snprintf(scn_col->buf + scn_col->used, scn_col->len - scn_col->used, "%s\n", err);
+        if (w > 0 && scn_col->used + (size_t)w < scn_col->len) {
+            scn_col->used += (size_t)w;
+            scn_col->n++;
+        }
+    }
+}
+
+/* Collecting: the error is kept, validation continues (0 but *_bad set). */
+static int scn_go_on(int rc, int *bad)
+{
+    if (rc && scn_col) {
+        *bad = rc;
+        return 0;
+    }
+    return rc;
 }
 
 static const kdef *scn_key(const char *key)
@@ -292,6 +318,7 @@ static int scn_unknown(const char *file, const char *where, const char *key, cha
 static int scn_check_tree(const cJSON *obj, const char *prefix, const char *file, char *err,
                           size_t len)
 {
+    int bad = 0;
     for (const cJSON *c = obj->child; c; c = c->next) {
         char key[256], where[300];
         snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", c->string);
@@ -300,7 +327,7 @@ static int scn_check_tree(const cJSON *obj, const char *prefix, const char *file
             continue; /* checked on its own */
         const kdef *k = scn_key(key);
         if (k) {
-            int rc = scn_check_value(k, c, file, where, err, len);
+            int rc = scn_go_on(scn_check_value(k, c, file, where, err, len), &bad);
             if (rc)
                 return rc;
             continue;
@@ -313,16 +340,20 @@ static int scn_check_tree(const cJSON *obj, const char *prefix, const char *file
         if (group) {
             if (!cJSON_IsObject(c)) {
                 scn_err(err, len, file, "%s: must be an object of %s.* keys", where, key);
-                return -EINVAL;
+                if (scn_go_on(-EINVAL, &bad))
+                    return -EINVAL;
+                continue;
             }
-            int rc = scn_check_tree(c, key, file, err, len);
+            int rc = scn_go_on(scn_check_tree(c, key, file, err, len), &bad);
             if (rc)
                 return rc;
             continue;
         }
-        return scn_unknown(file, where, key, err, len);
+        int rc = scn_go_on(scn_unknown(file, where, key, err, len), &bad);
+        if (rc)
+            return rc;
     }
-    return 0;
+    return bad;
 }
 
 /* Find the value of dotted _key in the tree (nested objects). */
@@ -864,13 +895,14 @@ static scenario *scenario_load_text_in(const char *text, const char *label, cons
         scenario_destroy(s);
         return NULL;
     }
+    int bad = 0;
     for (int i = 0; i < n_sets; i++)
-        if (scn_apply_set(s, root, sets[i], err, len)) {
+        if (scn_go_on(scn_apply_set(s, root, sets[i], err, len), &bad)) {
             cJSON_Delete(root);
             scenario_destroy(s);
             return NULL;
         }
-    if (scn_check_tree(root, "", label, err, len)) {
+    if (scn_check_tree(root, "", label, err, len) || bad) {
         cJSON_Delete(root);
         scenario_destroy(s);
         return NULL;
@@ -901,7 +933,8 @@ static scenario *scenario_load_text_in(const char *text, const char *label, cons
     /* Every point must make a valid config before any work starts. */
     for (int64_t i = 0; i < s->points; i++) {
         fl_config c;
-        if (scenario_config(s, i, &c, err, len)) {
+        if (scn_go_on(scenario_config(s, i, &c, err, len), &bad) ||
+            (bad && (!scn_col || scn_col->n >= SCN_MAX_ERRORS))) {
             scenario_destroy(s);
             return NULL;
         }
@@ -909,6 +942,10 @@ static scenario *scenario_load_text_in(const char *text, const char *label, cons
          * checks, the first point stands for all. */
         if (i == 0 && s->ngrid + s->nzip == 0)
             break;
+    }
+    if (bad) {
+        scenario_destroy(s);
+        return NULL;
     }
     return s;
 }
@@ -958,6 +995,21 @@ scenario *scenario_load(const char *file, const char *const *sets, int n_sets, c
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), slash == file ? "/" : file);
     scenario *s = scenario_load_text_in(text, file, dir, sets, n_sets, err, len);
     free(text);
+    return s;
+}
+
+scenario *scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors,
+                            size_t len, int *n_errors)
+{
+    scn_collect col = {.buf = errors, .len = len, .used = 0, .n = 0};
+    errors[0] = 0;
+    char err[SCN_ERR_LEN] = "";
+    scn_col = &col;
+    scenario *s = scenario_load(file, sets, n_sets, err, sizeof err);
+    scn_col = NULL;
+    if (!s && col.n == 0) /* an error outside the schema walk (unreadable file, syntax) */
+        snprintf(errors, len, "%s\n", err);
+    *n_errors = s ? 0 : col.n ? col.n : 1;
     return s;
 }
 

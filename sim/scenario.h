@@ -20,6 +20,7 @@
 #define SCN_ERR_LEN 512
 #define SCN_PATH_LEN 1024
 #define SCN_MAX_SWEEP 16
+#define SCN_MAX_ERRORS 50
 
 typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
 typedef enum { LAW_CLIP, LAW_LAPLACE, LAW_GAUSSIAN } src_law;
@@ -122,6 +123,11 @@ scenario *scenario_load(const char *file, const char *const *sets, int n_sets,
 scenario *scenario_load_text(const char *text, const char *label,
                              const char *const *sets, int n_sets,
                              char *err, size_t errlen);
+//  scenario_validate : as scenario_load, but on failure every error found
+//                      (at most SCN_MAX_ERRORS, one per line, each with its
+//                      JSON path) goes into _errors and *_n_errors counts them
+scenario *scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors,
+                            size_t len, int *n_errors);
 void scenario_destroy(scenario *s);
 
 //  scenario_points : number of sweep points (>= 1)

@@ -45,11 +45,11 @@ const char *testutil_bin(void)
 
 int testutil_run(const char *cmd, char *out, size_t len)
 {
-    size_t cl = strlen(cmd) + 8;
+    size_t cl = strlen(cmd) + 16;
     char *full = malloc(cl);
     if (!full)
         return -1;
-    snprintf(full, cl, "%s 2>&1", cmd);
+    snprintf(full, cl, "{ %s\n} 2>&1", cmd);
     FILE *p = popen(full, "r");
     free(full);
     if (!p)

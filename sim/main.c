@@ -75,6 +75,9 @@ static const char *usage_validate =
 
 #define MAX_SETS 256
 
+/* The command line as given, for the results file (root attribute). */
+static char command_line[8192];
+
 typedef struct {
     const char *file;
     const char *out;
@@ -379,8 +382,30 @@ static int cmd_run(int argc, char **argv)
         scenario_destroy(s);
         return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    rc = results_write_h5(t, o.out, scenario_source_text(s), scenario_sets(s), scenario_text(s), c0.name, err,
-                          sizeof err);
+    /* the inputs the run read, each file once, with its SHA-256 */
+    enum { MAX_INPUTS = 16 };
+    results_input in[MAX_INPUTS] = {{"scenario", o.file}};
+    static fl_config seen[MAX_INPUTS];
+    int nin = 1;
+    for (int64_t i = 0; i < scenario_points(s) && nin < MAX_INPUTS - 1; i++) {
+        fl_config *c = &seen[nin];
+        if (scenario_config(s, i, c, err, sizeof err))
+            break;
+        const char *paths[2] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
+                                c->metrics.projector};
+        const char *roles[2] = {"source", "projector"};
+        for (int k = 0; k < 2 && nin < MAX_INPUTS; k++) {
+            int dup = !paths[k][0];
+            for (int j = 1; j < nin && !dup; j++)
+                dup = !strcmp(in[j].path, paths[k]);
+            if (!dup)
+                in[nin++] = (results_input){roles[k], paths[k]};
+        }
+    }
+    results_meta meta = {.source = scenario_source_text(s), .sets = scenario_sets(s),
+                         .effective = scenario_text(s), .name = c0.name, .command_line = command_line,
+                         .inputs = in, .ninputs = nin};
+    rc = results_write_h5(t, o.out, &meta, err, sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
     } else {
@@ -487,6 +512,8 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; library code reports errors instead. */
     gsl_set_error_handler_off();
+    for (int i = 0, n = 0; i < argc && n < (int)sizeof command_line - 1; i++)
+        n += snprintf(command_line + n, sizeof command_line - (size_t)n, "%s%s", i ? " " : "", argv[i]);
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

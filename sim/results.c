@@ -1,5 +1,8 @@
 /* results: points table, HDF5 writer/reader, journal (results.h). */
 #include "sim/results.h"
+#include "sim/columns.h"
+#include "sim/scenario.h"
+#include "sim/sha256.h"
 #include "sim/version.h"
 
 #include <cjson/cJSON.h>
@@ -8,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct results {
@@ -126,8 +130,43 @@ static char *h5_read_attr_str(hid_t obj, const char *name)
     return s;
 }
 
+/* Unit, description and count flag of column _name: a swept key's from the
+ * scenario schema, a measured column's from the catalogue (columns.h); a
+ * column in neither keeps the unit its producer gave. */
+static void column_info(const results *t, int c, const char **unit, const char **desc, int *is_count)
+{
+    const char *name = t->cols[c].name;
+    *unit = t->cols[c].unit;
+    *desc = "";
+    *is_count = 0;
+    const char *ku, *kd;
+    int kint;
+    if (scenario_key_doc(name, &ku, &kd, &kint) == 0) {
+        *unit = ku, *desc = kd, *is_count = kint;
+        return;
+    }
+    const column_doc *d = columns_find(name);
+    if (d)
+        *unit = d->unit, *desc = d->description, *is_count = d->is_count;
+}
+
+/* A count column is stored as int64 when every value is an integer that
+ * int64 holds (means over trials may not be: then float64). */
+static int column_integral(const results *t, int c)
+{
+    for (int64_t i = 0; i < t->points; i++) {
+        double v = results_value(t, i, c);
+        if (!(v == floor(v) && fabs(v) < 9.2e18))
+            return 0;
+    }
+    return 1;
+}
+
 static int h5_write_column(hid_t g, const results *t, int c)
 {
+    const char *unit, *desc;
+    int is_count;
+    column_info(t, c, &unit, &desc, &is_count);
     hsize_t n = (hsize_t)t->points;
     hid_t sp = H5Screate_simple(1, &n, NULL);
     hid_t d, ty = -1;
@@ -155,13 +194,23 @@ static int h5_write_column(hid_t g, const results *t, int c)
         }
         for (int64_t i = 0; i < t->points; i++)
             buf[i] = results_value(t, i, c);
-        d = H5Dcreate2(g, t->cols[c].name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        rc = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : -EIO;
+        if (is_count && column_integral(t, c)) {
+            int64_t *iv = (int64_t *)buf; /* same size; converted in place, in order */
+            for (int64_t i = 0; i < t->points; i++)
+                iv[i] = (int64_t)buf[i];
+            d = H5Dcreate2(g, t->cols[c].name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            rc = d >= 0 && H5Dwrite(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, iv) >= 0 ? 0 : -EIO;
+        } else {
+            d = H5Dcreate2(g, t->cols[c].name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            rc = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : -EIO;
+        }
         free(buf);
     }
     if (d >= 0) {
         if (!rc)
-            rc = h5_attr_str(d, "unit", t->cols[c].unit);
+            rc = h5_attr_str(d, "unit", unit);
+        if (!rc)
+            rc = h5_attr_str(d, "description", desc);
         H5Dclose(d);
     } else {
         rc = -EIO;
@@ -191,9 +240,9 @@ static int h5_write_text(hid_t f, const char *name, const char *text, const char
     return rc;
 }
 
-int results_write_h5(const results *t, const char *path, const char *source, const char *sets,
-                     const char *effective, const char *name, char *err, size_t len)
+int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len)
 {
+    const char *source = m->source, *sets = m->sets, *effective = m->effective, *name = m->name;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -209,6 +258,32 @@ int results_write_h5(const results *t, const char *path, const char *source, con
     rc |= h5_attr_str(f, "name", name ? name : "");
     snprintf(num, sizeof num, "%lld", (long long)t->points);
     rc |= h5_attr_str(f, "points", num);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    rc |= h5_attr_str(f, "created_utc", when);
+    rc |= h5_attr_str(f, "command_line", m->command_line ? m->command_line : "");
+    /* what the run read: sha256_<role> = digest, input_<role> = path */
+    for (int k = 0; k < m->ninputs && !rc; k++) {
+        char an[64], hex[65];
+        int hrc = sha256_file_hex(m->inputs[k].path, hex);
+        if (hrc) {
+            snprintf(err, len, "%s: cannot read it for its SHA-256: %s", m->inputs[k].path, strerror(-hrc));
+            H5Fclose(f);
+            unlink(tmp);
+            return hrc;
+        }
+        char role[40];
+        snprintf(role, sizeof role, "%s", m->inputs[k].role);
+        for (int j = 0, seen = 0; j < k; j++)
+            if (!strcmp(m->inputs[j].role, m->inputs[k].role))
+                snprintf(role, sizeof role, "%s_%d", m->inputs[k].role, ++seen + 1);
+        snprintf(an, sizeof an, "sha256_%s", role);
+        rc |= h5_attr_str(f, an, hex);
+        snprintf(an, sizeof an, "input_%s", role);
+        rc |= h5_attr_str(f, an, m->inputs[k].path);
+    }
 
     /* /scenario: the file's text verbatim; /scenario_effective: as run */
     rc |= h5_write_text(f, "scenario", source ? source : "", "sets", sets ? sets : "");

@@ -1,13 +1,16 @@
 /* results: the points table of a run, its HDF5 file and its journal.
  *
  * HDF5 layout (DESIGN.md §3):
- *   /                 attributes featlink_version, git_revision, name, points
+ *   /                 attributes featlink_version, git_revision, name, points,
+ *                     created_utc (ISO 8601), command_line, and per input
+ *                     file input_<role> (path) and sha256_<role>
  *   /scenario         the scenario file's text, verbatim (string), with the
  *                     attribute "sets": the --set overrides, one per line
  *   /scenario_effective  the scenario after --set, as featlink ran it
  *   /points/<column>  1-D dataset, one element per sweep point: float64, or
- *                     a fixed-length string for text columns; attribute
- *                     "unit" ("" when dimensionless)
+ *                     int64 for counts, or a fixed-length string for text
+ *                     columns; attributes "unit" ("" when dimensionless)
+ *                     and "description" (sim/columns.c, scenario schema)
  *   /points           attribute "columns": the column names in order, comma
  *                     separated
  *
@@ -45,12 +48,27 @@ int results_columns(const results *t);
 const char *results_column_name(const results *t, int col);
 const char *results_column_unit(const results *t, int col);
 
+/* An input file the run read, recorded with its SHA-256. */
+typedef struct {
+    const char *role;     /* "scenario", "source", "projector" */
+    const char *path;
+} results_input;
+
+/* What the file says about its run (any pointer may be NULL). */
+typedef struct {
+    const char *source;       /* the scenario text as given (/scenario) */
+    const char *sets;         /* the --set lines */
+    const char *effective;    /* the scenario as run, every default included */
+    const char *name;
+    const char *command_line; /* argv joined by spaces */
+    const results_input *inputs;
+    int ninputs;
+} results_meta;
+
 //  results_write_h5 : write the table to _path atomically (tmp + rename);
-//                     _source: the scenario text as given; _sets: the --set
-//                     lines; _effective: the scenario as run (any may be
-//                     NULL); 0 or -EIO with a message in _err
-int results_write_h5(const results *t, const char *path, const char *source, const char *sets,
-                     const char *effective, const char *name, char *err, size_t errlen);
+//                     root attributes from _m; 0 or a negative errno with a
+//                     message in _err
+int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len);
 //  results_read_h5 : read a file written by results_write_h5; *_scenario_text
 //                    (may be NULL) gets a malloc'd copy of /scenario_effective
 //                    (or /scenario when there is none)

@@ -30,59 +30,61 @@ typedef struct {
     double def_num;
     const char *def_str;
     int allow_inf;              /* K_NUM: the string "inf" means +infinity */
+    const char *unit;           /* of the value, "" when dimensionless */
+    const char *desc;           /* one line: README table, HDF5 description */
 } kdef;
 
 static const kdef scn_keys[] = {
-    {"name", K_STR, 0, 0, NULL, 0, "", 0},
-    {"seed", K_INT, 0, 4294967295.0, NULL, 1, NULL, 0},
-    {"trials", K_INT, 1, 1e9, NULL, 1, NULL, 0},
-    {"source.kind", K_ENUM, 0, 0, "synthetic|hdf5|npy|bits", 0, "synthetic", 0},
-    {"source.patches", K_INT, 1, 1e6, NULL, 1, NULL, 0},
-    {"source.tokens", K_INT, 1, 2147483647.0, NULL, 576, NULL, 0},
-    {"source.dims", K_INT, 1, 2147483647.0, NULL, 1024, NULL, 0},
-    {"source.bits", K_INT, 1, 64, NULL, 32, NULL, 0},
-    {"source.path", K_STR, 0, 0, NULL, 0, "", 0},
-    {"source.dataset", K_STR, 0, 0, NULL, 0, "/features", 0},
-    {"source.law", K_ENUM, 0, 0, "clip|laplace|gaussian", 0, "clip", 0},
-    {"source.clusters", K_INT, 1, 1e6, NULL, 16, NULL, 0},
-    {"source.cluster_spread", K_NUM, 0, 100, NULL, 0.5, NULL, 0},
-    {"source.tail", K_NUM, 2.01, 1000, NULL, 3.0, NULL, 0},
-    {"source.outlier_dims", K_INT, 0, 2147483647.0, NULL, 4, NULL, 0},
-    {"source.outlier_gain", K_NUM, 1e-6, 1e6, NULL, 20, NULL, 0},
-    {"source.scale", K_NUM, 1e-30, 1e30, NULL, 1, NULL, 0},
-    {"codec.select", K_ENUM, 0, 0, "none|pinr|merge", 0, "none", 0},
-    {"codec.f", K_NUM, 0, 1, NULL, 0, NULL, 0},
-    {"codec.g", K_NUM, 0, 1, NULL, 0, NULL, 0},
-    {"codec.h", K_NUM, 0, 1, NULL, 0, NULL, 0},
-    {"codec.index_coding", K_ENUM, 0, 0, "list|bitmask|seeded|enumerative", 0, "list", 0},
-    {"codec.clusters", K_INT, 1, 1e6, NULL, 32, NULL, 0},
-    {"codec.knn", K_INT, 1, 1e4, NULL, 5, NULL, 0},
-    {"codec.quant", K_ENUM, 0, 0, "fp32|fp16|bf16|uniform|rdoq", 0, "fp32", 0},
-    {"codec.step", K_NUM, 1e-9, 1e9, NULL, 0.05, NULL, 0},
-    {"codec.deadzone", K_NUM, 0, 0.5, NULL, 0.5, NULL, 0},
-    {"codec.lambda", K_NUM, 0, 1e9, NULL, 0.01, NULL, 0},
-    {"codec.entropy", K_ENUM, 0, 0, "raw|laplace", 0, "raw", 0},
-    {"codec.models", K_INT, 1, 64, NULL, 1, NULL, 0},
-    {"link.mode", K_ENUM, 0, 0, "capacity|digital|analog", 0, "capacity", 0},
-    {"link.budget_s", K_NUM, 1e-12, 1e12, NULL, 1, NULL, 0},
-    {"link.bandwidth_hz", K_NUM, 1e-3, 1e15, NULL, 1e6, NULL, 0},
-    {"link.packet_bytes", K_INT, 1, 65535, NULL, 1500, NULL, 0},
-    {"link.fec", K_ENUM, 0, 0, "none|conv12|conv23|conv34", 0, "none", 0},
-    {"channel.kind", K_ENUM, 0, 0, "awgn|rayleigh|rician", 0, "awgn", 0},
-    {"channel.snr_db", K_NUM, -100, 300, NULL, 0, NULL, 1},
-    {"channel.ebn0_db", K_NUM, -100, 300, NULL, NAN, NULL, 0},
-    {"channel.k_factor", K_NUM, 0, 1e6, NULL, 0, NULL, 0},
-    {"channel.doppler_hz", K_NUM, 0, 1e9, NULL, 0, NULL, 0},
-    {"channel.symbol_rate_hz", K_NUM, 1e-3, 1e15, NULL, 1e6, NULL, 0},
-    {"channel.outage_eps", K_NUM, 1e-12, 0.999999, NULL, 0.01, NULL, 0},
-    {"channel.fading", K_ENUM, 0, 0, "block|fast|jakes", 0, "fast", 0},
-    {"channel.block_symbols", K_INT, 1, 1e12, NULL, 1000, NULL, 0},
-    {"modem.scheme", K_ENUM, 0, 0, "bpsk|qpsk|16qam|64qam|256qam", 0, "bpsk", 0},
-    {"modem.demap", K_ENUM, 0, 0, "hard|llr", 0, "hard", 0},
-    {"metrics.reference", K_ENUM, 0, 0, "none|clean|same_snr", 0, "none", 0},
-    {"metrics.projector", K_STR, 0, 0, NULL, 0, "", 0},
-    {"stop.min_errors", K_INT, 1, 1e15, NULL, 200, NULL, 0},
-    {"stop.max_bits", K_INT, 1, 1e16, NULL, 1e7, NULL, 0},
+    {"name", K_STR, 0, 0, NULL, 0, "", 0, "", "label stored in the results"},
+    {"seed", K_INT, 0, 4294967295.0, NULL, 1, NULL, 0, "", "Philox key word 0"},
+    {"trials", K_INT, 1, 1e9, NULL, 1, NULL, 0, "frame", "frames per point, averaged (BER points stop by stop.* instead)"},
+    {"source.kind", K_ENUM, 0, 0, "synthetic|hdf5|npy|bits", 0, "synthetic", 0, "", "where the tensor comes from (bits: i.i.d. bits for BER runs)"},
+    {"source.patches", K_INT, 1, 1e6, NULL, 1, NULL, 0, "patch", "patches (3-D sources)"},
+    {"source.tokens", K_INT, 1, 2147483647.0, NULL, 576, NULL, 0, "token", "Nt, tokens per patch"},
+    {"source.dims", K_INT, 1, 2147483647.0, NULL, 1024, NULL, 0, "symbol/token", "Ns, symbols per token"},
+    {"source.bits", K_INT, 1, 64, NULL, 32, NULL, 0, "bit/symbol", "Nb, bits per sent symbol (32 float32, 64 float64, 1 sign, else uniform levels)"},
+    {"source.path", K_STR, 0, 0, NULL, 0, "", 0, "", "the .npy or HDF5 file (relative: beside the scenario file)"},
+    {"source.dataset", K_STR, 0, 0, NULL, 0, "/features", 0, "", "HDF5 dataset of the tensor"},
+    {"source.law", K_ENUM, 0, 0, "clip|laplace|gaussian", 0, "clip", 0, "", "synthetic law: clustered clip-like, or i.i.d. laplace/gaussian"},
+    {"source.clusters", K_INT, 1, 1e6, NULL, 16, NULL, 0, "cluster", "clusters of the clip-like generator"},
+    {"source.cluster_spread", K_NUM, 0, 100, NULL, 0.5, NULL, 0, "", "within-cluster / between-cluster scale"},
+    {"source.tail", K_NUM, 2.01, 1000, NULL, 3.0, NULL, 0, "", "Pareto shape of per-dimension scales"},
+    {"source.outlier_dims", K_INT, 0, 2147483647.0, NULL, 4, NULL, 0, "dimension", "massive-activation dimensions"},
+    {"source.outlier_gain", K_NUM, 1e-6, 1e6, NULL, 20, NULL, 0, "", "scale gain of the outlier dimensions"},
+    {"source.scale", K_NUM, 1e-30, 1e30, NULL, 1, NULL, 0, "value", "overall standard deviation of the synthetic source"},
+    {"codec.select", K_ENUM, 0, 0, "none|pinr|merge", 0, "none", 0, "", "token selection: none, PINR (paper 000) or DPC-KNN merge (paper 001)"},
+    {"codec.f", K_NUM, 0, 1, NULL, 0, NULL, 0, "", "PINR fraction f (paper 000)"},
+    {"codec.g", K_NUM, 0, 1, NULL, 0, NULL, 0, "", "PINR fraction g (paper 000)"},
+    {"codec.h", K_NUM, 0, 1, NULL, 0, NULL, 0, "", "PINR fraction h (paper 000)"},
+    {"codec.index_coding", K_ENUM, 0, 0, "list|bitmask|seeded|enumerative", 0, "list", 0, "", "how PINR indices are sent"},
+    {"codec.clusters", K_INT, 1, 1e6, NULL, 32, NULL, 0, "token", "DPC-KNN n_c, merged tokens per patch"},
+    {"codec.knn", K_INT, 1, 1e4, NULL, 5, NULL, 0, "", "DPC-KNN K nearest neighbours"},
+    {"codec.quant", K_ENUM, 0, 0, "fp32|fp16|bf16|uniform|rdoq", 0, "fp32", 0, "", "quantiser"},
+    {"codec.step", K_NUM, 1e-9, 1e9, NULL, 0.05, NULL, 0, "value", "uniform quantiser step Δ"},
+    {"codec.deadzone", K_NUM, 0, 0.5, NULL, 0.5, NULL, 0, "", "rounding offset r of the quantiser (0.5 plain rounding)"},
+    {"codec.lambda", K_NUM, 0, 1e9, NULL, 0.01, NULL, 0, "value²/bit", "RDOQ Lagrange multiplier λ"},
+    {"codec.entropy", K_ENUM, 0, 0, "raw|laplace", 0, "raw", 0, "", "entropy coder (laplace: Laplacian rANS, paper 001)"},
+    {"codec.models", K_INT, 1, 64, NULL, 1, NULL, 0, "", "n_e Laplacian scale profiles"},
+    {"link.mode", K_ENUM, 0, 0, "capacity|digital|analog", 0, "capacity", 0, "", "link model: capacity, digital (real packets) or analog"},
+    {"link.budget_s", K_NUM, 1e-12, 1e12, NULL, 1, NULL, 0, "s", "time budget T of the minimum-bandwidth columns"},
+    {"link.bandwidth_hz", K_NUM, 1e-3, 1e15, NULL, 1e6, NULL, 0, "Hz", "bandwidth of the transfer-time columns"},
+    {"link.packet_bytes", K_INT, 1, 65535, NULL, 1500, NULL, 0, "byte", "payload bytes per packet (digital link)"},
+    {"link.fec", K_ENUM, 0, 0, "none|conv12|conv23|conv34", 0, "none", 0, "", "802.11 K=7 convolutional code and rate"},
+    {"channel.kind", K_ENUM, 0, 0, "awgn|rayleigh|rician", 0, "awgn", 0, "", "channel: AWGN, Rayleigh or Rician fading"},
+    {"channel.snr_db", K_NUM, -100, 300, NULL, 0, NULL, 1, "dB Es/N0 per symbol", "SNR = Es/N0 per complex symbol"},
+    {"channel.ebn0_db", K_NUM, -100, 300, NULL, NAN, NULL, 0, "dB Eb/N0 per info bit", "Eb/N0 per information bit (rules when given)"},
+    {"channel.k_factor", K_NUM, 0, 1e6, NULL, 0, NULL, 0, "", "Rician K (linear)"},
+    {"channel.doppler_hz", K_NUM, 0, 1e9, NULL, 0, NULL, 0, "Hz", "maximum Doppler f_d (jakes fading)"},
+    {"channel.symbol_rate_hz", K_NUM, 1e-3, 1e15, NULL, 1e6, NULL, 0, "symbol/s", "symbol rate (airtime, Jakes sampling)"},
+    {"channel.outage_eps", K_NUM, 1e-12, 0.999999, NULL, 0.01, NULL, 0, "", "outage level ε of the ε-outage capacity"},
+    {"channel.fading", K_ENUM, 0, 0, "block|fast|jakes", 0, "fast", 0, "", "fading time structure: block, fast (i.i.d.) or jakes"},
+    {"channel.block_symbols", K_INT, 1, 1e12, NULL, 1000, NULL, 0, "symbol", "coherence block length (block fading)"},
+    {"modem.scheme", K_ENUM, 0, 0, "bpsk|qpsk|16qam|64qam|256qam", 0, "bpsk", 0, "", "Gray-mapped modulation"},
+    {"modem.demap", K_ENUM, 0, 0, "hard|llr", 0, "hard", 0, "", "demapper: hard decisions or LLRs"},
+    {"metrics.reference", K_ENUM, 0, 0, "none|clean|same_snr", 0, "none", 0, "", "normalise proxy metrics by a reference run"},
+    {"metrics.projector", K_STR, 0, 0, NULL, 0, "", 0, "", "HDF5 file of a 2-layer MLP projector (relative: beside the scenario file)"},
+    {"stop.min_errors", K_INT, 1, 1e15, NULL, 200, NULL, 0, "bit", "BER runs stop after this many bit errors"},
+    {"stop.max_bits", K_INT, 1, 1e16, NULL, 1e7, NULL, 0, "bit", "BER runs stop after this many bits"},
 };
 #define SCN_NKEYS (sizeof scn_keys / sizeof scn_keys[0])
 
@@ -1030,6 +1032,17 @@ void scenario_destroy(scenario *s)
 }
 
 int64_t scenario_points(const scenario *s) { return s->points; }
+
+int scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int)
+{
+    const kdef *k = scn_key(key);
+    if (!k)
+        return -ENOENT;
+    *unit = k->unit;
+    *desc = k->desc;
+    *is_int = k->type == K_INT;
+    return 0;
+}
 
 /* A relative path in the scenario names a file beside the scenario file
  * (as every tool that reads config files does); absolute paths and text

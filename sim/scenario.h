@@ -130,6 +130,9 @@ scenario *scenario_validate(const char *file, const char *const *sets, int n_set
                             size_t len, int *n_errors);
 void scenario_destroy(scenario *s);
 
+//  scenario_key_doc : unit, one-line description and integer type of the
+//                     scenario key _key (dotted); 0 or -ENOENT
+int scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int);
 //  scenario_points : number of sweep points (>= 1)
 int64_t scenario_points(const scenario *s);
 //  scenario_config : fill _c with point _i (0 <= _i < points); 0 or -EINVAL

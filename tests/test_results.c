@@ -30,6 +30,7 @@ static results *sample(void)
         row_set_str(&r, "modem.scheme", i == 1 ? "qpsk" : "bpsk");
         row_set(&r, "snr_db", i == 2 ? INFINITY : 10.0 * i, "dB");
         row_set(&r, "ber", i * 0.25, "");
+        row_set(&r, "bit_errors", 3.0 * i, "");
         if (i == 2)
             row_set(&r, "late_column", 7.5, "Hz");
         assert_int_equal(results_set(t, i, &r), 0);
@@ -43,9 +44,13 @@ static void test_h5_layout_and_round_trip(void **state)
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/r.h5", dir);
     results *t = sample();
-    assert_int_equal(results_write_h5(t, path, "{\"name\":   \"x\"}", "codec.f=0.5\n", "{\"name\": \"x\"}", "x",
-                                      err, sizeof err),
-                     0);
+    char abc[320];
+    snprintf(abc, sizeof abc, "%s/abc.txt", dir);
+    assert_int_equal(testutil_write(abc, "abc"), 0);
+    results_input in[] = {{"scenario", abc}};
+    results_meta meta = {.source = "{\"name\":   \"x\"}", .sets = "codec.f=0.5\n", .effective = "{\"name\": \"x\"}",
+                         .name = "x", .command_line = "featlink run x.json", .inputs = in, .ninputs = 1};
+    assert_int_equal(results_write_h5(t, path, &meta, err, sizeof err), 0);
     char tmp[320];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     assert_int_not_equal(access(tmp, F_OK), 0);
@@ -74,14 +79,56 @@ static void test_h5_layout_and_round_trip(void **state)
     H5Dclose(d);
     d = H5Dopen2(f, "points/snr_db", H5P_DEFAULT);
     assert_true(H5Aexists(d, "unit") > 0);
+    assert_true(H5Aexists(d, "description") > 0);
     H5Dclose(d);
+    /* a count is int64; its description comes from the catalogue */
+    d = H5Dopen2(f, "points/bit_errors", H5P_DEFAULT);
+    hid_t ty = H5Dget_type(d);
+    assert_int_equal(H5Tget_class(ty), H5T_INTEGER);
+    assert_int_equal((int)H5Tget_size(ty), 8);
+    H5Tclose(ty);
+    int64_t be[3];
+    assert_true(H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, be) >= 0);
+    assert_true(be[0] == 0 && be[1] == 3 && be[2] == 6);
+    hid_t a = H5Aopen(d, "description", H5P_DEFAULT);
+    hid_t aty = H5Aget_type(a);
+    char desc[256] = "";
+    H5Aread(a, aty, desc);
+    assert_string_equal(desc, "bit errors counted");
+    H5Tclose(aty);
+    H5Aclose(a);
+    H5Dclose(d);
+    /* root: creation time (ISO 8601 UTC), command line, SHA-256 of inputs
+       (FIPS 180-2 example: "abc") */
+    const char *want[][2] = {{"sha256_scenario", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+                             {"command_line", "featlink run x.json"}, {"input_scenario", abc}};
+    for (int k = 0; k < 3; k++) {
+        a = H5Aopen(f, want[k][0], H5P_DEFAULT);
+        assert_true(a >= 0);
+        aty = H5Aget_type(a);
+        char v[400] = "";
+        H5Aread(a, aty, v);
+        assert_string_equal(v, want[k][1]);
+        H5Tclose(aty);
+        H5Aclose(a);
+    }
+    a = H5Aopen(f, "created_utc", H5P_DEFAULT);
+    aty = H5Aget_type(a);
+    char when[40] = "";
+    H5Aread(a, aty, when);
+    int yy, mo, dd, hh, mi, ss;
+    char z = 0;
+    assert_int_equal(sscanf(when, "%4d-%2d-%2dT%2d:%2d:%2d%c", &yy, &mo, &dd, &hh, &mi, &ss, &z), 7);
+    assert_true(z == 'Z' && yy >= 2024 && mo >= 1 && mo <= 12);
+    H5Tclose(aty);
+    H5Aclose(a);
     H5Fclose(f);
 
     results *u;
     char *text = NULL;
     assert_int_equal(results_read_h5(path, &u, &text, err, sizeof err), 0);
     assert_string_equal(text, "{\"name\": \"x\"}");
-    assert_int_equal(results_columns(u), 4);
+    assert_int_equal(results_columns(u), 5);
     assert_string_equal(results_column_name(u, 0), "modem.scheme");
     assert_string_equal(results_text(u, 1, 0), "qpsk");
     assert_true(isinf(results_value(u, 2, results_column(u, "snr_db"))));
@@ -145,10 +192,10 @@ static void test_export_csv(void **state)
     FILE *m = open_memstream(&buf, &len);
     results_export(t, m, RESULTS_CSV);
     fclose(m);
-    assert_string_equal(buf, "modem.scheme,snr_db,ber,late_column\n"
-                             "bpsk,0,0,nan\n"
-                             "qpsk,10,0.25,nan\n"
-                             "bpsk,inf,0.5,7.5\n");
+    assert_string_equal(buf, "modem.scheme,snr_db,ber,bit_errors,late_column\n"
+                             "bpsk,0,0,0,nan\n"
+                             "qpsk,10,0.25,3,nan\n"
+                             "bpsk,inf,0.5,6,7.5\n");
     free(buf);
     results_destroy(t);
 }

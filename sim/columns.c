@@ -1,0 +1,105 @@
+/* columns: the catalogue of measured results columns (columns.h). Where a
+ * column is computed is named in brackets; README "Results (HDF5)" explains
+ * the formulas. Per-frame columns of points with trials > 1 are means over
+ * the frames. */
+#include "sim/columns.h"
+
+#include <string.h>
+
+static const column_doc catalogue[] = {
+    /* PINR analytic accounting, paper 000 §3 (codec/pinr) */
+    {"f", "", 0, "PINR fraction f of tokens dropped (paper 000)"},
+    {"g", "", 0, "PINR fraction g of symbols dropped in kept tokens (paper 000)"},
+    {"h", "", 0, "PINR fraction h applied to the remaining symbols (paper 000)"},
+    {"snr_db", "dB Es/N0 per symbol", 0, "channel SNR of the point (Es/N0 per complex symbol)"},
+    {"tokens", "token", 1, "Nt: tokens per frame (all patches)"},
+    {"dims", "symbol/token", 1, "Ns: symbols per token"},
+    {"symbol_bits", "bit/symbol", 1, "Nb: bits per transmitted symbol"},
+    {"patches", "patch", 1, "patches per frame"},
+    {"trials", "frame", 1, "frames averaged into this point"},
+    {"total_bits", "bit", 0, "uncompressed frame, Nt Ns Nb (paper 000)"},
+    {"dropped_bits", "bit", 0, "payload bits removed by dropping (paper 000, before index cost)"},
+    {"index_bits", "bit", 0, "analytic index cost of the dropped positions (paper 000 accounting)"},
+    {"saved_bits", "bit", 0, "dropped bits minus index bits (paper 000)"},
+    {"sent_bits", "bit", 0, "analytic bits sent: total minus saved (paper 000)"},
+    {"reduction_ratio", "", 0, "1 - sent / uncompressed bits (PINR: analytic, paper 000; TOFC: vs fp32)"},
+    {"min_bandwidth_hz", "Hz", 0, "bandwidth to send the frame within link.budget_s at the AWGN capacity log2(1+SNR)"},
+    {"measured_bits", "bit", 0, "length of the real encoded bitstream"},
+    {"measured_index_bits", "bit", 0, "index bits in the real PINR bitstream"},
+    {"measured_header_bits", "bit", 0, "header bits in the real PINR bitstream"},
+    {"measured_reduction_ratio", "", 0, "1 - measured bits / uncompressed bits"},
+    {"measured_min_bandwidth_hz", "Hz", 0, "min_bandwidth_hz for the measured bitstream"},
+    {"transfer_time_s", "s", 0, "measured bitstream at link.bandwidth_hz and the AWGN capacity log2(1+SNR)"},
+    {"transfer_time_awgn_s", "s", 0, "measured bitstream at link.bandwidth_hz and the AWGN capacity log2(1+SNR)"},
+    {"transfer_time_ergodic_s", "s", 0, "measured bitstream at link.bandwidth_hz and the ergodic capacity of the fading channel"},
+    /* fading channel in capacity mode (channel/capacity) */
+    {"ergodic_capacity_bps_hz", "bit/s/Hz", 0, "ergodic capacity E[log2(1+γ|h|²)] of the fading channel"},
+    {"min_bandwidth_ergodic_hz", "Hz", 0, "bandwidth to send the measured bitstream within the budget at the ergodic capacity"},
+    {"required_rate_bps_hz", "bit/s/Hz", 0, "measured bits / (link.budget_s x link.bandwidth_hz)"},
+    {"outage_prob", "", 0, "probability that log2(1+γ|h|²) is below the required rate"},
+    {"eps_outage_capacity_bps_hz", "bit/s/Hz", 0, "ε-outage capacity at channel.outage_eps"},
+    {"min_bandwidth_eps_outage_hz", "Hz", 0, "bandwidth to send the measured bitstream within the budget at the ε-outage capacity"},
+    /* proxy metrics of the received tensor (codec/metrics) */
+    {"cosine", "", 0, "mean cosine similarity of sent and received tokens (÷ reference with metrics.reference)"},
+    {"nmse", "", 0, "normalised MSE ||x - y||² / ||x||² (÷ reference with metrics.reference)"},
+    {"feature_snr_db", "dB", 0, "-10 log10 NMSE (minus the reference's with metrics.reference)"},
+    {"proxy_precision", "", 0, "BERTScore-style greedy precision over feature tokens (÷ reference)"},
+    {"proxy_recall", "", 0, "BERTScore-style greedy recall over feature tokens (÷ reference)"},
+    {"proxy_f1", "", 0, "BERTScore-style greedy F1 over feature tokens (÷ reference)"},
+    {"proxy_f1_sem", "", 0, "standard error of proxy_f1 over the trials (0 at one trial)"},
+    {"cka", "", 0, "linear CKA of sent and received token matrices (÷ reference)"},
+    {"ref_proxy_f1", "", 0, "proxy F1 of the reference run (metrics.reference)"},
+    /* digital link (sim/digital, channel/packet) */
+    {"esn0_db", "dB Es/N0 per symbol", 0, "Es/N0 per modulated symbol on the link"},
+    {"ebn0_db", "dB Eb/N0 per info bit", 0, "Eb/N0 per information bit"},
+    {"code_rate", "", 0, "FEC code rate (1 uncoded)"},
+    {"packets", "packet", 1, "packets sent (BER points: frames of link.packet_bytes)"},
+    {"packets_lost", "packet", 1, "packets whose CRC failed"},
+    {"packet_loss_rate", "", 0, "packets_lost / packets"},
+    {"packet_bits", "bit", 1, "packet bits before FEC, 8-byte header+CRC per packet included"},
+    {"air_bits", "bit", 1, "coded bits on the air (after FEC)"},
+    {"air_symbols", "symbol", 1, "modulated symbols on the air"},
+    {"airtime_s", "s", 0, "air_symbols / channel.symbol_rate_hz"},
+    {"frame_lost", "", 0, "1 when a lost packet hit the header or indices: the frame arrives as zeros"},
+    {"lost_symbols", "symbol", 1, "PINR symbols lost in dropped packets (concealed as zeros)"},
+    {"lost_values", "value", 1, "TOFC values lost in dropped packets (concealed as zeros)"},
+    /* rate-distortion codecs, paper 001 (codec/tofc, codec/entropy) */
+    {"sent_tokens", "token", 1, "tokens sent after merging"},
+    {"side_bits", "bit", 0, "per-token model indices (side information)"},
+    {"ideal_bits", "bit", 0, "-Σ log2 p under the entropy coder's model"},
+    {"empirical_entropy_bits", "bit", 0, "empirical entropy of the quantised levels"},
+    {"escapes", "value", 1, "levels sent through the escape code"},
+    {"rate_bits_per_element", "bit/element", 0, "all coded bits (header, side information included) per original value"},
+    {"distortion_mse", "value²", 0, "MSE on the original grid, merged tokens expanded"},
+    {"source_entropy_bits", "bit/element", 0, "differential entropy h(X) of the i.i.d. synthetic source"},
+    {"shannon_lower_bound_bits", "bit/element", 0, "h(X) - ½ log2(2πe D): Shannon lower bound of R(D)"},
+    {"rd_gap_bits", "bit/element", 0, "rate_bits_per_element - shannon_lower_bound_bits"},
+    {"rd_function_bits", "bit/element", 0, "Gaussian R(D) = ½ log2(σ²/D)"},
+    /* BER points (channel/ber, channel/berclosed) */
+    {"bits", "bit", 1, "information bits simulated"},
+    {"bit_errors", "bit", 1, "bit errors counted"},
+    {"ber", "", 0, "bit_errors / bits"},
+    {"ber_ci_low", "", 0, "95% Clopper-Pearson lower limit at the effective sample size"},
+    {"ber_ci_high", "", 0, "95% Clopper-Pearson upper limit at the effective sample size"},
+    {"ber_design_effect", "", 0, "Kish design effect of clustered bit errors used by the interval (>= 1)"},
+    {"ber_design_effect_estimated", "", 0, "1: design effect measured; 0: too few error clusters, conservative bound used"},
+    {"ber_theory", "", 0, "closed-form BER of the uncoded link (NaN for coded links)"},
+    {"ber_uncoded_theory", "", 0, "closed-form BER of the uncoded link at the same Eb/N0"},
+    {"ser", "", 0, "symbol error rate (NaN through a decoder)"},
+    {"ser_theory", "", 0, "closed-form SER (NaN where none)"},
+    {"per", "", 0, "packet (frame) error rate"},
+};
+
+#define NCOLS ((int)(sizeof catalogue / sizeof catalogue[0]))
+
+const column_doc *columns_find(const char *name)
+{
+    for (int i = 0; i < NCOLS; i++)
+        if (strcmp(catalogue[i].name, name) == 0)
+            return &catalogue[i];
+    return NULL;
+}
+
+int columns_count(void) { return NCOLS; }
+
+const column_doc *columns_at(int i) { return i >= 0 && i < NCOLS ? &catalogue[i] : NULL; }

@@ -645,6 +645,23 @@ static int scn_check_inert(const cJSON *t, const fl_config *c, const char *file,
     return 0;
 }
 
+/* Mark in _mask (one byte per schema key) every key inert for _c. */
+static void scn_inert_mask(const fl_config *c, unsigned char *mask)
+{
+    for (size_t r = 0; r < sizeof inert_rules / sizeof inert_rules[0]; r++) {
+        if (!inert_rules[r].inert(c))
+            continue;
+        for (size_t k = 0; k < SCN_NKEYS; k++) {
+            const char *hit = strstr(inert_rules[r].keys, scn_keys[k].key);
+            size_t n = strlen(scn_keys[k].key);
+            while (hit && !((hit == inert_rules[r].keys || hit[-1] == ',') && (hit[n] == ',' || !hit[n])))
+                hit = strstr(hit + 1, scn_keys[k].key);
+            if (hit)
+                mask[k] = 1;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* sweep */
 
@@ -858,6 +875,7 @@ static void scn_where(const char *text, size_t off, int *line, int *col)
 
 static scenario *scenario_load_text_in(const char *text, const char *label, const char *dir,
                                        const char *const *sets, int n_sets, char *err, size_t len);
+static int scn_effective_text(scenario *s, const unsigned char *inert);
 
 scenario *scenario_load_text(const char *text, const char *label, const char *const *sets,
                              int n_sets, char *err, size_t len)
@@ -933,9 +951,13 @@ static scenario *scenario_load_text_in(const char *text, const char *label, cons
         return NULL;
     }
     /* Every point must make a valid config before any work starts. */
+    unsigned char inert[SCN_NKEYS] = {0};
     for (int64_t i = 0; i < s->points; i++) {
         fl_config c;
-        if (scn_go_on(scenario_config(s, i, &c, err, len), &bad) ||
+        int prc = scenario_config(s, i, &c, err, len);
+        if (!prc)
+            scn_inert_mask(&c, inert);
+        if (scn_go_on(prc, &bad) ||
             (bad && (!scn_col || scn_col->n >= SCN_MAX_ERRORS))) {
             scenario_destroy(s);
             return NULL;
@@ -945,7 +967,9 @@ static scenario *scenario_load_text_in(const char *text, const char *label, cons
         if (i == 0 && s->ngrid + s->nzip == 0)
             break;
     }
-    if (bad) {
+    if (bad || scn_effective_text(s, inert)) {
+        if (!bad)
+            snprintf(err, len, "%s: out of memory", label);
         scenario_destroy(s);
         return NULL;
     }
@@ -1032,6 +1056,57 @@ void scenario_destroy(scenario *s)
 }
 
 int64_t scenario_points(const scenario *s) { return s->points; }
+
+/* /scenario_effective: the scenario after --set with every default that
+ * applies written out (keys inert at some point, per _inert, stay out, so
+ * the text loads again as the same scenario), and the sweep. */
+static int scn_effective_text(scenario *s, const unsigned char *inert)
+{
+    cJSON *t = cJSON_Duplicate(s->base, 1);
+    if (!t)
+        return -ENOMEM;
+    for (size_t k = 0; k < SCN_NKEYS; k++) {
+        const kdef *d = &scn_keys[k];
+        if (inert[k] || scn_get(t, d->key))
+            continue;
+        int swept = 0;
+        for (int j = 0; j < s->ngrid + s->nzip; j++)
+            swept |= !strcmp(s->sweep_key[j], d->key);
+        if (swept)
+            continue;
+        cJSON *v = NULL;
+        if (d->type == K_NUM || d->type == K_INT) {
+            if (!isnan(d->def_num))
+                v = cJSON_CreateNumber(d->def_num);
+            else
+                continue; /* no default: unset (channel.ebn0_db) */
+        } else if (!strcmp(d->key, "name")) {
+            const char *b = strrchr(s->file, '/');
+            v = cJSON_CreateString(b ? b + 1 : s->file);
+        } else {
+            v = cJSON_CreateString(d->def_str);
+        }
+        if (!v || scn_put(t, d->key, v)) {
+            cJSON_Delete(t);
+            return -ENOMEM;
+        }
+    }
+    if (s->sweep) {
+        cJSON *sw = cJSON_Duplicate(s->sweep, 1);
+        if (!sw) {
+            cJSON_Delete(t);
+            return -ENOMEM;
+        }
+        cJSON_AddItemToObject(t, "sweep", sw);
+    }
+    char *text = cJSON_Print(t);
+    cJSON_Delete(t);
+    if (!text)
+        return -ENOMEM;
+    free(s->text);
+    s->text = text;
+    return 0;
+}
 
 int scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int)
 {

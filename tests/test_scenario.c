@@ -475,6 +475,45 @@ static void test_cli_interrupted_run_resumes(void **state)
     assert_string_equal(a, b);
 }
 
+/* /scenario_effective writes out every default that applies: it loads again
+ * as the same scenario (every point's config equal), and holds keys the file
+ * left out, but no key that is inert (which would be refused). */
+static void test_effective_text_has_defaults_and_reloads(void **state)
+{
+    (void)state;
+    const char *shipped[] = {"ber_awgn", "ber_coded", "ber_rayleigh", "pinr_fig2_fig3", "pinr_sweep",
+                             "pinr_table1", "tofc_lambda_sweep"};
+    for (size_t f = 0; f < sizeof shipped / sizeof shipped[0]; f++) {
+        char path[256], err[SCN_ERR_LEN];
+        snprintf(path, sizeof path, "scenarios/%s.json", shipped[f]);
+        scenario *a = scenario_load(path, NULL, 0, err, sizeof err);
+        if (!a)
+            fail_msg("%s", err);
+        scenario *b = scenario_load_text(scenario_text(a), path, NULL, 0, err, sizeof err);
+        if (!b)
+            fail_msg("%s: effective text does not load: %s", path, err);
+        assert_int_equal(scenario_points(a), scenario_points(b));
+        for (int64_t i = 0; i < scenario_points(a); i++) {
+            fl_config ca, cb;
+            assert_int_equal(scenario_config(a, i, &ca, err, sizeof err), 0);
+            assert_int_equal(scenario_config(b, i, &cb, err, sizeof err), 0);
+            if (memcmp(&ca, &cb, sizeof ca))
+                fail_msg("%s: point %lld differs after reloading /scenario_effective", path, (long long)i);
+        }
+        scenario_destroy(b);
+        scenario_destroy(a);
+    }
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load("scenarios/pinr_table1.json", NULL, 0, err, sizeof err);
+    assert_non_null(s);
+    const char *t = scenario_text(s);
+    assert_non_null(strstr(t, "\"outlier_gain\""));    /* a default the file leaves out */
+    assert_non_null(strstr(t, "\"symbol_rate_hz\""));
+    assert_null(strstr(t, "\"min_errors\""));         /* inert: not a BER run */
+    assert_null(strstr(t, "\"packet_bytes\""));       /* inert: capacity link */
+    scenario_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_cli_fading_capacity_columns),
         cmocka_unit_test(test_cli_resume_and_jobs),
         cmocka_unit_test(test_cli_interrupted_run_resumes),
+        cmocka_unit_test(test_effective_text_has_defaults_and_reloads),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -286,7 +286,7 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
     row_set(r, "tokens", (double)p.tokens, "");
     row_set(r, "dims", (double)p.dims, "");
-    row_set(r, "bits", (double)p.bits, "bit");
+    row_set(r, "symbol_bits", (double)p.bits, "bit/symbol");
     row_set(r, "trials", (double)c->trials, "");
     /* paper 000 §3: total Nt Ns Nb; saved is the paper's "overhead saving
      * w/ compression" = dropped bits - index bits */

@@ -23,32 +23,10 @@
 
 #define tmpdir testutil_dir
 
-static const char *bin(void)
-{
-    const char *b = getenv("FEATLINK_BIN");
-    return b ? b : "bin/featlink";
-}
+#define bin testutil_bin
+#define run_cmd testutil_run
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Run a shell command; capture stderr+stdout into _out; return exit status. */
-static int run_cmd(const char *cmd, char *out, size_t len)
-{
-    char full[8192];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, len - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
+static void write_file(const char *path, const char *text) { assert_int_equal(testutil_write(path, text), 0); }
 
 static int exists(const char *path)
 {

@@ -486,7 +486,8 @@ static void test_effective_text_has_defaults_and_reloads(void **state)
     assert_non_null(s);
     const char *t = scenario_text(s);
     assert_non_null(strstr(t, "\"outlier_gain\""));    /* a default the file leaves out */
-    assert_non_null(strstr(t, "\"symbol_rate_hz\""));
+    assert_null(strstr(t, "\"symbol_rate_hz\""));     /* inert: no digital link */
+    assert_non_null(strstr(t, "\"cluster_spread\""));
     assert_null(strstr(t, "\"min_errors\""));         /* inert: not a BER run */
     assert_null(strstr(t, "\"packet_bytes\""));       /* inert: capacity link */
     scenario_destroy(s);

@@ -258,6 +258,48 @@ done:
     return rc;
 }
 
+/* _bits / (_scale _bphz): the time (_scale = bandwidth) or bandwidth
+ * (_scale = time) at spectral efficiency _bphz; +inf at zero capacity */
+static double point_over(double bits, double scale, double bphz)
+{
+    return bphz > 0.0 ? bits / (scale * bphz) : INFINITY;
+}
+
+/* Over a fading channel (channel.kind rayleigh or rician; nothing for AWGN
+ * or an infinite SNR), the capacity columns of a frame of _bits bits, each
+ * computed from the capacity its name says, with γ the mean SNR:
+ *   ergodic_capacity_bps_hz     C_erg = E log2(1 + γ|h|^2) (Rayleigh
+ *                               log2(e) e^{1/γ} E1(1/γ); Rician numerically)
+ *   min_bandwidth_ergodic_hz    bits / (link.budget_s C_erg)
+ *   transfer_time_ergodic_s     bits / (link.bandwidth_hz C_erg)
+ *   required_rate_bps_hz        R = bits / (link.budget_s link.bandwidth_hz)
+ *   outage_prob                 P(log2(1 + γ|h|^2) < R)
+ *   eps_outage_capacity_bps_hz  C_ε, P(log2(1 + γ|h|^2) < C_ε) = channel.outage_eps
+ *   min_bandwidth_eps_outage_hz bits / (link.budget_s C_ε)
+ * 0, or a negative errno with _err filled. */
+static int point_fading_columns(const fl_config *c, double bits, row *r, char *err, size_t len)
+{
+    double snr_db = c->channel.snr_db;
+    if (c->channel.kind == CH_AWGN || !isfinite(snr_db))
+        return 0;
+    capacity_fading cf;
+    double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
+    double rate = bits / (c->link.budget_s * c->link.bandwidth_hz);
+    int rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
+    if (rc) {
+        snprintf(err, len, "fading capacity failed (%s)", strerror(-rc));
+        return rc;
+    }
+    row_set(r, "ergodic_capacity_bps_hz", cf.ergodic_bphz, "bit/s/Hz");
+    row_set(r, "min_bandwidth_ergodic_hz", point_over(bits, c->link.budget_s, cf.ergodic_bphz), "Hz");
+    row_set(r, "transfer_time_ergodic_s", point_over(bits, c->link.bandwidth_hz, cf.ergodic_bphz), "s");
+    row_set(r, "required_rate_bps_hz", rate, "bit/s/Hz");
+    row_set(r, "outage_prob", cf.outage_prob, "");
+    row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
+    row_set(r, "min_bandwidth_eps_outage_hz", point_over(bits, c->link.budget_s, cf.eps_outage_bphz), "Hz");
+    return 0;
+}
+
 /* PINR (or no selection: f = g = h = 0) over a capacity, analog or digital
  * link; `trials` frames, per-frame quantities averaged. */
 static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
@@ -336,26 +378,11 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     double mbits = row_find(r, "measured_bits")->value;
     row_set(r, "measured_reduction_ratio", 1.0 - mbits / a.total_bits, "");
     row_set(r, "measured_min_bandwidth_hz", capacity_min_bandwidth_hz(mbits, c->link.budget_s, snr_db), "Hz");
+    /* the AWGN capacity log2(1 + SNR) at channel.snr_db, whatever the
+     * channel kind (over fading: a non-fading link at the mean SNR); the
+     * fading capacities have their own columns */
     row_set(r, "transfer_time_s", capacity_transfer_time_s(mbits, c->link.bandwidth_hz, snr_db), "s");
-    if (c->channel.kind != CH_AWGN && isfinite(snr_db)) {
-        /* fading: ergodic capacity (Rayleigh log2(e) e^{1/γ} E1(1/γ); Rician
-         * numerically), outage of the rate this frame needs at
-         * link.bandwidth_hz within link.budget_s, and the ε-outage capacity */
-        capacity_fading cf;
-        double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
-        double rate = mbits / (c->link.budget_s * c->link.bandwidth_hz);
-        rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
-        if (rc) {
-            snprintf(err, len, "fading capacity failed (%s)", strerror(-rc));
-            goto done;
-        }
-        row_set(r, "ergodic_capacity_bps_hz", cf.ergodic_bphz, "bit/s/Hz");
-        row_set(r, "min_bandwidth_ergodic_hz", mbits / (c->link.budget_s * cf.ergodic_bphz), "Hz");
-        row_set(r, "required_rate_bps_hz", rate, "bit/s/Hz");
-        row_set(r, "outage_prob", cf.outage_prob, "");
-        row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
-        row_set(r, "min_bandwidth_eps_outage_hz", mbits / (c->link.budget_s * cf.eps_outage_bphz), "Hz");
-    }
+    rc = point_fading_columns(c, mbits, r, err, len);
 done:
     metrics_ws_destroy(ws);
     projector_destroy(proj);
@@ -379,7 +406,8 @@ static int point_rd(const fl_config *c, int64_t point, const point_ctx *ctx, row
         }
     }
     row_set(r, "trials", (double)c->trials, "");
-    return 0;
+    /* the fading capacities of the mean coded frame, as for PINR points */
+    return point_fading_columns(c, row_find(r, "measured_bits")->value, r, err, len);
 }
 
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)

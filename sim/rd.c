@@ -219,7 +219,10 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
     row_set(r, "rate_bits_per_element", rate, "bit");
     row_set(r, "distortion_mse", mse, "");
     row_set(r, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
-    /* B = bits / (T log2(1 + SNR)) (paper 000, Table 1) */
+    /* B = bits / (T log2(1 + SNR)) (paper 000, Table 1) and the transfer
+     * time at link.bandwidth_hz: the AWGN capacity at channel.snr_db,
+     * whatever the channel kind; over fading point_run adds the ergodic and
+     * ε-outage columns (sim/point.c) */
     row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
     row_set(r, "transfer_time_s", capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
 

@@ -73,6 +73,7 @@ static uint64_t symbol_errors(const uint8_t *x, size_t nbits, unsigned k)
 struct frame_stat {
     uint64_t bit_errors, symbol_errors;
     double sum_e2, sum_en, sum_n2; /* per cluster: sum e_j^2, e_j n_j, n_j^2 */
+    uint64_t err_clusters;         /* clusters with e_j > 0 */
     int rc;
 };
 
@@ -98,6 +99,7 @@ static void cluster_sums(const uint8_t *x, size_t nbits, size_t cbits, uint64_t 
     st->sum_e2 = 0;
     st->sum_en = 0;
     st->sum_n2 = 0;
+    st->err_clusters = 0;
     for (size_t a = 0; a < nbits; a += cbits) {
         size_t b = a + cbits < nbits ? a + cbits : nbits;
         double n = (double)(b - a);
@@ -106,6 +108,7 @@ static void cluster_sums(const uint8_t *x, size_t nbits, size_t cbits, uint64_t 
         double e = errors ? (double)range_errors(x, a, b) : 0.0;
         st->sum_e2 += e * e;
         st->sum_en += e * n;
+        st->err_clusters += e > 0;
     }
 }
 
@@ -151,6 +154,31 @@ static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
     cluster_sums(w->x, nbits, cbits, be, st);
 }
 
+int ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
+                 uint64_t err_clusters, ber_result *out)
+{
+    if (!out || bits == 0 || errors > bits || !(sum_n2 > 0))
+        return -EINVAL;
+    /* design effect of clustered errors (ber.h) */
+    double nb = (double)bits, p = (double)errors / nb;
+    double deff = 1.0;
+    if (p > 0 && p < 1)
+        deff = (sum_e2 - 2.0 * p * sum_en + p * p * sum_n2) / (nb * p * (1.0 - p));
+    out->ber_deff_measured = deff > 1.0 ? deff : 1.0;
+    out->ber_error_clusters = err_clusters;
+    out->ber_deff_estimated = err_clusters >= BER_DEFF_MIN_CLUSTERS;
+    out->ber_deff = out->ber_deff_measured;
+    if (!out->ber_deff_estimated) {
+        /* too few error clusters to measure the clustering: its worst case,
+         * every cluster one trial (deff_max = sum n_j^2 / N, ber.h) */
+        double dmax = sum_n2 / nb;
+        if (dmax > out->ber_deff)
+            out->ber_deff = dmax;
+    }
+    return berclosed_clopper_pearson_real((double)errors / out->ber_deff, nb / out->ber_deff, 0.95,
+                                          &out->ber_ci_low, &out->ber_ci_high);
+}
+
 int ber_run(const ber_config *cfg, ber_result *out)
 {
     if (!cfg || !out || cfg->frame_bits == 0 || cfg->max_bits == 0)
@@ -191,6 +219,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
     memset(out, 0, sizeof *out);
     struct frame_stat st[BER_BATCH_FRAMES];
     double sum_e2 = 0, sum_en = 0, sum_n2 = 0;
+    uint64_t err_clusters = 0;
     int done = rc != 0;
     for (uint64_t f0 = 0; !done; f0 += BER_BATCH_FRAMES) {
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -212,6 +241,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
             sum_e2 += st[i].sum_e2;
             sum_en += st[i].sum_en;
             sum_n2 += st[i].sum_n2;
+            err_clusters += st[i].err_clusters;
             if ((cfg->min_errors > 0 && out->bit_errors >= cfg->min_errors) ||
                 out->bits >= cfg->max_bits || f0 + (uint64_t)i + 1 >= ((uint64_t)1 << 40))
                 done = 1;
@@ -231,14 +261,9 @@ int ber_run(const ber_config *cfg, ber_result *out)
     out->ber = (double)out->bit_errors / (double)out->bits;
     out->ser = (double)out->symbol_errors / (double)out->symbols;
     out->fer = (double)out->frame_errors / (double)out->frames;
-    /* design effect of clustered errors (ber.h) */
-    double p = out->ber, nb = (double)out->bits;
-    double deff = 1.0;
-    if (p > 0 && p < 1)
-        deff = (sum_e2 - 2.0 * p * sum_en + p * p * sum_n2) / (nb * p * (1.0 - p));
-    out->ber_deff = deff > 1.0 ? deff : 1.0;
-    berclosed_clopper_pearson_real((double)out->bit_errors / out->ber_deff, nb / out->ber_deff, 0.95,
-                                   &out->ber_ci_low, &out->ber_ci_high);
+    rc = ber_interval(out->bits, out->bit_errors, sum_e2, sum_en, sum_n2, err_clusters, out);
+    if (rc)
+        return rc;
     out->ebn0_db = cfg->ebn0_db;
     out->esn0_db = pc.esn0_db;
     out->ber_theory = ber_theory(&pc, cfg->ebn0_db);

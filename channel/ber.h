@@ -20,6 +20,20 @@
  * Clopper-Pearson interval is then taken at the effective sample size
  * (E / deff errors in N / deff bits). For BPSK over AWGN or fast fading
  * deff = 1 exactly and the interval is the plain Clopper-Pearson one.
+ *
+ * When errors are few the measured deff cannot be trusted: it is a variance
+ * over clusters, and with p small it rests on the clusters that hold errors
+ * (0 errors: p = 0 and no variance at all; 1 cluster: deff ~ its error
+ * count whatever the other clusters would have done). With fewer than
+ * BER_DEFF_MIN_CLUSTERS clusters holding an error, deff is raised to its
+ * upper bound
+ *     deff_max = sum_j n_j^2 / N   (= the cluster size for equal clusters),
+ * the design effect of perfectly correlated errors within a cluster (Kish's
+ * deff = 1 + (n - 1) rho at rho = 1): the interval becomes the Clopper-
+ * Pearson interval of the clusters as independent trials, valid whatever
+ * the correlation within a cluster (with 0 errors its upper limit is that of
+ * the cluster error rate, which bounds the BER). ber_deff_estimated says
+ * which rule gave the interval.
  */
 #ifndef FEATLINK_BER_H
 #define FEATLINK_BER_H
@@ -31,6 +45,8 @@
 
 #define BER_PURPOSE_BITS 0x220u
 #define BER_BATCH_FRAMES 64
+/* fewer clusters with an error than this: deff = its upper bound (above) */
+#define BER_DEFF_MIN_CLUSTERS 10
 
 typedef enum {
     BER_DEMAP_HARD = 0,         // minimum-distance hard decisions
@@ -56,7 +72,11 @@ typedef struct {
     uint64_t frames, frame_errors;      // a frame error: >= 1 bit error in the frame
     double ber, ser, fer;
     double ber_ci_low, ber_ci_high;     // 95% Clopper-Pearson, effective sample size
-    double ber_deff;                    // design effect of error clustering (>= 1)
+    double ber_deff;                    // design effect the interval uses (>= 1)
+    double ber_deff_measured;           // Kish estimate from the clusters (>= 1)
+    uint64_t ber_error_clusters;        // clusters with at least one bit error
+    int ber_deff_estimated;             // 1: ber_deff measured; 0: its upper bound
+                                        // (fewer than BER_DEFF_MIN_CLUSTERS error clusters)
     double ber_theory, ser_theory;      // closed forms (berclosed.h); NaN where none
     double ebn0_db, esn0_db;
 } ber_result;
@@ -67,6 +87,14 @@ typedef struct {
 double ber_theory(const phy_config *pc, double ebn0_db);
 //  ber_ser_theory : closed-form SER (AWGN, Rayleigh; NaN for Rician)
 double ber_ser_theory(const phy_config *pc, double ebn0_db);
+
+//  ber_interval : the design effect and 95% interval (above) of _bits bits
+//      with _errors bit errors in clusters with sums _sum_e2 = sum e_j^2,
+//      _sum_en = sum e_j n_j, _sum_n2 = sum n_j^2, _err_clusters of them
+//      with an error; sets ber_deff, ber_deff_measured, ber_error_clusters,
+//      ber_deff_estimated, ber_ci_low, ber_ci_high of *_out. 0 or -EINVAL
+int ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
+                 uint64_t err_clusters, ber_result *out);
 
 //  ber_run : one Monte-Carlo point; fills *_out. 0, -EINVAL (bad
 //      configuration), -ENOMEM, -ERANGE (frame too long)

@@ -2,7 +2,6 @@
 #include "sim/digital.h"
 
 #include "channel/ber.h"
-#include "channel/berclosed.h"
 #include "channel/conv.h"
 #include "channel/jakes.h"
 #include "channel/noise.h"
@@ -187,7 +186,7 @@ int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const u
     return rc;
 }
 
-/* Coded, Jakes or LLR-demapped BER: frames through digital_link_frame. */
+/* Coded or Jakes BER: frames through digital_link_frame. */
 static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
 {
     size_t n = (size_t)c->link.packet_bytes * 8;
@@ -221,8 +220,9 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
         o->frames++;
         o->frame_errors += e > 0;
         o->symbols += (uint64_t)nsym;
-        if ((c->stop.min_errors > 0 && o->bit_errors >= (uint64_t)c->stop.min_errors) ||
-            o->bits >= (uint64_t)c->stop.max_bits)
+        int stop = (c->stop.min_errors > 0 && o->bit_errors >= (uint64_t)c->stop.min_errors) ||
+                   o->bits >= (uint64_t)c->stop.max_bits;
+        if (stop)
             break;
     }
     if (!rc) {
@@ -230,12 +230,10 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
         o->fer = (double)o->frame_errors / (double)o->frames;
         o->ser = NAN; /* symbol errors are not defined through a decoder */
         /* decoded errors come in bursts and Jakes fades span symbols: the
-         * frame is the cluster of the design effect (channel/ber.h) */
-        double p = o->ber, nb = (double)o->bits;
-        double deff = p > 0 && p < 1 ? (sum_e2 - 2.0 * p * sum_en + p * p * sum_n2) / (nb * p * (1.0 - p)) : 1.0;
-        o->ber_deff = deff > 1.0 ? deff : 1.0;
-        rc = berclosed_clopper_pearson_real((double)o->bit_errors / o->ber_deff, nb / o->ber_deff, 0.95,
-                                            &o->ber_ci_low, &o->ber_ci_high);
+         * frame is the cluster of the design effect (channel/ber.h; with
+         * fewer than BER_DEFF_MIN_CLUSTERS frames in error, every frame
+         * counts as one trial) */
+        rc = ber_interval(o->bits, o->bit_errors, sum_e2, sum_en, sum_n2, o->frame_errors, o);
     }
     if (l.phy || l.fec)
         digital_link_free(&l);
@@ -289,6 +287,7 @@ int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size
     row_set(r, "ber_ci_low", o.ber_ci_low, "");
     row_set(r, "ber_ci_high", o.ber_ci_high, "");
     row_set(r, "ber_design_effect", o.ber_deff, "");
+    row_set(r, "ber_design_effect_estimated", (double)o.ber_deff_estimated, "");
     row_set(r, "ber_theory", c->link.fec == FEC_NONE ? uncoded : NAN, "");
     row_set(r, "ber_uncoded_theory", uncoded, "");
     row_set(r, "ser", o.ser, "");

@@ -46,8 +46,12 @@ int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const u
 //      stop.min_errors bit errors or stop.max_bits bits; fills _r with ber,
 //      ber_ci_low/high (95% Clopper-Pearson at the effective sample size,
 //      ber_design_effect: clusters are symbols or fading blocks for uncoded
-//      links, frames for coded or Jakes links; channel/ber.h), ber_theory (uncoded closed
-//      form; NaN for coded links), ser, per, bits, errors, ebn0_db, esn0_db
+//      links, frames for coded or Jakes links; channel/ber.h),
+//      ber_design_effect_estimated (1: measured; 0: fewer than
+//      BER_DEFF_MIN_CLUSTERS clusters had an error and the design effect is
+//      its upper bound, the cluster size), ber_theory
+//      (uncoded closed form; NaN for coded links), ser, per, bits, errors,
+//      ebn0_db, esn0_db
 int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size_t len);
 
 #endif

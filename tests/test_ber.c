@@ -302,7 +302,7 @@ static void closed_form_inside_ci(void **state)
 static void interval_coverage_with_clustered_errors(void **state)
 {
     (void)state;
-    int misses = 0;
+    int misses = 0, estimated = 0;
     double deff_sum = 0;
     for (uint32_t pt = 0; pt < 300; pt++) {
         ber_config b = ber_cfg(MODEM_QAM16, PHY_RAYLEIGH, 14.0, 1000 + pt);
@@ -312,14 +312,145 @@ static void interval_coverage_with_clustered_errors(void **state)
         assert_int_equal(ber_run(&b, &r), 0);
         misses += !(r.ber_theory >= r.ber_ci_low && r.ber_theory <= r.ber_ci_high);
         deff_sum += r.ber_deff;
+        estimated += r.ber_deff_estimated;
     }
     print_message("16-QAM/Rayleigh: %d of 300 outside, mean deff %.3f\n", misses, deff_sum / 300);
     assert_true(misses >= 4 && misses <= 26);
+    assert_int_equal(estimated, 300); /* >= 75 error symbols each: measured deff */
     assert_true(deff_sum / 300 > 1.2);
     ber_config b = ber_cfg(MODEM_BPSK, PHY_AWGN, 4.0, 7);
     ber_result r;
     assert_int_equal(ber_run(&b, &r), 0);
     assert_true(fabs(r.ber_deff - 1.0) < 1e-9);
+}
+
+/* The interval rule by hand (ber.h). 100 clusters of 100 bits, 10 of them
+ * with 5 errors: E = 50, N = 10000, p = 0.005, sum e^2 = 250,
+ * sum e n = 5000, sum n^2 = 1e6:
+ *   deff = (250 - 2 (0.005) 5000 + 0.005^2 1e6) / (10000 (0.005)(0.995))
+ *        = (250 - 50 + 25) / 49.75 = 4.5226130653...
+ * With 10 error clusters it is used; with the same sums said to come from 9
+ * clusters the bound sum n^2 / N = 100 is. Zero errors in 20 clusters of
+ * 1000 bits: deff = 1000, the interval [0, 1 - 0.025^(1/20)] = [0, 0.168433...],
+ * the upper 97.5% limit of the cluster error rate over 20 trials. */
+static void interval_rule_by_hand(void **state)
+{
+    (void)state;
+    ber_result r;
+    double lo, hi;
+    assert_int_equal(ber_interval(10000, 50, 250.0, 5000.0, 1e6, 10, &r), 0);
+    assert_true(r.ber_deff_estimated == 1 && r.ber_error_clusters == 10);
+    assert_true(fabs(r.ber_deff - 4.522613065326633) < 1e-12);
+    assert_true(r.ber_deff == r.ber_deff_measured);
+    assert_int_equal(berclosed_clopper_pearson_real(50.0 / r.ber_deff, 10000.0 / r.ber_deff, 0.95, &lo, &hi), 0);
+    assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
+
+    assert_int_equal(ber_interval(10000, 50, 250.0, 5000.0, 1e6, 9, &r), 0);
+    assert_true(r.ber_deff_estimated == 0);
+    assert_true(fabs(r.ber_deff_measured - 4.522613065326633) < 1e-12);
+    assert_true(r.ber_deff == 100.0);
+    assert_int_equal(berclosed_clopper_pearson_real(0.5, 100.0, 0.95, &lo, &hi), 0);
+    assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
+
+    assert_int_equal(ber_interval(20000, 0, 0.0, 0.0, 20 * 1e6, 0, &r), 0);
+    assert_true(r.ber_deff_estimated == 0 && r.ber_deff_measured == 1.0 && r.ber_deff == 1000.0);
+    assert_true(r.ber_ci_low == 0.0);
+    assert_true(fabs(r.ber_ci_high - 0.16843347098308536) < 1e-12);
+    /* bit-level clusters (BPSK over AWGN): the bound is 1, nothing widens */
+    assert_int_equal(ber_interval(1000, 3, 3.0, 3.0, 1000.0, 3, &r), 0);
+    assert_true(r.ber_deff_estimated == 0 && r.ber_deff == 1.0);
+    assert_int_equal(berclosed_clopper_pearson(3, 1000, 0.95, &lo, &hi), 0);
+    assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
+    assert_int_equal(ber_interval(0, 0, 0.0, 0.0, 1.0, 0, &r), -EINVAL);
+    assert_int_equal(ber_interval(10, 11, 0.0, 0.0, 10.0, 0, &r), -EINVAL);
+}
+
+/* Coverage when few clusters hold errors: BPSK over block Rayleigh fading,
+ * blocks of 1000 symbols, 20 blocks per point (20000 bits, a fixed length),
+ * Eb/N0 = 15 dB: the closed form (the block mean is the fast-fading mean)
+ * 0.5 (1 - sqrt(g/(1+g))), g = 10^1.5, is 7.72e-3, and errors come from
+ * the one or two deeply faded blocks of a point, or none. Over 400 points
+ * (fixed seeds) the measured design effect's interval (the rule before:
+ * deff = 1 at zero errors) covers the closed form at 272 (68%, under the
+ * nominal 95%); the conservative rule (every point has < 10 error blocks:
+ * deff = 1000, each block one trial) covers it at all 400. Second case, the
+ * stopping rule of a real run: blocks of 100 symbols, stop at 200 errors or
+ * 200000 bits, 30 dB (2.50e-4): 343 of 400 (86%) before, 395 now, with the
+ * points of >= 10 error blocks unchanged. */
+static void coverage_with_few_error_clusters(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t block, frame;
+        uint64_t min_errors, max_bits;
+        double ebn0_db;
+        int new_min, old_max;
+    } cases[] = {{1000, 2000, 0, 20000, 15.0, 400, 300}, {100, 2000, 200, 200000, 30.0, 390, 360}};
+    for (int c = 0; c < 2; c++) {
+        int cov_new = 0, cov_old = 0, estimated = 0, zero = 0;
+        double truth = 0;
+        for (uint32_t pt = 0; pt < 400; pt++) {
+            ber_config b = ber_cfg(MODEM_BPSK, PHY_RAYLEIGH, cases[c].ebn0_db, 5000 + pt);
+            b.phy.fading = PHY_FADING_BLOCK;
+            b.phy.block_symbols = cases[c].block;
+            b.frame_bits = cases[c].frame;
+            b.min_errors = cases[c].min_errors;
+            b.max_bits = cases[c].max_bits;
+            b.threads = 1;
+            ber_result r;
+            assert_int_equal(ber_run(&b, &r), 0);
+            truth = r.ber_theory;
+            double lo, hi; /* the interval at the measured design effect alone */
+            assert_int_equal(berclosed_clopper_pearson_real((double)r.bit_errors / r.ber_deff_measured,
+                                                            (double)r.bits / r.ber_deff_measured, 0.95, &lo,
+                                                            &hi),
+                             0);
+            cov_old += truth >= lo && truth <= hi;
+            cov_new += truth >= r.ber_ci_low && truth <= r.ber_ci_high;
+            estimated += r.ber_deff_estimated;
+            zero += r.bit_errors == 0;
+            assert_true(r.ber_deff_estimated == (r.ber_error_clusters >= BER_DEFF_MIN_CLUSTERS));
+            if (r.ber_deff_estimated) { /* many error clusters: the interval as before */
+                assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
+            } else {
+                assert_true(r.ber_deff == (double)cases[c].block);
+                assert_true(r.ber_ci_low <= lo && r.ber_ci_high >= hi);
+            }
+        }
+        print_message("block %zu, %g dB (BER %.3g): covered %d of 400 (measured deff alone: %d); "
+                      "%d with >= 10 error blocks, %d with no error\n",
+                      cases[c].block, cases[c].ebn0_db, truth, cov_new, cov_old, estimated, zero);
+        assert_true(cov_new >= cases[c].new_min);
+        assert_true(cov_new >= 380);      /* >= the nominal 95% */
+        assert_true(cov_old <= cases[c].old_max);
+    }
+}
+
+/* With many error clusters the interval is the one measured before this
+ * rule, bit for bit: values from the build before it (hex floats). */
+static void many_error_clusters_interval_unchanged(void **state)
+{
+    (void)state;
+    ber_config b = ber_cfg(MODEM_QAM16, PHY_RAYLEIGH, 14.0, 1000);
+    b.threads = 1;
+    ber_result r;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(r.bits, 14400);
+    assert_int_equal(r.bit_errors, 302);
+    assert_true(r.ber_deff_estimated == 1 && r.ber_deff == r.ber_deff_measured);
+    assert_true(fabs(r.ber_deff / 0x1.769e94c52b93p+0 - 1.0) < 1e-12);
+    assert_true(fabs(r.ber_ci_low / 0x1.2ab9a7c50f028p-6 - 1.0) < 1e-12);
+    assert_true(fabs(r.ber_ci_high / 0x1.8937ae3aca1cfp-6 - 1.0) < 1e-12);
+    b = ber_cfg(MODEM_BPSK, PHY_RAYLEIGH, 10.0, 6);
+    b.phy.fading = PHY_FADING_BLOCK;
+    b.min_errors = 0;
+    b.max_bits = 2400 * 400;
+    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(r.bit_errors, 22057);
+    assert_true(r.ber_deff_estimated == 1);
+    assert_true(fabs(r.ber_deff / 0x1.c3425941e8e55p+1 - 1.0) < 1e-12);
+    assert_true(fabs(r.ber_ci_low / 0x1.6f45cb7fb98acp-6 - 1.0) < 1e-12);
+    assert_true(fabs(r.ber_ci_high / 0x1.81c5ed917ca46p-6 - 1.0) < 1e-12);
 }
 
 int main(void)
@@ -335,6 +466,9 @@ int main(void)
         cmocka_unit_test(rician_and_block),
         cmocka_unit_test(closed_form_inside_ci),
         cmocka_unit_test(interval_coverage_with_clustered_errors),
+        cmocka_unit_test(interval_rule_by_hand),
+        cmocka_unit_test(coverage_with_few_error_clusters),
+        cmocka_unit_test(many_error_clusters_interval_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

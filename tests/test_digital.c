@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "channel/berclosed.h"
 #include "codec/pinr.h"
 #include "sim/digital.h"
 #include "sim/point.h"
@@ -141,6 +142,41 @@ static void test_coded_ber_between_bounds(void **state)
     assert_true(ber < 2.3e-2 / 10);
     assert_true(fabs(col(&r, "ber_uncoded_theory") - 0.5 * erfc(sqrt(pow(10, 0.3)))) < 1e-12);
     assert_true(isnan(col(&r, "ber_theory")));
+    /* 300 errors in 35 of 221 frames: the measured design effect, and the
+     * interval of the build before the few-cluster rule (hex floats) */
+    assert_true(col(&r, "bits") == 884000 && col(&r, "bit_errors") == 300);
+    assert_true(col(&r, "ber_design_effect_estimated") == 1.0);
+    assert_true(fabs(col(&r, "ber_design_effect") / 0x1.19fd7853f8c6ep+3 - 1.0) < 1e-12);
+    assert_true(fabs(lo / 0x1.ed068d2b11e1cp-13 - 1.0) < 1e-12);
+    assert_true(fabs(hi / 0x1.f120acaccdc04p-12 - 1.0) < 1e-12);
+}
+
+/* Few error frames on a coded link: at Eb/N0 = 1 dB rate 1/2 the first two
+ * 500-byte frames hold 339 errors; two clusters cannot measure the
+ * clustering (the measured design effect of two frames is one number's
+ * spread), so every frame is one trial: deff = 4000 bits, the interval is
+ * Clopper-Pearson at E/4000 errors in 2 trials, [3.0e-20, 0.863], where
+ * the design effect measured on the two frames (6.5) gave [0.032, 0.055]. */
+static void test_coded_few_frames_conservative(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"fec\": \"conv12\","
+         " \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 1}, \"stop\": {\"min_errors\": 300,"
+         " \"max_bits\": 4000000}}", &c);
+    row r;
+    row_reset(&r);
+    char err[256];
+    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    double e = col(&r, "bit_errors"), n = col(&r, "bits");
+    print_message("conv12 at 1 dB: %g errors in %g bits, interval [%.3g, %.3g]\n", e, n, col(&r, "ber_ci_low"),
+                  col(&r, "ber_ci_high"));
+    assert_true(n == 8000 && e == 339);
+    assert_true(col(&r, "ber_design_effect_estimated") == 0.0);
+    assert_true(col(&r, "ber_design_effect") == 4000.0);
+    double lo, hi;
+    assert_int_equal(berclosed_clopper_pearson_real(e / 4000.0, 2.0, 0.95, &lo, &hi), 0);
+    assert_true(col(&r, "ber_ci_low") == lo && col(&r, "ber_ci_high") == hi);
 }
 
 /* BPSK over Jakes Rayleigh fading with f_d Ts = 0.05 (gains decorrelate in
@@ -200,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_dead_link_erases_everything),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_coded_ber_between_bounds),
+        cmocka_unit_test(test_coded_few_frames_conservative),
         cmocka_unit_test(test_jakes_ber_averages_to_rayleigh),
         cmocka_unit_test(test_same_snr_reference),
     };

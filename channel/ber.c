@@ -219,7 +219,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
     memset(out, 0, sizeof *out);
     struct frame_stat st[BER_BATCH_FRAMES];
     double sum_e2 = 0, sum_en = 0, sum_n2 = 0;
-    uint64_t err_clusters = 0;
+    uint64_t err_clusters = 0, reported = 0;
     int done = rc != 0;
     for (uint64_t f0 = 0; !done; f0 += BER_BATCH_FRAMES) {
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -245,6 +245,10 @@ int ber_run(const ber_config *cfg, ber_result *out)
             if ((cfg->min_errors > 0 && out->bit_errors >= cfg->min_errors) ||
                 out->bits >= cfg->max_bits || f0 + (uint64_t)i + 1 >= ((uint64_t)1 << 40))
                 done = 1;
+        }
+        if (cfg->progress && !rc && (done || out->bits - reported >= BER_PROGRESS_BITS)) {
+            reported = out->bits;
+            cfg->progress(cfg->progress_arg, out->bits, out->bit_errors);
         }
     }
     for (int t = 0; t < nt; t++) {

@@ -47,6 +47,9 @@
 #define BER_BATCH_FRAMES 64
 /* fewer clusters with an error than this: deff = its upper bound (above) */
 #define BER_DEFF_MIN_CLUSTERS 10
+/* the progress callback is called at most once per this many bits (and
+ * after the last frame) */
+#define BER_PROGRESS_BITS ((uint64_t)1 << 20)
 
 typedef enum {
     BER_DEMAP_HARD = 0,         // minimum-distance hard decisions
@@ -64,6 +67,13 @@ typedef struct {
     uint64_t min_errors;  // stop once this many bit errors are counted (0: unused)
     uint64_t max_bits;    // stop once this many bits are sent (>= 1)
     int threads;          // OpenMP threads (0: OpenMP default); results do not depend on it
+    // progress (may be NULL): bits and bit errors counted so far, called from
+    // the calling thread after a batch of frames has gone through the
+    // stopping rule, once BER_PROGRESS_BITS bits have accrued since the last
+    // call, and always after the last frame (then with the result's counts);
+    // results do not depend on it
+    void (*progress)(void *arg, uint64_t bits, uint64_t bit_errors);
+    void *progress_arg;
 } ber_config;
 
 typedef struct {

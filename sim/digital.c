@@ -186,8 +186,22 @@ int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const u
     return rc;
 }
 
-/* Coded or Jakes BER: frames through digital_link_frame. */
-static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
+/* The point's own progress (point.h), from channel/ber's callback. */
+typedef struct {
+    const point_ctx *ctx;
+    int64_t point;
+} digital_progress;
+
+static void digital_progress_fn(void *arg, uint64_t bits, uint64_t errors)
+{
+    const digital_progress *d = arg;
+    d->ctx->progress(d->ctx->progress_arg, d->point, bits, errors);
+}
+
+/* Coded or Jakes BER: frames through digital_link_frame, one at a time;
+ * _prog (may be NULL) gets the counts as channel/ber's callback would:
+ * every BER_PROGRESS_BITS bits and after the last frame. */
+static int digital_ber_loop(const fl_config *c, int64_t point, const digital_progress *prog, ber_result *o)
 {
     size_t n = (size_t)c->link.packet_bytes * 8;
     digital_link l;
@@ -199,6 +213,7 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
         rc = -ENOMEM;
     memset(o, 0, sizeof *o);
     double sum_e2 = 0, sum_en = 0, sum_n2 = 0; /* frames as clusters (ber.h) */
+    uint64_t reported = 0;
     for (uint64_t f = 0; !rc; f++) {
         noise_seek(src, f << 24);
         noise_u32_fill(src, words, (n + 31) / 32);
@@ -222,6 +237,10 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
         o->symbols += (uint64_t)nsym;
         int stop = (c->stop.min_errors > 0 && o->bit_errors >= (uint64_t)c->stop.min_errors) ||
                    o->bits >= (uint64_t)c->stop.max_bits;
+        if (prog && (stop || o->bits - reported >= BER_PROGRESS_BITS)) {
+            reported = o->bits;
+            digital_progress_fn((void *)prog, o->bits, o->bit_errors);
+        }
         if (stop)
             break;
     }
@@ -242,8 +261,10 @@ static int digital_ber_loop(const fl_config *c, int64_t point, ber_result *o)
     return rc;
 }
 
-int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size_t len)
+int digital_ber_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
+    digital_progress prog = {ctx, point};
+    int report = ctx && ctx->progress;
     unsigned k = (unsigned)digital_schemes[c->modem.scheme];
     double rate = digital_code_rate(c);
     double esn0 = digital_esn0_db(c);
@@ -264,10 +285,12 @@ int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size
             .min_errors = (uint64_t)c->stop.min_errors,
             .max_bits = (uint64_t)c->stop.max_bits,
             .threads = 1,
+            .progress = report ? digital_progress_fn : NULL,
+            .progress_arg = report ? &prog : NULL,
         };
         rc = ber_run(&bc, &o);
     } else {
-        rc = digital_ber_loop(c, point, &o);
+        rc = digital_ber_loop(c, point, report ? &prog : NULL, &o);
         o.ber_theory = NAN;
         o.ser_theory = NAN;
     }

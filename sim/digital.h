@@ -15,6 +15,7 @@
 #ifndef FEATLINK_DIGITAL_H
 #define FEATLINK_DIGITAL_H
 
+#include "sim/point.h"
 #include "sim/row.h"
 #include "sim/scenario.h"
 
@@ -51,7 +52,10 @@ int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const u
 //      BER_DEFF_MIN_CLUSTERS clusters had an error and the design effect is
 //      its upper bound, the cluster size), ber_theory
 //      (uncoded closed form; NaN for coded links), ser, per, bits, errors,
-//      ebn0_db, esn0_db
-int digital_ber_point(const fl_config *c, int64_t point, row *r, char *err, size_t len);
+//      ebn0_db, esn0_db. _ctx (may be NULL): its progress callback gets the
+//      bits and bit errors so far, from this thread, every BER_PROGRESS_BITS
+//      bits and after the last frame (then the point's counts)
+int digital_ber_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
+                      size_t len);
 
 #endif

@@ -418,6 +418,6 @@ int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, c
         (c->codec.select == SEL_MERGE || c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW))
         return point_rd(c, point, ctx, r, err, len);
     if (c->source.kind == SRC_BITS)
-        return digital_ber_point(c, point, r, err, len);
+        return digital_ber_point(c, point, ctx, r, err, len);
     return point_pinr(c, point, ctx, r, err, len);
 }

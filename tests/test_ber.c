@@ -453,6 +453,52 @@ static void many_error_clusters_interval_unchanged(void **state)
     assert_true(fabs(r.ber_ci_high / 0x1.81c5ed917ca46p-6 - 1.0) < 1e-12);
 }
 
+/* The progress callback: from the calling thread, non-decreasing counts,
+ * the last call equal to the result, and the same result without it. */
+struct progress_log {
+    int calls, ordered;
+    uint64_t bits, errors;
+};
+
+static void progress_record(void *arg, uint64_t bits, uint64_t errors)
+{
+    struct progress_log *g = arg;
+    if (g->calls && (bits < g->bits || errors < g->errors || bits - g->bits == 0))
+        g->ordered = 0;
+    g->calls++;
+    g->bits = bits;
+    g->errors = errors;
+}
+
+static void progress_callback(void **state)
+{
+    (void)state;
+    /* BPSK/AWGN at 6 dB (BER 2.4e-3) to 10000 errors: about 4.2e6 bits, so
+     * a few calls BER_PROGRESS_BITS apart */
+    ber_config b = ber_cfg(MODEM_BPSK, PHY_AWGN, 6.0, 8);
+    b.min_errors = 10000;
+    b.threads = 2;
+    ber_result plain, watched;
+    assert_int_equal(ber_run(&b, &plain), 0);
+    struct progress_log g = {0, 1, 0, 0};
+    b.progress = progress_record;
+    b.progress_arg = &g;
+    assert_int_equal(ber_run(&b, &watched), 0);
+    assert_memory_equal(&plain, &watched, sizeof plain);
+    print_message("%d progress calls for %llu bits\n", g.calls, (unsigned long long)watched.bits);
+    assert_true(g.calls >= 3);
+    assert_true(g.calls <= (int)(watched.bits / BER_PROGRESS_BITS) + 1);
+    assert_true(g.ordered);
+    assert_true(g.bits == watched.bits && g.errors == watched.bit_errors);
+    /* a point of one batch: one call, at the end */
+    b.min_errors = 0;
+    b.max_bits = 2400;
+    g = (struct progress_log){0, 1, 0, 0};
+    assert_int_equal(ber_run(&b, &watched), 0);
+    assert_int_equal(g.calls, 1);
+    assert_true(g.bits == 2400 && g.errors == watched.bit_errors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +515,7 @@ int main(void)
         cmocka_unit_test(interval_rule_by_hand),
         cmocka_unit_test(coverage_with_few_error_clusters),
         cmocka_unit_test(many_error_clusters_interval_unchanged),
+        cmocka_unit_test(progress_callback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

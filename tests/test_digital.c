@@ -136,7 +136,7 @@ static void test_coded_ber_between_bounds(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
     double ber = col(&r, "ber"), lo = col(&r, "ber_ci_low"), hi = col(&r, "ber_ci_high");
     assert_true(hi > 1.4e-4 && lo < 7.2e-4);
     assert_true(ber < 2.3e-2 / 10);
@@ -167,7 +167,7 @@ static void test_coded_few_frames_conservative(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
     double e = col(&r, "bit_errors"), n = col(&r, "bits");
     print_message("conv12 at 1 dB: %g errors in %g bits, interval [%.3g, %.3g]\n", e, n, col(&r, "ber_ci_low"),
                   col(&r, "ber_ci_high"));
@@ -177,6 +177,59 @@ static void test_coded_few_frames_conservative(void **state)
     double lo, hi;
     assert_int_equal(berclosed_clopper_pearson_real(e / 4000.0, 2.0, 0.95, &lo, &hi), 0);
     assert_true(col(&r, "ber_ci_low") == lo && col(&r, "ber_ci_high") == hi);
+}
+
+/* A BER point's own progress through point_run's context: the point index,
+ * non-decreasing bits and errors, the last call equal to the row's counts,
+ * and the same row without a callback. Uncoded (channel/ber's engine) and
+ * coded (the frame loop). */
+typedef struct {
+    int calls, ordered;
+    int64_t point;
+    uint64_t bits, errors;
+} progress_log;
+
+static void progress_record(void *arg, int64_t point, uint64_t bits, uint64_t errors)
+{
+    progress_log *g = arg;
+    if (g->calls && (point != g->point || bits <= g->bits || errors < g->errors))
+        g->ordered = 0;
+    g->calls++;
+    g->point = point;
+    g->bits = bits;
+    g->errors = errors;
+}
+
+static void test_ber_progress(void **state)
+{
+    (void)state;
+    const char *js[] = {
+        "{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"packet_bytes\": 1000},"
+        " \"channel\": {\"ebn0_db\": 6}, \"stop\": {\"min_errors\": 10000, \"max_bits\": 100000000}}",
+        "{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"fec\": \"conv34\","
+        " \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 4}, \"stop\": {\"min_errors\": 1000,"
+        " \"max_bits\": 4000000}}",
+    };
+    for (int k = 0; k < 2; k++) {
+        fl_config c;
+        load(js[k], &c);
+        row plain, watched;
+        char err[256];
+        row_reset(&plain);
+        row_reset(&watched);
+        assert_int_equal(point_run(&c, 7, NULL, &plain, err, sizeof err), 0);
+        progress_log g = {0, 1, -1, 0, 0};
+        point_ctx ctx = {.file_source = NULL, .progress = progress_record, .progress_arg = &g};
+        assert_int_equal(point_run(&c, 7, &ctx, &watched, err, sizeof err), 0);
+        assert_int_equal(plain.n, watched.n);
+        for (int i = 0; i < plain.n; i++) {
+            assert_string_equal(plain.col[i].name, watched.col[i].name);
+            assert_memory_equal(&plain.col[i].value, &watched.col[i].value, sizeof(double));
+        }
+        print_message("%s: %d progress calls for %g bits\n", k ? "conv34" : "uncoded", g.calls, col(&watched, "bits"));
+        assert_true(g.calls >= 2 && g.ordered && g.point == 7);
+        assert_true((double)g.bits == col(&watched, "bits") && (double)g.errors == col(&watched, "bit_errors"));
+    }
 }
 
 /* BPSK over Jakes Rayleigh fading with f_d Ts = 0.05 (gains decorrelate in
@@ -195,7 +248,7 @@ static void test_jakes_ber_averages_to_rayleigh(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
     double want = 0.5 * (1.0 - sqrt(10.0 / 11.0));
     assert_true(fabs(col(&r, "ber") - want) < 0.10 * want);
     assert_true(fabs(col(&r, "ber_uncoded_theory") - want) < 1e-9);
@@ -237,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_coded_ber_between_bounds),
         cmocka_unit_test(test_coded_few_frames_conservative),
+        cmocka_unit_test(test_ber_progress),
         cmocka_unit_test(test_jakes_ber_averages_to_rayleigh),
         cmocka_unit_test(test_same_snr_reference),
     };

@@ -311,6 +311,7 @@ int digital_ber_point(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "ber_ci_high", o.ber_ci_high, "");
     row_set(r, "ber_design_effect", o.ber_deff, "");
     row_set(r, "ber_design_effect_estimated", (double)o.ber_deff_estimated, "");
+    row_set(r, "ber_error_clusters", (double)o.ber_error_clusters, "");
     row_set(r, "ber_theory", c->link.fec == FEC_NONE ? uncoded : NAN, "");
     row_set(r, "ber_uncoded_theory", uncoded, "");
     row_set(r, "ser", o.ser, "");

@@ -297,6 +297,7 @@ static int point_fading_columns(const fl_config *c, double bits, row *r, char *e
     row_set(r, "outage_prob", cf.outage_prob, "");
     row_set(r, "eps_outage_capacity_bps_hz", cf.eps_outage_bphz, "bit/s/Hz");
     row_set(r, "min_bandwidth_eps_outage_hz", point_over(bits, c->link.budget_s, cf.eps_outage_bphz), "Hz");
+    row_set(r, "transfer_time_eps_outage_s", point_over(bits, c->link.bandwidth_hz, cf.eps_outage_bphz), "s");
     return 0;
 }
 

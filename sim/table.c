@@ -43,18 +43,25 @@ static int ends_with(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-/* The shortest %g text that reads back as _v exactly. */
+/* The shortest %g text that reads back as _v exactly (integers in full). */
 static void shortest(char *buf, size_t len, double v)
 {
+    char tmp[40];
     if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(buf, len, "%.0f", v);
+        snprintf(tmp, sizeof tmp, "%.0f", v);
+    } else {
+        for (int p = 1; p <= 17; p++) {
+            snprintf(tmp, sizeof tmp, "%.*g", p, v);
+            if (strtod(tmp, NULL) == v || isnan(v))
+                break;
+        }
+    }
+    size_t n = strlen(tmp);
+    if (len == 0)
         return;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, len, "%.*g", p, v);
-        if (strtod(buf, NULL) == v || isnan(v))
-            return;
-    }
+    n = n < len ? n : len - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = 0;
 }
 
 /* The value of dotted _key in a nested JSON object (or a literal dotted key). */

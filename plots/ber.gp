@@ -1,23 +1,37 @@
-# BER vs Eb/N0: featlink's Monte Carlo (points with 95% Clopper-Pearson bars)
-# against the closed forms (lines: Proakis; Cho-Yoon for M-QAM; MGF forms
-# of MATLAB's berfading for Rayleigh). Rows: modem outer, Eb/N0 inner;
-# n_awgn / n_rayleigh (rows per modem) come from extra_ber.sh.
+# BER vs Eb/N0: featlink's Monte Carlo (points with 95% Clopper-Pearson bars
+# at the effective sample size) against the closed forms computed by
+# featlink itself (column ber_theory of a dense Eb/N0 run: Proakis for
+# BPSK/QPSK, Cho-Yoon for Gray M-QAM, MATLAB berfading's MGF forms for
+# fading). A point with no bit error is drawn as an arrow down from its 95%
+# upper confidence limit ber_ci_high (each curve's arrows shifted by dx dB
+# so that they do not hide each other).
+# Called by plots/extra_ber.sh with f (simulation CSV), th (closed-form
+# CSV), out, schemes (modem.scheme values), labels (their names), ymin, dx,
+# ttl; everything else comes from the CSV.
 set datafile separator ","
-set terminal pngcairo size 900,650 enhanced font ",11"
+# a NaN from a using expression (a row of another curve) is skipped, not a break in the line
+set datafile missing NaN
+set terminal pngcairo size 1200,700 enhanced font ",11"
+set output out
 set logscale y
 set format y "10^{%L}"
-set yrange [1e-7:1]
+set yrange [ymin:1]
 set grid
-set key bottom left
-set xlabel "E_b/N_0 (dB)"
-set ylabel "bit error rate"
-names = "BPSK QPSK 16-QAM 64-QAM 256-QAM"
-do for [ch in "awgn rayleigh"] {
-  f = datadir."/ber_".ch.".csv"
-  n = (ch eq "awgn") ? n_awgn : n_rayleigh
-  set output outdir."/ber_".ch.".png"
-  set title "BER over ".(ch eq "awgn" ? "AWGN" : "Rayleigh fast fading").": simulation vs closed form"
-  plot for [i=0:4] f every ::(i*n)::(i*n+n-1) using 2:(column("ber")>0 ? column("ber") : 1/0):"ber_ci_low":"ber_ci_high" \
-         with yerrorbars pt 7 ps 0.7 lc i+1 title word(names, i+1)." sim", \
-       for [i=0:4] f every ::(i*n)::(i*n+n-1) using 2:"ber_theory" with lines lc i+1 notitle
-}
+set autoscale xfix
+set offsets graph 0.02, graph 0.02, 0, 0
+set title ttl
+set xlabel "E_b/N_0 per information bit (dB)"
+set ylabel "bit error rate (bit errors / bits sent)"
+n = words(schemes)
+set key outside right top vertical Left reverse samplen 2.5 spacing 1.1 font ",10"
+is(s) = (strcol("modem.scheme") eq s)
+shift(i) = (i - (n + 1) / 2.0) * dx
+plot for [i=1:n] th using "ebn0_db":(is(word(schemes, i)) ? column("ber_theory") : NaN) \
+       with lines lw (3.2 - 0.4 * i) lc i title word(labels, i).": closed form", \
+     for [i=1:n] f using "ebn0_db":(is(word(schemes, i)) && column("bit_errors") > 0 ? column("ber") : NaN):"ber_ci_low":"ber_ci_high" \
+       with yerrorbars pt 7 ps 0.8 lw 1.2 lc i title word(labels, i).": simulation, 95% CI", \
+     for [i=1:n] f using (column("ebn0_db") + shift(i)):(is(word(schemes, i)) && column("bit_errors") == 0 ? column("ber_ci_high") : NaN):(0):(-0.6 * column("ber_ci_high")) \
+       with vectors head filled size screen 0.008,25 lw 1.5 lc i notitle, \
+     keyentry with vectors head filled size screen 0.008,25 lw 1.5 lc rgb "black" \
+       title (nz ? "0 bit errors: arrow down from the 95% upper limit" : ""), \
+     keyentry with points pt -1 title (nz ? sprintf("  (shifted by (i - %g) x %.2g dB for curve i)", (n + 1) / 2.0, dx) : "")

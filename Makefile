@@ -1,16 +1,20 @@
-# featlink — the only build entry (DESIGN.md §2).
+# featlink — the only build entry.
 #
-#   make            build bin/featlink and build/libfeatlink.a
+#   make            deps + build bin/featlink and build/libfeatlink.a
 #   make deps       install missing Debian packages (apt-get; sudo when not root)
 #   make run        deps + build + Table 1 of paper 000 into results/
-#   make test       deps + build + every cmocka test (SAN=1: ASan + UBSan)
-#   make bench      benchmarks, each against a baseline in the same run
+#   make test       deps + build + every test (SAN=1: ASan + UBSan)
+#   make bench      benchmarks (absolute figures, CPU model and load printed)
 #   make tables     results/tables/*.{md,tex}
 #   make plots      results/plots/*.png (gnuplot)
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local: binary, libfeatlink.{a,so}, headers,
+#                   featlink.pc, scenarios, plot scripts (portable build)
 #   make MPI=1      MPI build (mpicc), ranks split sweep points
 #   make mpi-check  deps MPI=1 + both builds + tests/mpi_check.sh (mpirun
 #                   results == single-process results); not part of make test
+#
+# Variables: CFLAGS/CPPFLAGS/LDFLAGS are the user's (added after the flags the
+# build needs), SAN=1, MPI=1, NATIVE=0 (no -march=native), PREFIX, DESTDIR.
 #
 # Sources are found by wildcard: every sim/, channel/, codec/ .c file except
 # sim/main.c goes into the library; every tests/test_*.c is one test program;
@@ -20,6 +24,32 @@ PREFIX  ?= /usr/local
 SAN     ?= 0
 MPI     ?= 0
 NATIVE  ?= 1
+PIC     ?= 0
+VERSION := 0.1.0
+
+# Goals that need the Debian packages run in two stages: this make installs
+# what is missing (.ci/deps), then a fresh $(MAKE) builds, so pkg-config is
+# read after the install (on a bare machine the first `make run` works).
+# FL_STAGE=build marks the inner make; variables given on the command line
+# (SAN=1, CFLAGS=..., MPI=1) reach it through MAKEFLAGS.
+STAGED_GOALS := all run test bench tables plots
+ifeq ($(MAKECMDGOALS),)
+OUTER_GOALS := all
+else
+OUTER_GOALS := $(filter $(STAGED_GOALS),$(MAKECMDGOALS))
+endif
+
+ifeq ($(FL_STAGE)$(if $(OUTER_GOALS),staged,),staged)
+OTHER_GOALS := $(filter-out $(STAGED_GOALS) deps,$(MAKECMDGOALS))
+.PHONY: $(STAGED_GOALS) $(OTHER_GOALS) deps
+.NOTPARALLEL:
+$(OUTER_GOALS): deps
+	@$(MAKE) --no-print-directory FL_STAGE=build $@
+$(OTHER_GOALS):
+	@$(MAKE) --no-print-directory FL_STAGE=build $@
+deps:
+	@MPI=$(MPI) bash .ci/deps
+else
 
 PKGS    := gsl fftw3 hdf5 libcjson openblas
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -32,6 +62,9 @@ ifeq ($(MPI),1)
 CC      := mpicc
 endif
 
+# FL_CFLAGS holds every flag the build needs; the user's CFLAGS, CPPFLAGS and
+# LDFLAGS come after it, so `make CFLAGS=-O2` changes the optimisation and
+# keeps the language, OpenMP, include and package flags.
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wno-unused-parameter
 OPT     := -O3 -ffp-contract=off
@@ -39,31 +72,38 @@ ifeq ($(NATIVE),1)
 OPT     += -march=native
 endif
 CFLAGS  ?=
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -g -fopenmp -I. $(PKG_CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lm -fopenmp
+FL_CFLAGS  = $(CSTD) $(WARN) $(OPT) -g -fopenmp -I. -I$(BUILD)/gen $(PKG_CFLAGS)
+FL_LDLIBS := $(PKG_LIBS) -lm -fopenmp
 
+# Build trees: build/ (native), build/san, build/mpi, build/san-mpi; PIC=1
+# (the installed library) builds into build/portable[-mpi] with -fPIC.
 BUILD   := build
+ifeq ($(PIC),1)
+BUILD   := build/portable
+FL_CFLAGS += -fPIC
+endif
 ifeq ($(SAN),1)
 BUILD   := build/san
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDLIBS  += -fsanitize=address,undefined
+FL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FL_LDLIBS += -fsanitize=address,undefined
 endif
 ifeq ($(MPI),1)
-BUILD   := $(if $(filter 1,$(SAN)),build/san-mpi,build/mpi)
-CFLAGS  += -DFEATLINK_MPI=1
+BUILD   := $(if $(filter 1,$(SAN)),build/san-mpi,$(if $(filter 1,$(PIC)),build/portable-mpi,build/mpi))
+FL_CFLAGS += -DFEATLINK_MPI=1
 endif
-
-VERSION := 0.1.0
-GITREV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-CFLAGS  += -DFEATLINK_VERSION='"$(VERSION)"' -DFEATLINK_GITREV='"$(GITREV)"'
+COMPILE = $(CC) $(FL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LINK    = $(CC) $(FL_CFLAGS) $(CFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c channel/*.c codec/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libfeatlink.a
+SONAME  := libfeatlink.so.0
+SOLIB   := $(BUILD)/libfeatlink.so.$(VERSION)
 BIN     := bin/featlink
 ifneq ($(BUILD),build)
 BIN     := $(BUILD)/featlink
 endif
+GITREV_H := $(BUILD)/gen/featlink_gitrev.h
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -71,57 +111,102 @@ BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
+# shell tests run by run_tests.sh beside the cmocka programs (same summary)
+TEST_SH := tests/install_check.sh
 
-.PHONY: all deps run test bench tables plots install clean mpi-check
+.PHONY: all deps run test bench tables plots install install-files clean mpi-check FORCE
 all: $(BIN)
 
 deps:
 	@MPI=$(MPI) bash .ci/deps
 
+# The revision header is rewritten only when its text changes (HEAD moved,
+# work tree became dirty or clean): then only version.o recompiles.
+$(GITREV_H): FORCE
+	@mkdir -p $(dir $@)
+	@sh tools/gitrev.sh $(VERSION) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/sim/version.o: $(GITREV_H)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(COMPILE) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(SOLIB): $(LIB_OBJ)
+	$(LINK) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(FL_LDLIBS)
+
 $(BIN): $(BUILD)/sim/main.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(LINK) -o $@ $^ $(FL_LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	$(LINK) -o $@ $^ $(FL_LDLIBS) $(CMOCKA_LIBS)
 
-run: deps $(BIN)
+run: $(BIN)
 	@mkdir -p results
 	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
-test: deps $(TEST_BIN) $(BIN)
-	@FEATLINK_BIN=$(BIN) bash tests/run_tests.sh $(TEST_BIN)
+test: $(TEST_BIN) $(BIN)
+	@FEATLINK_BIN=$(BIN) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 
-bench: deps $(BENCH_BIN)
+bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
-tables: deps $(BIN)
+tables: $(BIN)
 	@mkdir -p results/tables
 	$(BIN) table pinr-table1 --format md  > results/tables/pinr_table1.md
 	$(BIN) table pinr-table1 --format tex > results/tables/pinr_table1.tex
 	@echo "wrote results/tables/pinr_table1.{md,tex}"
 
-plots: deps $(BIN)
+plots: $(BIN)
 	@FEATLINK_BIN=$(BIN) bash plots/make_plots.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/featlink/scenarios
+# make install [PREFIX=/usr/local] [DESTDIR=] [NATIVE=1] [MPI=1]
+# Builds a separate position-independent tree (build/portable, no
+# -march=native unless NATIVE=1 is given) and installs from it: bin/featlink
+# (and bin/featlink-mpi with MPI=1), lib/libfeatlink.a, lib/libfeatlink.so
+# (soname libfeatlink.so.0), include/featlink/{channel,codec,sim}/*.h,
+# lib/pkgconfig/featlink.pc, share/featlink/{scenarios,plots}.
+INSTALL_NATIVE := $(if $(filter command line,$(origin NATIVE)),$(NATIVE),0)
+install:
+	@MPI=$(MPI) bash .ci/deps
+	@$(MAKE) --no-print-directory FL_STAGE=build PIC=1 MPI=0 SAN=0 NATIVE=$(INSTALL_NATIVE) install-files
+ifeq ($(MPI),1)
+	@$(MAKE) --no-print-directory FL_STAGE=build PIC=1 MPI=1 SAN=0 NATIVE=$(INSTALL_NATIVE) install-mpi
+endif
+
+LIBDIR := $(PREFIX)/lib
+INCDIR := $(PREFIX)/include/featlink
+SHAREDIR := $(PREFIX)/share/featlink
+install-files: $(BIN) $(LIB) $(SOLIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -d $(DESTDIR)$(INCDIR)/channel $(DESTDIR)$(INCDIR)/codec $(DESTDIR)$(INCDIR)/sim
+	install -d $(DESTDIR)$(SHAREDIR)/scenarios $(DESTDIR)$(SHAREDIR)/plots
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/featlink
-	install -m 644 scenarios/*.json $(DESTDIR)$(PREFIX)/share/featlink/scenarios/
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfeatlink.a
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/libfeatlink.so.$(VERSION)
+	ln -sf libfeatlink.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libfeatlink.so
+	install -m 644 channel/*.h $(DESTDIR)$(INCDIR)/channel/
+	install -m 644 codec/*.h $(DESTDIR)$(INCDIR)/codec/
+	install -m 644 sim/*.h $(DESTDIR)$(INCDIR)/sim/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' featlink.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/featlink.pc
+	install -m 644 scenarios/*.json $(DESTDIR)$(SHAREDIR)/scenarios/
+	install -m 644 plots/*.gp plots/*.sh $(DESTDIR)$(SHAREDIR)/plots/
+
+install-mpi: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/featlink-mpi
 
 mpi-check:
 	@$(MAKE) --no-print-directory deps MPI=1
-	@$(MAKE) --no-print-directory MPI=0 SAN=0 all
-	@$(MAKE) --no-print-directory MPI=1 SAN=0 all
+	@$(MAKE) --no-print-directory FL_STAGE=build MPI=0 SAN=0 all
+	@$(MAKE) --no-print-directory FL_STAGE=build MPI=1 SAN=0 all
 	@FEATLINK_BIN=bin/featlink FEATLINK_MPI_BIN=build/mpi/featlink bash tests/mpi_check.sh
 
 clean:
@@ -129,3 +214,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 .SECONDARY:
+endif

@@ -36,7 +36,7 @@ int main(void)
     pinr_params p = {.tokens = 64, .dims = 16, .bits = 8, .f = 0.25, .g = 0.5,
                      .h = 0.25, .index = PINR_INDEX_LIST};
     float x[64 * 16], y[64 * 16];
-    for (int i = 0; i < 64 * 16; i++) x[i] = (float)((i * 37 % 255) - 127) / 32.0f;
+    for (int i = 0; i < 64 * 16; i++) x[i] = (float)sin(0.37 * i) * 3.0f;
     uint8_t *buf = NULL, keep[64 * 16];
     uint64_t nbits = 0;
     pinr_layout lay;
@@ -65,7 +65,7 @@ if cc -std=c11 "$tmp/use.c" -o "$tmp/use_shared" $(pkg-config --cflags --libs fe
 else
   bad "shared link and run" "$(cat "$tmp/cc1.log" "$tmp/run1.log" 2>/dev/null | head -5)"
 fi
-if ldd "$tmp/use_shared" 2>/dev/null | grep -q "libfeatlink.so.0 => $prefix/lib"; then
+if LD_LIBRARY_PATH="$prefix/lib" ldd "$tmp/use_shared" 2>/dev/null | grep -q "libfeatlink.so.0 => $prefix/lib"; then
   ok "shared: linked against $prefix/lib/libfeatlink.so.0"
 else
   bad "shared soname" "$(ldd "$tmp/use_shared" 2>&1 | grep featlink)"

@@ -112,7 +112,7 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
-TEST_SH := tests/install_check.sh
+TEST_SH := tests/build_check.sh tests/install_check.sh
 
 .PHONY: all deps run test bench tables plots install install-files clean mpi-check FORCE
 all: $(BIN)

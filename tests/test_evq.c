@@ -1,0 +1,201 @@
+/* test_evq: the event queue against a naive model written here (an unsorted
+ * array searched for its (time, class, push order) minimum on every pop),
+ * under random pushes, pops and cancels with many ties; FIFO at equal time
+ * and class; handles that ran or were cancelled refused; arena growth; time
+ * conversion limits. */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sim/evq.h"
+#include "tests/testutil.h"
+
+/* the model: every pending event with its push number */
+typedef struct {
+    evq_event e;
+    uint64_t order;
+    evq_handle h;
+} model_ev;
+
+static int model_less(const model_ev *a, const model_ev *b)
+{
+    if (a->e.t != b->e.t) return a->e.t < b->e.t;
+    if (a->e.cls != b->e.cls) return a->e.cls < b->e.cls;
+    return a->order < b->order;
+}
+
+static size_t model_min(const model_ev *m, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (model_less(&m[i], &m[best])) best = i;
+    return best;
+}
+
+static void assert_same_event(const evq_event *a, const evq_event *b)
+{
+    assert_int_equal(a->t, b->t);
+    assert_int_equal(a->cls, b->cls);
+    assert_int_equal(a->kind, b->kind);
+    assert_int_equal(a->id, b->id);
+    assert_int_equal(a->arg, b->arg);
+}
+
+/* random operations; times from a small range so ties are the rule */
+static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned classes)
+{
+    testutil_rng r = {.seed = seed, .purpose = 0xE01};
+    model_ev *m = calloc((size_t)ops, sizeof *m);
+    assert_non_null(m);
+    evq *q = evq_create(4);   /* small: the arena must grow */
+    assert_non_null(q);
+    size_t n = 0;
+    uint64_t order = 0;
+    evq_time now = 0;
+    for (int op = 0; op < ops; op++) {
+        uint32_t u = testutil_rng_u32(&r, 0) % 10;
+        if (u < 6 || n == 0) {   /* push, never before the current time */
+            model_ev *x = &m[n++];
+            x->e.t = now + (evq_time)(testutil_rng_u32(&r, 1) % (uint32_t)time_range);
+            x->e.cls = testutil_rng_u32(&r, 2) % classes;
+            x->e.kind = testutil_rng_u32(&r, 3);
+            x->e.id = (uint32_t)op;
+            x->e.arg = (uint64_t)testutil_rng_u32(&r, 4) << 32 | (uint32_t)op;
+            x->order = order++;
+            assert_int_equal(evq_push(q, &x->e, &x->h), 0);
+        } else if (u < 9) {      /* pop: the model's minimum */
+            size_t b = model_min(m, n);
+            evq_event got, peek;
+            assert_int_equal(evq_peek(q, &peek), 0);
+            assert_int_equal(evq_pop(q, &got), 0);
+            assert_same_event(&got, &m[b].e);
+            assert_same_event(&peek, &m[b].e);
+            now = got.t;
+            /* a handle of an event that ran cancels nothing */
+            assert_int_equal(evq_cancel(q, m[b].h), -ENOENT);
+            m[b] = m[--n];
+        } else {                 /* cancel a random pending event */
+            size_t k = testutil_rng_u32(&r, 5) % n;
+            assert_int_equal(evq_cancel(q, m[k].h), 0);
+            assert_int_equal(evq_cancel(q, m[k].h), -ENOENT);
+            m[k] = m[--n];
+        }
+        assert_int_equal(evq_pending(q), n);
+    }
+    while (n) {                  /* drain */
+        size_t b = model_min(m, n);
+        evq_event got;
+        assert_int_equal(evq_pop(q, &got), 0);
+        assert_same_event(&got, &m[b].e);
+        m[b] = m[--n];
+    }
+    evq_event none;
+    assert_int_equal(evq_pop(q, &none), -ENOENT);
+    assert_int_equal(evq_peek(q, &none), -ENOENT);
+    evq_destroy(q);
+    free(m);
+}
+
+static void test_random_ops_tie_heavy(void **state)
+{
+    run_random_ops(1, 20000, 8, 3);     /* about 8 distinct times in flight */
+}
+
+static void test_random_ops_continuous(void **state)
+{
+    run_random_ops(2, 20000, 1 << 30, 1);
+}
+
+static void test_fifo_at_equal_time_and_class(void **state)
+{
+    evq *q = evq_create(1);
+    assert_non_null(q);
+    /* class 1 pushed before class 0 at the same time: class 0 runs first;
+     * within a class, push order */
+    for (uint32_t i = 0; i < 100; i++) {
+        evq_event e = {.t = 5, .cls = 1 - (i % 2), .id = i};
+        assert_int_equal(evq_push(q, &e, NULL), 0);
+    }
+    evq_event e0 = {.t = 4, .cls = 255, .id = 1000};
+    assert_int_equal(evq_push(q, &e0, NULL), 0);
+    evq_event got;
+    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(got.id, 1000);     /* earlier time beats any class */
+    for (uint32_t k = 0; k < 100; k++) {
+        assert_int_equal(evq_pop(q, &got), 0);
+        uint32_t want = k < 50 ? 2 * k + 1 : 2 * (k - 50);   /* class 0 = odd i */
+        assert_int_equal(got.id, want);
+        assert_int_equal(got.cls, k < 50 ? 0 : 1);
+    }
+    evq_destroy(q);
+}
+
+static void test_handles_and_bad_input(void **state)
+{
+    evq *q = evq_create(2);
+    assert_non_null(q);
+    evq_event e = {.t = 10};
+    evq_handle h1, h2;
+    assert_int_equal(evq_push(q, &e, &h1), 0);
+    assert_int_equal(evq_cancel(q, h1), 0);
+    /* the slot is reused by the next push: the old handle must not cancel it */
+    assert_int_equal(evq_push(q, &e, &h2), 0);
+    assert_true(h1 != h2);
+    assert_int_equal(evq_cancel(q, h1), -ENOENT);
+    assert_int_equal(evq_pending(q), 1);
+    assert_int_equal(evq_cancel(q, 0), -ENOENT);
+    assert_int_equal(evq_cancel(q, (evq_handle)1 << 32 | 999999), -ENOENT);
+    evq_event bad = {.t = 1, .cls = 256};
+    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    bad.cls = 0;
+    bad.t = -1;
+    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    char buf[128];
+    assert_int_equal(evq_print(q, buf, sizeof buf), 0);
+    assert_non_null(strstr(buf, "1 pending"));
+    evq_clear(q);
+    assert_int_equal(evq_pending(q), 0);
+    assert_int_equal(evq_cancel(q, h2), -ENOENT);
+    evq_destroy(q);
+}
+
+static void test_time_conversion(void **state)
+{
+    evq_time t;
+    assert_int_equal(evq_seconds_to_ticks(1.5, &t), 0);
+    assert_int_equal(t, 1500000000000LL);
+    assert_int_equal(evq_seconds_to_ticks(1e-12, &t), 0);
+    assert_int_equal(t, 1);
+    assert_int_equal(evq_seconds_to_ticks(0.4e-12, &t), 0);
+    assert_int_equal(t, 0);
+    assert_int_equal(evq_seconds_to_ticks(9.2e6, &t), 0);     /* 106 days */
+    assert_int_equal(evq_seconds_to_ticks(9.3e6, &t), -ERANGE);
+    assert_int_equal(evq_seconds_to_ticks(-1e-3, &t), -ERANGE);
+    assert_int_equal(evq_seconds_to_ticks(NAN, &t), -ERANGE);
+    assert_int_equal(evq_seconds_to_ticks(INFINITY, &t), -ERANGE);
+    assert_true(fabs(evq_ticks_to_seconds(2500000000000LL) - 2.5) == 0.0);
+    /* integer ticks: a sum of parts equals the whole exactly */
+    evq_time a, b, c;
+    assert_int_equal(evq_seconds_to_ticks(0.1, &a), 0);
+    assert_int_equal(evq_seconds_to_ticks(0.2, &b), 0);
+    assert_int_equal(evq_seconds_to_ticks(0.3, &c), 0);
+    assert_int_equal(a + b, c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_ops_tie_heavy),
+        cmocka_unit_test(test_random_ops_continuous),
+        cmocka_unit_test(test_fifo_at_equal_time_and_class),
+        cmocka_unit_test(test_handles_and_bad_input),
+        cmocka_unit_test(test_time_conversion),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

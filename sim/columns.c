@@ -4,6 +4,10 @@
  * the frames. */
 #include "sim/columns.h"
 
+#include "sim/trials.h"
+
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 static const column_doc catalogue[] = {
@@ -46,7 +50,6 @@ static const column_doc catalogue[] = {
     {"proxy_precision", "", 0, "BERTScore-style greedy precision over feature tokens (÷ reference)"},
     {"proxy_recall", "", 0, "BERTScore-style greedy recall over feature tokens (÷ reference)"},
     {"proxy_f1", "", 0, "BERTScore-style greedy F1 over feature tokens (÷ reference)"},
-    {"proxy_f1_sem", "", 0, "standard error of proxy_f1 over the trials (0 at one trial)"},
     {"cka", "", 0, "linear CKA of sent and received token matrices (÷ reference)"},
     {"ref_proxy_f1", "", 0, "proxy F1 of the reference run (metrics.reference)"},
     /* digital link (sim/digital, channel/packet) */
@@ -93,12 +96,43 @@ static const column_doc catalogue[] = {
 
 #define NCOLS ((int)(sizeof catalogue / sizeof catalogue[0]))
 
-const column_doc *columns_find(const char *name)
+/* "<col>_sem" of every catalogued column (sim/trials.h), derived once:
+ * same unit, not a count, a description naming its base column. */
+#define SEM_NAME_LEN 64
+#define SEM_DESC_LEN 160
+static char sem_names[NCOLS][SEM_NAME_LEN], sem_descs[NCOLS][SEM_DESC_LEN];
+static column_doc sem_docs[NCOLS];
+static pthread_once_t sem_once = PTHREAD_ONCE_INIT;
+
+static void columns_sem_init(void)
+{
+    for (int i = 0; i < NCOLS; i++) {
+        snprintf(sem_names[i], SEM_NAME_LEN, "%s%s", catalogue[i].name, TRIALS_SEM_SUFFIX);
+        snprintf(sem_descs[i], SEM_DESC_LEN,
+                 "standard error of the mean %s over the trials: sample std (n-1) / sqrt(n); NaN at one trial",
+                 catalogue[i].name);
+        sem_docs[i] = (column_doc){sem_names[i], catalogue[i].unit, 0, sem_descs[i]};
+    }
+}
+
+static int columns_index(const char *name, size_t len)
 {
     for (int i = 0; i < NCOLS; i++)
-        if (strcmp(catalogue[i].name, name) == 0)
-            return &catalogue[i];
-    return NULL;
+        if (strlen(catalogue[i].name) == len && strncmp(catalogue[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+const column_doc *columns_find(const char *name)
+{
+    size_t n = strlen(name), ns = strlen(TRIALS_SEM_SUFFIX);
+    int i = columns_index(name, n);
+    if (i >= 0)
+        return &catalogue[i];
+    if (n <= ns || strcmp(name + n - ns, TRIALS_SEM_SUFFIX) != 0 || (i = columns_index(name, n - ns)) < 0)
+        return NULL;
+    pthread_once(&sem_once, columns_sem_init);
+    return &sem_docs[i];
 }
 
 int columns_count(void) { return NCOLS; }

@@ -16,9 +16,11 @@ typedef struct {
     const char *description;
 } column_doc;
 
-//  columns_find : the description of measured column _name, or NULL
+//  columns_find : the description of measured column _name, or NULL; a
+//                 name "<col>_sem" of a catalogued <col> (the standard error
+//                 of a trial average, sim/trials.h) is described from <col>
 const column_doc *columns_find(const char *name);
-//  columns_count / columns_at : walk the catalogue
+//  columns_count / columns_at : walk the catalogue (base columns, no _sem)
 int columns_count(void);
 const column_doc *columns_at(int i);
 

@@ -8,6 +8,7 @@
 #include "codec/projector.h"
 #include "sim/digital.h"
 #include "sim/rd.h"
+#include "sim/trials.h"
 
 #include <errno.h>
 #include <math.h>
@@ -111,16 +112,15 @@ static int point_metrics(const float *x, const float *y, int64_t tokens, int64_t
     return rc;
 }
 
-void point_metric_columns(row *r, const metrics_report *m, int add)
+void point_metric_columns(trials_acc *acc, const metrics_report *m)
 {
-    int (*put)(row *, const char *, double, const char *) = add ? row_add : row_set;
-    put(r, "cosine", m->cosine, "");
-    put(r, "nmse", m->nmse, "");
-    put(r, "feature_snr_db", m->snr_db, "dB");
-    put(r, "proxy_precision", m->precision, "");
-    put(r, "proxy_recall", m->recall, "");
-    put(r, "proxy_f1", m->f1, "");
-    put(r, "cka", m->cka, "");
+    trials_put(acc, "cosine", m->cosine, "");
+    trials_put(acc, "nmse", m->nmse, "");
+    trials_put(acc, "feature_snr_db", m->snr_db, "dB");
+    trials_put(acc, "proxy_precision", m->precision, "");
+    trials_put(acc, "proxy_recall", m->recall, "");
+    trials_put(acc, "proxy_f1", m->f1, "");
+    trials_put(acc, "cka", m->cka, "");
 }
 
 /* The same_snr reference of a digital link: the uncompressed frame (f = g =
@@ -151,8 +151,8 @@ static int point_digital_reference(const fl_config *c, int64_t point, uint32_t t
 /* One PINR frame (trial _t): encode, send over the configured link, decode,
  * measure. Per-trial quantities are added to _acc (averaged by the caller). */
 static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *ctx, uint32_t t,
-                            const pinr_params *p0, const projector *proj, metrics_ws *ws, row *acc,
-                            double *f1, char *err, size_t len)
+                            const pinr_params *p0, const projector *proj, metrics_ws *ws, trials_acc *acc,
+                            char *err, size_t len)
 {
     source_tensor own = {0};
     const source_tensor *src = NULL;
@@ -184,9 +184,9 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         snprintf(err, len, "PINR encoding failed (%s)", strerror(-rc));
         goto done;
     }
-    row_add(acc, "measured_bits", (double)nbits, "bit");
-    row_add(acc, "measured_index_bits", (double)lay.index_bits, "bit");
-    row_add(acc, "measured_header_bits", (double)lay.header_bits, "bit");
+    trials_put(acc, "measured_bits", (double)nbits, "bit");
+    trials_put(acc, "measured_index_bits", (double)lay.index_bits, "bit");
+    trials_put(acc, "measured_header_bits", (double)lay.header_bits, "bit");
 
     if (c->link.mode == LINK_ANALOG) {
         keep = malloc((size_t)n);
@@ -204,16 +204,15 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         int64_t lost = 0;
         if (!rc) {
             int drc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, y, NULL, &lost);
-            row_add(acc, "esn0_db", dr.esn0_db, "dB Es/N0 per symbol");
-            row_add(acc, "packets", (double)dr.packets, "");
-            row_add(acc, "packets_lost", (double)dr.packets_lost, "");
-            row_add(acc, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
-            row_add(acc, "packet_bits", (double)dr.packet_bits, "bit");
-            row_add(acc, "air_bits", (double)dr.air_bits, "bit");
-            row_add(acc, "air_symbols", (double)dr.symbols, "");
-            row_add(acc, "airtime_s", dr.airtime_s, "s");
-            row_add(acc, "frame_lost", drc == -EBADMSG ? 1.0 : 0.0, "");
-            row_add(acc, "lost_symbols", drc == -EBADMSG ? (double)lay.kept_symbols : (double)lost, "");
+            trials_put(acc, "packets", (double)dr.packets, "");
+            trials_put(acc, "packets_lost", (double)dr.packets_lost, "");
+            trials_put(acc, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
+            trials_put(acc, "packet_bits", (double)dr.packet_bits, "bit");
+            trials_put(acc, "air_bits", (double)dr.air_bits, "bit");
+            trials_put(acc, "air_symbols", (double)dr.symbols, "");
+            trials_put(acc, "airtime_s", dr.airtime_s, "s");
+            trials_put(acc, "frame_lost", drc == -EBADMSG ? 1.0 : 0.0, "");
+            trials_put(acc, "lost_symbols", drc == -EBADMSG ? (double)lay.kept_symbols : (double)lost, "");
             if (drc && drc != -EBADMSG)
                 rc = drc;
         }
@@ -242,7 +241,7 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         if (!rc)
             rc = point_metrics(src->x, yref, p.tokens, p.dims, proj, ws, &mref);
         if (!rc) {
-            row_add(acc, "ref_proxy_f1", mref.f1, "");
+            trials_put(acc, "ref_proxy_f1", mref.f1, "");
             metrics_normalise(&m, &mref, &m);
         }
     }
@@ -250,8 +249,7 @@ static int point_pinr_trial(const fl_config *c, int64_t point, const point_ctx *
         snprintf(err, len, "metrics failed (%s)", strerror(-rc));
         goto done;
     }
-    point_metric_columns(acc, &m, 1);
-    *f1 = m.f1;
+    point_metric_columns(acc, &m);
 done:
     free(buf), free(keep), free(y), free(yref);
     source_free(&own);
@@ -341,6 +339,8 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
     row_set(r, "reduction_ratio", a.reduction_ratio, "");
     /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
     row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(a.sent_bits, c->link.budget_s, snr_db), "Hz");
+    if (c->link.mode == LINK_DIGITAL)
+        row_set(r, "esn0_db", digital_esn0_db(c), "dB Es/N0 per symbol");
 
     metrics_ws *ws = NULL;
     projector *proj = NULL;
@@ -359,24 +359,17 @@ static int point_pinr(const fl_config *c, int64_t point, const point_ctx *ctx, r
                  projector_in_dims(proj), (long long)p.dims);
         goto done;
     }
-    row acc;
-    row_reset(&acc);
-    double f1_sum = 0, f1_sq = 0;
-    for (int64_t t = 0; t < c->trials && !rc; t++) {
-        double f1 = NAN;
-        rc = point_pinr_trial(c, point, ctx, (uint32_t)t, &p, proj, ws, &acc, &f1, err, len);
-        f1_sum += f1;
-        f1_sq += f1 * f1;
-    }
+    trials_acc acc;
+    trials_reset(&acc);
+    for (int64_t t = 0; t < c->trials && !rc; t++)
+        rc = point_pinr_trial(c, point, ctx, (uint32_t)t, &p, proj, ws, &acc, err, len);
     if (rc)
         goto done;
-    double nt = (double)c->trials;
-    for (int k = 0; k < acc.n; k++)
-        row_set(r, acc.col[k].name, acc.col[k].value / nt, acc.col[k].unit);
-    /* standard error of the mean F1 over the trials (0 for one trial) */
-    double var = c->trials > 1 ? (f1_sq - f1_sum * f1_sum / nt) / (nt - 1.0) : 0.0;
-    row_set(r, "proxy_f1_sem", sqrt(var > 0 ? var / nt : 0.0), "");
-    double mbits = row_find(r, "measured_bits")->value;
+    if ((rc = trials_finish(&acc, r)) != 0) {
+        snprintf(err, len, "too many result columns (%s)", strerror(-rc));
+        goto done;
+    }
+    double mbits = trials_mean(&acc, "measured_bits");
     row_set(r, "measured_reduction_ratio", 1.0 - mbits / a.total_bits, "");
     row_set(r, "measured_min_bandwidth_hz", capacity_min_bandwidth_hz(mbits, c->link.budget_s, snr_db), "Hz");
     /* the AWGN capacity log2(1 + SNR) at channel.snr_db, whatever the
@@ -390,25 +383,24 @@ done:
     return rc;
 }
 
-/* Rate-distortion points: every numeric column averaged over the trials. */
+/* Rate-distortion points: every per-frame column averaged over the trials. */
 static int point_rd(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
-    row one;
+    trials_acc acc;
+    trials_reset(&acc);
     for (int64_t t = 0; t < c->trials; t++) {
-        row_reset(&one);
-        int rc = rd_frame(c, point, (uint32_t)t, ctx, &one, err, len);
+        int rc = rd_frame(c, point, (uint32_t)t, ctx, r, &acc, err, len);
         if (rc)
             return rc;
-        for (int k = 0; k < one.n; k++) {
-            if (one.col[k].is_str)
-                row_set_str(r, one.col[k].name, one.col[k].str);
-            else
-                row_add(r, one.col[k].name, one.col[k].value / (double)c->trials, one.col[k].unit);
-        }
     }
     row_set(r, "trials", (double)c->trials, "");
+    int rc = trials_finish(&acc, r);
+    if (rc) {
+        snprintf(err, len, "too many result columns (%s)", strerror(-rc));
+        return rc;
+    }
     /* the fading capacities of the mean coded frame, as for PINR points */
-    return point_fading_columns(c, row_find(r, "measured_bits")->value, r, err, len);
+    return point_fading_columns(c, trials_mean(&acc, "measured_bits"), r, err, len);
 }
 
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)

@@ -8,6 +8,7 @@
 #include "codec/source.h"
 #include "sim/row.h"
 #include "sim/scenario.h"
+#include "sim/trials.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,10 +38,10 @@ int point_source(const fl_config *c, const point_ctx *ctx, uint32_t trial, sourc
 //      purpose, trial) via channel/noise. 0 or -ENOMEM
 int point_analog(const float *x, const uint8_t *keep, int64_t n, double snr_db, uint32_t seed,
                  uint32_t point, uint32_t purpose, uint32_t trial, float *y);
-//  point_metric_columns : the proxy-metric columns of _m (cosine, nmse,
-//                         feature_snr_db, proxy_precision/recall/f1, cka),
-//                         set, or added to what is there when _add
-void point_metric_columns(row *r, const metrics_report *m, int add);
+//  point_metric_columns : one frame's proxy-metric columns of _m (cosine,
+//                         nmse, feature_snr_db, proxy_precision/recall/f1,
+//                         cka), put into the trial average _acc
+void point_metric_columns(trials_acc *acc, const metrics_report *m);
 //  point_run : compute point _point of config _c into _r; 0, or a negative
 //              errno with a message in _err (runtime failure, exit 1)
 int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len);

@@ -102,8 +102,8 @@ static double rd_source_entropy_bits(src_law law, double sigma)
     return NAN;
 }
 
-int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r, char *err,
-             size_t len)
+int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r,
+             trials_acc *acc, char *err, size_t len)
 {
     if (c->codec.entropy == ENT_LAPLACE && (c->codec.quant == Q_FP32 || c->codec.quant == Q_FP16 ||
                                             c->codec.quant == Q_BF16)) {
@@ -168,13 +168,13 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
             frame_lost = drc == -EBADMSG;
             rc = frame_lost ? 0 : drc;
             row_set(r, "esn0_db", dr.esn0_db, "dB Es/N0 per symbol");
-            row_set(r, "packets", (double)dr.packets, "");
-            row_set(r, "packets_lost", (double)dr.packets_lost, "");
-            row_set(r, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
-            row_set(r, "air_bits", (double)dr.air_bits, "bit");
-            row_set(r, "airtime_s", dr.airtime_s, "s");
-            row_set(r, "frame_lost", frame_lost, "");
-            row_set(r, "lost_values", frame_lost ? (double)st.sent_values : (double)fr.lost_values, "");
+            trials_put(acc, "packets", (double)dr.packets, "");
+            trials_put(acc, "packets_lost", (double)dr.packets_lost, "");
+            trials_put(acc, "packet_loss_rate", dr.packets ? (double)dr.packets_lost / (double)dr.packets : 0.0, "");
+            trials_put(acc, "air_bits", (double)dr.air_bits, "bit");
+            trials_put(acc, "airtime_s", dr.airtime_s, "s");
+            trials_put(acc, "frame_lost", frame_lost, "");
+            trials_put(acc, "lost_values", frame_lost ? (double)st.sent_values : (double)fr.lost_values, "");
         }
         free(rx), free(erased);
     } else {
@@ -209,31 +209,31 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
     row_set(r, "patches", (double)p.patches, "");
     row_set(r, "tokens", (double)p.tokens, "");
     row_set(r, "dims", (double)p.dims, "");
-    row_set(r, "sent_tokens", (double)(p.patches * st.rows), "");
-    row_set(r, "measured_bits", bits, "bit");
-    row_set(r, "side_bits", st.side_bits, "bit");
-    row_set(r, "ideal_bits", st.ideal_bits, "bit");
-    row_set(r, "empirical_entropy_bits", st.empirical_bits, "bit");
-    row_set(r, "escapes", (double)st.escapes, "");
+    trials_put(acc, "sent_tokens", (double)(p.patches * st.rows), "");
+    trials_put(acc, "measured_bits", bits, "bit");
+    trials_put(acc, "side_bits", st.side_bits, "bit");
+    trials_put(acc, "ideal_bits", st.ideal_bits, "bit");
+    trials_put(acc, "empirical_entropy_bits", st.empirical_bits, "bit");
+    trials_put(acc, "escapes", (double)st.escapes, "");
     /* coded bits per ORIGINAL element (001 reports the coded size) */
-    row_set(r, "rate_bits_per_element", rate, "bit");
-    row_set(r, "distortion_mse", mse, "");
-    row_set(r, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
+    trials_put(acc, "rate_bits_per_element", rate, "bit");
+    trials_put(acc, "distortion_mse", mse, "");
+    trials_put(acc, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
     /* B = bits / (T log2(1 + SNR)) (paper 000, Table 1) and the transfer
      * time at link.bandwidth_hz: the AWGN capacity at channel.snr_db,
      * whatever the channel kind; over fading point_run adds the ergodic and
      * ε-outage columns (sim/point.c) */
-    row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
-    row_set(r, "transfer_time_s", capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
+    trials_put(acc, "min_bandwidth_hz", capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
+    trials_put(acc, "transfer_time_s", capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
 
     if (c->source.kind == SRC_SYNTHETIC && (c->source.law == LAW_GAUSSIAN || c->source.law == LAW_LAPLACE)) {
         double sig = c->source.scale, h = rd_source_entropy_bits(c->source.law, sig);
         double slb = mse > 0 ? fmax(0.0, h - 0.5 * log2(2.0 * M_PI * M_E * mse)) : INFINITY;
         row_set(r, "source_entropy_bits", h, "bit");
-        row_set(r, "shannon_lower_bound_bits", slb, "bit");
-        row_set(r, "rd_gap_bits", rate - slb, "bit");
+        trials_put(acc, "shannon_lower_bound_bits", slb, "bit");
+        trials_put(acc, "rd_gap_bits", rate - slb, "bit");
         if (c->source.law == LAW_GAUSSIAN)
-            row_set(r, "rd_function_bits",
+            trials_put(acc, "rd_function_bits",
                     mse > 0 ? fmax(0.0, 0.5 * log2(sig * sig / mse)) : INFINITY, "bit");
     }
 
@@ -263,7 +263,7 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         if (!rc)
             rc = rd_metrics(proj, ws, src->x, xref, nt, NULL, nt, d, &mref);
         if (!rc) {
-            row_set(r, "ref_proxy_f1", mref.f1, "");
+            trials_put(acc, "ref_proxy_f1", mref.f1, "");
             metrics_normalise(&m, &mref, &m);
         }
     }
@@ -271,7 +271,7 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         snprintf(err, len, "metrics failed (%s)", strerror(-rc));
         goto done;
     }
-    point_metric_columns(r, &m, 0);
+    point_metric_columns(acc, &m);
 done:
     free(buf), free(assign), free(xhat), free(xref);
     tofc_frame_free(&fr);

@@ -1,0 +1,69 @@
+/* station: a service station of the discrete-event system layer — c
+ * parallel workers and one waiting line, FIFO or earliest deadline first —
+ * with the time integrals that queueing checks need (busy workers, jobs in
+ * the station), so utilisation and Little's law L = λW can be measured.
+ *
+ * The station does not keep time or schedule: the caller's event loop
+ * (sim/evq) tells it when a job arrives and when a worker finishes, and
+ * schedules the completion of every job the station starts (at start +
+ * service). Non-preemptive: a started job runs to completion. Times are
+ * evq ticks (1 ps).
+ *
+ * Workers are taken lowest index first; the waiting line is a binary heap
+ * keyed by (deadline, arrival order) for EDF and by arrival order alone for
+ * FIFO, so ties are broken by arrival order in both.
+ */
+#ifndef FEATLINK_STATION_H
+#define FEATLINK_STATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/evq.h"
+
+typedef enum { STATION_FIFO = 0, STATION_EDF = 1 } station_discipline;
+
+typedef struct {
+    uint64_t id;        /* the caller's job number */
+    evq_time arrival;   /* when it reached this station */
+    evq_time deadline;  /* EDF key (ignored by FIFO) */
+    evq_time service;   /* how long a worker takes */
+    evq_time start;     /* set by the station when a worker takes it */
+} station_job;
+
+typedef struct {
+    double   elapsed_s;      /* since the last reset */
+    double   utilisation;    /* busy worker-time / (workers x elapsed) */
+    double   mean_in_system; /* time-average jobs waiting or in service (L) */
+    double   mean_waiting;   /* time-average jobs waiting (Lq) */
+    uint64_t arrivals, starts, completions;   /* since the last reset */
+} station_stats;
+
+typedef struct station station;
+
+//  station_create : _workers >= 1 parallel workers, discipline _d;
+//                   NULL on bad arguments or no memory
+station *station_create(unsigned workers, station_discipline d);
+void station_destroy(station *s);
+
+//  station_arrive : job _j reaches the station at _now. When a worker is
+//                   free it starts at once: *_started = 1, *_worker = its
+//                   index, _j->start = _now (the caller schedules the end at
+//                   _now + _j->service); else it waits (*_started = 0).
+//                   0, -EINVAL (_now before the last event) or -ENOMEM
+int station_arrive(station *s, evq_time now, station_job *j, int *started, unsigned *worker);
+//  station_finish : worker _w ends its job at _now; *_done receives it. If a
+//                   job waits, _w takes the next one: *_started = 1 and
+//                   *_next (start = _now). 0, or -EINVAL (_w idle / bad time)
+int station_finish(station *s, evq_time now, unsigned w, station_job *done,
+                   int *started, station_job *next);
+//  station_reset_stats : restart the integrals and counts at _now (warm-up
+//                        deletion); jobs present stay
+void station_reset_stats(station *s, evq_time now);
+//  station_get_stats : the integrals up to _now (>= the last event)
+void station_get_stats(const station *s, evq_time now, station_stats *out);
+//  station_busy / station_waiting : workers busy, jobs waiting now
+unsigned station_busy(const station *s);
+size_t station_waiting(const station *s);
+
+#endif

@@ -12,6 +12,9 @@
 set -u
 cd "$(dirname "$0")/.."
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# a command-line FL_STAGE=build of the make running this test is exported
+# to its recipes: without this unset the staged plans below are never seen
+unset FL_STAGE
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0; fail=0
 ok()  { echo "[       OK ] $1"; pass=$((pass + 1)); }

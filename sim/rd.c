@@ -102,6 +102,40 @@ static double rd_source_entropy_bits(src_law law, double sigma)
     return NAN;
 }
 
+/* The same_snr reference of a digital link: the uncompressed frame (fp32,
+ * raw, no merging) through the same packets, modem and channel (the same
+ * noise key as the compressed frame, as for PINR points), decoded with the
+ * values of lost packets zero-filled; a lost header loses the whole
+ * reference frame (zeros). _xref: patches x tokens x dims values. */
+static int rd_digital_reference(const fl_config *c, int64_t point, uint32_t trial, const tofc_params *p0,
+                                const float *x, float *xref)
+{
+    tofc_params p = {.patches = p0->patches, .tokens = p0->tokens, .dims = p0->dims,
+                     .select = TOFC_SELECT_NONE, .quant = TOFC_QUANT_FP32, .entropy = TOFC_ENTROPY_RAW};
+    size_t n = (size_t)(p.patches * p.tokens * p.dims);
+    uint8_t *buf = NULL;
+    size_t nbytes = 0;
+    tofc_frame fr = {0};
+    int rc = tofc_encode(&p, x, &buf, &nbytes, NULL, NULL);
+    uint8_t *rx = rc ? NULL : malloc(nbytes + 1), *erased = rc ? NULL : malloc(nbytes + 1);
+    digital_result dr;
+    if (!rc)
+        rc = rx && erased ? digital_transmit(c, (uint32_t)point, trial, buf, (uint64_t)nbytes * 8, rx, erased, &dr)
+                          : -ENOMEM;
+    if (!rc) {
+        rc = tofc_decode(rx, nbytes, erased, (int64_t)n, &fr);
+        if (!rc)
+            memcpy(xref, fr.y, n * sizeof *xref);
+        else if (rc == -EBADMSG) {
+            memset(xref, 0, n * sizeof *xref); /* a lost reference frame: a valid (bad) reference */
+            rc = 0;
+        }
+    }
+    tofc_frame_free(&fr);
+    free(buf), free(rx), free(erased);
+    return rc;
+}
+
 int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx *ctx, row *r,
              trials_acc *acc, char *err, size_t len)
 {
@@ -252,7 +286,7 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
                     (size_t)(p.patches * st.rows), d, &m);
     if (!rc && c->metrics.reference != REF_NONE) {
         /* paper 000 Figs. 2-3: normalise by the uncompressed frame, clean or
-         * sent through the same analog channel */
+         * sent through the same analog or digital link */
         xref = malloc(n * sizeof *xref + 1);
         rc = xref ? 0 : -ENOMEM;
         if (!rc)
@@ -260,6 +294,8 @@ int rd_frame(const fl_config *c, int64_t point, uint32_t trial, const point_ctx 
         if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_ANALOG)
             rc = point_analog(xref, NULL, (int64_t)n, snr_db, c->seed, (uint32_t)point, RD_PURPOSE_ANALOG_REF, trial,
                               xref);
+        else if (!rc && c->metrics.reference == REF_SAME_SNR && c->link.mode == LINK_DIGITAL)
+            rc = rd_digital_reference(c, point, trial, &p, src->x, xref);
         if (!rc)
             rc = rd_metrics(proj, ws, src->x, xref, nt, NULL, nt, d, &mref);
         if (!rc) {

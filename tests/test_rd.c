@@ -248,6 +248,46 @@ static void test_digital_link(void **state)
     assert_true(fabs(col(&bad, "nmse") - 1.0) < 1e-12);
 }
 
+/* metrics.reference = same_snr over the digital link: the uncompressed fp32
+ * frame through the same packets. At 40 dB it arrives intact and the point
+ * equals metrics.reference = clean, column for column; at 12 dB (uncoded
+ * QPSK, Eb/N0 9 dB, BER 3.4e-5, about 5% of 208-byte packets lost) the
+ * reference loses values: its F1 is below 1 and the normalised metrics
+ * differ from clean's. (Before the fix same_snr silently equalled clean.) */
+static void test_digital_same_snr(void **state)
+{
+    (void)state;
+    const char *base = "{\"name\":\"t\",\"source\":{\"patches\":2,\"tokens\":64,\"dims\":32},"
+                       "\"codec\":{\"select\":\"merge\",\"clusters\":16,\"quant\":\"uniform\","
+                       "\"step\":0.1,\"entropy\":\"laplace\"},\"link\":{\"mode\":\"digital\","
+                       "\"packet_bytes\":200},\"modem\":{\"scheme\":\"qpsk\"},"
+                       "\"channel\":{\"snr_db\":%s},\"metrics\":{\"reference\":\"%s\"}}";
+    const char *metric[] = {"cosine", "nmse", "feature_snr_db", "proxy_precision", "proxy_recall",
+                            "proxy_f1", "cka", "ref_proxy_f1"};
+    char js[1024];
+    row clean, same;
+    snprintf(js, sizeof js, base, "40", "clean");
+    run_point(js, &clean);
+    snprintf(js, sizeof js, base, "40", "same_snr");
+    run_point(js, &same);
+    for (size_t i = 0; i < sizeof metric / sizeof *metric; i++)
+        if (col(&clean, metric[i]) != col(&same, metric[i]))
+            fail_msg("40 dB: %s same_snr %.17g != clean %.17g", metric[i], col(&same, metric[i]),
+                     col(&clean, metric[i]));
+    snprintf(js, sizeof js, base, "12", "clean");
+    run_point(js, &clean);
+    snprintf(js, sizeof js, base, "12", "same_snr");
+    run_point(js, &same);
+    assert_true(fabs(col(&clean, "ref_proxy_f1") - 1.0) < 1e-6); /* float unit tokens */
+    print_message("12 dB: %g of %g packets lost, reference F1 %.6f\n", col(&same, "packets_lost"),
+                  col(&same, "packets"), col(&same, "ref_proxy_f1"));
+    assert_true(col(&same, "ref_proxy_f1") < 1.0 - 1e-3);
+    assert_true(col(&same, "nmse") != col(&clean, "nmse"));
+    assert_true(col(&same, "proxy_f1") != col(&clean, "proxy_f1"));
+    /* same compressed frame: the link columns do not depend on the reference */
+    assert_true(col(&same, "packets_lost") == col(&clean, "packets_lost"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_merge_identity_point),
         cmocka_unit_test(test_bad_combinations),
         cmocka_unit_test(test_digital_link),
+        cmocka_unit_test(test_digital_same_snr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,6 +160,7 @@ static int frame_finish(sim *m, int s, evq_time done)
     o->server_start_s = o->dropped ? NAN : evq_ticks_to_seconds(f->server_start);
     o->completion_s = o->dropped ? NAN : evq_ticks_to_seconds(done);
     o->deadline_met = !o->dropped && evq_ticks_to_seconds(done - f->arrival) <= m->c->deadline_s;
+    o->airtime_s = f->airtime_s;
     o->energy_j = g->compute_power_w * g->device_time_s + g->tx_power_w * f->airtime_s;
     int rc = 0;
     if (f->arrival >= m->warmup) {

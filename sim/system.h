@@ -114,6 +114,7 @@ typedef struct {
     uint32_t packets, retx, lost_packets;
     int      dropped;            /* 1: stale at the device, 2: lost packets (SYS_LOST_DROP) */
     int      deadline_met;
+    double   airtime_s;          /* time on air of all its attempts */
     double   energy_j;           /* compute power x device time + tx power x airtime */
 } sys_frame;
 

@@ -27,6 +27,8 @@
 #include <cmocka.h>
 
 #include "sim/outstat.h"
+#include "sim/syssum.h"
+#include "sim/sysmodel.h"
 #include "sim/system.h"
 
 typedef struct {
@@ -334,6 +336,69 @@ static void test_bad_config(void **state)
     assert_int_equal(sys_run(&c, NULL, NULL, &t), -EINVAL);
 }
 
+static void test_component_models_by_hand(void **state)
+{
+    sysmodel_device d = sysmodel_device_default();
+    /* 0.67e12 FLOP / (0.3 x 5.3e12 FLOP/s) + 5 ms */
+    assert_true(fabs(sysmodel_device_time_s(&d) - (0.67e12 / 1.59e12 + 0.005)) < 1e-12);
+    /* 23 dBm, 40 dB at 1 m, n = 3, 100 m: PL = 100 dB; noise -174 + 70 + 7 = -97 dBm */
+    sysmodel_radio r = {.tx_power_dbm = 23, .pl_d0_db = 40, .d0_m = 1, .exponent = 3,
+                        .distance_m = 100, .noise_figure_db = 7, .bandwidth_hz = 1e7};
+    assert_true(fabs(sysmodel_snr_db(&r) - 20.0) < 1e-12);
+    sysmodel_server s = sysmodel_server_default();
+    /* (729 + 64) / 11000 + 2 ms + 32 / 61 */
+    assert_true(fabs(sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61)) < 1e-12);
+    s.prefill_quad_s_per_token2 = 1e-8;
+    assert_true(fabs(sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61 + 793.0 * 793 * 1e-8)) < 1e-12);
+}
+
+/* the summary of an M/M/1 run: mean, quantiles of the exponential sojourn
+ * (rate mu - lambda = 0.2), miss rate P(T > 10) = e^-2, utilisation */
+static void test_summary_of_mm1(void **state)
+{
+    static double fast = 1e15;
+    sys_config c = base_config();
+    c.groups[0].arrival = SYS_POISSON;
+    c.groups[0].frame_rate_hz = 0.8;
+    c.groups[0].device_time_s = 0;
+    c.groups[0].frame_bits = 1;
+    c.packet_bits = 1;
+    c.link_arg = &fast;
+    c.service = SYS_SVC_EXPONENTIAL;
+    c.service_mean_s = 1.0;
+    c.duration_s = 400000;
+    c.warmup_s = 100;
+    c.deadline_s = 10;
+    c.seed = 41;
+    syssum_acc a;
+    syssum_init(&a, c.warmup_s);
+    sys_totals t;
+    assert_int_equal(sys_run(&c, syssum_add, &a, &t), 0);
+    syssum s;
+    assert_int_equal(syssum_finish(&a, &t, &s), 0);
+    check_close("summary: latency mean (s)", &s.latency, 5.0);
+    check_close("summary: p50 (s)", &s.p50, log(2.0) / 0.2);
+    check_close("summary: p95 (s)", &s.p95, log(20.0) / 0.2);
+    check_close("summary: p99 (s)", &s.p99, log(100.0) / 0.2);
+    check_close("summary: deadline miss rate", &s.miss_rate, exp(-2.0));
+    assert_true(fabs(s.server_utilisation - 0.8) < 0.01);
+    assert_true(fabs(s.goodput_bps - 0.8) < 0.01);   /* 1 bit per frame */
+    assert_int_equal(s.saturated, 0);
+    assert_int_equal(s.p99_few_frames, 0);
+    /* components: no compute, 1 ps on air; the rest is the server */
+    assert_true(s.device_time_mean_s == 0.0 && s.tx_time_mean_s < 1e-11);
+    assert_true(fabs(s.server_wait_mean_s + s.server_time_mean_s - s.latency.est) < 1e-9);
+    syssum_free(&a);
+    /* overload: lambda 1.2 > mu: flagged */
+    c.groups[0].frame_rate_hz = 1.2;
+    c.duration_s = 2000;
+    syssum_init(&a, c.warmup_s);
+    assert_int_equal(sys_run(&c, syssum_add, &a, &t), 0);
+    assert_int_equal(syssum_finish(&a, &t, &s), 0);
+    assert_int_equal(s.saturated, 1);
+    syssum_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +409,8 @@ int main(void)
         cmocka_unit_test(test_determinism_and_device_independence),
         cmocka_unit_test(test_stale_frames_dropped),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_component_models_by_hand),
+        cmocka_unit_test(test_summary_of_mm1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

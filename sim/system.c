@@ -15,8 +15,8 @@
 
 /* event kinds; at equal times the class orders them: what ends runs before
  * what starts, so a freed worker or channel is seen by a same-time arrival */
-enum { EV_TXDONE = 1, EV_SERVED, EV_ENCODED, EV_WARMUP, EV_ARRIVE };
-static const unsigned ev_class[] = {0, 0, 1, 2, 3, 4};
+enum { EV_TXDONE = 1, EV_SERVED, EV_ENCODED, EV_WARMUP, EV_RETRY, EV_ARRIVE };
+static const unsigned ev_class[] = {0, 0, 1, 2, 3, 4, 5};
 
 typedef struct {            /* a frame in flight (a pool slot) */
     sys_frame out;
@@ -105,6 +105,7 @@ int sys_check(const sys_config *c, char *why, size_t len)
     if ((uint64_t)c->groups[0].frame_bits / c->packet_bits >= (1u << 24)) BAD("at most 2^24 packets per frame");
     if (!(c->doppler_hz >= 0 && c->doppler_hz < 1e9) || !(c->k_factor >= 0)) BAD("doppler in [0, 1e9) Hz, K >= 0");
     if (c->access == SYS_PF && c->pf_window < 1) BAD("pf window must be >= 1");
+    if (!(c->outage_retry_s > 0 && c->outage_retry_s < 1e6)) BAD("outage retry must be in (0, 1e6) s");
     if (!c->link) BAD("no link model");
     if (c->workers < 1 || c->workers > 4096) BAD("server workers must be 1..4096");
     if (c->service != SYS_SVC_MODEL && !(c->service_mean_s > 0)) BAD("service mean must be > 0 s");
@@ -213,7 +214,11 @@ static int start_attempt(sim *m, uint32_t d, evq_time now)
     double rate, per;
     int rc = m->c->link(m->c->link_arg, d, snr_now(m, dv, now), band_hz(m), bits, &rate, &per);
     if (rc) return rc;
-    if (!(rate > 0) || !(per >= 0 && per <= 1)) return -ERANGE;
+    if (!(rate >= 0) || !(per >= 0 && per <= 1)) return -ERANGE;
+    if (rate == 0) {          /* outage: not scheduled now, try again later */
+        m->tot->outages++;
+        return push(m, now + to_ticks(m->c->outage_retry_s), EV_RETRY, d, 0);
+    }
     double dur_s = (double)bits / rate;
     evq_time dur = to_ticks(dur_s);
     if (dur == EVQ_TIME_MAX || dur > EVQ_TIME_MAX - now) return -ERANGE;
@@ -294,7 +299,7 @@ static int schedule(sim *m, uint32_t d, evq_time now)
         m->rlen--;
         m->dev[pick].ready = 0;
         if ((rc = drop_stale(m, pick, now))) return rc;
-        if (m->dev[pick].qlen) return start_attempt(m, pick, now);
+        if (m->dev[pick].qlen && (rc = start_attempt(m, pick, now))) return rc;
     }
     return 0;
 }
@@ -493,6 +498,10 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
         case EV_TXDONE: rc = on_txdone(&m, e.id, e.t); break;
         case EV_SERVED: rc = on_served(&m, e.id, e.t); break;
         case EV_WARMUP: station_reset_stats(m.server, e.t); break;
+        case EV_RETRY:
+            if (c->access != SYS_FDMA && m.dev[e.id].qlen) ready_add(&m, e.id);
+            rc = schedule(&m, e.id, e.t);
+            break;
         default: rc = -EINVAL;
         }
     }
@@ -519,8 +528,8 @@ int sys_link_fixed(void *arg, uint32_t device, double snr_db, double bandwidth_h
 int sys_link_shannon(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                      uint64_t bits, double *rate_bps, double *per)
 {
-    double gap_db = *(const double *)arg;
-    *rate_bps = bandwidth_hz * log2(1.0 + pow(10.0, (snr_db - gap_db) / 10.0));
+    const sys_shannon *p = arg;
+    *rate_bps = snr_db < p->min_snr_db ? 0.0 : bandwidth_hz * log2(1.0 + pow(10.0, (snr_db - p->gap_db) / 10.0));
     *per = 0.0;
     return 0;
 }

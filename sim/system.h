@@ -60,7 +60,10 @@ typedef enum { SYS_LATE_DELIVER = 0, SYS_LATE_DROP = 1 } sys_late_policy;
 
 /* The link model: the rate and packet error probability of one attempt of
  * _bits bits by _device at instantaneous SNR _snr_db over _bandwidth_hz.
- * Must give *_rate_bps > 0 and *_per in [0, 1]; 0 or a negative errno. */
+ * Must give *_rate_bps >= 0 and *_per in [0, 1]; 0 or a negative errno.
+ * Rate 0 means outage (e.g. below the lowest MCS): the device is not
+ * scheduled and tries again outage_retry_s later. The rate chosen at an
+ * attempt's start holds for the whole packet (block fading over a packet). */
 typedef int (*sys_link_fn)(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                            uint64_t bits, double *rate_bps, double *per);
 
@@ -95,6 +98,7 @@ typedef struct {
     double    doppler_hz;        /* 0: no fading (SNR = mean SNR) */
     double    k_factor;          /* Rician K, 0 = Rayleigh */
     int       pf_window;         /* PF averaging window (decisions), >= 1 */
+    double    outage_retry_s;    /* a device in outage tries again after this, > 0 */
     sys_link_fn link;
     void     *link_arg;
     /* edge server */
@@ -121,6 +125,7 @@ typedef struct {
 /* Station totals after warm-up, for utilisation and goodput. */
 typedef struct {
     double   elapsed_s;          /* warmup .. end of the run */
+    uint64_t outages;            /* attempts deferred for outage */
     double   uplink_busy_s;      /* airtime summed over the band(s) */
     double   uplink_utilisation; /* busy / (elapsed x bands) */
     double   server_utilisation;
@@ -142,7 +147,14 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot);
 //  sys_link_fixed : link model of a fixed rate (*(double *)arg bit/s), no errors
 int sys_link_fixed(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                    uint64_t bits, double *rate_bps, double *per);
-//  sys_link_shannon : B log2(1 + SNR / gap), gap *(double *)arg in dB; no errors
+/* arg of sys_link_shannon */
+typedef struct {
+    double gap_db;       /* Shannon gap Γ (dB), >= 0 */
+    double min_snr_db;   /* below it: outage (rate 0) */
+} sys_shannon;
+
+//  sys_link_shannon : B log2(1 + SNR / Γ) (arg: a sys_shannon); outage
+//                     below min_snr_db; no errors
 int sys_link_shannon(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                      uint64_t bits, double *rate_bps, double *per);
 

@@ -69,6 +69,7 @@ static sys_config base_config(void)
     c.service = SYS_SVC_DETERMINISTIC;
     c.service_mean_s = 0.2;
     c.pf_window = 100;
+    c.outage_retry_s = 1e-3;
     c.seed = 5;
     return c;
 }
@@ -321,6 +322,36 @@ static void test_stale_frames_dropped(void **state)
     free(r.f);
 }
 
+static int calls;
+
+/* outage on every other call: each packet is deferred once */
+static int flaky_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
+                      uint64_t bits, double *rate_bps, double *per)
+{
+    *rate_bps = calls++ % 2 ? 1e6 : 0.0;
+    *per = 0;
+    return 0;
+}
+
+static void test_outage_defers_by_the_retry_time(void **state)
+{
+    sys_config c = base_config();
+    c.link = flaky_link;
+    c.packet_bits = 100000;        /* one packet per frame */
+    c.outage_retry_s = 0.004;
+    calls = 0;
+    recs r = {0};
+    sys_totals t;
+    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(t.outages, 50);
+    for (size_t i = 0; i < r.n; i++) {
+        /* 0.1 compute + 4 ms deferred + 0.1 s on air + 0.2 s server */
+        assert_true(fabs(r.f[i].first_tx_s - r.f[i].encode_end_s - 0.004) < 1e-12);
+        assert_true(fabs(r.f[i].completion_s - r.f[i].arrival_s - 0.404) < 1e-12);
+    }
+    free(r.f);
+}
+
 static void test_bad_config(void **state)
 {
     sys_config c = base_config();
@@ -409,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_determinism_and_device_independence),
         cmocka_unit_test(test_stale_frames_dropped),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_outage_defers_by_the_retry_time),
         cmocka_unit_test(test_component_models_by_hand),
         cmocka_unit_test(test_summary_of_mm1),
     };

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "sim/outstat.h"
+#include "sim/syscap.h"
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
 #include "sim/system.h"
@@ -352,6 +353,37 @@ static void test_outage_defers_by_the_retry_time(void **state)
     free(r.f);
 }
 
+/* capacity search on a TDMA uplink that is M/D/1 with the total load:
+ * W(N) = T + N lambda T^2 / (2 (1 - N lambda T)); the closed-form largest N
+ * with W <= target, against the bisection (within one device: each probe's
+ * estimate is noisy near the boundary) */
+static void test_capacity_search_against_md1(void **state)
+{
+    const double lambda = 0.02, T = 1.0, target = 2.0;
+    sys_config c = base_config();
+    c.groups[0] = (sys_group){.devices = 1, .arrival = SYS_POISSON, .frame_rate_hz = lambda,
+                              .frame_bits = 1000, .mean_snr_db = 10};
+    c.bandwidth_hz = 1000;
+    c.packet_bits = 1000;
+    c.link = band_link;
+    c.workers = 256;
+    c.service_mean_s = 1e-9;
+    c.duration_s = 200000;
+    c.warmup_s = 1000;
+    uint32_t want = 0;
+    for (uint32_t n = 1; n < 50; n++) {
+        double rho = n * lambda * T;
+        if (rho < 1 && T + n * lambda * T * T / (2 * (1 - rho)) <= target) want = n;
+    }
+    syscap_result r;
+    assert_int_equal(syscap_max_devices(&c, 0, 1, 49, SYSCAP_MEAN, target, &r), 0);
+    printf("  max devices with mean delay <= %.1f s: %u (closed form %u), %d probes, "
+           "W(N) %.4g, W(N+1) %.4g\n", target, r.n, want, r.probes, r.value, r.next);
+    assert_true(r.n + 1 >= want && r.n <= want + 1);
+    assert_true(r.value <= target && r.next > target);
+    assert_true(r.probes <= 2 + 6);     /* bisection: log2(48) probes */
+}
+
 static void test_bad_config(void **state)
 {
     sys_config c = base_config();
@@ -440,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_determinism_and_device_independence),
         cmocka_unit_test(test_stale_frames_dropped),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_capacity_search_against_md1),
         cmocka_unit_test(test_outage_defers_by_the_retry_time),
         cmocka_unit_test(test_component_models_by_hand),
         cmocka_unit_test(test_summary_of_mm1),

@@ -21,6 +21,7 @@
 #define SCN_PATH_LEN 1024
 #define SCN_MAX_SWEEP 16
 #define SCN_MAX_ERRORS 50
+#define SCN_MAX_POINTS 10000000LL
 
 typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
 typedef enum { LAW_CLIP, LAW_LAPLACE, LAW_GAUSSIAN } src_law;

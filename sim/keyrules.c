@@ -1,0 +1,205 @@
+/* keyrules: cross-key checks and inert keys (keyrules.h). */
+#include "sim/keyrules.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+/* " (sweep point N)" when _point >= 0 */
+static const char *keyrules_at(int64_t point, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (point >= 0)
+        snprintf(buf, len, " (sweep point %lld)", (long long)point);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* inert keys */
+
+typedef struct {
+    const char *keys;     /* ','-separated keys made inert */
+    int (*inert)(const fl_config *c);
+    const char *because;  /* the key (and value) that makes them inert */
+} inert_rule;
+
+static int in_select_none(const fl_config *c) { return c->codec.select == SEL_NONE; }
+static int in_select_pinr(const fl_config *c) { return c->codec.select == SEL_PINR; }
+static int in_select_merge(const fl_config *c) { return c->codec.select == SEL_MERGE; }
+/* the TOFC pipeline runs (sim/point.c): it merges or selects nothing */
+static int in_rd_pinr(const fl_config *c)
+{
+    return c->codec.select == SEL_PINR && c->source.kind != SRC_BITS &&
+           (c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW);
+}
+static int in_file_source(const fl_config *c) { return c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5; }
+static int in_npy(const fl_config *c) { return c->source.kind == SRC_NPY; }
+static int in_not_file(const fl_config *c) { return !in_file_source(c); }
+static int in_iid_law(const fl_config *c) { return !in_file_source(c) && c->source.law != LAW_CLIP; }
+static int in_bits(const fl_config *c) { return c->source.kind == SRC_BITS; }
+static int in_not_bits(const fl_config *c) { return c->source.kind != SRC_BITS; }
+static int in_bits_not_digital(const fl_config *c) { return c->source.kind == SRC_BITS && c->link.mode != LINK_DIGITAL; }
+static int in_no_step(const fl_config *c) { return c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ; }
+static int in_no_rdoq(const fl_config *c) { return c->codec.quant != Q_RDOQ; }
+static int in_raw(const fl_config *c) { return c->codec.entropy != ENT_LAPLACE; }
+static int in_no_modem(const fl_config *c) { return c->link.mode != LINK_DIGITAL && c->source.kind != SRC_BITS; }
+static int in_awgn(const fl_config *c) { return c->channel.kind == CH_AWGN; }
+static int in_rayleigh(const fl_config *c) { return c->channel.kind == CH_RAYLEIGH; }
+static int in_not_block(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_BLOCK; }
+static int in_not_jakes(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_JAKES; }
+static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
+
+static const inert_rule inert_rules[] = {
+    {"codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn", in_select_none,
+     "codec.select is \"none\" (no token selection)"},
+    {"codec.clusters,codec.knn", in_select_pinr, "codec.select is \"pinr\" (DPC-KNN keys are for \"merge\")"},
+    {"codec.f,codec.g,codec.h,codec.index_coding", in_select_merge,
+     "codec.select is \"merge\" (PINR keys are for \"pinr\")"},
+    {"codec.select,codec.f,codec.g,codec.h,codec.index_coding", in_rd_pinr,
+     "codec.quant/codec.entropy select the rate-distortion (TOFC) pipeline, which does no PINR selection "
+     "(PINR needs codec.quant fp32 and codec.entropy raw)"},
+    {"source.patches,source.tokens,source.dims,source.law,source.clusters,source.cluster_spread,source.tail,"
+     "source.outlier_dims,source.outlier_gain,source.scale", in_file_source,
+     "source.kind is a file (its shape and values come from the file)"},
+    {"source.dataset", in_npy, "source.kind is \"npy\" (a .npy file holds one array)"},
+    {"source.path,source.dataset", in_not_file, "source.kind is not \"npy\" or \"hdf5\""},
+    {"source.clusters,source.cluster_spread,source.tail,source.outlier_dims,source.outlier_gain", in_iid_law,
+     "source.law is not \"clip\" (i.i.d. laws have no clusters or outliers)"},
+    {"codec.select,codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn,codec.quant,codec.step,"
+     "codec.deadzone,codec.lambda,codec.entropy,codec.models,source.patches,source.tokens,source.dims,source.law,"
+     "source.clusters,source.cluster_spread,source.tail,source.outlier_dims,source.outlier_gain,source.scale,"
+     "source.bits,metrics.reference,metrics.projector,trials,link.budget_s,link.bandwidth_hz",
+     in_bits, "source.kind is \"bits\" (a BER run: random bits through the digital link)"},
+    {"link.mode", in_bits_not_digital, "source.kind is \"bits\" (BER runs always use the digital link)"},
+    {"stop.min_errors,stop.max_bits", in_not_bits, "source.kind is not \"bits\" (stopping rules are for BER runs)"},
+    {"codec.step,codec.deadzone", in_no_step, "codec.quant is not \"uniform\" or \"rdoq\""},
+    {"codec.lambda", in_no_rdoq, "codec.quant is not \"rdoq\""},
+    {"codec.models", in_raw, "codec.entropy is not \"laplace\""},
+    {"modem.scheme,modem.demap,link.packet_bytes,link.fec,channel.symbol_rate_hz", in_no_modem,
+     "link.mode is not \"digital\""},
+    {"channel.k_factor,channel.doppler_hz,channel.fading,channel.block_symbols,channel.outage_eps", in_awgn,
+     "channel.kind is \"awgn\" (no fading)"},
+    {"channel.k_factor", in_rayleigh, "channel.kind is \"rayleigh\" (K is for \"rician\")"},
+    {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
+    {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
+    {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
+};
+#define NRULES ((int)(sizeof inert_rules / sizeof inert_rules[0]))
+_Static_assert(NRULES <= KEYRULES_MAX, "at most 64 inert rules (a uint64_t of fired rules)");
+
+int keyrules_count(void) { return NRULES; }
+
+/* The schema index of the _j-th key of rule _r's list (-1 past its end);
+ * every name in the lists is a schema key (checked by test_scenario). */
+static int rule_key(int r, int j)
+{
+    const char *k = inert_rules[r].keys;
+    for (; j > 0 && k; j--) {
+        k = strchr(k, ',');
+        k = k ? k + 1 : NULL;
+    }
+    if (!k || !*k)
+        return -1;
+    char key[64];
+    size_t n = strcspn(k, ",");
+    snprintf(key, sizeof key, "%.*s", (int)n, k);
+    const schema_key *d = schema_find(key);
+    return d ? schema_index(d) : -1;
+}
+
+void keyrules_prepare(const unsigned char *given, int *first)
+{
+    for (int r = 0; r < NRULES; r++) {
+        first[r] = -1;
+        for (int j = 0, k; first[r] < 0 && (k = rule_key(r, j)) >= 0; j++)
+            if (given[k])
+                first[r] = k;
+    }
+}
+
+int keyrules_inert(const fl_config *c, const int *first, int64_t point, schema_report *r)
+{
+    for (int i = 0; i < NRULES; i++) {
+        if (first[i] < 0 || !inert_rules[i].inert(c))
+            continue;
+        char at[64];
+        return schema_fail(r, "$.%s%s: has no effect because %s; remove it", schema_at(first[i])->key,
+                           keyrules_at(point, at, sizeof at), inert_rules[i].because);
+    }
+    return 0;
+}
+
+uint64_t keyrules_fired(const fl_config *c)
+{
+    uint64_t f = 0;
+    for (int i = 0; i < NRULES; i++)
+        if (inert_rules[i].inert(c))
+            f |= UINT64_C(1) << i;
+    return f;
+}
+
+void keyrules_mask(uint64_t fired, unsigned char *inert)
+{
+    for (int i = 0; i < NRULES; i++)
+        if (fired >> i & 1)
+            for (int j = 0, k; (k = rule_key(i, j)) >= 0; j++)
+                inert[k] = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* cross-key limits */
+
+static int keyrules_source(const fl_config *c, const char *at, schema_report *r)
+{
+    if (c->source.kind == SRC_SYNTHETIC || c->source.kind == SRC_BITS) {
+        double n = (double)c->source.patches * (double)c->source.tokens * (double)c->source.dims;
+        if (n > (double)KEYRULES_MAX_ELEMENTS)
+            return schema_fail(r, "$.source.tokens%s: patches x tokens x dims = %.0f elements exceeds the limit "
+                               "of 2^30 (allowed: patches*tokens*dims <= 1073741824)", at, n);
+        if (c->source.outlier_dims > c->source.dims)
+            return schema_fail(r, "$.source.outlier_dims%s: must be in [0, source.dims = %lld], got %d", at,
+                               (long long)c->source.dims, c->source.outlier_dims);
+    }
+    if ((c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY) && !c->source.path[0])
+        return schema_fail(r, "$.source.path%s: required when source.kind is %s (allowed: a readable file)", at,
+                           c->source.kind == SRC_HDF5 ? "hdf5" : "npy");
+    return 0;
+}
+
+int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
+{
+    char at[64];
+    keyrules_at(point, at, sizeof at);
+    int rc = keyrules_source(c, at, r);
+    if (rc)
+        return rc;
+    if (c->codec.select == SEL_MERGE && c->source.kind != SRC_HDF5 && c->source.kind != SRC_NPY &&
+        c->codec.knn >= c->source.tokens)
+        return schema_fail(r, "$.codec.knn%s: must be in [1, source.tokens-1 = %lld], got %d", at,
+                           (long long)c->source.tokens - 1, c->codec.knn);
+    if ((c->link.mode == LINK_DIGITAL || c->source.kind == SRC_BITS) && !c->channel.has_ebn0 &&
+        !isfinite(c->channel.snr_db))
+        return schema_fail(r, "$.channel.snr_db%s: must be finite for a digital link or BER run "
+                           "(allowed: a number in [-100, 300])", at);
+    if (c->codec.entropy == ENT_LAPLACE && c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ)
+        return schema_fail(r, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
+                           "uniform or rdoq (allowed: raw with fp32/fp16/bf16)", at);
+    if (c->stop.min_errors > c->stop.max_bits)
+        return schema_fail(r, "$.stop.min_errors%s: must be <= stop.max_bits (%lld), got %lld", at,
+                           (long long)c->stop.max_bits, (long long)c->stop.min_errors);
+    return 0;
+}
+
+int keyrules_files(const fl_config *c, int64_t point, schema_report *r)
+{
+    char at[64];
+    keyrules_at(point, at, sizeof at);
+    if ((c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY) && access(c->source.path, R_OK) != 0)
+        return schema_fail(r, "$.source.path%s: file \"%s\" does not exist or is not readable", at,
+                           c->source.path);
+    if (c->metrics.projector[0] && access(c->metrics.projector, R_OK) != 0)
+        return schema_fail(r, "$.metrics.projector%s: file \"%s\" does not exist or is not readable", at,
+                           c->metrics.projector);
+    return 0;
+}

@@ -1,0 +1,43 @@
+/* keyrules: the checks across scenario keys, on a filled config.
+ *
+ * Cross-key limits (the tensor size, outlier_dims <= dims, knn < tokens,
+ * laplace needs integer levels, min_errors <= max_bits, a finite SNR for
+ * digital links, file sources and projectors that exist), and inert keys: a
+ * key given in the scenario (or swept) that cannot affect the point, given
+ * the other keys, is refused, naming the key that makes it inert; otherwise
+ * a user would believe a result depends on it.
+ *
+ * The keys a scenario gives are the same at every point of its sweep, so
+ * keyrules_prepare finds once, for every rule, the first given key it would
+ * refuse; a point then costs one predicate per rule.
+ */
+#ifndef FEATLINK_KEYRULES_H
+#define FEATLINK_KEYRULES_H
+
+#include "sim/schema.h"
+
+#include <stdint.h>
+
+/* Largest tensor a scenario may ask for: 2^30 elements (4 GiB of float32). */
+#define KEYRULES_MAX_ELEMENTS (INT64_C(1) << 30)
+#define KEYRULES_MAX 64
+
+//  keyrules_count : number of inert rules (<= KEYRULES_MAX)
+int keyrules_count(void);
+//  keyrules_prepare : _first[r] = schema index of the first key of rule r that
+//                     _given (one byte per schema row) marks, or -1
+void keyrules_prepare(const unsigned char *given, int *first);
+//  keyrules_inert : 0, or -EINVAL naming the first given key (per _first)
+//                   that _c makes inert; _point: sweep point, -1 for none
+int keyrules_inert(const fl_config *c, const int *first, int64_t point, schema_report *r);
+//  keyrules_fired : bit r set when rule r makes its keys inert for _c
+uint64_t keyrules_fired(const fl_config *c);
+//  keyrules_mask : mark in _inert (one byte per schema row) the keys of
+//                  every rule in _fired
+void keyrules_mask(uint64_t fired, unsigned char *inert);
+//  keyrules_check : cross-key limits of _c (files not looked at); 0 or -EINVAL
+int keyrules_check(const fl_config *c, int64_t point, schema_report *r);
+//  keyrules_files : the source file and projector of _c exist; 0 or -EINVAL
+int keyrules_files(const fl_config *c, int64_t point, schema_report *r);
+
+#endif

@@ -1,0 +1,369 @@
+/* schema: the scenario key table and the checks of one value (schema.h). */
+#include "sim/schema.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The field of fl_config that a row fills; _Generic refuses (at compile
+ * time) a number row on a field that is not a double, and so on. */
+#define FLD(m) offsetof(fl_config, m), sizeof(((fl_config *)0)->m)
+#define FLD_INT(m) _Generic(((fl_config *)0)->m, int: SCHEMA_I32, uint32_t: SCHEMA_U32, int64_t: SCHEMA_I64), FLD(m)
+#define FLD_F64(m) _Generic(((fl_config *)0)->m, double: SCHEMA_F64), FLD(m)
+#define FLD_STR(m) _Generic(((fl_config *)0)->m, char *: SCHEMA_CHARS), FLD(m)
+
+#define NUM(k, m, lo, hi, def, fl, unit, desc) {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, def, NULL, fl, 0, unit, desc}
+#define NUM_UNSET(k, m, given, lo, hi, unit, desc) \
+    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, NAN, NULL, SCHEMA_UNSET, offsetof(fl_config, given), unit, desc}
+#define INT(k, m, lo, hi, def, unit, desc) {k, SCHEMA_INT, FLD_INT(m), lo, hi, NULL, def, NULL, 0, 0, unit, desc}
+#define ENUM(k, m, choices, def, desc) {k, SCHEMA_ENUM, SCHEMA_CHOICE, FLD(m), 0, 0, choices, 0, def, 0, 0, "", desc}
+#define STR(k, m, def, fl, desc) {k, SCHEMA_STR, FLD_STR(m), 0, 0, NULL, 0, def, fl, 0, "", desc}
+
+#define I31 2147483647.0
+
+static const schema_key schema_keys[] = {
+    STR("name", name, "", SCHEMA_FILE_NAME, "label stored in the results"),
+    INT("seed", seed, 0, 4294967295.0, 1, "", "Philox key word 0"),
+    INT("trials", trials, 1, 1e9, 1, "frame",
+        "frames per point (new source frame, selection and noise each); per-frame columns are averaged, "
+        "each with its standard error (COLUMN_sem); BER points stop by stop.* instead"),
+    ENUM("source.kind", source.kind, "synthetic|hdf5|npy|bits", "synthetic",
+         "where the tensor comes from (bits: i.i.d. bits for BER runs)"),
+    INT("source.patches", source.patches, 1, 1e6, 1, "patch", "patches (3-D sources)"),
+    INT("source.tokens", source.tokens, 1, I31, 576, "token", "Nt, tokens per patch"),
+    INT("source.dims", source.dims, 1, I31, 1024, "symbol/token", "Ns, symbols per token"),
+    INT("source.bits", source.bits, 1, 64, 32, "bit/symbol",
+        "Nb, bits per sent symbol (32 float32, 64 float64, 1 sign, else uniform levels over the frame's max abs value)"),
+    STR("source.path", source.path, "", SCHEMA_PATH,
+        "the .npy or HDF5 file, float16/32/64 of rank 2 or 3 (relative: beside the scenario file)"),
+    STR("source.dataset", source.dataset, "/features", 0, "HDF5 dataset of the tensor"),
+    ENUM("source.law", source.law, "clip|laplace|gaussian", "clip",
+         "synthetic law: clustered clip-like, or i.i.d. laplace/gaussian"),
+    INT("source.clusters", source.clusters, 1, 1e6, 16, "cluster", "clusters of the clip-like generator"),
+    NUM("source.cluster_spread", source.cluster_spread, 0, 100, 0.5, 0, "", "within-cluster / between-cluster scale"),
+    NUM("source.tail", source.tail, 2.01, 1000, 3.0, 0, "", "Pareto shape of per-dimension scales"),
+    INT("source.outlier_dims", source.outlier_dims, 0, I31, 4, "dimension",
+        "\"massive activation\" dimensions (at most source.dims)"),
+    NUM("source.outlier_gain", source.outlier_gain, 1e-6, 1e6, 20, 0, "", "scale gain of the outlier dimensions"),
+    NUM("source.scale", source.scale, 1e-30, 1e30, 1, 0, "value", "overall standard deviation of the synthetic source"),
+    ENUM("codec.select", codec.select, "none|pinr|merge", "none",
+         "token selection: none, PINR (paper 000) or DPC-KNN merge (paper 001)"),
+    NUM("codec.f", codec.f, 0, 1, 0, 0, "", "PINR fraction f (paper 000)"),
+    NUM("codec.g", codec.g, 0, 1, 0, 0, "", "PINR fraction g (paper 000)"),
+    NUM("codec.h", codec.h, 0, 1, 0, 0, "", "PINR fraction h (paper 000)"),
+    ENUM("codec.index_coding", codec.index_coding, "list|bitmask|seeded|enumerative", "list",
+         "how PINR indices are sent"),
+    INT("codec.clusters", codec.clusters, 1, 1e6, 32, "token", "DPC-KNN n_c, merged tokens per patch"),
+    INT("codec.knn", codec.knn, 1, 1e4, 5, "", "DPC-KNN K nearest neighbours (below source.tokens)"),
+    ENUM("codec.quant", codec.quant, "fp32|fp16|bf16|uniform|rdoq", "fp32", "quantiser"),
+    NUM("codec.step", codec.step, 1e-9, 1e9, 0.05, 0, "value", "uniform quantiser step Δ"),
+    NUM("codec.deadzone", codec.deadzone, 0, 0.5, 0.5, 0, "", "rounding offset r of the quantiser (0.5 plain rounding)"),
+    NUM("codec.lambda", codec.lambda, 0, 1e9, 0.01, 0, "value²/bit", "RDOQ Lagrange multiplier λ"),
+    ENUM("codec.entropy", codec.entropy, "raw|laplace", "raw",
+         "entropy coder (laplace: Laplacian rANS, paper 001; needs codec.quant uniform or rdoq)"),
+    INT("codec.models", codec.models, 1, 64, 1, "", "n_e Laplacian scale profiles"),
+    ENUM("link.mode", link.mode, "capacity|digital|analog", "capacity",
+         "link model: capacity, digital (real packets) or analog"),
+    NUM("link.budget_s", link.budget_s, 1e-12, 1e12, 1, 0, "s", "time budget T of the minimum-bandwidth columns"),
+    NUM("link.bandwidth_hz", link.bandwidth_hz, 1e-3, 1e15, 1e6, 0, "Hz", "bandwidth of the transfer-time columns"),
+    INT("link.packet_bytes", link.packet_bytes, 1, 65535, 1500, "byte", "payload bytes per packet (digital link)"),
+    ENUM("link.fec", link.fec, "none|conv12|conv23|conv34", "none", "802.11 K=7 convolutional code and rate"),
+    ENUM("channel.kind", channel.kind, "awgn|rayleigh|rician", "awgn", "channel: AWGN, Rayleigh or Rician fading"),
+    NUM("channel.snr_db", channel.snr_db, -100, 300, 0, SCHEMA_INF, "dB Es/N0 per symbol",
+        "SNR = Es/N0 per complex symbol (\"inf\": no noise)"),
+    NUM_UNSET("channel.ebn0_db", channel.ebn0_db, channel.has_ebn0, -100, 300, "dB Eb/N0 per info bit",
+              "Eb/N0 per information bit (rules when given)"),
+    NUM("channel.k_factor", channel.k_factor, 0, 1e6, 0, 0, "", "Rician K (linear)"),
+    NUM("channel.doppler_hz", channel.doppler_hz, 0, 1e9, 0, 0, "Hz", "maximum Doppler f_d (jakes fading)"),
+    NUM("channel.symbol_rate_hz", channel.symbol_rate_hz, 1e-3, 1e15, 1e6, 0, "symbol/s",
+        "symbol rate (airtime, Jakes sampling)"),
+    NUM("channel.outage_eps", channel.outage_eps, 1e-12, 0.999999, 0.01, 0, "",
+        "outage level ε of the ε-outage capacity"),
+    ENUM("channel.fading", channel.fading, "block|fast|jakes", "fast",
+         "fading time structure: block, fast (i.i.d.) or jakes (Zheng-Xiao sum of sinusoids)"),
+    INT("channel.block_symbols", channel.block_symbols, 1, 1e12, 1000, "symbol", "coherence block length (block fading)"),
+    ENUM("modem.scheme", modem.scheme, "bpsk|qpsk|16qam|64qam|256qam", "bpsk", "Gray-mapped modulation"),
+    ENUM("modem.demap", modem.demap, "hard|llr", "hard", "demapper: hard decisions or LLRs"),
+    ENUM("metrics.reference", metrics.reference, "none|clean|same_snr", "none",
+         "normalise proxy metrics by a reference run"),
+    STR("metrics.projector", metrics.projector, "", SCHEMA_PATH,
+        "HDF5 file of a 2-layer MLP projector (relative: beside the scenario file)"),
+    INT("stop.min_errors", stop.min_errors, 1, 1e15, 200, "bit",
+        "BER runs stop after this many bit errors (at most stop.max_bits)"),
+    INT("stop.max_bits", stop.max_bits, 1, 1e16, 1e7, "bit", "BER runs stop after this many bits"),
+};
+#define SCHEMA_NKEYS ((int)(sizeof schema_keys / sizeof schema_keys[0]))
+
+int schema_count(void) { return SCHEMA_NKEYS; }
+const schema_key *schema_at(int i) { return i >= 0 && i < SCHEMA_NKEYS ? &schema_keys[i] : NULL; }
+int schema_index(const schema_key *k) { return (int)(k - schema_keys); }
+
+const schema_key *schema_find(const char *key)
+{
+    for (int i = 0; i < SCHEMA_NKEYS; i++)
+        if (strcmp(schema_keys[i].key, key) == 0)
+            return &schema_keys[i];
+    return NULL;
+}
+
+int schema_is_group(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (int i = 0; i < SCHEMA_NKEYS; i++)
+        if (strncmp(schema_keys[i].key, prefix, n) == 0 && schema_keys[i].key[n] == '.')
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* messages */
+
+int schema_fail(schema_report *r, const char *fmt, ...)
+{
+    int n = snprintf(r->err, r->errlen, "%s: ", r->file);
+    if (n < 0 || (size_t)n >= r->errlen)
+        return -EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (r->list && r->n < SCN_MAX_ERRORS && !strstr(r->list, r->err)) {
+        int w = snprintf(r->list + r->used, r->listlen - r->used, "%s\n", r->err);
+        if (w > 0 && r->used + (size_t)w < r->listlen) {
+            r->used += (size_t)w;
+            r->n++;
+        }
+    }
+    return -EINVAL;
+}
+
+int schema_go_on(const schema_report *r, int rc, int *bad)
+{
+    if (rc && r->list) {
+        *bad = rc;
+        return 0;
+    }
+    return rc;
+}
+
+/* Levenshtein distance, for "did you mean" hints. */
+static int schema_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int u = d[i - 1][j] + 1, l = d[i][j - 1] + 1;
+            d[i][j] = c < u ? (c < l ? c : l) : (u < l ? u : l);
+        }
+    return d[la][lb];
+}
+
+/* The closest key (full dotted path, or for a bare word its last part) or
+ * group to _key. */
+const char *schema_suggest(const char *key, char *buf, size_t len)
+{
+    const char *best = NULL;
+    int bestd = 4;
+    const char *kdot = strrchr(key, '.');
+    for (int i = 0; i < SCHEMA_NKEYS; i++) {
+        const char *name = schema_keys[i].key, *dot = strrchr(name, '.');
+        int d = schema_distance(key, name);
+        if (dot && !kdot) {
+            char group[64];
+            snprintf(group, sizeof group, "%.*s", (int)(strchr(name, '.') - name), name);
+            int d2 = schema_distance(key, dot + 1), d3 = schema_distance(key, group);
+            if (d2 < d)
+                d = d2;
+            if (d3 < d && d3 < bestd) {
+                snprintf(buf, len, "%s", group);
+                bestd = d3;
+                best = buf;
+                continue;
+            }
+        }
+        if (d < bestd) {
+            bestd = d;
+            best = name;
+        }
+    }
+    return best;
+}
+
+int schema_unknown(schema_report *r, const char *where, const char *key)
+{
+    char group[64];
+    const char *s = schema_suggest(key, group, sizeof group);
+    if (s)
+        return schema_fail(r, "%s: unknown key \"%s\" (did you mean \"%s\"?)", where, key, s);
+    return schema_fail(r, "%s: unknown key \"%s\" (see README: scenario keys)", where, key);
+}
+
+/* ------------------------------------------------------------------ */
+/* values */
+
+int schema_enum_index(const schema_key *k, const char *s)
+{
+    int idx = 0;
+    size_t ls = strlen(s);
+    for (const char *c = k->choices; *c; idx++) {
+        const char *bar = strchr(c, '|');
+        size_t n = bar ? (size_t)(bar - c) : strlen(c);
+        if (n == ls && strncmp(c, s, n) == 0)
+            return idx;
+        if (!bar)
+            break;
+        c = bar + 1;
+    }
+    return -1;
+}
+
+static void schema_allowed(const schema_key *k, char *buf, size_t len)
+{
+    switch (k->type) {
+    case SCHEMA_NUM:
+        snprintf(buf, len, "a number in [%g, %g]%s", k->lo, k->hi, k->flags & SCHEMA_INF ? " or \"inf\"" : "");
+        break;
+    case SCHEMA_INT:
+        snprintf(buf, len, "an integer in [%.0f, %.0f]", k->lo, k->hi);
+        break;
+    case SCHEMA_ENUM: {
+        size_t n = (size_t)snprintf(buf, len, "one of ");
+        for (const char *c = k->choices; *c && n + 4 < len; c++)
+            buf[n++] = *c == '|' ? ',' : *c;
+        buf[n] = 0;
+        break;
+    }
+    case SCHEMA_STR:
+        snprintf(buf, len, "a string");
+        break;
+    }
+}
+
+static void schema_got(const cJSON *v, char *got, size_t len)
+{
+    if (cJSON_IsNumber(v))
+        snprintf(got, len, "%.17g", v->valuedouble);
+    else if (cJSON_IsString(v))
+        snprintf(got, len, "\"%.40s\"", v->valuestring);
+    else if (cJSON_IsBool(v))
+        snprintf(got, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNull(v))
+        snprintf(got, len, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(got, len, "an array");
+    else
+        snprintf(got, len, "an object");
+}
+
+int schema_valid(const schema_key *k, const cJSON *v)
+{
+    switch (k->type) {
+    case SCHEMA_NUM:
+        if ((k->flags & SCHEMA_INF) && cJSON_IsString(v) && strcmp(v->valuestring, "inf") == 0)
+            return 0;
+        if (cJSON_IsNumber(v) && v->valuedouble >= k->lo && v->valuedouble <= k->hi)
+            return 0;
+        break;
+    case SCHEMA_INT:
+        if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) && v->valuedouble >= k->lo &&
+            v->valuedouble <= k->hi)
+            return 0;
+        break;
+    case SCHEMA_ENUM:
+        if (cJSON_IsString(v) && schema_enum_index(k, v->valuestring) >= 0)
+            return 0;
+        break;
+    case SCHEMA_STR:
+        if (cJSON_IsString(v) && strlen(v->valuestring) < k->size)
+            return 0;
+        break;
+    }
+    return -EINVAL;
+}
+
+int schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r)
+{
+    if (!schema_valid(k, v))
+        return 0;
+    char allowed[160], got[64];
+    schema_allowed(k, allowed, sizeof allowed);
+    schema_got(v, got, sizeof got);
+    if (k->type == SCHEMA_STR)
+        return schema_fail(r, "%s: must be %s (under %zu characters), got %s", where, allowed, k->size, got);
+    if (k->type == SCHEMA_ENUM || !cJSON_IsNumber(v) || (k->type == SCHEMA_INT && v->valuedouble != floor(v->valuedouble)))
+        return schema_fail(r, "%s: must be %s, got %s", where, allowed, got);
+    if (k->type == SCHEMA_INT)
+        return schema_fail(r, "%s: must be in [%.0f, %.0f], got %s", where, k->lo, k->hi, got);
+    return schema_fail(r, "%s: must be in [%g, %g], got %s", where, k->lo, k->hi, got);
+}
+
+/* Store number _x (in range: checked) into the field of _k. */
+static void schema_set_num(const schema_key *k, double x, fl_config *c)
+{
+    char *p = (char *)c + k->off;
+    switch (k->store) {
+    case SCHEMA_F64: { double v = x; memcpy(p, &v, sizeof v); break; }
+    case SCHEMA_I32: { int v = (int)x; memcpy(p, &v, sizeof v); break; }
+    case SCHEMA_U32: { uint32_t v = (uint32_t)x; memcpy(p, &v, sizeof v); break; }
+    case SCHEMA_I64: { int64_t v = (int64_t)x; memcpy(p, &v, sizeof v); break; }
+    default: break;
+    }
+}
+
+static void schema_set_text(const schema_key *k, const char *s, fl_config *c)
+{
+    char *p = (char *)c + k->off;
+    if (k->type == SCHEMA_ENUM) {
+        int v = schema_enum_index(k, s); /* C enums here are int-sized (checked by test_scenario) */
+        memcpy(p, &v, sizeof v);
+    } else {
+        snprintf(p, k->size, "%s", s);
+    }
+}
+
+void schema_set(const schema_key *k, const cJSON *v, fl_config *c)
+{
+    if (k->flags & SCHEMA_UNSET) {
+        int one = 1;
+        memcpy((char *)c + k->given_off, &one, sizeof one);
+    }
+    if (k->type == SCHEMA_NUM || k->type == SCHEMA_INT)
+        schema_set_num(k, cJSON_IsString(v) ? INFINITY : v->valuedouble, c);
+    else
+        schema_set_text(k, v->valuestring, c);
+}
+
+void schema_defaults(fl_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < SCHEMA_NKEYS; i++) {
+        const schema_key *k = &schema_keys[i];
+        if (k->type == SCHEMA_NUM || k->type == SCHEMA_INT)
+            schema_set_num(k, k->def_num, c);
+        else
+            schema_set_text(k, k->def_str, c);
+    }
+}
+
+cJSON *schema_default_json(const schema_key *k, const char *file)
+{
+    if (k->flags & SCHEMA_UNSET)
+        return NULL;
+    if (k->type == SCHEMA_NUM || k->type == SCHEMA_INT)
+        return cJSON_CreateNumber(k->def_num);
+    if (k->flags & SCHEMA_FILE_NAME) {
+        const char *b = strrchr(file, '/');
+        return cJSON_CreateString(b ? b + 1 : file);
+    }
+    return cJSON_CreateString(k->def_str);
+}

@@ -1,0 +1,104 @@
+/* schema: every scenario key featlink knows, as data.
+ *
+ * One row per key: its dotted name, type, allowed range or choices, default,
+ * unit, one-line description, and the fl_config field it fills (an offset
+ * and size). Validation, --set, the defaults, /scenario_effective, the unit
+ * and description attributes of swept columns in HDF5 and the README key
+ * table (`featlink keys --format md`) all read these rows: adding a key is
+ * one row in schema.c (and its field in fl_config).
+ *
+ * Room for what comes next: a `system` domain is rows named "system.*" with
+ * fields in a `system` member of fl_config; an array of objects such as
+ * system.devices[] would be one row of its own type (the array: offset of
+ * its element pointer and count, element size) followed by member rows named
+ * "system.devices[].x" whose offsets are into the element struct.
+ *
+ * Messages are made here and in the modules that validate (sweep, keyrules,
+ * scenario) with schema_fail: "FILE: $.codec.f: must be in [0, 1], got 1.5".
+ */
+#ifndef FEATLINK_SCHEMA_H
+#define FEATLINK_SCHEMA_H
+
+#include "sim/scenario.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { SCHEMA_NUM, SCHEMA_INT, SCHEMA_ENUM, SCHEMA_STR } schema_type;
+/* how a value is stored in its field */
+typedef enum { SCHEMA_F64, SCHEMA_I32, SCHEMA_U32, SCHEMA_I64, SCHEMA_CHOICE, SCHEMA_CHARS } schema_store;
+
+/* row flags */
+#define SCHEMA_INF 1       /* SCHEMA_NUM: the string "inf" means +infinity */
+#define SCHEMA_UNSET 2     /* no default: NaN, and the int at _given_off says whether it was given */
+#define SCHEMA_PATH 4      /* a file path: relative paths name a file beside the scenario file */
+#define SCHEMA_FILE_NAME 8 /* default (and "" given): the scenario file's name */
+
+typedef struct {
+    const char  *key;       /* dotted name, "codec.f" */
+    schema_type  type;
+    schema_store store;
+    size_t       off, size; /* the field in fl_config */
+    double       lo, hi;    /* SCHEMA_NUM / SCHEMA_INT: inclusive range */
+    const char  *choices;   /* SCHEMA_ENUM: '|'-separated, in the order of the C enum */
+    double       def_num;   /* SCHEMA_NUM / SCHEMA_INT default */
+    const char  *def_str;   /* SCHEMA_ENUM / SCHEMA_STR default */
+    int          flags;
+    size_t       given_off; /* SCHEMA_UNSET: the int set to 1 when the key is given */
+    const char  *unit;      /* of the value, "" when dimensionless */
+    const char  *desc;      /* one line */
+} schema_key;
+
+/* Where messages go. list == NULL: the first error stops validation (it is
+ * in err). Otherwise (featlink validate) every error is also appended to
+ * list, one a line, at most SCN_MAX_ERRORS, and validation goes on. */
+typedef struct {
+    const char *file;       /* label that starts every message */
+    char   *err;            /* the last error, SCN_ERR_LEN or more */
+    size_t  errlen;
+    char   *list;
+    size_t  listlen, used;
+    int     n;              /* errors appended to list */
+} schema_report;
+
+//  schema_count / schema_at : walk the rows (0 <= _i < schema_count())
+int schema_count(void);
+const schema_key *schema_at(int i);
+//  schema_find : the row of dotted _key, or NULL
+const schema_key *schema_find(const char *key);
+//  schema_index : the position of row _k in the table
+int schema_index(const schema_key *k);
+//  schema_is_group : 1 when some key starts with "_prefix."
+int schema_is_group(const char *prefix);
+//  schema_suggest : the closest known key or group to _key (into _buf), or NULL
+const char *schema_suggest(const char *key, char *buf, size_t len);
+
+//  schema_fail : format "FILE: " + _fmt into r->err, append it to r->list
+//                when collecting; returns -EINVAL
+int schema_fail(schema_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+//  schema_go_on : collecting: note _rc in *_bad and return 0; else _rc
+int schema_go_on(const schema_report *r, int rc, int *bad);
+//  schema_unknown : "_where: unknown key "_key" (did you mean ...)"; -EINVAL
+int schema_unknown(schema_report *r, const char *where, const char *key);
+
+//  schema_check : _v is a valid value of _k; _where: its JSON path. 0 or -EINVAL
+int schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r);
+//  schema_valid : as schema_check, without a message: 0 or -EINVAL
+int schema_valid(const schema_key *k, const cJSON *v);
+//  schema_set : store checked value _v of _k into config _c
+void schema_set(const schema_key *k, const cJSON *v, fl_config *c);
+//  schema_defaults : _c with every key's default (memset first: padding is 0)
+void schema_defaults(fl_config *c);
+//  schema_default_json : the default of _k as JSON (caller frees), NULL for
+//                        SCHEMA_UNSET keys and on ENOMEM; _file names the
+//                        scenario for SCHEMA_FILE_NAME
+cJSON *schema_default_json(const schema_key *k, const char *file);
+//  schema_enum_index : position of _s among _k's choices, or -1
+int schema_enum_index(const schema_key *k, const char *s);
+
+typedef enum { SCHEMA_DOC_MD, SCHEMA_DOC_JSON } schema_doc_format;
+//  schema_print : the key table to _out (md: the README table); 0 or -ENOMEM
+int schema_print(FILE *out, schema_doc_format fmt);
+
+#endif

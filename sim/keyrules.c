@@ -89,6 +89,7 @@ static const inert_rule inert_rules[] = {
 _Static_assert(NRULES <= KEYRULES_MAX, "at most 64 inert rules (a uint64_t of fired rules)");
 
 int keyrules_count(void) { return NRULES; }
+const char *keyrules_keys(int r) { return r >= 0 && r < NRULES ? inert_rules[r].keys : ""; }
 
 /* The schema index of the _j-th key of rule _r's list (-1 past its end);
  * every name in the lists is a schema key (checked by test_scenario). */

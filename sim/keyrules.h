@@ -24,6 +24,8 @@
 
 //  keyrules_count : number of inert rules (<= KEYRULES_MAX)
 int keyrules_count(void);
+//  keyrules_keys : the ','-separated keys rule _r makes inert
+const char *keyrules_keys(int r);
 //  keyrules_prepare : _first[r] = schema index of the first key of rule r that
 //                     _given (one byte per schema row) marks, or -1
 void keyrules_prepare(const unsigned char *given, int *first);

@@ -4,6 +4,7 @@
  *   featlink export OUT.h5 [--format csv|json|md]
  *   featlink table NAME|SCENARIO.json|OUT.h5 [--format md|csv|tex]
  *   featlink validate SCENARIO.json [--set key=value]...
+ *   featlink keys [--format md|json]
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage error or bad input.
  */
@@ -15,6 +16,7 @@
 #include "sim/results.h"
 #include "sim/version.h"
 #include "sim/scenario.h"
+#include "sim/schema.h"
 #include "sim/table.h"
 
 #include <errno.h>
@@ -39,6 +41,7 @@ static const char *usage_main =
     "  export OUT.h5         print the points table (csv, json or md)\n"
     "  table NAME|FILE       print a paper table computed by featlink (pinr-table1)\n"
     "  validate SCENARIO.json  check a scenario; every error with its JSON path\n"
+    "  keys                  print every scenario key: type, range, default, unit (md or json)\n"
     "\n"
     "featlink COMMAND --help for the options of each; featlink --version.\n";
 
@@ -72,6 +75,11 @@ static const char *usage_table =
 
 static const char *usage_validate =
     "usage: featlink validate SCENARIO.json [--set key=value]...\n";
+
+static const char *usage_keys =
+    "usage: featlink keys [--format md|json]\n"
+    "\n"
+    "  -f, --format FMT      md (default: the README's key table) or json\n";
 
 #define MAX_SETS 256
 
@@ -508,6 +516,39 @@ static int cmd_table(int argc, char **argv)
     return 0;
 }
 
+/* keys takes no positional argument, so it parses its own options. */
+static int cmd_keys(int argc, char **argv)
+{
+    const char *format = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_keys, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+            printf("featlink %s (git %s)\n", featlink_version(), featlink_git_revision());
+            return 0;
+        }
+        if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
+            format = argv[++i];
+        } else if (!strncmp(argv[i], "--format=", 9)) {
+            format = argv[i] + 9;
+        } else {
+            fprintf(stderr, "featlink keys: unknown option or argument '%s'\n%s", argv[i], usage_keys);
+            return EXIT_USAGE;
+        }
+    }
+    static const schema_doc_format fmts[] = {SCHEMA_DOC_MD, SCHEMA_DOC_JSON};
+    int fi = cli_format("keys", format, "md|json");
+    if (fi < 0)
+        return EXIT_USAGE;
+    if (schema_print(stdout, fmts[fi]) || fflush(stdout)) {
+        fprintf(stderr, "featlink keys: cannot print the key table: %s\n", strerror(errno ? errno : ENOMEM));
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; library code reports errors instead. */
@@ -545,6 +586,8 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "table"))
         return cmd_table(argc - 1, argv + 1);
+    if (!strcmp(cmd, "keys"))
+        return cmd_keys(argc - 1, argv + 1);
     fprintf(stderr, "featlink: unknown command '%s'\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }

@@ -177,9 +177,13 @@ static int scn_dups(const cJSON *node, char *path, size_t cap, schema_report *r)
         const cJSON *d = scn_duplicate(node, &oom);
         if (oom)
             return scn_oom(r);
-        if (d && schema_go_on(r, schema_fail(r, "%s: duplicate key \"%.100s\" (allowed: each key once in an "
-                                            "object)", path, d->string), &bad))
-            return -EINVAL;
+        size_t n = strlen(path);
+        if (d)
+            scn_path_member(path, cap, d->string);
+        int rc = d ? schema_fail(r, "%s: duplicate member (allowed: each key once in an object)", path) : 0;
+        path[n] = 0;
+        if (schema_go_on(r, rc, &bad))
+            return rc;
     }
     size_t n = strlen(path);
     int i = 0;

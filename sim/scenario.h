@@ -1,15 +1,18 @@
 /* scenario: a featlink scenario JSON file, validated, with overrides and
- * sweep expansion (DESIGN.md §3).
+ * sweep expansion.
  *
  * A scenario is parsed once into a cJSON tree (base). `--set key=value`
  * edits that tree. The sweep block expands it into points: `sweep.grid`
  * is the cartesian product of its lists (the last key varies fastest),
  * `sweep.zip` lists are walked in parallel; grid x zip when both exist.
  * Each point is a full config (fl_config) plus the names of the swept keys.
+ * The keys, their ranges and defaults are the rows of sim/schema.c; the
+ * sweep is sim/sweep.c; the checks across keys are sim/keyrules.c.
  *
  * Validation never prints: it fills an error text of the form
  *   FILE: $.codec.f: must be in [0, 1], got 1.5
- * and returns -EINVAL; the CLI prints it and exits 2.
+ * and returns -EINVAL; the CLI prints it and exits 2. Duplicate members of
+ * any object and dotted names inside objects ({"codec.f": 0.5}) are refused.
  */
 #ifndef FEATLINK_SCENARIO_H
 #define FEATLINK_SCENARIO_H
@@ -144,7 +147,9 @@ const char *scenario_swept_key(const scenario *s, int k);
 //  scenario_swept_value : the k-th swept key's value at point i as text
 //                         (numbers as %.17g) and as a number (NaN for text)
 void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num);
-//  scenario_text : the effective scenario JSON (after --set), /scenario_effective
+//  scenario_text : the effective scenario JSON (after --set), /scenario_effective;
+//                  after scenario_validate it is made on the first call (call
+//                  from one thread; NULL on ENOMEM)
 const char *scenario_text(const scenario *s);
 //  scenario_source_text : the scenario text as given, verbatim (/scenario)
 const char *scenario_source_text(const scenario *s);

@@ -9,7 +9,11 @@
 
 #include "tests/testutil.h"
 
+#include "sim/keyrules.h"
 #include "sim/scenario.h"
+#include "sim/schema.h"
+
+#include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <hdf5.h>
@@ -188,6 +192,29 @@ static const struct {
     {"digital_inf_snr", "{\"link\": {\"mode\": \"digital\"}, \"channel\": {\"snr_db\": \"inf\"}}", NULL,
      "$.channel.snr_db: must be finite for a digital link"},
     {"missing_file", NULL, NULL, "cannot open scenario file"},
+    /* issue 10: duplicate members would be read as the first (or, for two
+     * "zip" blocks, pass the equal-length check); dotted names inside
+     * objects would be range-checked and then ignored */
+    {"dup_zip", "{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2]},"
+     " \"zip\": {\"codec.g\": [0.1, 0.2, 0.3]}}}", NULL, "$.sweep.zip: duplicate member"},
+    {"dup_grid", "{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"grid\": {\"codec.f\": [0.1]},"
+     " \"grid\": {\"codec.g\": [0.1]}}}", NULL, "$.sweep.grid: duplicate member"},
+    {"dup_sweep_key", "{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"grid\": {\"codec.f\": [0.1],"
+     " \"codec.f\": [0.2, 0.3]}}}", NULL, "$.sweep.grid[\"codec.f\"]: duplicate member"},
+    {"dup_sweep", "{\"sweep\": {}, \"sweep\": {}}", NULL, "$.sweep: duplicate member"},
+    {"dup_key", "{\"codec\": {\"select\": \"pinr\", \"f\": 0.1, \"f\": 0.7}}", NULL,
+     "$.codec.f: duplicate member"},
+    {"dup_group", "{\"seed\": 3, \"codec\": {\"select\": \"pinr\"}, \"codec\": {\"f\": 0.1}}", NULL,
+     "$.codec: duplicate member"},
+    {"dup_deep", "{\"source\": {\"path\": [{\"a\": 1, \"a\": 2}]}}", NULL, "$.source.path[0].a: duplicate member"},
+    {"dotted_top", "{\"codec.f\": 0.5}", NULL, "$[\"codec.f\"]: dotted name inside an object"},
+    {"dotted_top_bad_value", "{\"codec.f\": 7}", NULL, "$[\"codec.f\"]: dotted name inside an object"},
+    {"dotted_nested", "{\"codec\": {\"select\": \"pinr\", \"f.x\": 0.5}}", NULL,
+     "$.codec[\"f.x\"]: dotted name inside an object"},
+    {"dotted_sweep_member", "{\"sweep.grid\": {\"codec.f\": [0.5]}}", NULL, "$[\"sweep.grid\"]: dotted name"},
+    {"name_too_long", "{\"name\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}", NULL, "$.name: must be a string (under 128 characters)"},
+    {"enum_number", "{\"link\": {\"mode\": 3}}", NULL, "$.link.mode: must be one of capacity,digital,analog, got 3"},
 };
 
 static void test_cli_bad_scenarios(void **state)
@@ -493,6 +520,134 @@ static void test_effective_text_has_defaults_and_reloads(void **state)
     scenario_destroy(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* the schema */
+
+/* Every row fills its own field, of the size its store needs, with a range
+ * the field holds and a default its own check accepts; every inert rule
+ * names schema keys only. */
+static void test_schema_rows_consistent(void **state)
+{
+    (void)state;
+    static const size_t store_size[] = {[SCHEMA_F64] = sizeof(double), [SCHEMA_I32] = sizeof(int),
+                                        [SCHEMA_U32] = sizeof(uint32_t), [SCHEMA_I64] = sizeof(int64_t),
+                                        [SCHEMA_CHOICE] = sizeof(int)};
+    unsigned char used[sizeof(fl_config)] = {0};
+    assert_true(schema_count() >= 50);
+    for (int i = 0; i < schema_count(); i++) {
+        const schema_key *k = schema_at(i);
+        assert_ptr_equal(schema_find(k->key), k);
+        assert_true(k->off + k->size <= sizeof(fl_config));
+        if (k->store != SCHEMA_CHARS && k->size != store_size[k->store])
+            fail_msg("%s: field of %zu bytes for its store", k->key, k->size);
+        for (size_t b = k->off; b < k->off + k->size; b++) {
+            if (used[b])
+                fail_msg("%s: its field overlaps another key's", k->key);
+            used[b] = 1;
+        }
+        if (k->type == SCHEMA_INT || k->type == SCHEMA_NUM)
+            assert_true(k->lo <= k->hi);
+        if (k->store == SCHEMA_I32)
+            assert_true(k->lo >= -2147483648.0 && k->hi <= 2147483647.0);
+        if (k->store == SCHEMA_U32)
+            assert_true(k->lo >= 0 && k->hi <= 4294967295.0);
+        if (k->store == SCHEMA_I64)
+            assert_true(k->hi <= 9.2e18 && k->lo >= -9.2e18);
+        assert_true(k->desc[0] != 0);
+        cJSON *d = schema_default_json(k, "t.json");
+        if (!(k->flags & SCHEMA_UNSET)) {
+            assert_non_null(d);
+            if (schema_valid(k, d))
+                fail_msg("%s: its default is outside its own range", k->key);
+        }
+        cJSON_Delete(d);
+    }
+    for (int r = 0; r < keyrules_count(); r++) {
+        char list[1024];
+        snprintf(list, sizeof list, "%s", keyrules_keys(r));
+        char *save = NULL;
+        for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
+            if (!schema_find(k))
+                fail_msg("inert rule %d names \"%s\", not a schema key", r, k);
+    }
+}
+
+/* The defaults of the schema are the config of an empty scenario. */
+static void test_schema_defaults_fill_config(void **state)
+{
+    (void)state;
+    char err[SCN_ERR_LEN];
+    scenario *s = scenario_load_text("{}", "dir/t.json", NULL, 0, err, sizeof err);
+    assert_non_null(s);
+    fl_config c, d;
+    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    scenario_destroy(s);
+    schema_defaults(&d);
+    snprintf(d.name, sizeof d.name, "t.json");
+    assert_memory_equal(&c, &d, sizeof c);
+    assert_true(c.source.tail == 3.0 && c.source.tokens == 576 && c.seed == 1 && isnan(c.channel.ebn0_db));
+    assert_int_equal(c.channel.has_ebn0, 0);
+    assert_int_equal(c.channel.fading, FAD_FAST);
+}
+
+/* README's key table is what `featlink keys --format md` prints. */
+static void test_readme_key_table_is_generated(void **state)
+{
+    (void)state;
+    FILE *f = fopen("README.md", "r");
+    assert_non_null(f);
+    static char readme[1 << 18], out[1 << 16];
+    size_t n = fread(readme, 1, sizeof readme - 1, f);
+    fclose(f);
+    readme[n] = 0;
+    const char *b = strstr(readme, "<!-- keys:begin -->\n"), *e = strstr(readme, "<!-- keys:end -->");
+    assert_non_null(b);
+    assert_non_null(e);
+    b += strlen("<!-- keys:begin -->\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s keys --format md", bin());
+    assert_int_equal(run_cmd(cmd, out, sizeof out), 0);
+    if (strlen(out) != (size_t)(e - b) || strncmp(out, b, (size_t)(e - b)))
+        fail_msg("README.md's key table differs from `featlink keys --format md`; paste its output between "
+                 "the keys markers");
+}
+
+/* --format json: one object per row, with the row's range and default. */
+static void test_keys_json(void **state)
+{
+    (void)state;
+    static char out[1 << 17];
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s keys --format json", bin());
+    assert_int_equal(run_cmd(cmd, out, sizeof out), 0);
+    cJSON *a = cJSON_Parse(out);
+    assert_non_null(a);
+    assert_int_equal(cJSON_GetArraySize(a), schema_count());
+    int seen = 0;
+    for (cJSON *o = a->child; o; o = o->next) {
+        const char *key = cJSON_GetObjectItem(o, "key")->valuestring;
+        const schema_key *k = schema_find(key);
+        assert_non_null(k);
+        assert_string_equal(cJSON_GetObjectItem(o, "unit")->valuestring, k->unit);
+        if (!strcmp(key, "source.tail")) {
+            assert_true(cJSON_GetObjectItem(o, "min")->valuedouble == 2.01);
+            assert_true(cJSON_GetObjectItem(o, "max")->valuedouble == 1000);
+            assert_true(cJSON_GetObjectItem(o, "default")->valuedouble == 3);
+            seen++;
+        }
+        if (!strcmp(key, "modem.scheme")) {
+            assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "choices")), 5);
+            assert_string_equal(cJSON_GetObjectItem(o, "default")->valuestring, "bpsk");
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    cJSON_Delete(a);
+    snprintf(cmd, sizeof cmd, "%s keys --format xml", bin());
+    assert_int_equal(run_cmd(cmd, out, sizeof out), 2);
+    assert_non_null(strstr(out, "must be one of md|json"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +665,10 @@ int main(void)
         cmocka_unit_test(test_cli_resume_and_jobs),
         cmocka_unit_test(test_cli_interrupted_run_resumes),
         cmocka_unit_test(test_effective_text_has_defaults_and_reloads),
+        cmocka_unit_test(test_schema_rows_consistent),
+        cmocka_unit_test(test_schema_defaults_fill_config),
+        cmocka_unit_test(test_readme_key_table_is_generated),
+        cmocka_unit_test(test_keys_json),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

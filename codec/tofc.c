@@ -136,6 +136,12 @@ static int level_width(const int32_t *lv, size_t n)
 int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
                 tofc_stats *st, int32_t *assign)
 {
+    return tofc_encode_with(NULL, p, x, out, nbytes, st, assign);
+}
+
+int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
+                     size_t *nbytes, tofc_stats *st, int32_t *assign)
+{
     if (!x || !out || !nbytes)
         return -EINVAL;
     int rc = check_params(p);
@@ -180,7 +186,8 @@ int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nby
     /* 2. quantise */
     int32_t *lv = NULL;
     uint16_t *h16 = NULL;
-    entropy_tables *tb = NULL;
+    entropy_tables *own = NULL; // built here when the caller gave none
+    const entropy_tables *tb = tables;
     double rdoq_bits = NAN;
     float stepf = (float)p->step;
     double step = (double)stepf; // the decoder sees the float32 step
@@ -202,7 +209,8 @@ int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nby
         } else {
             // RDOQ: J = (x - x̂)² + λ bits(x̂) (001 eq. (9) per value), bits from the
             // Laplacian model fitted to the plain-rounding levels
-            tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+            if (!tb)
+                tb = own = entropy_tables_create(ENTROPY_PREC_DEFAULT);
             int nm = p->entropy == TOFC_ENTROPY_LAPLACE ? p->models : 1;
             entropy_rdoq *ctx = tb ? entropy_rdoq_create(tb, y, ent_tokens, p->dims, step, nm) : NULL;
             if (!ctx) {
@@ -223,7 +231,7 @@ int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nby
     entropy_stats es = {0};
     if (p->entropy == TOFC_ENTROPY_LAPLACE) {
         if (!tb)
-            tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+            tb = own = entropy_tables_create(ENTROPY_PREC_DEFAULT);
         if (!tb) {
             rc = -ENOMEM;
             goto fail;
@@ -315,7 +323,7 @@ int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nby
     *nbytes = TOFC_HEADER_BYTES + pay_n;
     rc = 0;
 fail:
-    entropy_tables_destroy(tb);
+    entropy_tables_destroy(own);
     free(lv), free(h16), free(merged);
     return rc;
 }
@@ -341,6 +349,12 @@ static int erased_in(const uint8_t *er, size_t a, size_t b)
 
 int tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
                 tofc_frame *f)
+{
+    return tofc_decode_with(NULL, buf, nbytes, erased, max_values, f);
+}
+
+int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
+                     int64_t max_values, tofc_frame *f)
 {
     if (!f || (!buf && nbytes))
         return -EINVAL;
@@ -399,13 +413,13 @@ int tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_
     }
     double step = (double)stepf;
     if (en == TOFC_ENTROPY_LAPLACE) {
-        entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
-        if (!tb) {
+        entropy_tables *own = tables ? NULL : entropy_tables_create(ENTROPY_PREC_DEFAULT);
+        if (!tables && !own) {
             rc = -ENOMEM;
             goto fail;
         }
-        rc = entropy_decode(tb, pay, pay_n, patches * rows, dims, lv);
-        entropy_tables_destroy(tb);
+        rc = entropy_decode(tables ? tables : own, pay, pay_n, patches * rows, dims, lv);
+        entropy_tables_destroy(own);
         if (rc)
             goto fail;
         rc = quant_dequantize(lv, n, step, f->y);

@@ -50,6 +50,8 @@
 #ifndef FEATLINK_TOFC_H
 #define FEATLINK_TOFC_H
 
+#include "codec/entropy.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,6 +110,15 @@ typedef struct {
 //  returns 0, -EINVAL, -ERANGE (values too large for the step), -ENOMEM
 int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
                 tofc_stats *st, int32_t *assign);
+//  tofc_encode_with : tofc_encode with the Laplacian tables _tables the
+//      caller built once (entropy_tables_create(ENTROPY_PREC_DEFAULT), shared
+//      by every frame; read-only, so threads may share them too) instead of
+//      the 64 tables tofc_encode builds for each call (laplace or rdoq);
+//      NULL: build them for this call. The stream records the tables'
+//      precision; the same frame gives the same stream as tofc_encode when
+//      _tables has ENTROPY_PREC_DEFAULT
+int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
+                     size_t *nbytes, tofc_stats *st, int32_t *assign);
 
 // A decoded frame: patches x rows x dims values (merged tokens when the
 // stream was merged), with a loss flag per value. Arrays malloc'd by
@@ -134,6 +145,12 @@ typedef struct {
 //      -EINVAL (NULL), -ENOMEM
 int tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
                 tofc_frame *f);
+
+//  tofc_decode_with : tofc_decode with caller-built tables (as
+//      tofc_encode_with; NULL builds them for this call). An entropy-coded
+//      stream of another precision than _tables' is -EBADMSG
+int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
+                     int64_t max_values, tofc_frame *f);
 
 //  tofc_frame_free : free the arrays of _f (a zeroed frame is fine)
 void tofc_frame_free(tofc_frame *f);

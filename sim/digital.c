@@ -1,11 +1,10 @@
-/* digital: packets -> FEC -> modem/channel -> Viterbi -> CRC (digital.h). */
+/* digital: FEC -> modem/channel -> Viterbi for one packet, and BER points (digital.h). */
 #include "sim/digital.h"
 
 #include "channel/ber.h"
 #include "channel/conv.h"
 #include "channel/jakes.h"
 #include "channel/noise.h"
-#include "channel/packet.h"
 #include "channel/phy.h"
 
 #include <errno.h>
@@ -49,194 +48,210 @@ static void digital_phy_config(const fl_config *c, uint32_t point, phy_config *p
     pc->point = point;
 }
 
-/* One link instance: phy, optional encoder/decoder, optional Jakes process
- * and the per-frame buffers, sized for frames of up to _max_bits info bits. */
-typedef struct {
+/* The chain: phy, optional encoder/decoder, optional Jakes process and the
+ * per-packet buffers, sized for packets of up to max_bits info bits. */
+struct digital_chain {
     phy   *phy;
     conv  *fec;
     jakes *fade;
     double symbol_rate_hz;
-    double t_s;              /* time of the next symbol (Jakes) */
     int    soft;             /* LLR demapping (FEC, or modem.demap = llr) */
-    modem_demap demap;
     unsigned k;
-    uint8_t *coded, *rx_coded;
+    size_t max_bits;
+    uint8_t *coded;
     float   *llr, *gre, *gim;
-} digital_link;
+};
 
-static void digital_link_free(digital_link *l)
+void digital_chain_destroy(digital_chain *d)
 {
-    phy_destroy(l->phy);
-    conv_destroy(l->fec);
-    jakes_destroy(l->fade);
-    free(l->coded), free(l->rx_coded), free(l->llr), free(l->gre), free(l->gim);
-    memset(l, 0, sizeof *l);
+    if (!d)
+        return;
+    phy_destroy(d->phy);
+    conv_destroy(d->fec);
+    jakes_destroy(d->fade);
+    free(d->coded), free(d->llr), free(d->gre), free(d->gim);
+    free(d);
 }
 
-static int digital_link_init(digital_link *l, const fl_config *c, uint32_t point, uint32_t trial,
-                             size_t max_bits)
+static conv_rate digital_conv_rate(fec_kind f)
 {
-    memset(l, 0, sizeof *l);
-    phy_config pc;
-    digital_phy_config(c, point, &pc);
-    if (!isfinite(pc.esn0_db))
-        return -EINVAL;
-    l->phy = phy_create(&pc);
-    if (!l->phy)
-        return -EINVAL;
-    l->k = (unsigned)pc.scheme;
+    return f == FEC_CONV12 ? CONV_RATE_1_2 : f == FEC_CONV23 ? CONV_RATE_2_3 : CONV_RATE_3_4;
+}
+
+/* the encoder and the coded-bit buffers; 0 or -ENOMEM */
+static int digital_chain_buffers(digital_chain *d, const fl_config *c, size_t max_bits)
+{
     size_t coded_bits = max_bits;
     if (c->link.fec != FEC_NONE) {
-        conv_rate rate = c->link.fec == FEC_CONV12 ? CONV_RATE_1_2
-                         : c->link.fec == FEC_CONV23 ? CONV_RATE_2_3 : CONV_RATE_3_4;
-        l->fec = conv_create(rate, max_bits);
-        if (!l->fec)
+        if (!(d->fec = conv_create(digital_conv_rate(c->link.fec), max_bits)))
             return -ENOMEM;
-        coded_bits = conv_coded_bits(rate, max_bits);
+        coded_bits = conv_coded_bits(digital_conv_rate(c->link.fec), max_bits);
     }
-    l->soft = l->fec != NULL || c->modem.demap == DEMAP_LLR;
-    l->demap = MODEM_DEMAP_EXACT;
-    size_t nsym = (coded_bits + l->k - 1) / l->k;
-    l->coded = malloc((coded_bits + 7) / 8);
-    l->rx_coded = malloc((coded_bits + 7) / 8);
-    l->llr = l->soft ? malloc(coded_bits * sizeof *l->llr) : NULL;
-    if (!l->coded || !l->rx_coded || (l->soft && !l->llr))
+    d->soft = d->fec != NULL || c->modem.demap == DEMAP_LLR;
+    d->coded = malloc((coded_bits + 7) / 8);
+    d->llr = d->soft ? malloc(coded_bits * sizeof *d->llr) : NULL;
+    if (!d->coded || (d->soft && !d->llr))
         return -ENOMEM;
     if (c->channel.fading == FAD_JAKES && c->channel.kind != CH_AWGN) {
-        /* time-correlated gains: one continuous sum-of-sinusoids process */
-        l->fade = jakes_create(JAKES_SOS, c->channel.doppler_hz > 0 ? c->channel.doppler_hz : 1e-9,
-                               c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0, 0.0, 0, c->seed,
-                               point, trial);
-        l->gre = malloc(nsym * sizeof *l->gre);
-        l->gim = malloc(nsym * sizeof *l->gim);
-        if (!l->fade || !l->gre || !l->gim)
+        size_t nsym = (coded_bits + d->k - 1) / d->k;
+        d->gre = malloc(nsym * sizeof *d->gre);
+        d->gim = malloc(nsym * sizeof *d->gim);
+        if (!d->gre || !d->gim)
             return -ENOMEM;
-        l->symbol_rate_hz = c->channel.symbol_rate_hz;
     }
     return 0;
 }
 
-/* Send _n info bits (packed) of frame _frame; _out gets the decided bits.
- * Returns the number of symbols used, or a negative errno. */
-static int64_t digital_link_frame(digital_link *l, uint32_t trial, uint64_t frame, const uint8_t *bits,
-                                  size_t n, uint8_t *out)
+int digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, size_t max_bits,
+                         digital_chain **out)
 {
+    *out = NULL;
+    phy_config pc;
+    digital_phy_config(c, point, &pc);
+    if (!isfinite(pc.esn0_db) || max_bits == 0)
+        return -EINVAL;
+    digital_chain *d = calloc(1, sizeof *d);
+    if (!d)
+        return -ENOMEM;
+    d->k = (unsigned)pc.scheme;
+    d->max_bits = max_bits;
+    d->phy = phy_create(&pc);
+    int rc = d->phy ? digital_chain_buffers(d, c, max_bits) : -EINVAL;
+    if (!rc && d->gre) {
+        /* time-correlated gains: one continuous sum-of-sinusoids process */
+        d->fade = jakes_create(JAKES_SOS, c->channel.doppler_hz > 0 ? c->channel.doppler_hz : 1e-9,
+                               c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0, 0.0, 0, c->seed,
+                               point, device);
+        d->symbol_rate_hz = c->channel.symbol_rate_hz;
+        rc = d->fade ? 0 : -ENOMEM;
+    }
+    if (rc) {
+        digital_chain_destroy(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+uint64_t digital_chain_air_bits(const digital_chain *d, size_t n)
+{
+    return d->fec ? conv_coded_bits(conv_get_rate(d->fec), n) : n;
+}
+
+/* LLR = ln P(0)/P(1) < 0 decides 1 */
+static void digital_llr_hard(const float *llr, size_t n, uint8_t *out)
+{
+    memset(out, 0, (n + 7) / 8);
+    for (size_t i = 0; i < n; i++)
+        if (llr[i] < 0)
+            out[i >> 3] |= (uint8_t)(0x80u >> (i & 7));
+}
+
+int64_t digital_chain_send(digital_chain *d, double t_s, uint32_t trial, uint64_t phy_frame, const uint8_t *bits,
+                           size_t n, uint8_t *out)
+{
+    if (n == 0 || n > d->max_bits)
+        return -EINVAL;
     const uint8_t *tx = bits;
     size_t nc = n;
-    if (l->fec) {
-        nc = conv_coded_bits(conv_get_rate(l->fec), n);
-        if (conv_encode_packed(l->fec, bits, n, l->coded))
+    if (d->fec) {
+        nc = conv_coded_bits(conv_get_rate(d->fec), n);
+        if (conv_encode_packed(d->fec, bits, n, d->coded))
             return -EINVAL;
-        tx = l->coded;
+        tx = d->coded;
     }
-    size_t nsym = (nc + l->k - 1) / l->k;
-    if (l->fade) {
-        jakes_fill(l->fade, l->t_s, 1.0 / l->symbol_rate_hz, nsym, l->gre, l->gim);
-        phy_set_gains(l->phy, l->gre, l->gim, nsym);
-        l->t_s += (double)nsym / l->symbol_rate_hz;
+    size_t nsym = (nc + d->k - 1) / d->k;
+    if (d->fade) {
+        int rc = jakes_fill(d->fade, t_s, 1.0 / d->symbol_rate_hz, nsym, d->gre, d->gim);
+        if (!rc)
+            rc = phy_set_gains(d->phy, d->gre, d->gim, nsym);
+        if (rc)
+            return rc;
     }
     int rc;
-    if (l->soft) {
-        rc = phy_transmit_llr(l->phy, trial, frame, tx, nc, l->demap, l->llr);
-        if (!rc && l->fec)
-            rc = conv_decode_packed(l->fec, l->llr, n, out);
-        else if (!rc) {
-            memset(out, 0, (n + 7) / 8);
-            for (size_t i = 0; i < n; i++)
-                if (l->llr[i] < 0) /* LLR = ln P(0)/P(1) < 0 decides 1 */
-                    out[i >> 3] |= (uint8_t)(0x80u >> (i & 7));
-        }
+    if (d->soft) {
+        rc = phy_transmit_llr(d->phy, trial, phy_frame, tx, nc, MODEM_DEMAP_EXACT, d->llr);
+        if (!rc && d->fec)
+            rc = conv_decode_packed(d->fec, d->llr, n, out);
+        else if (!rc)
+            digital_llr_hard(d->llr, n, out);
     } else {
-        rc = phy_transmit_hard(l->phy, trial, frame, tx, nc, out);
+        rc = phy_transmit_hard(d->phy, trial, phy_frame, tx, nc, out);
     }
     return rc ? rc : (int64_t)nsym;
 }
 
-int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const uint8_t *stream,
-                     uint64_t nbits, uint8_t *rx, uint8_t *erased, digital_result *res)
-{
-    memset(res, 0, sizeof *res);
-    packet_layout L;
-    int rc = packet_layout_init(&L, nbits, (size_t)c->link.packet_bytes);
-    if (rc)
-        return rc;
-    size_t fmax = packet_frame_bytes(&L, 0);
-    digital_link l;
-    uint8_t *frame = malloc(fmax ? fmax : 1), *got = malloc(fmax ? fmax : 1);
-    rc = frame && got ? digital_link_init(&l, c, point, trial, fmax * 8) : -ENOMEM;
-    for (size_t k = 0; !rc && k < L.n_packets; k++) {
-        size_t fb = packet_frame_bytes(&L, k);
-        rc = packet_build(&L, stream, k, frame);
-        int64_t nsym = rc ? rc : digital_link_frame(&l, trial, k, frame, fb * 8, got);
-        if (nsym < 0) {
-            rc = (int)nsym;
-            break;
-        }
-        res->symbols += (uint64_t)nsym;
-        res->packet_bits += fb * 8;
-        res->air_bits += l.fec ? conv_coded_bits(conv_get_rate(l.fec), fb * 8) : fb * 8;
-        if (packet_check(&L, k, got, fb, rx, erased) == -EBADMSG)
-            res->packets_lost++;
-    }
-    res->packets = L.n_packets;
-    res->esn0_db = digital_esn0_db(c);
-    res->airtime_s = (double)res->symbols / c->channel.symbol_rate_hz;
-    digital_link_free(&l);
-    free(frame), free(got);
-    return rc;
-}
-
-/* The point's own progress (point.h), from channel/ber's callback. */
+/* The point's own progress (digital.h), from channel/ber's callback. */
 typedef struct {
-    const point_ctx *ctx;
+    digital_progress_cb fn;
+    void *arg;
     int64_t point;
 } digital_progress;
 
 static void digital_progress_fn(void *arg, uint64_t bits, uint64_t errors)
 {
     const digital_progress *d = arg;
-    d->ctx->progress(d->ctx->progress_arg, d->point, bits, errors);
+    d->fn(d->arg, d->point, bits, errors);
 }
 
-/* Coded or Jakes BER: frames through digital_link_frame, one at a time;
+/* Random information bits of BER frame _f: Philox words of stream
+ * DIGITAL_PURPOSE_BITS from block f << 24, MSB first. */
+static void digital_ber_bits(noise *src, uint64_t f, uint32_t *words, size_t n, uint8_t *tx)
+{
+    noise_seek(src, f << 24);
+    noise_u32_fill(src, words, (n + 31) / 32);
+    for (size_t i = 0; i < (n + 7) / 8; i++)
+        tx[i] = (uint8_t)(words[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+/* Frames as clusters of the design effect (ber.h): Σe², Σen, Σn² */
+typedef struct {
+    double e2, en, n2;
+} digital_clusters;
+
+/* Count frame _f's errors into _o and _k; 1 when the stopping rule is met */
+static int digital_ber_count(const fl_config *c, const uint8_t *tx, const uint8_t *rx, size_t n, int64_t nsym,
+                             ber_result *o, digital_clusters *k)
+{
+    uint64_t e = 0;
+    for (size_t i = 0; i < n / 8; i++)
+        e += (uint64_t)__builtin_popcount(tx[i] ^ rx[i]);
+    o->bits += n;
+    o->bit_errors += e;
+    k->e2 += (double)e * (double)e;
+    k->en += (double)e * (double)n;
+    k->n2 += (double)n * (double)n;
+    o->frames++;
+    o->frame_errors += e > 0;
+    o->symbols += (uint64_t)nsym;
+    return (c->stop.min_errors > 0 && o->bit_errors >= (uint64_t)c->stop.min_errors) ||
+           o->bits >= (uint64_t)c->stop.max_bits;
+}
+
+/* Coded or Jakes BER: frames through one chain, back to back in time;
  * _prog (may be NULL) gets the counts as channel/ber's callback would:
  * every BER_PROGRESS_BITS bits and after the last frame. */
 static int digital_ber_loop(const fl_config *c, int64_t point, const digital_progress *prog, ber_result *o)
 {
     size_t n = (size_t)c->link.packet_bytes * 8;
-    digital_link l;
+    digital_chain *d = NULL;
     uint8_t *tx = malloc((n + 7) / 8), *rx = malloc((n + 7) / 8);
-    noise *src = noise_create(c->seed, (uint32_t)point, DIGITAL_PURPOSE_BITS, 0);
-    int rc = tx && rx && src ? digital_link_init(&l, c, (uint32_t)point, 0, n) : -ENOMEM;
     uint32_t *words = malloc(((n + 31) / 32) * sizeof *words);
-    if (!words)
-        rc = -ENOMEM;
+    noise *src = noise_create(c->seed, (uint32_t)point, DIGITAL_PURPOSE_BITS, 0);
+    int rc = tx && rx && words && src ? digital_chain_create(c, (uint32_t)point, 0, n, &d) : -ENOMEM;
     memset(o, 0, sizeof *o);
-    double sum_e2 = 0, sum_en = 0, sum_n2 = 0; /* frames as clusters (ber.h) */
+    digital_clusters k = {0};
     uint64_t reported = 0;
+    double t_s = 0.0;
     for (uint64_t f = 0; !rc; f++) {
-        noise_seek(src, f << 24);
-        noise_u32_fill(src, words, (n + 31) / 32);
-        for (size_t i = 0; i < (n + 7) / 8; i++)
-            tx[i] = (uint8_t)(words[i / 4] >> (24 - 8 * (i % 4)));
-        int64_t nsym = digital_link_frame(&l, 0, f, tx, n, rx);
+        digital_ber_bits(src, f, words, n, tx);
+        int64_t nsym = digital_chain_send(d, t_s, 0, f, tx, n, rx);
         if (nsym < 0) {
             rc = (int)nsym;
             break;
         }
-        uint64_t e = 0;
-        for (size_t i = 0; i < n / 8; i++)
-            e += (uint64_t)__builtin_popcount(tx[i] ^ rx[i]);
-        o->bits += n;
-        o->bit_errors += e;
-        sum_e2 += (double)e * (double)e;
-        sum_en += (double)e * (double)n;
-        sum_n2 += (double)n * (double)n;
-        o->frames++;
-        o->frame_errors += e > 0;
-        o->symbols += (uint64_t)nsym;
-        int stop = (c->stop.min_errors > 0 && o->bit_errors >= (uint64_t)c->stop.min_errors) ||
-                   o->bits >= (uint64_t)c->stop.max_bits;
+        t_s += (double)nsym / c->channel.symbol_rate_hz;
+        int stop = digital_ber_count(c, tx, rx, n, nsym, o, &k);
         if (prog && (stop || o->bits - reported >= BER_PROGRESS_BITS)) {
             reported = o->bits;
             digital_progress_fn((void *)prog, o->bits, o->bit_errors);
@@ -252,19 +267,19 @@ static int digital_ber_loop(const fl_config *c, int64_t point, const digital_pro
          * frame is the cluster of the design effect (channel/ber.h; with
          * fewer than BER_DEFF_MIN_CLUSTERS frames in error, every frame
          * counts as one trial) */
-        rc = ber_interval(o->bits, o->bit_errors, sum_e2, sum_en, sum_n2, o->frame_errors, o);
+        rc = ber_interval(o->bits, o->bit_errors, k.e2, k.en, k.n2, o->frame_errors, o);
     }
-    if (l.phy || l.fec)
-        digital_link_free(&l);
+    digital_chain_destroy(d);
     free(tx), free(rx), free(words);
     noise_destroy(src);
     return rc;
 }
 
-int digital_ber_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
+int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb progress, void *progress_arg, row *r,
+                      char *err, size_t len)
 {
-    digital_progress prog = {ctx, point};
-    int report = ctx && ctx->progress;
+    digital_progress prog = {progress, progress_arg, point};
+    int report = progress != NULL;
     unsigned k = (unsigned)digital_schemes[c->modem.scheme];
     double rate = digital_code_rate(c);
     double esn0 = digital_esn0_db(c);

@@ -1,13 +1,13 @@
-/* digital: the bit-true digital link of a scenario (link.mode = digital)
- * and the Monte-Carlo BER point of source.kind = bits.
+/* digital: the bit-true physical chain of the digital link (link.mode =
+ * digital) and the Monte-Carlo BER point of source.kind = bits.
  *
- * A bitstream is cut into packets of link.packet_bytes with a CRC-32 each
- * (channel/packet), each packet is optionally convolutionally coded
- * (link.fec, channel/conv), modulated and sent through the channel
- * (channel/phy: AWGN, Rayleigh or Rician; fast, block, or time-correlated
- * Jakes gains from channel/jakes at channel.symbol_rate_hz), demodulated
- * (hard, or LLRs for soft Viterbi), decoded and CRC-checked. Packets that
- * fail are zeroed and marked erased, byte by byte, for the codec decoder.
+ * A chain carries one packet at a time: optional convolutional coding
+ * (link.fec, channel/conv), modulation and the channel (channel/phy: AWGN,
+ * Rayleigh or Rician; fast, block, or time-correlated Jakes gains from
+ * channel/jakes sampled at channel.symbol_rate_hz), demodulation (hard, or
+ * LLRs for soft Viterbi) and decoding. Packetisation, CRCs and erasures are
+ * the link's (sim/link); the chain is created once per link and keeps its
+ * Jakes process (one continuous realisation per device) across calls.
  *
  * SNR: channel.ebn0_db when given (per information bit: Es/N0 = Eb/N0 +
  * 10 log10(bits per symbol x code rate)), otherwise channel.snr_db = Es/N0.
@@ -15,7 +15,6 @@
 #ifndef FEATLINK_DIGITAL_H
 #define FEATLINK_DIGITAL_H
 
-#include "sim/point.h"
 #include "sim/row.h"
 #include "sim/scenario.h"
 
@@ -25,23 +24,31 @@
 /* Philox purposes owned by sim/ (channel range) */
 #define DIGITAL_PURPOSE_BITS 0x2F4u
 
-typedef struct {
-    uint64_t packets, packets_lost;
-    uint64_t packet_bits;     /* packets with headers and CRCs, before FEC */
-    uint64_t air_bits;        /* coded bits on air */
-    uint64_t symbols;         /* modulation symbols on air */
-    double   airtime_s;       /* symbols / channel.symbol_rate_hz */
-    double   esn0_db;
-} digital_result;
+typedef struct digital_chain digital_chain;
+
+//  digital_progress_cb : a BER point's progress, bits and bit errors so far
+//      (the signature of sim/frame.h's point_progress_fn)
+typedef void (*digital_progress_cb)(void *arg, int64_t point, uint64_t bits, uint64_t errors);
 
 //  digital_esn0_db : the Es/N0 a config means (see above)
 double digital_esn0_db(const fl_config *c);
-//  digital_transmit : carry _nbits bits of _stream over the link of _c;
-//      _rx (ceil(_nbits/8) bytes) gets the received stream, _erased (same
-//      size, may be NULL) one flag per byte; _trial selects the randomness.
-//      0, -EINVAL (config), -ENOMEM
-int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const uint8_t *stream,
-                     uint64_t nbits, uint8_t *rx, uint8_t *erased, digital_result *res);
+//  digital_chain_create : the chain of _c for packets of up to _max_bits
+//      information bits; its Jakes process (channel.fading = jakes) is the
+//      realisation (seed, point _point, trial word _device). *_out: the
+//      chain (caller frees with digital_chain_destroy) or NULL.
+//      0, -EINVAL (no finite Es/N0, bad modem/channel), -ENOMEM
+int digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, size_t max_bits,
+                         digital_chain **out);
+void digital_chain_destroy(digital_chain *d);
+//  digital_chain_send : one packet of _n (<= max_bits) packed bits on air
+//      from time _t_s (s; the Jakes gains of symbol i are h(_t_s + i / rate));
+//      the noise and fading draws of channel/phy for (trial word _trial,
+//      frame index _phy_frame < 2^40); _out (ceil(_n/8) bytes) gets the
+//      decided bits. Returns the symbols used (>= 1), or a negative errno
+int64_t digital_chain_send(digital_chain *d, double t_s, uint32_t trial, uint64_t phy_frame, const uint8_t *bits,
+                           size_t n, uint8_t *out);
+//  digital_chain_air_bits : coded bits on air for a packet of _n bits
+uint64_t digital_chain_air_bits(const digital_chain *d, size_t n);
 //  digital_ber_point : Monte-Carlo BER/SER/PER of random bits over the link
 //      of _c, frames of link.packet_bytes x 8 bits, stopping at
 //      stop.min_errors bit errors or stop.max_bits bits; fills _r with ber,
@@ -52,10 +59,12 @@ int digital_transmit(const fl_config *c, uint32_t point, uint32_t trial, const u
 //      BER_DEFF_MIN_CLUSTERS clusters had an error and the design effect is
 //      its upper bound, the cluster size), ber_theory
 //      (uncoded closed form; NaN for coded links), ser, per, bits, errors,
-//      ebn0_db, esn0_db. _ctx (may be NULL): its progress callback gets the
-//      bits and bit errors so far, from this thread, every BER_PROGRESS_BITS
-//      bits and after the last frame (then the point's counts)
-int digital_ber_point(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err,
-                      size_t len);
+//      ebn0_db, esn0_db. Frame f of a coded or Jakes point uses phy frame
+//      index f, trial word 0, and starts where frame f - 1 ended in time.
+//      _progress (may be NULL) gets (_progress_arg, _point, bits, bit
+//      errors so far), from this thread, every BER_PROGRESS_BITS bits and
+//      after the last frame (then the point's counts)
+int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb progress, void *progress_arg, row *r,
+                      char *err, size_t len);
 
 #endif

@@ -11,8 +11,9 @@
 # variants beyond the shipped files (digital links, several trials) are
 # listed in VARIANTS below. Exit 0 when no column is DIFF.
 #
-# Expected differences are named with KNOWN="col1 col2 ..." (reported, not
-# counted as failures), e.g. KNOWN=proxy_f1_sem (0 -> NaN at one trial).
+# Expected differences are named with KNOWN="col1 col2 ..." for every
+# variant (reported, not counted as failures), e.g. KNOWN=proxy_f1_sem
+# (0 -> NaN at one trial), or per variant in its fourth field.
 set -u
 old=$1 new=$2 tol=${3:-1e-12}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ work=$(mktemp -d /tmp/featlink-compare-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail=0
 
-# name | scenario | --set overrides (space separated)
+# name | scenario | --set overrides (space separated) | columns expected to differ
 VARIANTS=(
   "ber_awgn|ber_awgn|stop.max_bits=200000"
   "ber_coded|ber_coded|stop.max_bits=200000"
@@ -34,6 +35,10 @@ VARIANTS=(
   "pinr_fig2_analog_trials2|pinr_fig2_fig3|trials=2 source.tokens=64 source.dims=128"
   "tofc_digital|tofc_lambda_sweep|link.mode=digital source.patches=1 source.tokens=64 source.dims=64 channel.snr_db=12 link.packet_bytes=1500 trials=2"
   "tofc_trials2|tofc_lambda_sweep|trials=2 source.patches=1 source.tokens=128 source.dims=64"
+  "pinr_digital_same_snr|pinr_table1|link.mode=digital source.tokens=64 source.dims=64 channel.snr_db=8 modem.scheme=qpsk link.packet_bytes=256 metrics.reference=same_snr trials=2"
+  "pinr_digital_jakes|pinr_table1|link.mode=digital source.tokens=64 source.dims=64 modem.scheme=qpsk link.packet_bytes=256 channel.kind=rayleigh channel.fading=jakes channel.doppler_hz=50 metrics.reference=same_snr"
+  "tofc_digital_jakes|tofc_lambda_sweep|link.mode=digital source.patches=1 source.tokens=64 source.dims=64 channel.snr_db=20 channel.kind=rayleigh channel.fading=jakes channel.doppler_hz=50 link.packet_bytes=1500"
+  "tofc_digital_same_snr|tofc_lambda_sweep|link.mode=digital source.patches=1 source.tokens=64 source.dims=64 channel.snr_db=12 modem.scheme=qpsk link.packet_bytes=200 metrics.reference=same_snr|cosine nmse feature_snr_db proxy_precision proxy_recall proxy_f1 cka ref_proxy_f1"
 )
 
 run_one() { # bin out scenario sets...
@@ -45,7 +50,7 @@ run_one() { # bin out scenario sets...
 }
 
 for v in "${VARIANTS[@]}"; do
-  IFS='|' read -r name scn sets <<<"$v"
+  IFS='|' read -r name scn sets known <<<"$v"
   # shellcheck disable=SC2086
   if ! run_one "$old" "$work/old_$name" "$scn" $sets; then
     echo "$name: old binary failed: $(tail -1 "$work/old_$name.log")"; fail=1; continue
@@ -54,7 +59,7 @@ for v in "${VARIANTS[@]}"; do
   if ! run_one "$new" "$work/new_$name" "$scn" $sets; then
     echo "$name: new binary failed: $(tail -1 "$work/new_$name.log")"; fail=1; continue
   fi
-  python3 - "$name" "$work/old_$name.csv" "$work/new_$name.csv" "$tol" "${KNOWN:-}" <<'PY' || fail=1
+  python3 - "$name" "$work/old_$name.csv" "$work/new_$name.csv" "$tol" "${KNOWN:-} ${known:-}" <<'PY' || fail=1
 import csv, math, sys
 name, fo, fn, tol, known = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), set(sys.argv[5].split())
 def load(f):

@@ -9,6 +9,7 @@
 #include "channel/berclosed.h"
 #include "codec/pinr.h"
 #include "sim/digital.h"
+#include "sim/link.h"
 #include "sim/point.h"
 #include "sim/scenario.h"
 
@@ -26,6 +27,21 @@ static void load(const char *json, fl_config *c)
         fail_msg("%s", err);
     assert_int_equal(scenario_config(s, 0, c, err, sizeof err), 0);
     scenario_destroy(s);
+}
+
+/* _nbits of _tx through a fresh link of _c (point _point, device 0) as
+ * frame _frame at t = 0, as the frame stages send them */
+static int transmit(const fl_config *c, uint32_t point, uint32_t frame, const uint8_t *tx, uint64_t nbits,
+                    uint8_t *rx, uint8_t *er, link_report *d)
+{
+    fl_link *l = NULL;
+    int rc = link_create(c, point, 0, &l);
+    link_tx t = {.frame = frame, .bits = tx, .nbits = nbits};
+    link_rx r = {.bits = rx, .erased = er};
+    if (!rc)
+        rc = link_send(l, 0.0, &t, &r, d);
+    link_destroy(l);
+    return rc;
 }
 
 static uint8_t *stream_of(uint64_t nbits, uint64_t seed)
@@ -55,8 +71,8 @@ static void test_clean_link_is_exact(void **state)
          " \"channel\": {\"snr_db\": 40}, \"modem\": {\"scheme\": \"16qam\"}}", &c);
     uint64_t nbits = 10000;
     uint8_t *tx = stream_of(nbits, 1), *rx = malloc(1250), *er = malloc(1250);
-    digital_result d;
-    assert_int_equal(digital_transmit(&c, 0, 0, tx, nbits, rx, er, &d), 0);
+    link_report d;
+    assert_int_equal(transmit(&c, 0, 0, tx, nbits, rx, er, &d), 0);
     assert_int_equal(d.packets, 3);
     assert_int_equal(d.packets_lost, 0);
     assert_int_equal(d.packet_bits, 10192);
@@ -78,8 +94,8 @@ static void test_dead_link_erases_everything(void **state)
          " \"channel\": {\"snr_db\": -10, \"kind\": \"rayleigh\"}}", &c);
     uint64_t nbits = 4000;
     uint8_t *tx = stream_of(nbits, 2), *rx = malloc(500), *er = malloc(500);
-    digital_result d;
-    assert_int_equal(digital_transmit(&c, 3, 0, tx, nbits, rx, er, &d), 0);
+    link_report d;
+    assert_int_equal(transmit(&c, 3, 0, tx, nbits, rx, er, &d), 0);
     assert_int_equal(d.packets_lost, d.packets);
     for (int i = 0; i < 500; i++) {
         assert_int_equal(er[i], 1);
@@ -90,7 +106,7 @@ static void test_dead_link_erases_everything(void **state)
     free(tx), free(rx), free(er);
 }
 
-/* Same inputs, same outputs (DESIGN.md §5); another trial differs. */
+/* Same inputs, same outputs (sim/link.h counter layout); another frame differs. */
 static void test_deterministic(void **state)
 {
     (void)state;
@@ -102,14 +118,14 @@ static void test_deterministic(void **state)
     uint64_t nbits = 40000;
     uint8_t *tx = stream_of(nbits, 3);
     uint8_t *a = malloc(5000), *b = malloc(5000), *e1 = malloc(5000), *e2 = malloc(5000);
-    digital_result d1, d2;
-    assert_int_equal(digital_transmit(&c, 1, 0, tx, nbits, a, e1, &d1), 0);
-    assert_int_equal(digital_transmit(&c, 1, 0, tx, nbits, b, e2, &d2), 0);
+    link_report d1, d2;
+    assert_int_equal(transmit(&c, 1, 0, tx, nbits, a, e1, &d1), 0);
+    assert_int_equal(transmit(&c, 1, 0, tx, nbits, b, e2, &d2), 0);
     assert_memory_equal(a, b, 5000);
     assert_memory_equal(e1, e2, 5000);
     /* Jakes fading at 15 dB loses some packets but not all */
     assert_true(d1.packets_lost > 0 && d1.packets_lost < d1.packets);
-    assert_int_equal(digital_transmit(&c, 1, 1, tx, nbits, b, e2, &d2), 0);
+    assert_int_equal(transmit(&c, 1, 1, tx, nbits, b, e2, &d2), 0);
     assert_true(memcmp(e1, e2, 5000) != 0);
     free(tx), free(a), free(b), free(e1), free(e2);
 }
@@ -136,7 +152,7 @@ static void test_coded_ber_between_bounds(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double ber = col(&r, "ber"), lo = col(&r, "ber_ci_low"), hi = col(&r, "ber_ci_high");
     assert_true(hi > 1.4e-4 && lo < 7.2e-4);
     assert_true(ber < 2.3e-2 / 10);
@@ -167,7 +183,7 @@ static void test_coded_few_frames_conservative(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double e = col(&r, "bit_errors"), n = col(&r, "bits");
     print_message("conv12 at 1 dB: %g errors in %g bits, interval [%.3g, %.3g]\n", e, n, col(&r, "ber_ci_low"),
                   col(&r, "ber_ci_high"));
@@ -248,7 +264,7 @@ static void test_jakes_ber_averages_to_rayleigh(void **state)
     row r;
     row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double want = 0.5 * (1.0 - sqrt(10.0 / 11.0));
     assert_true(fabs(col(&r, "ber") - want) < 0.10 * want);
     assert_true(fabs(col(&r, "ber_uncoded_theory") - want) < 1e-9);

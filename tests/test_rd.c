@@ -1,4 +1,4 @@
-/* Tests of sim/rd (rate-distortion points through codec/tofc): high-rate
+/* Tests of sim/tofc_stage (rate-distortion points through codec/tofc): high-rate
  * theory for an i.i.d. Gaussian source, columns recomputed by hand from the
  * regenerated source, the analog link's noise level, and merging's identity
  * case. */
@@ -11,7 +11,7 @@
 #include "codec/source.h"
 #include "codec/tofc.h"
 #include "sim/point.h"
-#include "sim/rd.h"
+#include "sim/tofc_stage.h"
 #include "sim/scenario.h"
 
 #include <errno.h>
@@ -28,7 +28,7 @@ static double col(const row *r, const char *name)
     return c->value;
 }
 
-/* run point 0 of a scenario text through point_run (which dispatches to rd_frame) */
+/* run point 0 of a scenario text through point_run (which dispatches to sim/tofc_stage) */
 static void run_point(const char *json, row *r)
 {
     char err[SCN_ERR_LEN] = "";

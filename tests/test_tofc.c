@@ -408,10 +408,51 @@ static void test_rdoq_rate_falls_distortion_rises(void **state)
     free(x);
 }
 
+/* Tables built once by the caller give the very stream and the very
+ * decoded frame that per-call tables give (RDOQ and uniform, laplace);
+ * tables of another precision make a stream that tables of the default
+ * precision refuse. */
+static void test_caller_tables(void **state)
+{
+    (void)state;
+    float *x = make_frame(2, 32, 16, 8);
+    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT), *t12 = entropy_tables_create(12);
+    assert_non_null(tb);
+    assert_non_null(t12);
+    tofc_params p = {.patches = 2, .tokens = 32, .dims = 16, .select = TOFC_SELECT_MERGE, .clusters = 8, .knn = 3,
+                     .quant = TOFC_QUANT_RDOQ, .step = 0.05, .lambda = 0.01, .entropy = TOFC_ENTROPY_LAPLACE,
+                     .models = 4};
+    for (int k = 0; k < 2; k++) {
+        if (k)
+            p.quant = TOFC_QUANT_UNIFORM, p.deadzone = 0.5, p.select = TOFC_SELECT_NONE;
+        uint8_t *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        assert_int_equal(tofc_encode(&p, x, &a, &na, NULL, NULL), 0);
+        assert_int_equal(tofc_encode_with(tb, &p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        tofc_frame fa, fb;
+        assert_int_equal(tofc_decode(a, na, NULL, 0, &fa), 0);
+        assert_int_equal(tofc_decode_with(tb, a, na, NULL, 0, &fb), 0);
+        assert_int_equal(fa.rows, fb.rows);
+        assert_memory_equal(fa.y, fb.y, (size_t)(fa.patches * fa.rows * fa.dims) * sizeof *fa.y);
+        tofc_frame_free(&fa), tofc_frame_free(&fb);
+        free(b);
+        assert_int_equal(tofc_encode_with(t12, &p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(tofc_decode_with(t12, b, nb, NULL, 0, &fb), 0);
+        tofc_frame_free(&fb);
+        assert_int_equal(tofc_decode_with(tb, b, nb, NULL, 0, &fb), -EBADMSG);
+        free(a), free(b);
+    }
+    entropy_tables_destroy(tb), entropy_tables_destroy(t12);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp32_raw_exact),
+        cmocka_unit_test(test_caller_tables),
         cmocka_unit_test(test_fp16_bf16_bounds),
         cmocka_unit_test(test_uniform_bounds_both_entropies),
         cmocka_unit_test(test_laplace_near_ideal_and_rdoq_lambda0),

@@ -244,8 +244,16 @@ static float pinr_dequantise(uint64_t v, int nb, float scale)
      * out-of-range unsigned values modulo 2^64) */
     uint64_t mask = (UINT64_C(1) << nb) - 1;
     int64_t q = (int64_t)(v >> (nb - 1) & 1 ? v | ~mask : v & mask);
-    double top = (double)((INT64_C(1) << (nb - 1)) - 1);
-    return (float)((double)q / top * scale);
+    /* The encoder never sends the level -2^(Nb-1) (levels are clamped to
+     * [-top, top]); a corrupted stream may. Clamp it to -top so |x| <= scale
+     * <= FLT_MAX: level x scale must not overflow the float conversion
+     * (-2 x FLT_MAX would decode as -inf). */
+    int64_t itop = (INT64_C(1) << (nb - 1)) - 1;
+    if (q < -itop)
+        q = -itop;
+    double top = (double)itop;
+    double r = (double)q / top * scale;
+    return (float)(r > FLT_MAX ? FLT_MAX : r < -FLT_MAX ? -FLT_MAX : r);
 }
 
 /* Write the ascending positions flagged in _mark[0.._n) at _w bits each. */

@@ -100,6 +100,8 @@ int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
 //                _erased: NULL or one flag per byte of _buf (1 = lost in the
 //                channel). Dropped and erased symbols are zero-filled;
 //                *_lost_symbols (may be NULL) counts the erased kept symbols.
+//                Decoded values are finite, |x| <= the header's scale (a
+//                corrupt level beyond the encoder's range is clamped).
 //                Returns 0, or -EBADMSG when the header or index section is
 //                corrupt or erased (then _x is all zeros), -ENOMEM.
 int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,

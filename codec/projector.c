@@ -7,6 +7,8 @@
  */
 #include "codec/projector.h"
 
+#include "codec/h5guard.h"
+
 #include <cblas.h>
 #include <errno.h>
 #include <hdf5.h>
@@ -96,7 +98,11 @@ int projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
 }
 
 // Shape of dataset `name` in file f: rank into *rank (<= 2), extents into
-// dims[]. Returns 0, -EINVAL (missing, not a float dataset, rank > 2).
+// dims[]. The dataset passes codec/h5guard first (float of 2, 4 or 8 bytes,
+// at most PROJECTOR_MAX_WEIGHTS elements, storage holding the data), so no
+// allocation is sized by a shape the file cannot back.
+// Returns 0, -EINVAL (missing, not a float dataset, rank > 2, too large,
+// unwritten), -EIO.
 static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
 {
     if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
@@ -104,29 +110,18 @@ static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
     hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
     if (ds < 0)
         return -EINVAL;
-    int rc = 0;
-    hid_t ty = H5Dget_type(ds);
-    hid_t sp = H5Dget_space(ds);
-    if (ty < 0 || sp < 0) {
-        rc = -EIO;
-    } else if (H5Tget_class(ty) != H5T_FLOAT ||
-               (H5Tget_size(ty) != 4 && H5Tget_size(ty) != 8)) {
-        rc = -EINVAL;  // float32 or float64 only
-    } else {
-        int r = H5Sget_simple_extent_ndims(sp);
-        if (r < 1 || r > 2)
-            rc = -EINVAL;
-        else if (H5Sget_simple_extent_dims(sp, dims, NULL) != r)
-            rc = -EIO;
-        else
-            *rank = r;
-    }
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
+    h5guard_info gi;
+    char why[192];
+    int rc = h5guard_dataset(f, ds, 2, PROJECTOR_MAX_WEIGHTS, &gi, why, sizeof why);
     H5Dclose(ds);
-    return rc;
+    if (rc)
+        return rc;
+    if (gi.type_size == 2)
+        return -EINVAL;  // float32 or float64 only
+    *rank = gi.rank;
+    dims[0] = gi.dims[0];
+    dims[1] = gi.rank == 2 ? gi.dims[1] : 0;
+    return 0;
 }
 
 // Read a whole dataset converted to native float (the caller checked its shape).

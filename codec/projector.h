@@ -26,6 +26,10 @@
 // most PROJECTOR_TILE_TOKENS x hidden_dims floats of scratch.
 #define PROJECTOR_TILE_TOKENS 256
 
+// Largest weight matrix projector_load reads: 2^28 elements (1 GiB as float32;
+// LLaVA-1.5-13B's 5120 x 5120 w2 has 2^24.6)
+#define PROJECTOR_MAX_WEIGHTS (1ull << 28)
+
 typedef struct projector projector;  // opaque; immutable after create/load
 
 //  projector_create : build a projector from weights in memory (copied).
@@ -48,7 +52,9 @@ int projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
 //  _out  : receives the new projector; caller frees with projector_destroy
 //  returns 0, -ENOENT (no such file), -EIO (unreadable or not HDF5, read
 //      failure), -EINVAL (a dataset missing, not floating point, wrong rank,
-//      shapes that do not chain, non-finite weight), -ENOMEM.
+//      shapes that do not chain, more than PROJECTOR_MAX_WEIGHTS elements,
+//      declared but not stored in the file (checked before allocating, see
+//      codec/h5guard.h), non-finite weight), -ENOMEM.
 //      The HDF5 error stack is silenced while loading (library never prints).
 int projector_load(const char *path, projector **out);
 

@@ -1,6 +1,7 @@
 /* source: synthetic clip-like generator and .npy / HDF5 loaders (source.h). */
 #include "codec/source.h"
 
+#include "codec/h5guard.h"
 #include "codec/quant.h"
 
 #include <Random123/philox.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Two uniforms in (0, 1) from one Philox block, 32-bit resolution each
  * shifted by half a step so that neither end is reached. */
@@ -134,138 +136,206 @@ static int source_shape(source_tensor *out, int rank, const int64_t *dims, char 
     out->patches = rank == 3 ? dims[0] : 1;
     out->tokens = dims[rank - 2];
     out->dims = dims[rank - 1];
-    if ((double)out->patches * (double)out->tokens * (double)out->dims > (double)(INT64_C(1) << 32)) {
-        snprintf(why, len, "more than 2^32 elements");
+    double n = (double)out->patches * (double)out->tokens * (double)out->dims;
+    if (n > (double)SOURCE_MAX_ELEMENTS) {
+        snprintf(why, len, "%.0f elements, more than the limit of 2^28 (%lld)", n,
+                 (long long)SOURCE_MAX_ELEMENTS);
         return -EINVAL;
     }
     return 0;
 }
 
-/* .npy format v1/v2/v3 (NumPy NEP 1): magic, version, header length,
- * then a Python dict literal with descr, fortran_order and shape. */
-int source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
+/* The value of key _key in the .npy header dict _hdr: a pointer just past the
+ * key's ':' and any spaces, or NULL when the key is absent. Keys are matched
+ * as quoted strings, so a key name inside another value does not match. */
+static const char *npy_value(const char *hdr, const char *key)
 {
-    memset(out, 0, sizeof *out);
-    snprintf(why, len, "unreadable");
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(why, len, "cannot open");
-        return -ENOENT;
+    size_t kl = strlen(key);
+    for (const char *q = hdr; (q = strchr(q, '\'')) != NULL; q++) {
+        if (strncmp(q + 1, key, kl) != 0 || q[kl + 1] != '\'')
+            continue;
+        const char *v = q + kl + 2;
+        while (*v == ' ')
+            v++;
+        if (*v != ':')
+            continue;
+        v++;
+        while (*v == ' ')
+            v++;
+        return v;
     }
-    int rc = -EINVAL;
-    char *hdr = NULL;
-    unsigned char pre[10];
-    if (fread(pre, 1, 10, fp) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
-        snprintf(why, len, "not a .npy file (bad magic)");
-        goto fail;
-    }
-    uint32_t hlen;
-    if (pre[6] == 1) {
-        hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8;
-    } else if (pre[6] == 2 || pre[6] == 3) {
-        unsigned char more[2];
-        if (fread(more, 1, 2, fp) != 2)
-            goto fail;
-        hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8 | (uint32_t)more[0] << 16 |
-               (uint32_t)more[1] << 24;
-    } else {
-        snprintf(why, len, ".npy version %d not supported", pre[6]);
-        goto fail;
-    }
-    if (hlen > 1 << 20) {
-        snprintf(why, len, "header too long");
-        goto fail;
-    }
-    hdr = calloc(hlen + 1, 1);
-    if (!hdr) {
-        rc = -ENOMEM;
-        goto fail;
-    }
-    if (fread(hdr, 1, hlen, fp) != hlen) {
-        snprintf(why, len, "truncated header");
-        goto fail;
-    }
-    int esize = 0;
-    if (strstr(hdr, "'<f4'") || strstr(hdr, "'float32'"))
-        esize = 4;
-    else if (strstr(hdr, "'<f2'") || strstr(hdr, "'float16'"))
-        esize = 2;
-    else if (strstr(hdr, "'<f8'") || strstr(hdr, "'float64'"))
-        esize = 8;
-    if (!esize) {
-        snprintf(why, len, "dtype must be little-endian float16/32/64 ('<f2', '<f4', '<f8')");
-        goto fail;
-    }
-    if (strstr(hdr, "True")) {
-        snprintf(why, len, "fortran_order arrays are not supported; save with C order");
-        goto fail;
-    }
-    char *sh = strstr(hdr, "'shape'");
-    char *lp = sh ? strchr(sh, '(') : NULL;
-    if (!lp) {
-        snprintf(why, len, "no shape in header");
-        goto fail;
-    }
-    int64_t dims[4];
+    return NULL;
+}
+
+/* 'descr' must be exactly '<f2', '<f4' or '<f8' ('|' or '=' byte orders and
+ * big-endian '>' are refused); returns the element size or 0. */
+static int npy_descr(const char *hdr)
+{
+    const char *v = npy_value(hdr, "descr");
+    if (!v || strncmp(v, "'<f", 3) != 0 || (v[3] != '2' && v[3] != '4' && v[3] != '8') ||
+        v[4] != '\'')
+        return 0;
+    return v[3] - '0';
+}
+
+/* 'shape': a tuple of up to 3 non-negative integers. Returns the rank, or -1. */
+static int npy_shape(const char *hdr, int64_t dims[3])
+{
+    const char *q = npy_value(hdr, "shape");
+    if (!q || *q != '(')
+        return -1;
+    q++;
     int rank = 0;
-    char *q = lp + 1;
-    while (rank < 4) {
-        while (*q == ' ' || *q == ',')
+    for (;;) {
+        while (*q == ' ')
             q++;
         if (*q == ')')
-            break;
+            return rank;
+        if (rank == 3 || *q < '0' || *q > '9')
+            return -1;
         char *end;
+        errno = 0;
         long long v = strtoll(q, &end, 10);
-        if (end == q) {
-            snprintf(why, len, "malformed shape");
-            goto fail;
-        }
+        if (errno)
+            return -1;
         dims[rank++] = v;
         q = end;
-        if (*q == 'L')
+        while (*q == ' ')
             q++;
+        if (*q == ',')
+            q++;
+        else if (*q != ')')
+            return -1;
     }
-    rc = source_shape(out, rank, dims, why, len);
-    if (rc)
-        goto fail;
-    rc = -EINVAL;
-    size_t n = (size_t)(out->patches * out->tokens * out->dims);
-    out->x = malloc(n * sizeof *out->x);
-    unsigned char *raw = malloc(n * (size_t)esize);
-    if (!out->x || !raw) {
-        free(raw);
-        rc = -ENOMEM;
-        goto fail;
-    }
-    if (fread(raw, (size_t)esize, n, fp) != n) {
-        free(raw);
-        snprintf(why, len, "truncated data: expected %zu elements", n);
-        rc = -EIO;
-        goto fail;
-    }
+}
+
+/* Convert _n little-endian elements of _esize bytes to float. */
+static void npy_convert(const unsigned char *raw, size_t n, int esize, float *x)
+{
     for (size_t i = 0; i < n; i++) {
         const unsigned char *b = raw + i * (size_t)esize;
         if (esize == 2) {
-            out->x[i] = quant_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
+            x[i] = quant_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
         } else if (esize == 4) {
             uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
                          (uint32_t)b[3] << 24;
-            memcpy(&out->x[i], &u, 4);
+            memcpy(&x[i], &u, 4);
         } else {
             uint64_t u = 0;
             for (int k = 7; k >= 0; k--)
                 u = u << 8 | b[k];
             double dv;
             memcpy(&dv, &u, 8);
-            out->x[i] = (float)dv;
+            x[i] = (float)dv;
         }
     }
-    free(raw);
+}
+
+/* Read and check the header; on success *esize and the shape in out are set
+ * and fp is at the first data byte. */
+static int npy_header(FILE *fp, source_tensor *out, int *esize, char *why, size_t len)
+{
+    unsigned char pre[12];
+    if (fread(pre, 1, 10, fp) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        snprintf(why, len, "not a .npy file (bad magic)");
+        return -EINVAL;
+    }
+    uint32_t hlen;
+    if (pre[6] == 1) {
+        hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8;
+    } else if (pre[6] == 2 || pre[6] == 3) {
+        if (fread(pre + 10, 1, 2, fp) != 2) {
+            snprintf(why, len, "truncated header");
+            return -EINVAL;
+        }
+        hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8 | (uint32_t)pre[10] << 16 |
+               (uint32_t)pre[11] << 24;
+    } else {
+        snprintf(why, len, ".npy version %d not supported", pre[6]);
+        return -EINVAL;
+    }
+    if (hlen > 1 << 20) {
+        snprintf(why, len, "header of %u bytes, more than the limit of 1 MiB", hlen);
+        return -EINVAL;
+    }
+    char *hdr = calloc(hlen + 1, 1);
+    if (!hdr) {
+        snprintf(why, len, "out of memory");
+        return -ENOMEM;
+    }
+    int rc = -EINVAL;
+    int64_t dims[3];
+    int rank;
+    const char *fo;
+    if (fread(hdr, 1, hlen, fp) != hlen)
+        snprintf(why, len, "truncated header");
+    else if (memchr(hdr, 0, hlen))
+        snprintf(why, len, "NUL byte in header");
+    else if (!(*esize = npy_descr(hdr)))
+        snprintf(why, len, "dtype ('descr') must be exactly '<f2', '<f4' or '<f8'");
+    else if (!(fo = npy_value(hdr, "fortran_order")) || strncmp(fo, "False", 5) != 0)
+        snprintf(why, len, "'fortran_order' must be False (save with C order)");
+    else if ((rank = npy_shape(hdr, dims)) < 0)
+        snprintf(why, len, "no or malformed 'shape' in header");
+    else
+        rc = source_shape(out, rank, dims, why, len);
     free(hdr);
+    return rc;
+}
+
+/* .npy format v1/v2/v3 (NumPy NEP 1): magic, version, header length,
+ * then a Python dict literal with descr, fortran_order and shape. The data
+ * size the shape declares is checked against the file's size before any
+ * allocation; the data is converted in blocks (no second full-size buffer). */
+int source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(why, len, "unreadable");
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        int e = errno;
+        snprintf(why, len, "cannot open: %s", strerror(e));
+        return e == ENOENT ? -ENOENT : -EIO;
+    }
+    int esize = 0;
+    int rc = npy_header(fp, out, &esize, why, len);
+    if (rc)
+        goto fail;
+    struct stat st;
+    long pos = ftell(fp);
+    size_t n = (size_t)(out->patches * out->tokens * out->dims);
+    if (fstat(fileno(fp), &st) != 0 || pos < 0) {
+        snprintf(why, len, "cannot stat: %s", strerror(errno));
+        rc = -EIO;
+        goto fail;
+    }
+    uint64_t avail = (uint64_t)st.st_size > (uint64_t)pos ? (uint64_t)st.st_size - (uint64_t)pos : 0;
+    if ((uint64_t)n * (uint64_t)esize > avail) {
+        snprintf(why, len, "shape declares %zu elements (%llu bytes) but the file holds %llu data bytes",
+                 n, (unsigned long long)n * (unsigned long long)esize, (unsigned long long)avail);
+        rc = -EIO;
+        goto fail;
+    }
+    out->x = malloc(n * sizeof *out->x);
+    if (!out->x) {
+        snprintf(why, len, "out of memory for %zu elements", n);
+        rc = -ENOMEM;
+        goto fail;
+    }
+    unsigned char raw[1 << 16];
+    size_t per = sizeof raw / (size_t)esize;
+    for (size_t i = 0; i < n; i += per) {
+        size_t m = n - i < per ? n - i : per;
+        if (fread(raw, (size_t)esize, m, fp) != m) {
+            snprintf(why, len, "truncated data: expected %zu elements", n);
+            rc = -EIO;
+            goto fail;
+        }
+        npy_convert(raw, m, esize, out->x + i);
+    }
     fclose(fp);
     return 0;
 fail:
-    free(hdr);
     fclose(fp);
     source_free(out);
     return rc;
@@ -280,12 +350,14 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
     H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* library code does not print */
     int rc = -EINVAL;
-    hid_t f = -1, d = -1, sp = -1, ty = -1;
+    hid_t f = -1, d = -1;
     FILE *probe = fopen(path, "rb");
+    int open_errno = probe ? 0 : errno;
     if (probe)
         fclose(probe);
     if (!probe || H5Fis_hdf5(path) <= 0) {
-        snprintf(why, len, "not a readable HDF5 file");
+        snprintf(why, len, "not a readable HDF5 file%s%s", probe ? "" : ": ",
+                 probe ? "" : strerror(open_errno));
         rc = -ENOENT;
         goto done;
     }
@@ -295,28 +367,23 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
         snprintf(why, len, "no dataset '%s'", dataset);
         goto done;
     }
-    ty = H5Dget_type(d);
-    if (H5Tget_class(ty) != H5T_FLOAT) {
-        snprintf(why, len, "dataset '%s' is not floating point", dataset);
+    h5guard_info gi;
+    char gwhy[192];
+    rc = h5guard_dataset(f, d, 3, (uint64_t)SOURCE_MAX_ELEMENTS, &gi, gwhy, sizeof gwhy);
+    if (rc) {
+        snprintf(why, len, "dataset '%s': %s", dataset, gwhy);
         goto done;
     }
-    sp = H5Dget_space(d);
-    int rank = H5Sget_simple_extent_ndims(sp);
-    hsize_t hd[3] = {0, 0, 0};
     int64_t dims[3];
-    if (rank < 1 || rank > 3) {
-        snprintf(why, len, "rank %d, expected 2 or 3", rank);
-        goto done;
-    }
-    H5Sget_simple_extent_dims(sp, hd, NULL);
-    for (int i = 0; i < rank; i++)
-        dims[i] = (int64_t)hd[i];
-    rc = source_shape(out, rank, dims, why, len);
+    for (int i = 0; i < gi.rank; i++)
+        dims[i] = (int64_t)gi.dims[i];
+    rc = source_shape(out, gi.rank, dims, why, len);
     if (rc)
         goto done;
     size_t n = (size_t)(out->patches * out->tokens * out->dims);
     out->x = malloc(n * sizeof *out->x);
     if (!out->x) {
+        snprintf(why, len, "out of memory for %zu elements", n);
         rc = -ENOMEM;
         goto done;
     }
@@ -330,10 +397,6 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
 done:
     if (rc)
         source_free(out);
-    if (ty >= 0)
-        H5Tclose(ty);
-    if (sp >= 0)
-        H5Sclose(sp);
     if (d >= 0)
         H5Dclose(d);
     if (f >= 0)

@@ -18,14 +18,21 @@
  *    `scale` (known laws, for rate-distortion bounds).
  *    Draws come from Philox, key = (seed, 0), counter = (element, purpose,
  *    trial): every sweep point of a scenario sees the same frame per trial.
- *  - npy: a NumPy .npy file, '<f4', '<f2' or '<f8', C order, 2-D or 3-D.
- *  - hdf5: a floating-point dataset of rank 2 or 3 in an HDF5 file.
+ *  - npy: a NumPy .npy file, 'descr' exactly '<f4', '<f2' or '<f8', C order,
+ *    2-D or 3-D; the data size the shape declares must be in the file.
+ *  - hdf5: a floating-point dataset (2, 4 or 8 bytes) of rank 2 or 3 in an
+ *    HDF5 file whose allocated storage holds the declared data (codec/h5guard).
+ * Both loaders check every size before allocating: at most
+ * SOURCE_MAX_ELEMENTS elements, each dimension in [1, 2^31].
  */
 #ifndef FEATLINK_SOURCE_H
 #define FEATLINK_SOURCE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+// largest tensor a file source may hold: 2^28 elements (1 GiB as float32)
+#define SOURCE_MAX_ELEMENTS (INT64_C(1) << 28)
 
 #define SOURCE_PURPOSE_SCALES 0x110u
 #define SOURCE_PURPOSE_OUTLIERS 0x111u
@@ -54,8 +61,10 @@ typedef struct {
 //  source_synthetic : generate a frame; _seed: scenario seed; _trial: frame
 //                     number. 0, -EINVAL (bad parameters) or -ENOMEM.
 int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, source_tensor *out);
-//  source_load_npy : read a .npy file; 0, -ENOENT, -EIO, -EINVAL (format,
-//                    with a reason in _why), -ENOMEM
+//  source_load_npy : read a .npy file; 0, -ENOENT, -EIO (unreadable, or the
+//                    file shorter than its shape declares: checked before
+//                    allocating), -EINVAL (format, shape beyond the limits), -ENOMEM;
+//                    on error _why holds the reason and _out is zeroed
 int source_load_npy(const char *path, source_tensor *out, char *why, size_t whylen);
 //  source_load_hdf5 : read dataset _dataset of an HDF5 file; codes as npy
 int source_load_hdf5(const char *path, const char *dataset, source_tensor *out,

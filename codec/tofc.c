@@ -402,6 +402,11 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
     const uint8_t *per = erased ? erased + TOFC_HEADER_BYTES : NULL;
     if (en == TOFC_ENTROPY_LAPLACE && erased_in(per, 0, pay_n))
         return -EBADMSG; // an entropy-coded stream cannot resynchronise
+    // bound the allocation by what the stream can hold: every coded value
+    // takes at least TOFC_ENTROPY_MIN_BITS of the payload (tofc.h); the raw
+    // forms were checked exactly above
+    if (en == TOFC_ENTROPY_LAPLACE && nv > ((double)pay_n * 8 + 64) / TOFC_ENTROPY_MIN_BITS)
+        return -EBADMSG;
 
     f->y = malloc(n * sizeof *f->y + 1);
     f->lost = calloc(n + 1, 1);

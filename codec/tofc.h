@@ -58,6 +58,14 @@
 #define TOFC_VERSION      1
 #define TOFC_HEADER_BYTES 36
 #define TOFC_MAX_DIM      (1ll << 24)   // largest patches, tokens, dims
+// Fewest payload bits one entropy-coded value can take in a stream that
+// decodes: the most probable symbol of any Laplacian table at the decoder's
+// precision 16 has 65514 / 2^16 (-log2: 4.8e-4 bits), less the rANS rounding
+// slack log2(1 + 2^16 / RANS_L) = 4.4e-5 bits per symbol, less the same slack
+// on side information; halved for margin. tofc_decode refuses a stream
+// announcing more than (8 payload bytes + 64) / TOFC_ENTROPY_MIN_BITS values
+// before allocating (test_tofc checks the constant against the tables).
+#define TOFC_ENTROPY_MIN_BITS 2e-4
 
 typedef enum { TOFC_SELECT_NONE = 0, TOFC_SELECT_MERGE = 1 } tofc_select;
 typedef enum {
@@ -138,7 +146,10 @@ typedef struct {
 //  _erased       : NULL, or _nbytes flags (non-zero = that byte was erased)
 //  _max_values   : refuse streams announcing more than this many sent values
 //                  (bounds the allocation a corrupt header could ask for);
-//                  0 means 2^31
+//                  0 means 2^31. Independently of it, the arrays are sized
+//                  by what the stream can hold: raw forms exactly, entropy-
+//                  coded ones at most (8 payload bytes + 64) /
+//                  TOFC_ENTROPY_MIN_BITS values (a 40-byte stream: < 1e6)
 //  _f            : receives the frame (caller frees with tofc_frame_free;
 //                  zeroed on error)
 //  returns 0, -EBADMSG (corrupt, truncated, wrong version, or a lost frame),

@@ -11,6 +11,7 @@
 
 #include <Random123/philox.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,34 @@ static void test_corrupted_streams_survive(void **state)
     }
 }
 
+/* Issue 10: the level -2^(Nb-1), which the encoder never sends, times a
+ * scale of FLT_MAX was -2 x FLT_MAX: -inf after the float conversion, with
+ * success returned. It is clamped to -top: the value decodes as -scale. */
+static void test_most_negative_level_is_clamped(void **state)
+{
+    (void)state;
+    const int nbs[] = {2, 8, 16, 63};
+    for (int k = 0; k < 4; k++) {
+        pinr_params p = {1, 4, nbs[k], 0, 0, 0, PINR_INDEX_LIST};
+        float x[4] = {FLT_MAX, 1, -1, 0}, y[4];
+        uint8_t *buf;
+        uint64_t nbits;
+        pinr_layout lay;
+        assert_int_equal(pinr_encode(&p, x, 1, &buf, &nbits, &lay), 0);
+        uint64_t at = lay.header_bits + lay.index_bits;
+        /* the first symbol: sign bit 1, then zeros (MSB first) */
+        for (int b = 0; b < nbs[k]; b++) {
+            uint64_t bit = at + (uint64_t)b;
+            uint8_t m = (uint8_t)(0x80u >> (bit % 8));
+            buf[bit / 8] = (uint8_t)(b == 0 ? buf[bit / 8] | m : buf[bit / 8] & ~m);
+        }
+        assert_int_equal(pinr_decode(buf, nbits, NULL, 1, 4, y, NULL, NULL), 0);
+        assert_true(y[0] == -FLT_MAX);
+        assert_true(isfinite(y[1]) && isfinite(y[2]) && y[3] == 0.0f);
+        free(buf);
+    }
+}
+
 /* An erased payload byte loses exactly the symbols that overlap it; an erased
  * header loses the frame. */
 static void test_erasures(void **state)
@@ -344,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_seeded_overhead_is_64_bits),
         cmocka_unit_test(test_corrupted_streams_survive),
         cmocka_unit_test(test_erasures),
+        cmocka_unit_test(test_most_negative_level_is_clamped),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_bitio_roundtrip),
     };

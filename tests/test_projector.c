@@ -65,7 +65,7 @@ static int teardown_dir(void **state)
 {
     (void)state;
     const char *names[] = {"f32.h5", "f64.h5", "nob2.h5", "badw2.h5", "badb1.h5",
-                           "rank.h5", "int.h5", "nan.h5", "text.h5"};
+                           "rank.h5", "int.h5", "nan.h5", "text.h5", "unwritten.h5"};
     char path[128];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
@@ -184,6 +184,39 @@ static void test_load_bad_files(void **state)
     assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
 }
 
+// Issue 10: weights declared but never written (chunked, no storage) are
+// refused before the 1 GiB (2^14 x 2^14 float32) allocation their shape asks
+// for; a shape beyond PROJECTOR_MAX_WEIGHTS likewise.
+static void test_load_unwritten_weights(void **state)
+{
+    (void)state;
+    char path[128];
+    projector *p = NULL;
+    const hsize_t sizes[2][2] = {{16384, 16384}, {32768, 16384}};
+    for (int k = 0; k < 2; k++) {
+        tmp_path(path, sizeof path, "unwritten.h5");
+        hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        hsize_t chunk[2] = {64, 64};
+        hid_t sp = H5Screate_simple(2, sizes[k], NULL);
+        hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(pl, 2, chunk);
+        hid_t ds = H5Dcreate2(f, "/w1", H5T_IEEE_F32LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+        H5Dclose(ds), H5Pclose(pl), H5Sclose(sp);
+        // the other weights chain with w1 and are written (16384 values)
+        static double v[16384];
+        hsize_t dh[1] = {sizes[k][0]}, dw2[2] = {1, sizes[k][0]}, d1[1] = {1};
+        if (k == 0) {
+            put(f, "/b1", H5T_IEEE_F32LE, 1, dh, v);
+            put(f, "/w2", H5T_IEEE_F32LE, 2, dw2, v);
+        }
+        put(f, "/b2", H5T_IEEE_F32LE, 1, d1, v);
+        H5Fclose(f);
+        assert_int_equal(projector_load(path, &p), -EINVAL);
+        assert_null(p);
+    }
+    assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+}
+
 static void test_create_bad_arguments(void **state)
 {
     (void)state;
@@ -251,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_create_hand_arithmetic),
         cmocka_unit_test(test_load_float32_and_float64),
         cmocka_unit_test(test_load_bad_files),
+        cmocka_unit_test(test_load_unwritten_weights),
         cmocka_unit_test(test_create_bad_arguments),
         cmocka_unit_test(test_execute_matches_loop_reference),
     };

@@ -235,8 +235,99 @@ static void test_hdf5_f32_f16(void **state)
     assert_int_equal(source_load_hdf5(path, "/nothere", &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "no dataset"));
     assert_int_equal(source_load_hdf5(path, "/ints", &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "not a 2-, 4- or 8-byte float"));
     snprintf(path, sizeof path, "%s/missing.h5", dir);
     assert_int_equal(source_load_hdf5(path, "/features", &t, why, sizeof why), -ENOENT);
+}
+
+/* Issue 10: a 100-byte .npy declaring 2^28 float32 (1 GiB) is refused before
+ * any allocation with the sizes in the message; a shape beyond the 2^28-element
+ * limit names the limit; '>f4' is refused even with '<f4' elsewhere in the
+ * header; 'descr' must be exact ('<f4x' is not '<f4'). */
+static void test_npy_hostile_headers(void **state)
+{
+    (void)state;
+    char path[300], why[256], buf[512];
+    source_tensor t;
+    snprintf(path, sizeof path, "%s/h.npy", dir);
+    /* unpadded header: 10 + 60 bytes, then 30 data bytes */
+    const char *d = "{'descr':'<f4','fortran_order':False,'shape':(16384,16384),}";
+    assert_int_equal(strlen(d), 60);
+    memset(buf, 0, 100);
+    memcpy(buf, "\x93NUMPY\x01\x00\x3c\x00", 10);
+    memcpy(buf + 10, d, 60);
+    write_bytes(path, buf, 100);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+    assert_non_null(strstr(why, "268435456 elements (1073741824 bytes)"));
+    assert_non_null(strstr(why, "holds 30 data bytes"));
+    assert_null(t.x);
+    size_t h = npy_header(buf, "<f4", "(25000, 25000)");
+    write_bytes(path, buf, h + 16);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "limit of 2^28"));
+    /* big-endian with a decoy '<f4' in another key */
+    h = npy_header(buf, ">f4', 'note': '<f4", "(2, 2)");
+    write_bytes(path, buf, h + 16);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "descr"));
+    h = npy_header(buf, "<f4x", "(2, 2)");
+    write_bytes(path, buf, h + 16);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    /* a shape with a negative or overflowing entry, 4 dimensions */
+    const char *bad[] = {"(2, -2)", "(99999999999999999999999, 2)", "(1, 1, 1, 1)", "2, 2"};
+    for (int i = 0; i < 4; i++) {
+        h = npy_header(buf, "<f4", bad[i]);
+        write_bytes(path, buf, h + 16);
+        assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+        assert_null(t.x);
+    }
+    /* fortran_order True refused; a valid file one byte short is truncated */
+    h = npy_header(buf, "<f4', 'fortran_order': True, 'x': 'y", "(1, 1)");
+    write_bytes(path, buf, h + 4);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "fortran_order"));
+    h = npy_header(buf, "<f8", "(3, 1)");
+    write_bytes(path, buf, h + 23);
+    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+}
+
+/* Issue 10: an HDF5 dataset declared (2^20 elements, chunked) but never
+ * written has no storage and is refused before allocation; a contiguous one
+ * likewise; a deflate-compressed written one loads; an integer one is refused
+ * by type. */
+static void test_hdf5_unwritten_and_compressed(void **state)
+{
+    (void)state;
+    char path[300], why[256];
+    snprintf(path, sizeof path, "%s/u.h5", dir);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t dims[2] = {1024, 1024}, chunk[2] = {64, 64};
+    hid_t sp = H5Screate_simple(2, dims, NULL);
+    hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(pl, 2, chunk);
+    hid_t ds = H5Dcreate2(f, "/empty", H5T_IEEE_F32LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+    H5Dclose(ds);
+    ds = H5Dcreate2(f, "/flat", H5T_IEEE_F32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(ds);
+    H5Pset_deflate(pl, 6);
+    ds = H5Dcreate2(f, "/zip", H5T_IEEE_F32LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+    float *v = calloc(1024 * 1024, sizeof *v);
+    assert_non_null(v);
+    v[5] = 3.0f;
+    H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+    H5Dclose(ds), H5Pclose(pl), H5Sclose(sp);
+    H5Fclose(f);
+    source_tensor t;
+    assert_int_equal(source_load_hdf5(path, "/empty", &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "no data written"));
+    assert_null(t.x);
+    assert_int_equal(source_load_hdf5(path, "/flat", &t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "no data written"));
+    assert_int_equal(source_load_hdf5(path, "/zip", &t, why, sizeof why), 0);
+    assert_int_equal(t.tokens, 1024);
+    assert_memory_equal(t.x, v, 1024 * 1024 * sizeof *v);
+    source_free(&t);
+    free(v);
 }
 
 int main(void)
@@ -246,6 +337,8 @@ int main(void)
         cmocka_unit_test(test_clip_like),
         cmocka_unit_test(test_npy_f4_f2_3d),
         cmocka_unit_test(test_hdf5_f32_f16),
+        cmocka_unit_test(test_npy_hostile_headers),
+        cmocka_unit_test(test_hdf5_unwritten_and_compressed),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "codec/entropy.h"
 #include "codec/merge.h"
 #include "codec/quant.h"
 #include "codec/tofc.h"
@@ -308,6 +309,78 @@ static void test_corrupt_and_truncated(void **state)
 /* erasures: header byte -> frame lost; laplace payload byte -> frame lost;
  * raw fp32 byte k -> exactly value (k-36)/4 lost; fixed-width levels: the
  * values whose bits overlap the byte */
+static void put32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v, b[1] = (uint8_t)(v >> 8), b[2] = (uint8_t)(v >> 16), b[3] = (uint8_t)(v >> 24);
+}
+
+/* Issue 10: a 40-byte entropy-coded stream announcing 2^31 values with
+ * max_values = 0 asked for 18 GiB before decoding; the header is now refused
+ * by the payload-capacity bound before any allocation. */
+static void test_entropy_stream_capacity_bound(void **state)
+{
+    (void)state;
+    uint8_t b[40] = {'T', 'F', TOFC_VERSION, TOFC_SELECT_NONE, TOFC_QUANT_UNIFORM,
+                     TOFC_ENTROPY_LAPLACE, 1, 0};
+    put32(b + 8, 1), put32(b + 12, 1u << 24), put32(b + 16, 1u << 24), put32(b + 20, 128);
+    float one = 1.0f;
+    uint32_t ob;
+    memcpy(&ob, &one, 4);
+    put32(b + 24, ob), put32(b + 28, 4);
+    uint16_t c = tofc_fletcher16(b, 34);
+    b[34] = (uint8_t)c, b[35] = (uint8_t)(c >> 8);
+    tofc_frame f;
+    assert_int_equal(tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
+    assert_null(f.y);
+    assert_null(f.lost);
+    /* the bound is just above what 4 payload bytes can hold: 480000 values */
+    put32(b + 12, 480001), put32(b + 16, 480001), put32(b + 20, 1);
+    c = tofc_fletcher16(b, 34);
+    b[34] = (uint8_t)c, b[35] = (uint8_t)(c >> 8);
+    assert_int_equal(tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
+    assert_null(f.y);
+}
+
+/* TOFC_ENTROPY_MIN_BITS is below the cheapest symbol of every table at the
+ * decoder's precision, less the rANS slack, and an all-zero frame (the most
+ * compressible one) stays within the bound and decodes. */
+static void test_entropy_min_bits_constant(void **state)
+{
+    (void)state;
+    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+    assert_non_null(tb);
+    double cheapest = 1e9;
+    for (int k = 0; k < ENTROPY_SCALES; k++) {
+        int32_t r;
+        int n = entropy_tables_freq(tb, k, NULL, &r);
+        uint32_t *fr = malloc((size_t)n * sizeof *fr);
+        entropy_tables_freq(tb, k, fr, &r);
+        for (int i = 0; i < n; i++) {
+            double bits = -log2((double)fr[i] / 65536.0) - log2(1.0 + 65536.0 / 2147483648.0);
+            cheapest = bits < cheapest ? bits : cheapest;
+        }
+        free(fr);
+    }
+    entropy_tables_destroy(tb);
+    assert_true(cheapest > 4.3e-4 && cheapest < 4.5e-4); /* 4.40e-4 */
+    assert_true(TOFC_ENTROPY_MIN_BITS <= 0.5 * cheapest);
+    tofc_params p = base(1, 2048, 256);
+    p.quant = TOFC_QUANT_UNIFORM, p.entropy = TOFC_ENTROPY_LAPLACE, p.step = 1.0;
+    float *x = calloc(2048 * 256, sizeof *x);
+    uint8_t *b;
+    size_t nb;
+    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    double cap = ((double)(nb - TOFC_HEADER_BYTES) * 8 + 64) / TOFC_ENTROPY_MIN_BITS;
+    assert_true(2048.0 * 256 <= cap);
+    tofc_frame f;
+    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    for (size_t i = 0; i < 2048 * 256; i++)
+        assert_true(f.y[i] == 0.0f);
+    tofc_frame_free(&f);
+    free(b);
+    free(x);
+}
+
 static void test_erasures(void **state)
 {
     (void)state;
@@ -460,6 +533,8 @@ int main(void)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_corrupt_and_truncated),
         cmocka_unit_test(test_erasures),
+        cmocka_unit_test(test_entropy_stream_capacity_bound),
+        cmocka_unit_test(test_entropy_min_bits_constant),
         cmocka_unit_test(test_rdoq_rate_falls_distortion_rises),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,40 @@
+/* h5guard: checks made on an HDF5 dataset before its data is trusted or
+ * memory is allocated for it (used by codec/source and codec/projector).
+ *
+ * A dataset passes when it is a simple dataspace of rank 1.._max_rank with
+ * every extent >= 1, its type is IEEE floating point of 2, 4 or 8 bytes, its
+ * layout is contiguous, chunked or compact (no external or virtual storage),
+ * at most _max_elems elements, and its allocated storage can hold the data:
+ * storage >= elements x type size for unfiltered data, and for filtered
+ * (compressed) data storage > 0 and elements x type size <= storage x
+ * H5GUARD_MAX_RATIO; the storage is also at most the file's size. A dataset
+ * declared but never written (no allocated storage) is refused.
+ */
+#ifndef FEATLINK_H5GUARD_H
+#define FEATLINK_H5GUARD_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// deflate's largest compression ratio is 1032:1 (zlib tech notes); any filter
+// pipeline claiming more than this is refused
+#define H5GUARD_MAX_RATIO 1100
+
+typedef struct {
+    int     rank;
+    hsize_t dims[3];
+    size_t  type_size;  // bytes per stored element: 2, 4 or 8
+    uint64_t elements;
+} h5guard_info;
+
+//  h5guard_dataset : check dataset _d of file _f (see above)
+//  _max_rank  : 1..3
+//  _max_elems : largest element count accepted
+//  _info      : receives rank, extents, type size and element count
+//  _why       : receives the reason on failure (NUL-terminated, _len bytes)
+//  returns 0, -EINVAL (shape, type, layout or size), -EIO (HDF5 query failed)
+int h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
+                    char *why, size_t len);
+
+#endif

@@ -40,78 +40,95 @@ typedef enum { MOD_BPSK, MOD_QPSK, MOD_16QAM, MOD_64QAM, MOD_256QAM } mod_kind;
 typedef enum { DEMAP_HARD, DEMAP_LLR } demap_kind;
 typedef enum { REF_NONE, REF_CLEAN, REF_SAME_SNR } ref_kind;
 
+/* where the tensor comes from (source.*) */
+typedef struct {
+    src_kind kind;
+    int64_t  patches;         /* 3-D sources: patches x tokens x dims; 1 = 2-D */
+    int64_t  tokens;          /* Nt */
+    int64_t  dims;            /* Ns (symbols per token) */
+    int      bits;            /* Nb, bits per transmitted symbol (1..64) */
+    char     path[SCN_PATH_LEN];
+    char     dataset[256];
+    /* synthetic "clip-like" generator (codec/source.h) */
+    src_law  law;
+    int      clusters;        /* token clusters */
+    double   cluster_spread;  /* within-cluster std / between-cluster std */
+    double   tail;            /* Pareto shape of per-dimension scales (>2) */
+    int      outlier_dims;    /* dimensions with outlier_gain x scale */
+    double   outlier_gain;
+    double   scale;           /* overall scale */
+} fl_source;
+
+/* token selection, quantiser and entropy coder (codec.*) */
+typedef struct {
+    sel_kind   select;
+    double     f, g, h;
+    idx_kind   index_coding;
+    int        clusters;      /* n_c per patch (merge) */
+    int        knn;           /* K of DPC-KNN */
+    quant_kind quant;
+    double     step;          /* uniform quantiser step Δ */
+    double     deadzone;      /* dead-zone rounding offset in [0, 0.5]; 0.5 = plain rounding */
+    double     lambda;        /* RDOQ Lagrange multiplier */
+    ent_kind   entropy;
+    int        models;        /* n_e Laplacian scale profiles */
+} fl_codec;
+
+/* the link model (link.*) */
+typedef struct {
+    link_kind mode;
+    double    budget_s;
+    double    bandwidth_hz;
+    int       packet_bytes;
+    fec_kind  fec;
+} fl_link;
+
+/* the channel (channel.*) */
+typedef struct {
+    chan_kind   kind;
+    double      snr_db;       /* Es/N0 per complex symbol (= SNR) */
+    double      ebn0_db;      /* Eb/N0 per information bit */
+    int         has_ebn0;     /* 1: ebn0_db was given and rules */
+    double      k_factor;     /* Rician K (linear) */
+    double      doppler_hz;   /* maximum Doppler f_d */
+    double      symbol_rate_hz;
+    double      outage_eps;   /* outage level of the eps-outage capacity */
+    fading_kind fading;
+    int64_t     block_symbols;/* coherence block length for fading=block */
+} fl_channel;
+
+/* modulation and demapping (modem.*) */
+typedef struct {
+    mod_kind   scheme;
+    demap_kind demap;
+} fl_modem;
+
+/* the proxy metrics (metrics.*) */
+typedef struct {
+    ref_kind reference;
+    char     projector[SCN_PATH_LEN];   /* "" = none */
+} fl_metrics;
+
+/* Monte-Carlo stopping rules of BER runs (stop.*) */
+typedef struct {
+    int64_t min_errors;
+    int64_t max_bits;
+} fl_stop;
+
+/* One point: the domains above plus the run keys (name, seed, trials).
+ * Every field is filled from one row of the schema (sim/schema.c). */
 typedef struct {
     char     name[128];
     uint32_t seed;                /* Philox key word 0 (DESIGN.md §5) */
 
-    struct {
-        src_kind kind;
-        int64_t  patches;         /* 3-D sources: patches x tokens x dims; 1 = 2-D */
-        int64_t  tokens;          /* Nt */
-        int64_t  dims;            /* Ns (symbols per token) */
-        int      bits;            /* Nb, bits per transmitted symbol (1..64) */
-        char     path[SCN_PATH_LEN];
-        char     dataset[256];
-        /* synthetic "clip-like" generator (codec/source.h) */
-        src_law  law;
-        int      clusters;        /* token clusters */
-        double   cluster_spread;  /* within-cluster std / between-cluster std */
-        double   tail;            /* Pareto shape of per-dimension scales (>2) */
-        int      outlier_dims;    /* dimensions with outlier_gain x scale */
-        double   outlier_gain;
-        double   scale;           /* overall scale */
-    } source;
-
-    struct {
-        sel_kind   select;
-        double     f, g, h;
-        idx_kind   index_coding;
-        int        clusters;      /* n_c per patch (merge) */
-        int        knn;           /* K of DPC-KNN */
-        quant_kind quant;
-        double     step;          /* uniform quantiser step Δ */
-        double     deadzone;      /* dead-zone rounding offset in [0, 0.5]; 0.5 = plain rounding */
-        double     lambda;        /* RDOQ Lagrange multiplier */
-        ent_kind   entropy;
-        int        models;        /* n_e Laplacian scale profiles */
-    } codec;
-
-    struct {
-        link_kind mode;
-        double    budget_s;
-        double    bandwidth_hz;
-        int       packet_bytes;
-        fec_kind  fec;
-    } link;
-
-    struct {
-        chan_kind   kind;
-        double      snr_db;       /* Es/N0 per complex symbol (= SNR) */
-        double      ebn0_db;      /* Eb/N0 per information bit */
-        int         has_ebn0;     /* 1: ebn0_db was given and rules */
-        double      k_factor;     /* Rician K (linear) */
-        double      doppler_hz;   /* maximum Doppler f_d */
-        double      symbol_rate_hz;
-        double      outage_eps;   /* outage level of the eps-outage capacity */
-        fading_kind fading;
-        int64_t     block_symbols;/* coherence block length for fading=block */
-    } channel;
-
-    struct {
-        mod_kind   scheme;
-        demap_kind demap;
-    } modem;
-
-    struct {
-        ref_kind reference;
-        char     projector[SCN_PATH_LEN];   /* "" = none */
-    } metrics;
-
-    int64_t trials;
-    struct {
-        int64_t min_errors;
-        int64_t max_bits;
-    } stop;
+    fl_source  source;
+    fl_codec   codec;
+    fl_link    link;
+    fl_channel channel;
+    fl_modem   modem;
+    fl_metrics metrics;
+    int64_t    trials;
+    fl_stop    stop;
 } fl_config;
 
 /* The scenario before expansion. Opaque. */

@@ -275,8 +275,10 @@ static void test_cli_usage_errors(void **state)
     assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
     snprintf(cmd, sizeof cmd, "%s export /nonexistent.h5", bin());
     assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
-    const char *cmds[] = {"run", "export", "table", "validate"};
-    for (int i = 0; i < 4; i++) {
+    snprintf(cmd, sizeof cmd, "%s keys extra", bin());
+    assert_int_equal(run_cmd(cmd, msg, sizeof msg), 2);
+    const char *cmds[] = {"run", "export", "table", "validate", "keys"};
+    for (int i = 0; i < 5; i++) {
         snprintf(cmd, sizeof cmd, "%s %s --help", bin(), cmds[i]);
         assert_int_equal(run_cmd(cmd, msg, sizeof msg), 0);
         assert_non_null(strstr(msg, "usage: featlink"));

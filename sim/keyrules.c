@@ -192,15 +192,32 @@ int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
     return 0;
 }
 
+int keyrules_file_needed(const fl_config *c, const schema_key *k)
+{
+    const char *path = (const char *)c + k->off;
+    if (!(k->flags & SCHEMA_PATH) || !path[0])
+        return 0;
+    if (k->off == offsetof(fl_config, source.path))
+        return c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY;
+    return 1;
+}
+
+int keyrules_file(const fl_config *c, const schema_key *k, int64_t point, schema_report *r)
+{
+    const char *path = (const char *)c + k->off;
+    if (!keyrules_file_needed(c, k) || access(path, R_OK) == 0)
+        return 0;
+    char at[64];
+    return schema_fail(r, "$.%s%s: file \"%s\" does not exist or is not readable", k->key,
+                       keyrules_at(point, at, sizeof at), path);
+}
+
 int keyrules_files(const fl_config *c, int64_t point, schema_report *r)
 {
-    char at[64];
-    keyrules_at(point, at, sizeof at);
-    if ((c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY) && access(c->source.path, R_OK) != 0)
-        return schema_fail(r, "$.source.path%s: file \"%s\" does not exist or is not readable", at,
-                           c->source.path);
-    if (c->metrics.projector[0] && access(c->metrics.projector, R_OK) != 0)
-        return schema_fail(r, "$.metrics.projector%s: file \"%s\" does not exist or is not readable", at,
-                           c->metrics.projector);
+    for (int i = 0; i < schema_count(); i++) {
+        int rc = keyrules_file(c, schema_at(i), point, r);
+        if (rc)
+            return rc;
+    }
     return 0;
 }

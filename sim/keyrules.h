@@ -39,7 +39,12 @@ uint64_t keyrules_fired(const fl_config *c);
 void keyrules_mask(uint64_t fired, unsigned char *inert);
 //  keyrules_check : cross-key limits of _c (files not looked at); 0 or -EINVAL
 int keyrules_check(const fl_config *c, int64_t point, schema_report *r);
-//  keyrules_files : the source file and projector of _c exist; 0 or -EINVAL
+//  keyrules_file_needed : 1 when _c reads the file that path key _k names
+//                         (source.path of a file source, a metrics.projector)
+int keyrules_file_needed(const fl_config *c, const schema_key *k);
+//  keyrules_file : that file, when needed, is readable; 0 or -EINVAL
+int keyrules_file(const fl_config *c, const schema_key *k, int64_t point, schema_report *r);
+//  keyrules_files : keyrules_file for every path key of _c
 int keyrules_files(const fl_config *c, int64_t point, schema_report *r);
 
 #endif

@@ -324,43 +324,79 @@ static int scn_point(const scenario *s, int64_t i, fl_config *c, schema_report *
     return rc ? rc : keyrules_check(c, at, r);
 }
 
-/* The inputs of keyrules_files, to look at files only when they change. */
+/* Files are looked at once per value a path key takes (access() costs
+ * microseconds, and a path may be swept): seen[k][0] for key k's base
+ * value, seen[k][1 + j] for its j-th swept value; 1 once found readable. */
 typedef struct {
-    src_kind kind;
-    char path[SCN_PATH_LEN], projector[SCN_PATH_LEN];
-} scn_files;
+    unsigned char *seen[SCN_MAX_SWEEP + 2];
+    const schema_key *key[SCN_MAX_SWEEP + 2];
+    int swept[SCN_MAX_SWEEP + 2];     /* index in the sweep, or -1 */
+    int n;
+} scn_file_memo;
 
-static int scn_files_changed(const scn_files *f, const fl_config *c)
+static int scn_memo_init(const scenario *s, scn_file_memo *m)
 {
-    return f->kind != c->source.kind || strcmp(f->path, c->source.path) || strcmp(f->projector, c->metrics.projector);
+    memset(m, 0, sizeof *m);
+    for (int k = 0; k < schema_count() && m->n < SCN_MAX_SWEEP + 2; k++) {
+        const schema_key *d = schema_at(k);
+        if (!(d->flags & SCHEMA_PATH))
+            continue;
+        int j = sweep_find(&s->sw, d);
+        m->key[m->n] = d;
+        m->swept[m->n] = j;
+        m->seen[m->n] = calloc(1 + (size_t)(j >= 0 ? s->sw.len[j] : 0), 1);
+        if (!m->seen[m->n++])
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static void scn_memo_free(scn_file_memo *m)
+{
+    for (int k = 0; k < m->n; k++)
+        free(m->seen[k]);
+}
+
+/* keyrules_file for every path key of point _i, each value checked once. */
+static int scn_point_files(const scenario *s, scn_file_memo *m, int64_t i, const fl_config *c, schema_report *r)
+{
+    for (int k = 0; k < m->n; k++) {
+        if (!keyrules_file_needed(c, m->key[k]))
+            continue;
+        int j = m->swept[k];
+        int64_t v = j < 0 ? 0 : 1 + sweep_index(&s->sw, i, j);
+        if (m->seen[k][v])
+            continue;
+        int rc = keyrules_file(c, m->key[k], s->sw.points > 1 ? i : -1, r);
+        if (rc)
+            return rc;
+        m->seen[k][v] = 1;
+    }
+    return 0;
 }
 
 /* Every point must make a valid config before any work starts; *_fired
  * collects the inert rules that hold at some valid point. */
 static int scn_check_points(const scenario *s, schema_report *r, uint64_t *fired)
 {
-    scn_files last;
+    scn_file_memo memo;
+    if (scn_memo_init(s, &memo)) {
+        scn_memo_free(&memo);
+        return scn_oom(r);
+    }
     fl_config c;
-    int bad = 0, have_last = 0;
+    int bad = 0, rc = 0;
     for (int64_t i = 0; i < s->sw.points; i++) {
-        int rc = scn_point(s, i, &c, r);
-        if (!rc && (!have_last || scn_files_changed(&last, &c))) {
-            rc = keyrules_files(&c, s->sw.points > 1 ? i : -1, r);
-            if (!rc) {
-                last.kind = c.source.kind;
-                memcpy(last.path, c.source.path, sizeof last.path);
-                memcpy(last.projector, c.metrics.projector, sizeof last.projector);
-                have_last = 1;
-            }
-        }
+        rc = scn_point(s, i, &c, r);
+        if (!rc)
+            rc = scn_point_files(s, &memo, i, &c, r);
         if (!rc)
             *fired |= keyrules_fired(&c);
-        if (schema_go_on(r, rc, &bad))
-            return rc;
-        if (bad && r->n >= SCN_MAX_ERRORS)
+        if (schema_go_on(r, rc, &bad) || (bad && r->n >= SCN_MAX_ERRORS))
             break;
     }
-    return bad;
+    scn_memo_free(&memo);
+    return rc ? rc : bad;
 }
 
 /* /scenario_effective: the scenario after --set with every default that

@@ -129,11 +129,12 @@ int sweep_read(sweep *w, const cJSON *obj, schema_report *r)
     return rc;
 }
 
-const cJSON *sweep_value(const sweep *w, int64_t i, int k)
+int64_t sweep_index(const sweep *w, int64_t i, int k)
 {
-    int64_t j = k < w->ngrid ? (i / w->stride[k]) % w->len[k] : i / w->grid_points;
-    return w->item[k][j];
+    return k < w->ngrid ? (i / w->stride[k]) % w->len[k] : i / w->grid_points;
 }
+
+const cJSON *sweep_value(const sweep *w, int64_t i, int k) { return w->item[k][sweep_index(w, i, k)]; }
 
 void sweep_free(sweep *w)
 {

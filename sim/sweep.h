@@ -28,6 +28,8 @@ typedef struct {
 int sweep_read(sweep *w, const cJSON *obj, schema_report *r);
 //  sweep_none : _w as no sweep (one point)
 void sweep_none(sweep *w);
+//  sweep_index : the position in key _k's list of its value at point _i
+int64_t sweep_index(const sweep *w, int64_t i, int k);
 //  sweep_value : the value of swept key _k at point _i (0 <= _i < points)
 const cJSON *sweep_value(const sweep *w, int64_t i, int k);
 //  sweep_find : the index of swept key _key, or -1

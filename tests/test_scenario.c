@@ -214,6 +214,8 @@ static const struct {
     {"dotted_sweep_member", "{\"sweep.grid\": {\"codec.f\": [0.5]}}", NULL, "$[\"sweep.grid\"]: dotted name"},
     {"name_too_long", "{\"name\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}", NULL, "$.name: must be a string (under 128 characters)"},
+    {"swept_missing_file", "{\"sweep\": {\"grid\": {\"metrics.projector\": [\"\", \"/nonexistent/p.h5\"],"
+     " \"link.budget_s\": [1, 2]}}}", NULL, "$.metrics.projector (sweep point 2): file \"/nonexistent/p.h5\" does not"},
     {"enum_number", "{\"link\": {\"mode\": 3}}", NULL, "$.link.mode: must be one of capacity,digital,analog, got 3"},
 };
 

@@ -325,19 +325,35 @@ static int scn_point(const scenario *s, int64_t i, fl_config *c, schema_report *
 }
 
 /* Files are looked at once per value a path key takes (access() costs
- * microseconds, and a path may be swept): seen[k][0] for key k's base
- * value, seen[k][1 + j] for its j-th swept value; 1 once found readable. */
+ * microseconds, and a path may be swept): for the k-th path key, seen[k][0]
+ * stands for its base value and seen[k][1 + j] for position j of its list;
+ * 1 once found readable. */
 typedef struct {
-    unsigned char *seen[SCN_MAX_SWEEP + 2];
-    const schema_key *key[SCN_MAX_SWEEP + 2];
-    int swept[SCN_MAX_SWEEP + 2];     /* index in the sweep, or -1 */
+    unsigned char **seen;
+    const schema_key **key;
+    int *swept;            /* the key's index in the sweep, or -1 */
     int n;
 } scn_file_memo;
 
+static void scn_memo_free(scn_file_memo *m)
+{
+    for (int k = 0; m->seen && k < m->n; k++)
+        free(m->seen[k]);
+    free(m->seen);
+    free(m->key);
+    free(m->swept);
+}
+
 static int scn_memo_init(const scenario *s, scn_file_memo *m)
 {
-    memset(m, 0, sizeof *m);
-    for (int k = 0; k < schema_count() && m->n < SCN_MAX_SWEEP + 2; k++) {
+    size_t nk = (size_t)schema_count();
+    m->n = 0;
+    m->seen = calloc(nk, sizeof *m->seen);
+    m->key = calloc(nk, sizeof *m->key);
+    m->swept = calloc(nk, sizeof *m->swept);
+    if (!m->seen || !m->key || !m->swept)
+        return -ENOMEM;
+    for (int k = 0; k < schema_count(); k++) {
         const schema_key *d = schema_at(k);
         if (!(d->flags & SCHEMA_PATH))
             continue;
@@ -349,12 +365,6 @@ static int scn_memo_init(const scenario *s, scn_file_memo *m)
             return -ENOMEM;
     }
     return 0;
-}
-
-static void scn_memo_free(scn_file_memo *m)
-{
-    for (int k = 0; k < m->n; k++)
-        free(m->seen[k]);
 }
 
 /* keyrules_file for every path key of point _i, each value checked once. */

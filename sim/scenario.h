@@ -57,7 +57,7 @@ typedef struct {
     int      outlier_dims;    /* dimensions with outlier_gain x scale */
     double   outlier_gain;
     double   scale;           /* overall scale */
-} fl_source;
+} scn_source;
 
 /* token selection, quantiser and entropy coder (codec.*) */
 typedef struct {
@@ -72,7 +72,7 @@ typedef struct {
     double     lambda;        /* RDOQ Lagrange multiplier */
     ent_kind   entropy;
     int        models;        /* n_e Laplacian scale profiles */
-} fl_codec;
+} scn_codec;
 
 /* the link model (link.*) */
 typedef struct {
@@ -81,7 +81,7 @@ typedef struct {
     double    bandwidth_hz;
     int       packet_bytes;
     fec_kind  fec;
-} fl_link;
+} scn_link;
 
 /* the channel (channel.*) */
 typedef struct {
@@ -95,25 +95,25 @@ typedef struct {
     double      outage_eps;   /* outage level of the eps-outage capacity */
     fading_kind fading;
     int64_t     block_symbols;/* coherence block length for fading=block */
-} fl_channel;
+} scn_channel;
 
 /* modulation and demapping (modem.*) */
 typedef struct {
     mod_kind   scheme;
     demap_kind demap;
-} fl_modem;
+} scn_modem;
 
 /* the proxy metrics (metrics.*) */
 typedef struct {
     ref_kind reference;
     char     projector[SCN_PATH_LEN];   /* "" = none */
-} fl_metrics;
+} scn_metrics;
 
 /* Monte-Carlo stopping rules of BER runs (stop.*) */
 typedef struct {
     int64_t min_errors;
     int64_t max_bits;
-} fl_stop;
+} scn_stop;
 
 /* One point: the domains above plus the run keys (name, seed, trials).
  * Every field is filled from one row of the schema (sim/schema.c). */
@@ -121,14 +121,14 @@ typedef struct {
     char     name[128];
     uint32_t seed;                /* Philox key word 0 (DESIGN.md §5) */
 
-    fl_source  source;
-    fl_codec   codec;
-    fl_link    link;
-    fl_channel channel;
-    fl_modem   modem;
-    fl_metrics metrics;
-    int64_t    trials;
-    fl_stop    stop;
+    scn_source  source;
+    scn_codec   codec;
+    scn_link    link;
+    scn_channel channel;
+    scn_modem   modem;
+    scn_metrics metrics;
+    int64_t     trials;
+    scn_stop    stop;
 } fl_config;
 
 /* The scenario before expansion. Opaque. */

@@ -1,60 +1,99 @@
-/* evq: see evq.h. A 4-ary implicit min-heap (Johnson 1975, "Priority queues
- * with update and finding minimum spanning trees": d-ary heaps trade a
- * shallower tree, log_4 n levels, for d-1 more comparisons per level; with
- * d = 4 the children of a node share one or two cache lines) of 24-byte
- * keys, and an arena of slots holding the events' payloads and their heap
- * positions for cancellation. */
+/* evq: see evq.h. A radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster
+ * algorithms for the shortest path problem", J. ACM 37(2), 1990) over the
+ * integer event times, which a discrete-event simulation only ever pushes
+ * at or after the time of the last popped event (a monotone queue).
+ *
+ * Bucket b >= 1 holds the events whose time t differs from `last` (the last
+ * popped time) first in bit b-1 counted from the top of the word, i.e.
+ * b = 64 - clz(t ^ last); bucket 0 holds the events at t == last. A pop
+ * takes from bucket 0; when it is empty, the lowest non-empty bucket is
+ * emptied into lower ones around its minimum, which becomes `last`. Each
+ * event moves down at most 64 times and usually once or twice, so a hold
+ * costs O(1) amortised, with sequential memory access.
+ *
+ * Ties: bucket 0 is one FIFO per class, served lowest class first. Within a
+ * bucket events keep their push order through every redistribution, and
+ * all events of one time are always in the same bucket, so equal times
+ * leave bucket 0's FIFOs in push order: the (time, class, push order) rule.
+ *
+ * Cancellation is lazy: a handle names a slot and its generation; cancel
+ * bumps the generation, and the queued entry, which carries the generation
+ * it was pushed with, is skipped when it surfaces.
+ */
 #include "sim/evq.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     evq_time t;
-    uint64_t tie;   /* cls << 56 | seq */
-    uint32_t slot;
-} key;
-
-typedef struct {
-    uint32_t kind, id;
     uint64_t arg;
-    uint32_t pos;   /* heap index while pending; next free slot while free */
-    uint32_t gen;   /* bumped whenever the slot is released */
-} slot;
+    uint32_t kind, id;
+    uint32_t slot;     /* class << 24 | slot index */
+    uint32_t gen;
+} entry;
+
+typedef struct {       /* a growable FIFO of entries */
+    entry *e;
+    size_t head, n, cap;
+} fifo;
+
+#define NBUCKETS 65
+#define SLOT_BITS 24
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
 
 struct evq {
-    key     *heap;
-    slot    *slots;
-    size_t   n, cap;      /* pending, allocated (heap and slots alike) */
-    uint32_t free_head;   /* UINT32_MAX: none */
-    uint64_t seq;
+    fifo      b[NBUCKETS];       /* b[0] unused: bucket 0 is cls0[] */
+    fifo      cls0[EVQ_CLASSES];
+    uint64_t  bmask;             /* bit b: bucket b non-empty (b >= 1) */
+    uint64_t  cmask[EVQ_CLASSES / 64]; /* bit c: class c FIFO of bucket 0 non-empty */
+    evq_time  last;
+    uint32_t *gen;               /* per slot: odd while an event holds it, even when free */
+    uint32_t *next_free;
+    size_t    nslots;
+    uint32_t  free_head;
+    size_t    pending;
+    uint64_t  seq;
 };
 
 #define NO_SLOT UINT32_MAX
 
-static inline int key_less(const key *a, const key *b)
+static int fifo_push(fifo *f, const entry *x)
 {
-    return a->t < b->t || (a->t == b->t && a->tie < b->tie);
+    if (f->head + f->n == f->cap) {
+        if (f->head > 0 && f->head >= f->n) {   /* slide down instead of growing */
+            memmove(f->e, f->e + f->head, f->n * sizeof *f->e);
+            f->head = 0;
+        } else {
+            size_t cap = f->cap ? 2 * f->cap : 16;
+            entry *e = realloc(f->e, cap * sizeof *e);
+            if (!e) return -ENOMEM;
+            f->e = e;
+            f->cap = cap;
+        }
+    }
+    f->e[f->head + f->n++] = *x;
+    return 0;
 }
 
-static int grow(evq *q, size_t cap)
+static int grow_slots(evq *q, size_t n)
 {
-    if (cap > NO_SLOT) return -ENOMEM;
-    key *h = realloc(q->heap, cap * sizeof *h);
-    if (!h) return -ENOMEM;
-    q->heap = h;
-    slot *s = realloc(q->slots, cap * sizeof *s);
-    if (!s) return -ENOMEM;
-    q->slots = s;
-    /* new slots go onto the free list, lowest index first */
-    for (size_t i = cap; i-- > q->cap;) {
-        s[i].pos = q->free_head;
-        s[i].gen = 1;
+    if (n > SLOT_MASK + 1u) return -ENOMEM;
+    uint32_t *g = realloc(q->gen, n * sizeof *g);
+    if (!g) return -ENOMEM;
+    q->gen = g;
+    uint32_t *nf = realloc(q->next_free, n * sizeof *nf);
+    if (!nf) return -ENOMEM;
+    q->next_free = nf;
+    for (size_t i = n; i-- > q->nslots;) {
+        g[i] = 2;
+        nf[i] = q->free_head;
         q->free_head = (uint32_t)i;
     }
-    q->cap = cap;
+    q->nslots = n;
     return 0;
 }
 
@@ -63,7 +102,7 @@ evq *evq_create(size_t capacity)
     evq *q = calloc(1, sizeof *q);
     if (!q) return NULL;
     q->free_head = NO_SLOT;
-    if (grow(q, capacity ? capacity : 1) != 0) {
+    if (grow_slots(q, capacity ? (capacity < SLOT_MASK ? capacity : SLOT_MASK) : 1)) {
         evq_destroy(q);
         return NULL;
     }
@@ -73,136 +112,180 @@ evq *evq_create(size_t capacity)
 void evq_destroy(evq *q)
 {
     if (!q) return;
-    free(q->heap);
-    free(q->slots);
+    for (int i = 0; i < NBUCKETS; i++) free(q->b[i].e);
+    for (int c = 0; c < EVQ_CLASSES; c++) free(q->cls0[c].e);
+    free(q->gen);
+    free(q->next_free);
     free(q);
 }
 
 static void release(evq *q, uint32_t s)
 {
-    q->slots[s].gen++;
-    if (q->slots[s].gen == 0) q->slots[s].gen = 1;   /* 0 never names a live event */
-    q->slots[s].pos = q->free_head;
+    q->gen[s] += 1;                         /* odd -> even: free */
+    q->next_free[s] = q->free_head;
     q->free_head = s;
+}
+
+static int live(const evq *q, const entry *x)
+{
+    return q->gen[x->slot & SLOT_MASK] == x->gen;
 }
 
 void evq_clear(evq *q)
 {
-    while (q->n) release(q, q->heap[--q->n].slot);
+    for (int i = 1; i < NBUCKETS; i++) {
+        fifo *f = &q->b[i];
+        for (size_t k = 0; k < f->n; k++)
+            if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
+        f->head = f->n = 0;
+    }
+    for (int c = 0; c < EVQ_CLASSES; c++) {
+        fifo *f = &q->cls0[c];
+        for (size_t k = 0; k < f->n; k++)
+            if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
+        f->head = f->n = 0;
+    }
+    q->bmask = 0;
+    memset(q->cmask, 0, sizeof q->cmask);
+    q->pending = 0;
     q->seq = 0;
+    q->last = 0;
 }
 
 int evq_print(const evq *q, char *buf, size_t len)
 {
-    int w = snprintf(buf, len, "evq: %zu pending, arena %zu slots, %llu pushed, 1 tick = 1 ps",
-                     q->n, q->cap, (unsigned long long)q->seq);
+    int w = snprintf(buf, len, "evq: %zu pending, %zu slots, %llu pushed, now %lld ticks, 1 tick = 1 ps",
+                     q->pending, q->nslots, (unsigned long long)q->seq, (long long)q->last);
     return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
 }
 
-static inline void place(evq *q, size_t i, const key *k)
+/* put an entry where it belongs relative to q->last */
+static int place(evq *q, const entry *x)
 {
-    q->heap[i] = *k;
-    q->slots[k->slot].pos = (uint32_t)i;
-}
-
-static void sift_up(evq *q, size_t i, key k)
-{
-    while (i > 0) {
-        size_t p = (i - 1) / 4;
-        if (!key_less(&k, &q->heap[p])) break;
-        place(q, i, &q->heap[p]);
-        i = p;
+    if (x->t == q->last) {
+        unsigned c = x->slot >> SLOT_BITS;
+        q->cmask[c / 64] |= UINT64_C(1) << (c % 64);
+        return fifo_push(&q->cls0[c], x);
     }
-    place(q, i, &k);
-}
-
-static void sift_down(evq *q, size_t i, key k)
-{
-    const size_t n = q->n;
-    for (;;) {
-        size_t c = 4 * i + 1;
-        if (c >= n) break;
-        size_t best = c, end = c + 4 < n ? c + 4 : n;
-        for (size_t j = c + 1; j < end; j++)
-            if (key_less(&q->heap[j], &q->heap[best])) best = j;
-        if (!key_less(&q->heap[best], &k)) break;
-        place(q, i, &q->heap[best]);
-        i = best;
-    }
-    place(q, i, &k);
+    int b = 64 - __builtin_clzll((uint64_t)(x->t ^ q->last));
+    q->bmask |= UINT64_C(1) << (b - 1);
+    return fifo_push(&q->b[b], x);
 }
 
 int evq_push(evq *q, const evq_event *e, evq_handle *h)
 {
-    if (e->cls >= EVQ_CLASSES || e->t < 0) return -EINVAL;
+    if (e->cls >= EVQ_CLASSES || e->t < q->last) return -EINVAL;
     if (q->seq > EVQ_SEQ_MAX) return -EOVERFLOW;
     if (q->free_head == NO_SLOT) {
-        int rc = grow(q, 2 * q->cap);
+        int rc = grow_slots(q, 2 * q->nslots);
         if (rc) return rc;
     }
     uint32_t s = q->free_head;
-    slot *sl = &q->slots[s];
-    q->free_head = sl->pos;
-    sl->kind = e->kind;
-    sl->id = e->id;
-    sl->arg = e->arg;
-    key k = {e->t, (uint64_t)e->cls << 56 | q->seq++, s};
-    sift_up(q, q->n++, k);
-    if (h) *h = (evq_handle)sl->gen << 32 | s;
+    entry x = {e->t, e->arg, e->kind, e->id, (uint32_t)e->cls << SLOT_BITS | s, q->gen[s] + 1};
+    int rc = place(q, &x);
+    if (rc) return rc;
+    q->free_head = q->next_free[s];
+    q->gen[s] = x.gen;                      /* even -> odd: taken (wraps past 0 to 1: fine, odd) */
+    q->pending++;
+    q->seq++;
+    if (h) *h = (evq_handle)x.gen << 32 | s;
     return 0;
 }
 
-static void fill(const evq *q, const key *k, evq_event *e)
+/* bucket 0 empty: move the lowest non-empty bucket down around its minimum
+ * live time. 0, -ENOENT (nothing live left) or -ENOMEM */
+static int refill(evq *q)
 {
-    const slot *sl = &q->slots[k->slot];
-    e->t = k->t;
-    e->cls = (unsigned)(k->tie >> 56);
-    e->kind = sl->kind;
-    e->id = sl->id;
-    e->arg = sl->arg;
-}
-
-int evq_peek(const evq *q, evq_event *e)
-{
-    if (q->n == 0) return -ENOENT;
-    fill(q, &q->heap[0], e);
-    return 0;
-}
-
-/* remove the key at heap index i: the last key takes its place and moves up
- * or down to where it belongs */
-static void remove_at(evq *q, size_t i)
-{
-    uint32_t s = q->heap[i].slot;
-    key last = q->heap[--q->n];
-    if (i < q->n) {
-        if (i > 0 && key_less(&last, &q->heap[(i - 1) / 4]))
-            sift_up(q, i, last);
-        else
-            sift_down(q, i, last);
+    while (q->bmask) {
+        int b = __builtin_ctzll(q->bmask) + 1;
+        fifo *f = &q->b[b];
+        evq_time mn = EVQ_TIME_MAX;
+        for (size_t k = 0; k < f->n; k++) {
+            const entry *x = &f->e[f->head + k];
+            if (x->t < mn && live(q, x)) mn = x->t;
+        }
+        q->bmask &= ~(UINT64_C(1) << (b - 1));
+        if (mn == EVQ_TIME_MAX) {          /* only cancelled entries */
+            f->head = f->n = 0;
+            continue;
+        }
+        q->last = mn;
+        for (size_t k = 0; k < f->n; k++) {
+            const entry *x = &f->e[f->head + k];
+            if (live(q, x) && place(q, x)) return -ENOMEM;
+        }
+        f->head = f->n = 0;
+        return 0;
     }
-    release(q, s);
+    return -ENOENT;
+}
+
+/* the first live entry of bucket 0 (refilling as needed), or NULL */
+static entry *front(evq *q, fifo **from)
+{
+    for (;;) {
+        for (int w = 0; w < EVQ_CLASSES / 64; w++) {
+            while (q->cmask[w]) {
+                int c = w * 64 + __builtin_ctzll(q->cmask[w]);
+                fifo *f = &q->cls0[c];
+                while (f->n && !live(q, &f->e[f->head])) {
+                    f->head++;
+                    f->n--;
+                }
+                if (f->n) {
+                    *from = f;
+                    return &f->e[f->head];
+                }
+                f->head = 0;
+                q->cmask[w] &= ~(UINT64_C(1) << (c % 64));
+            }
+        }
+        if (refill(q)) return NULL;
+    }
+}
+
+static void fill(const entry *x, evq_event *e)
+{
+    e->t = x->t;
+    e->cls = x->slot >> SLOT_BITS;
+    e->kind = x->kind;
+    e->id = x->id;
+    e->arg = x->arg;
+}
+
+int evq_peek(evq *q, evq_event *e)
+{
+    fifo *f;
+    entry *x = q->pending ? front(q, &f) : NULL;
+    if (!x) return -ENOENT;
+    fill(x, e);
+    return 0;
 }
 
 int evq_pop(evq *q, evq_event *e)
 {
-    if (q->n == 0) return -ENOENT;
-    fill(q, &q->heap[0], e);
-    remove_at(q, 0);
+    fifo *f;
+    entry *x = q->pending ? front(q, &f) : NULL;
+    if (!x) return -ENOENT;
+    fill(x, e);
+    release(q, x->slot & SLOT_MASK);
+    f->head++;
+    if (--f->n == 0) f->head = 0;
+    q->pending--;
     return 0;
 }
 
 int evq_cancel(evq *q, evq_handle h)
 {
     uint32_t s = (uint32_t)h, gen = (uint32_t)(h >> 32);
-    if (gen == 0 || s >= q->cap || q->slots[s].gen != gen) return -ENOENT;
-    size_t i = q->slots[s].pos;
-    if (i >= q->n || q->heap[i].slot != s) return -ENOENT;
-    remove_at(q, i);
+    if (!(gen & 1) || s >= q->nslots || q->gen[s] != gen) return -ENOENT;
+    /* only a taken slot has an odd generation, so a free one never matches */
+    release(q, s);
+    q->pending--;
     return 0;
 }
 
-size_t evq_pending(const evq *q) { return q->n; }
+size_t evq_pending(const evq *q) { return q->pending; }
 
 int evq_seconds_to_ticks(double s, evq_time *t)
 {

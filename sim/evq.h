@@ -12,14 +12,16 @@
  * platform, and the tie rule above is the only rule. int64 ticks span
  * 2^63 ps = 106 days of simulated time; evq_seconds_to_ticks refuses more.
  *
- * The queue is an implicit 4-ary min-heap of (time, tie) keys, where tie =
- * class << 56 | sequence, beside an arena of event slots. A slot knows its
- * heap position, so a handle cancels its event in O(log n). Slots are reused
- * through a free list and the arena grows by doubling, so pushes cost no
- * malloc once the queue has reached its working size (evq_create's capacity
- * preallocates it). A handle carries its slot's generation: cancelling an
- * event that already ran or was cancelled is refused (-ENOENT), never
- * removes another event.
+ * Events may not be scheduled before the time of the last popped event
+ * (-EINVAL), as in every discrete-event simulation; that monotonicity lets
+ * the queue be a radix heap over the integer times (sim/evq.c): a hold
+ * (pop + push) costs O(1) amortised, and ties cost nothing extra. Entries
+ * carry their payload; a handle names a slot and its generation, so a
+ * cancel is O(1) (the entry is skipped when it surfaces), and cancelling
+ * an event that already ran or was cancelled is refused (-ENOENT), never
+ * removes another event. Storage grows by doubling (no malloc per event
+ * once the queue has reached its working size; evq_create's capacity
+ * preallocates the slots); at most 2^24 events pending.
  */
 #ifndef FEATLINK_EVQ_H
 #define FEATLINK_EVQ_H
@@ -56,14 +58,15 @@ int evq_print(const evq *q, char *buf, size_t len);
 
 //  evq_push : schedule _e (its t, cls, kind, id, arg); _h (may be NULL)
 //             receives the handle that cancels it. Returns 0, -EINVAL
-//             (cls > 255 or t < 0), -ENOMEM, or -EOVERFLOW after 2^56 pushes.
+//             (cls > 255, or t before the last popped event's time),
+//             -ENOMEM (also beyond 2^24 pending), or -EOVERFLOW after 2^56 pushes.
 int evq_push(evq *q, const evq_event *e, evq_handle *h);
 //  evq_pop : remove the first event into *_e; 0, or -ENOENT when empty
 int evq_pop(evq *q, evq_event *e);
 //  evq_peek : the first event without removing it; 0 or -ENOENT
-int evq_peek(const evq *q, evq_event *e);
-//  evq_cancel : remove the pending event of _h; 0, or -ENOENT when it
-//               already ran, was cancelled, or _h is not a handle of _q
+int evq_peek(evq *q, evq_event *e);
+//  evq_cancel : remove the pending event of _h (O(1)); 0, or -ENOENT when
+//               it already ran, was cancelled, or _h is not a handle of _q
 int evq_cancel(evq *q, evq_handle h);
 //  evq_pending : number of pending events
 size_t evq_pending(const evq *q);

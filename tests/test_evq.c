@@ -151,11 +151,25 @@ static void test_handles_and_bad_input(void **state)
     assert_int_equal(evq_pending(q), 1);
     assert_int_equal(evq_cancel(q, 0), -ENOENT);
     assert_int_equal(evq_cancel(q, (evq_handle)1 << 32 | 999999), -ENOENT);
+    /* a forged handle of a free slot (generation 2 is even: free) */
+    assert_int_equal(evq_cancel(q, (evq_handle)2 << 32 | 1), -ENOENT);
+    assert_int_equal(evq_cancel(q, (evq_handle)3 << 32 | 1), -ENOENT);
     evq_event bad = {.t = 1, .cls = 256};
     assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
     bad.cls = 0;
     bad.t = -1;
     assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    /* nothing before the last popped time */
+    evq_event e20 = {.t = 20}, got;
+    assert_int_equal(evq_push(q, &e20, NULL), 0);
+    assert_int_equal(evq_pop(q, &got), 0);      /* the t = 10 event */
+    assert_int_equal(got.t, 10);
+    bad.t = 9;
+    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    bad.t = 10;
+    assert_int_equal(evq_push(q, &bad, NULL), 0);
+    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(got.t, 10);
     char buf[128];
     assert_int_equal(evq_print(q, buf, sizeof buf), 0);
     assert_non_null(strstr(buf, "1 pending"));

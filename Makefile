@@ -114,7 +114,7 @@ TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
 TEST_SH := tests/build_check.sh tests/install_check.sh
 
-.PHONY: all deps run test bench tables plots install install-files clean mpi-check FORCE
+.PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers FORCE
 all: $(BIN)
 
 deps:
@@ -202,6 +202,15 @@ install-files: $(BIN) $(LIB) $(SOLIB)
 install-mpi: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/featlink-mpi
+
+# make bench-evq-peers: sim/evq beside ns-3's schedulers in one process
+# (tests/peers/bench_evq_ns3.cc; installs libns3-dev when missing)
+bench-evq-peers: $(BUILD)/sim/evq.o
+	@[ -e /usr/include/ns3/map-scheduler.h ] || { echo "featlink: installing libns3-dev"; \
+	  $$( [ "$$(id -u)" -ne 0 ] && echo sudo ) apt-get install -y -qq --no-install-recommends libns3-dev g++; }
+	@mkdir -p $(BUILD)/tests
+	g++ -std=c++17 -O3 $(if $(filter 1,$(NATIVE)),-march=native) -I. tests/peers/bench_evq_ns3.cc $(BUILD)/sim/evq.o -o $(BUILD)/tests/bench_evq_ns3 -lns3-core
+	$(BUILD)/tests/bench_evq_ns3
 
 mpi-check:
 	@$(MAKE) --no-print-directory deps MPI=1

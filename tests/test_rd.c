@@ -288,6 +288,36 @@ static void test_digital_same_snr(void **state)
     assert_true(col(&same, "packets_lost") == col(&clean, "packets_lost"));
 }
 
+/* Both references on the other links: over a capacity link same_snr is
+ * clean (the link is error-free), column for column; over an analog link
+ * at 0 dB the reference is the noisy uncompressed frame (F1 below 1). */
+static void test_references_capacity_analog(void **state)
+{
+    (void)state;
+    const char *base = "{\"name\":\"t\",\"source\":{\"tokens\":64,\"dims\":32},"
+                       "\"codec\":{\"select\":\"merge\",\"clusters\":16,\"quant\":\"uniform\","
+                       "\"step\":0.1,\"entropy\":\"laplace\"},\"link\":{\"mode\":\"%s\"},"
+                       "\"channel\":{\"snr_db\":0},\"metrics\":{\"reference\":\"%s\"}}";
+    const char *metric[] = {"cosine", "nmse", "feature_snr_db", "proxy_f1", "cka", "ref_proxy_f1"};
+    char js[1024];
+    row clean, same;
+    snprintf(js, sizeof js, base, "capacity", "clean");
+    run_point(js, &clean);
+    snprintf(js, sizeof js, base, "capacity", "same_snr");
+    run_point(js, &same);
+    for (size_t i = 0; i < sizeof metric / sizeof *metric; i++)
+        assert_true(col(&clean, metric[i]) == col(&same, metric[i]));
+    snprintf(js, sizeof js, base, "analog", "clean");
+    run_point(js, &clean);
+    snprintf(js, sizeof js, base, "analog", "same_snr");
+    run_point(js, &same);
+    assert_true(fabs(col(&clean, "ref_proxy_f1") - 1.0) < 1e-6);
+    assert_true(col(&same, "ref_proxy_f1") < 0.99);
+    /* the same received frame, normalised by a worse reference */
+    assert_true(col(&same, "proxy_f1") > col(&clean, "proxy_f1"));
+    assert_true(col(&same, "distortion_mse") == col(&clean, "distortion_mse"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_bad_combinations),
         cmocka_unit_test(test_digital_link),
         cmocka_unit_test(test_digital_same_snr),
+        cmocka_unit_test(test_references_capacity_analog),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-/* 3GPP TS 38.214 Table 5.2.2.1-2, CQI 1..15 (modulation order, code rate
+/* 3GPP TS 38.214 Table 5.2.2.1-3 (CQI Table 2), CQI 1..15 (modulation order, code rate
  * x 1024, efficiency as printed); threshold 10 log10(Γ (2^SE - 1)), Γ of
  * MCS_CQI_GAP_DB. */
 #define CQI(i, k, r, se, th) {i, k, (r) / 1024.0, se, 0.0, th, 0.0}
@@ -35,7 +35,7 @@ static const mcs_entry lte_cqi[] = {
 
 /* IEEE 802.11ax-2021, HE-MCS 0..11, 242-tone RU, NSS = 1, 0.8 us GI:
  * rate = N_SD N_BPSCS R / (12.8 + 0.8) us with N_SD = 234; minimum
- * sensitivity at 20 MHz (Table 27-51) and the threshold
+ * sensitivity at 20 MHz (clause 27) and the threshold
  * S + 174 - 10 log10(20e6) - MCS_AX_NF_DB - MCS_AX_IMPL_DB. */
 #define AX_RATE(k, r) (234.0 * (k) * (r) / 13.6e-6)
 #define AX(i, k, r, sens, th) {i, k, r, AX_RATE(k, r) / 20e6, AX_RATE(k, r), th, sens}
@@ -53,7 +53,7 @@ static const mcs_entry ax_he20[] = {
 #define NENT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const mcs_table tables[] = {
-    {"nr_cqi", "3GPP TS 38.214 Table 5.2.2.1-2", MCS_FAMILY_3GPP, NENT(nr_cqi), 8448, nr_cqi},
+    {"nr_cqi", "3GPP TS 38.214 Table 5.2.2.1-3", MCS_FAMILY_3GPP, NENT(nr_cqi), 8448, nr_cqi},
     {"lte_cqi", "3GPP TS 36.213 Table 7.2.3-1", MCS_FAMILY_3GPP, NENT(lte_cqi), 6144, lte_cqi},
     {"ax_he20", "IEEE 802.11ax-2021 HE-MCS 0-11, 20 MHz, 1 SS, 0.8 us GI", MCS_FAMILY_80211,
      NENT(ax_he20), 4096 * 8, ax_he20},

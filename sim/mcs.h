@@ -2,9 +2,10 @@
  * entry with the SNR threshold at which it is chosen.
  *
  * Tables ("name": source):
- *   "nr_cqi"  3GPP TS 38.214 Table 5.2.2.1-2 (4-bit CQI table 2, up to
+ *   "nr_cqi"  3GPP TS 38.214 Table 5.2.2.1-3 ("4-bit CQI Table 2", up to
  *             256QAM), CQI 1..15: modulation, code rate x 1024, spectral
- *             efficiency as printed there.
+ *             efficiency as printed there. (38.214 Table 5.2.2.1-2, "CQI
+ *             Table 1", holds the same values as the LTE table.)
  *   "lte_cqi" 3GPP TS 36.213 Table 7.2.3-1 (4-bit CQI table), CQI 1..15.
  *   "ax_he20" IEEE 802.11ax-2021 HE-MCS 0..11, 242-tone RU (20 MHz), one
  *             spatial stream, 0.8 us GI: N_SD = 234 data subcarriers per
@@ -17,14 +18,17 @@
  *     SNR_th = Γ (2^SE - 1), with Γ = -ln(5 BER) / 1.5 at BER = 5e-5
  *     (Γ = 5.5294, 7.4268 dB): the M-QAM gap of Goldsmith & Chua, "Variable-
  *     rate variable-power MQAM for fading channels", IEEE Trans. Commun.
- *     45(10), 1997, eq. (7)-(8), as ns-3's LTE module uses it for its CQI
+ *     45(10), 1997: BER <= 0.2 exp(-1.5 γ / (M - 1)) solved for the
+ *     bits per symbol log2 M at the target BER), as ns-3's LTE module uses it for its CQI
  *     choice (LteAmc, PiroEW2010 model; Piro et al., European Wireless
  *     2010). MCS_CQI_GAP_DB. It is conservative: turbo/LDPC link-level
  *     curves at 10% BLER sit some dB to the left of it.
  *   ax_he20: the receiver minimum input sensitivity S of IEEE 802.11ax-2021
- *     Table 27-51 (20 MHz; PER <= 10% for a 4096-octet PSDU) less the noise
- *     of the receiver the 802.11 sensitivities assume (kTB at 20 MHz,
- *     -100.99 dBm, noise figure 10 dB, implementation margin 5 dB):
+ *     (HE PHY clause 27, receiver minimum input sensitivity table, 20 MHz
+ *     column: -82 .. -52 dBm; PER <= 10% for a 4096-octet PSDU) less the
+ *     noise of the receiver usually assumed in deriving the 802.11
+ *     sensitivities (kTB at 20 MHz, -100.99 dBm; noise figure 10 dB;
+ *     implementation margin 5 dB; both featlink's stated assumptions):
  *     SNR_th = S + 174 - 10 log10(20e6) - 10 - 5 (MCS 0: -82 dBm -> 3.99 dB).
  * The typed thresholds equal these formulas to 0.0005 dB (tests/test_uplink).
  *

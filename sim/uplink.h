@@ -31,10 +31,11 @@
  *     at the entry's threshold γ_th (the 10% BLER that defines a CQI, TS
  *     36.213 §7.2.3, and the 802.11 sensitivity), and a packet of L bits
  *     PER = 1 - (1 - p(γ))^L: L = 2 L_ref fails as two independent
- *     code blocks would (0.19 at threshold). The waterfall falls about one
- *     decade per dB near 10% (Q's slope at x* ~ 4.2), steeper than uncoded
- *     and gentler than long LDPC blocks; short packets are not penalised for
- *     their weaker codes.
+ *     code blocks would (0.19 at threshold). The curve has the shape of an
+ *     uncoded BPSK block of the same length, moved to the threshold: about
+ *     one decade per dB near 10% (NR CQI 7, 8448 bits: 0.52 at -1 dB,
+ *     0.0095 at +1 dB), gentler than the waterfall of long turbo/LDPC
+ *     blocks; short packets are not penalised for their weaker codes.
  *
  * ARQ (uplink.max_retx = R retransmissions, each attempt independent with
  * error probability p): lost after all R + 1 attempts with p^(R+1); attempts
@@ -91,7 +92,8 @@ int uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len);
 //      _bandwidth_hz : the packet's band, > 0 and finite
 //      _mcs          : out (may be NULL): the chosen entry of _c->table
 //                      (0-based), -1 in outage or for shannon/fixed
-//      returns the rate, or NaN for a NaN _snr_db or a bad _bandwidth_hz
+//      returns the rate (shannon: +inf at +inf SNR), or NaN for a NaN
+//      _snr_db or a bad _bandwidth_hz
 double uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, int *mcs);
 //  uplink_packet_error : PER of one attempt of _packet_bits bits (>= 1) at
 //      _snr_db with entry _mcs (as uplink_rate_bps gave; ignored by

@@ -49,6 +49,16 @@ static int in_rayleigh(const fl_config *c) { return c->channel.kind == CH_RAYLEI
 static int in_not_block(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_BLOCK; }
 static int in_not_jakes(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_JAKES; }
 static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
+static int in_no_system(const fl_config *c) { return c->system.devices == 0; }
+static int in_no_device_model(const fl_config *c) { return c->system.devices > 0 && c->device.compute != DEV_COMPUTE_MODEL; }
+static int in_not_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_FIXED; }
+static int in_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model == UPLINK_FIXED; }
+static int in_not_pf(const fl_config *c) { return c->system.devices > 0 && c->uplink.access != SYS_PF; }
+static int in_no_fading(const fl_config *c) { return c->system.devices > 0 && c->uplink.doppler_hz == 0; }
+static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && c->server.service != SYS_SVC_MODEL; }
+static int in_server_model(const fl_config *c) { return c->system.devices > 0 && c->server.service == SYS_SVC_MODEL; }
+static int in_not_periodic(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_PERIODIC; }
+static int in_no_deadline(const fl_config *c) { return c->system.devices > 0 && !(c->system.deadline_s < INFINITY); }
 
 static const inert_rule inert_rules[] = {
     {"codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn", in_select_none,
@@ -69,7 +79,7 @@ static const inert_rule inert_rules[] = {
     {"codec.select,codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn,codec.quant,codec.step,"
      "codec.deadzone,codec.lambda,codec.entropy,codec.models,source.patches,source.tokens,source.dims,source.law,"
      "source.clusters,source.cluster_spread,source.tail,source.outlier_dims,source.outlier_gain,source.scale,"
-     "source.bits,metrics.reference,metrics.projector,trials,link.budget_s,link.bandwidth_hz",
+     "source.bits,metrics.reference,metrics.projector,trials,link.budget_s,link.bandwidth_hz,system.devices",
      in_bits, "source.kind is \"bits\" (a BER run: random bits through the digital link)"},
     {"link.mode", in_bits_not_digital, "source.kind is \"bits\" (BER runs always use the digital link)"},
     {"stop.min_errors,stop.max_bits", in_not_bits, "source.kind is not \"bits\" (stopping rules are for BER runs)"},
@@ -84,6 +94,20 @@ static const inert_rule inert_rules[] = {
     {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
     {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
     {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
+    {"system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
+    {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
+     in_no_device_model, "device.compute is \"none\""},
+    {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},
+    {"uplink.gap_db,uplink.min_snr_db,uplink.outage_retry_s", in_fixed,
+     "uplink.rate_model is \"fixed\" (no SNR dependence, no outage)"},
+    {"uplink.pf_window", in_not_pf, "uplink.access is not \"pf\""},
+    {"uplink.k_factor", in_no_fading, "uplink.doppler_hz is 0 (no fading)"},
+    {"server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,"
+     "server.output_tokens,server.projector_s,server.decode_s_per_element", in_server_dist,
+     "server.service is a distribution (only server.service_mean_s sets it)"},
+    {"server.service_mean_s", in_server_model, "server.service is \"model\""},
+    {"system.jitter_s", in_not_periodic, "system.arrival is not \"periodic\""},
+    {"system.late", in_no_deadline, "system.deadline_s is \"inf\" (no deadline)"},
 };
 #define NRULES ((int)(sizeof inert_rules / sizeof inert_rules[0]))
 _Static_assert(NRULES <= KEYRULES_MAX, "at most 64 inert rules (a uint64_t of fired rules)");
@@ -168,6 +192,24 @@ static int keyrules_source(const fl_config *c, const char *at, schema_report *r)
     return 0;
 }
 
+/* the system layer's limits across keys (sim/system.c sys_check holds the same) */
+static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
+{
+    const scn_system *y = &c->system;
+    if (y->devices == 0)
+        return 0;
+    if (y->warmup_s >= y->duration_s)
+        return schema_fail(r, "$.system.warmup_s%s: must be below system.duration_s (%g s), got %g", at,
+                           y->duration_s, y->warmup_s);
+    if (y->arrival == SYS_PERIODIC && y->jitter_s >= 0.5 / y->frame_rate_hz)
+        return schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
+                           0.5 / y->frame_rate_hz, y->jitter_s);
+    if ((double)y->devices * y->frame_rate_hz * y->duration_s > 1e9)
+        return schema_fail(r, "$.system.duration_s%s: devices x frame rate x duration must be at most 1e9 frames, "
+                           "got %.3g", at, (double)y->devices * y->frame_rate_hz * y->duration_s);
+    return 0;
+}
+
 int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
 {
     char at[64];
@@ -189,7 +231,7 @@ int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
     if (c->stop.min_errors > c->stop.max_bits)
         return schema_fail(r, "$.stop.min_errors%s: must be <= stop.max_bits (%lld), got %lld", at,
                            (long long)c->stop.max_bits, (long long)c->stop.min_errors);
-    return 0;
+    return keyrules_system(c, at, r);
 }
 
 int keyrules_file_needed(const fl_config *c, const schema_key *k)

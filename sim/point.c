@@ -4,6 +4,7 @@
 #include "sim/digital.h"
 #include "sim/measure.h"
 #include "sim/pinr_stage.h"
+#include "sim/syspoint.h"
 #include "sim/tofc_stage.h"
 #include "sim/trials.h"
 
@@ -84,5 +85,9 @@ int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, c
     row_reset(r);
     if (c->source.kind == SRC_BITS)
         return digital_ber_point(c, point, ctx ? ctx->progress : NULL, ctx ? ctx->progress_arg : NULL, r, err, len);
-    return point_frames(c, point, ctx, r, err, len);
+    int rc = point_frames(c, point, ctx, r, err, len);
+    /* system.devices >= 1: that frame, sent by many devices (sim/syspoint) */
+    if (!rc && c->system.devices > 0)
+        rc = syspoint_run(c, point, r, err, len);
+    return rc;
 }

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/system.h"
+
 #define SCN_ERR_LEN 512
 #define SCN_PATH_LEN 1024
 #define SCN_MAX_SWEEP 16
@@ -115,6 +117,47 @@ typedef struct {
     int64_t max_bits;
 } scn_stop;
 
+/* The discrete-event system layer (system.*, device.*, uplink.*,
+ * server.*; sim/system.h). system.devices = 0: no system run, the point is
+ * one frame pipeline as before; >= 1: the point's codec frame is sent by
+ * that many devices over a shared uplink to an edge server. */
+typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
+typedef enum { UPLINK_SHANNON = 0, UPLINK_FIXED = 1 } uplink_rate_model;
+
+typedef struct {
+    int64_t         devices;
+    sys_arrival     arrival;
+    double          frame_rate_hz, jitter_s, duration_s, warmup_s, deadline_s;
+    sys_late_policy late;
+} scn_system;
+
+typedef struct {
+    dev_compute compute;
+    double      flops_per_patch, peak_flops, efficiency, overhead_s, codec_s_per_element;
+    double      compute_power_w, tx_power_w, snr_db, shadowing_db;
+} scn_device;
+
+typedef struct {
+    double            bandwidth_hz;
+    sys_access        access;
+    uplink_rate_model rate_model;
+    double            rate_bps, gap_db, min_snr_db;
+    int64_t           packet_bits;
+    int               max_retx;
+    sys_lost_policy   lost;
+    double            doppler_hz, k_factor;
+    int               pf_window;
+    double            outage_retry_s;
+} scn_uplink;
+
+typedef struct {
+    int                workers;
+    station_discipline discipline;
+    sys_service        service;
+    double             service_mean_s, prefill_tokens_per_s, prefill_quad_s_per_token2;
+    double             decode_tokens_per_s, text_tokens, output_tokens, projector_s, decode_s_per_element;
+} scn_server;
+
 /* One point: the domains above plus the run keys (name, seed, trials).
  * Every field is filled from one row of the schema (sim/schema.c). */
 typedef struct {
@@ -129,6 +172,10 @@ typedef struct {
     scn_metrics metrics;
     int64_t     trials;
     scn_stop    stop;
+    scn_system  system;
+    scn_device  device;
+    scn_uplink  uplink;
+    scn_server  server;
 } fl_config;
 
 /* The scenario before expansion. Opaque. */

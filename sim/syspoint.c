@@ -1,0 +1,149 @@
+/* syspoint: see syspoint.h. */
+#include "sim/syspoint.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/syssum.h"
+#include "sim/sysmodel.h"
+
+double syspoint_visual_tokens(const fl_config *c)
+{
+    double nt = (double)c->source.tokens, patches = (double)c->source.patches;
+    if (c->codec.select == SEL_MERGE) return (double)c->codec.clusters * patches;
+    if (c->codec.select == SEL_PINR) return patches * (nt - round(c->codec.f * nt));
+    return patches * nt;
+}
+
+static double device_time_s(const fl_config *c)
+{
+    if (c->device.compute == DEV_COMPUTE_NONE) return 0.0;
+    sysmodel_device d = {.patches = (double)c->source.patches, .flops_per_patch = c->device.flops_per_patch,
+                         .peak_flops = c->device.peak_flops, .efficiency = c->device.efficiency,
+                         .overhead_s = c->device.overhead_s,
+                         .codec_s_per_element = c->device.codec_s_per_element,
+                         .elements = (double)c->source.patches * c->source.tokens * c->source.dims};
+    return sysmodel_device_time_s(&d);
+}
+
+static double server_time_s(const fl_config *c)
+{
+    sysmodel_server s = {.decode_s_per_element = c->server.decode_s_per_element,
+                         .projector_s = c->server.projector_s,
+                         .prefill_tokens_per_s = c->server.prefill_tokens_per_s,
+                         .prefill_quad_s_per_token2 = c->server.prefill_quad_s_per_token2,
+                         .decode_tokens_per_s = c->server.decode_tokens_per_s,
+                         .visual_tokens = syspoint_visual_tokens(c), .text_tokens = c->server.text_tokens,
+                         .output_tokens = c->server.output_tokens,
+                         .elements = (double)c->source.patches * c->source.tokens * c->source.dims};
+    return sysmodel_server_time_s(&s);
+}
+
+int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s,
+                    sys_shannon *shannon, double *rate)
+{
+    if (!(frame_bits >= 1 && frame_bits < 1.8e19) || point < 0) return -EINVAL;
+    memset(s, 0, sizeof *s);
+    s->ngroups = 1;
+    s->groups[0] = (sys_group){.devices = (uint32_t)c->system.devices, .arrival = c->system.arrival,
+                               .frame_rate_hz = c->system.frame_rate_hz, .jitter_s = c->system.jitter_s,
+                               .frame_bits = (uint64_t)llround(frame_bits), .device_time_s = device_time_s(c),
+                               .mean_snr_db = c->device.snr_db, .shadowing_db = c->device.shadowing_db,
+                               .compute_power_w = c->device.compute_power_w,
+                               .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c)};
+    s->duration_s = c->system.duration_s;
+    s->warmup_s = c->system.warmup_s;
+    s->deadline_s = c->system.deadline_s;
+    s->late = c->system.late;
+    s->bandwidth_hz = c->uplink.bandwidth_hz;
+    s->access = c->uplink.access;
+    s->packet_bits = (uint32_t)c->uplink.packet_bits;
+    s->max_retx = c->uplink.max_retx;
+    s->lost = c->uplink.lost;
+    s->doppler_hz = c->uplink.doppler_hz;
+    s->k_factor = c->uplink.k_factor;
+    s->pf_window = c->uplink.pf_window;
+    s->outage_retry_s = c->uplink.outage_retry_s;
+    *shannon = (sys_shannon){.gap_db = c->uplink.gap_db, .min_snr_db = c->uplink.min_snr_db};
+    *rate = c->uplink.rate_bps;
+    s->link = c->uplink.rate_model == UPLINK_FIXED ? sys_link_fixed : sys_link_shannon;
+    s->link_arg = c->uplink.rate_model == UPLINK_FIXED ? (void *)rate : (void *)shannon;
+    s->workers = (unsigned)c->server.workers;
+    s->discipline = c->server.discipline;
+    s->service = c->server.service;
+    s->service_mean_s = c->server.service_mean_s;
+    s->seed = c->seed;
+    s->point = (uint32_t)point;
+    s->trial = 0;
+    return 0;
+}
+
+static int put_est(row *r, const char *name, const outstat_est *e, const char *unit)
+{
+    char n[64];
+    int rc = row_set(r, name, e->est, unit);
+    snprintf(n, sizeof n, "%s_ci_low", name);
+    rc = rc ? rc : row_set(r, n, e->ci_low, unit);
+    snprintf(n, sizeof n, "%s_ci_high", name);
+    return rc ? rc : row_set(r, n, e->ci_high, unit);
+}
+
+static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_config *y)
+{
+    int rc = put_est(r, "latency_mean_s", &s->latency, "s");
+    rc = rc ? rc : put_est(r, "latency_p50_s", &s->p50, "s");
+    rc = rc ? rc : put_est(r, "latency_p95_s", &s->p95, "s");
+    rc = rc ? rc : put_est(r, "latency_p99_s", &s->p99, "s");
+    rc = rc ? rc : put_est(r, "deadline_miss_rate", &s->miss_rate, "");
+    rc = rc ? rc : row_set(r, "device_time_mean_s", s->device_time_mean_s, "s");
+    rc = rc ? rc : row_set(r, "uplink_wait_mean_s", s->uplink_wait_mean_s, "s");
+    rc = rc ? rc : row_set(r, "tx_time_mean_s", s->tx_time_mean_s, "s");
+    rc = rc ? rc : row_set(r, "server_wait_mean_s", s->server_wait_mean_s, "s");
+    rc = rc ? rc : row_set(r, "server_time_mean_s", s->server_time_mean_s, "s");
+    rc = rc ? rc : row_set(r, "uplink_utilisation", s->uplink_utilisation, "");
+    rc = rc ? rc : row_set(r, "server_utilisation", s->server_utilisation, "");
+    rc = rc ? rc : row_set(r, "goodput_bps", s->goodput_bps, "bit/s");
+    rc = rc ? rc : row_set(r, "energy_mean_j", s->energy_mean_j, "J");
+    rc = rc ? rc : row_set(r, "frames", s->frames, "frame");
+    rc = rc ? rc : row_set(r, "dropped_frames", s->dropped_frames, "frame");
+    rc = rc ? rc : row_set(r, "outages", (double)t->outages, "");
+    rc = rc ? rc : row_set(r, "saturated", s->saturated, "");
+    rc = rc ? rc : row_set(r, "p99_few_frames", s->p99_few_frames, "");
+    rc = rc ? rc : row_set(r, "system_frame_bits", (double)y->groups[0].frame_bits, "bit");
+    return rc;
+}
+
+int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
+{
+    const row_col *mb = row_find(r, "measured_bits");
+    if (!mb) {
+        snprintf(err, len, "system run: the frame pipeline gave no measured_bits");
+        return -EINVAL;
+    }
+    sys_config y;
+    sys_shannon sh;
+    double rate;
+    int rc = syspoint_config(c, point, mb->value, &y, &sh, &rate);
+    char why[256] = "";
+    if (!rc) rc = sys_check(&y, why, sizeof why);
+    if (rc) {
+        snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
+        return -EINVAL;
+    }
+    syssum_acc a;
+    syssum_init(&a, y.warmup_s);
+    sys_totals t;
+    syssum s;
+    rc = sys_run(&y, syssum_add, &a, &t);
+    if (!rc) rc = syssum_finish(&a, &t, &s);
+    syssum_free(&a);
+    if (rc) {
+        snprintf(err, len, "system run failed (%s)", strerror(-rc));
+        return rc;
+    }
+    rc = put_summary(r, &s, &t, &y);
+    if (rc) snprintf(err, len, "too many result columns (%s)", strerror(-rc));
+    return rc;
+}

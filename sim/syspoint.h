@@ -1,0 +1,35 @@
+/* syspoint: a sweep point with system.devices >= 1 — the point's codec
+ * frame (its measured bit count, from the frame pipeline) sent by that many
+ * devices over the shared uplink to the edge server (sim/system), with
+ * the summary columns of sim/syssum added to the point's row.
+ *
+ * Per frame: bits = the pipeline's mean measured_bits over `trials` frames;
+ * device time = device.compute model (sim/sysmodel: patches x FLOP /
+ * (efficiency x peak) + overhead + codec cost x Nt Ns) or 0; server time =
+ * server.service model (decode + projector + prefill of the visual tokens
+ * the codec leaves, plus text tokens, + generation) or a distribution.
+ * Visual tokens: Nt (no selection), Nt - round(f Nt) (PINR), n_c per patch
+ * (merge).
+ */
+#ifndef FEATLINK_SYSPOINT_H
+#define FEATLINK_SYSPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/row.h"
+#include "sim/scenario.h"
+
+//  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
+double syspoint_visual_tokens(const fl_config *c);
+//  syspoint_config : fill _s from _c for frames of _frame_bits bits at sweep
+//                    point _point (the link model arguments live in _shannon
+//                    and _rate, which must outlive the run); 0 or -EINVAL
+int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s,
+                    sys_shannon *shannon, double *rate);
+//  syspoint_run : run the system for point _point whose frame columns are
+//                 already in _r, and add the system columns; 0 or an error
+//                 with its cause in _err
+int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len);
+
+#endif

@@ -53,6 +53,12 @@ static int in_no_system(const fl_config *c) { return c->system.devices == 0; }
 static int in_no_device_model(const fl_config *c) { return c->system.devices > 0 && c->device.compute != DEV_COMPUTE_MODEL; }
 static int in_not_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_FIXED; }
 static int in_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model == UPLINK_FIXED; }
+static int in_not_shannon(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_SHANNON; }
+static int in_not_nr(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_MCS_NR; }
+static int in_mcs(const fl_config *c)
+{
+    return c->system.devices > 0 && (c->uplink.rate_model == UPLINK_MCS_NR || c->uplink.rate_model == UPLINK_MCS_AX);
+}
 static int in_not_pf(const fl_config *c) { return c->system.devices > 0 && c->uplink.access != SYS_PF; }
 static int in_no_fading(const fl_config *c) { return c->system.devices > 0 && c->uplink.doppler_hz == 0; }
 static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && c->server.service != SYS_SVC_MODEL; }
@@ -94,12 +100,14 @@ static const inert_rule inert_rules[] = {
     {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
     {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
     {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
-    {"system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
+    {"system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
     {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
      in_no_device_model, "device.compute is \"none\""},
     {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},
-    {"uplink.gap_db,uplink.min_snr_db,uplink.outage_retry_s", in_fixed,
-     "uplink.rate_model is \"fixed\" (no SNR dependence, no outage)"},
+    {"uplink.outage_retry_s", in_fixed, "uplink.rate_model is \"fixed\" (no SNR dependence, no outage)"},
+    {"uplink.gap_db,uplink.min_snr_db", in_not_shannon, "uplink.rate_model is not \"shannon\""},
+    {"uplink.cqi_table", in_not_nr, "uplink.rate_model is not \"mcs_nr\""},
+    {"uplink.uncoded_bits", in_mcs, "uplink.rate_model is an MCS table (its coded PER model rules)"},
     {"uplink.pf_window", in_not_pf, "uplink.access is not \"pf\""},
     {"uplink.k_factor", in_no_fading, "uplink.doppler_hz is 0 (no fading)"},
     {"server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,"
@@ -204,6 +212,9 @@ static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
     if (y->arrival == SYS_PERIODIC && y->jitter_s >= 0.5 / y->frame_rate_hz)
         return schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
                            0.5 / y->frame_rate_hz, y->jitter_s);
+    int ub = c->uplink.uncoded_bits;
+    if (ub != 0 && ub != 1 && ub != 2 && ub != 4 && ub != 6 && ub != 8)
+        return schema_fail(r, "$.uplink.uncoded_bits%s: must be 0, 1, 2, 4, 6 or 8, got %d", at, ub);
     if ((double)y->devices * y->frame_rate_hz * y->duration_s > 1e9)
         return schema_fail(r, "$.system.duration_s%s: devices x frame rate x duration must be at most 1e9 frames, "
                            "got %.3g", at, (double)y->devices * y->frame_rate_hz * y->duration_s);

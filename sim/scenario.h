@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "sim/system.h"
+#include "sim/uplink.h"
 
 #define SCN_ERR_LEN 512
 #define SCN_PATH_LEN 1024
@@ -122,7 +123,7 @@ typedef struct {
  * one frame pipeline as before; >= 1: the point's codec frame is sent by
  * that many devices over a shared uplink to an edge server. */
 typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
-typedef enum { UPLINK_SHANNON = 0, UPLINK_FIXED = 1 } uplink_rate_model;
+typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
 
 typedef struct {
     int64_t         devices;
@@ -140,7 +141,9 @@ typedef struct {
 typedef struct {
     double            bandwidth_hz;
     sys_access        access;
-    uplink_rate_model rate_model;
+    uplink_rate_model rate_model;     /* sim/uplink.h */
+    cqi_table_kind    cqi_table;
+    int               uncoded_bits;
     double            rate_bps, gap_db, min_snr_db;
     int64_t           packet_bits;
     int               max_retx;

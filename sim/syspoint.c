@@ -41,10 +41,17 @@ static double server_time_s(const fl_config *c)
     return sysmodel_server_time_s(&s);
 }
 
-int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s,
-                    sys_shannon *shannon, double *rate)
+int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u)
 {
     if (!(frame_bits >= 1 && frame_bits < 1.8e19) || point < 0) return -EINVAL;
+    if (uplink_cfg_init(u, c->uplink.rate_model)) return -EINVAL;
+    u->gap_db = c->uplink.gap_db;
+    u->min_snr_db = c->uplink.min_snr_db;
+    u->fixed_rate_bps = c->uplink.rate_bps;
+    u->uncoded_bits = (unsigned)c->uplink.uncoded_bits;
+    if (c->uplink.rate_model == UPLINK_MCS_NR)
+        u->table = mcs_table_find(c->uplink.cqi_table == CQI_LTE ? "lte_cqi" : "nr_cqi");
+    if (uplink_cfg_check(u)) return -EINVAL;
     memset(s, 0, sizeof *s);
     s->ngroups = 1;
     s->groups[0] = (sys_group){.devices = (uint32_t)c->system.devices, .arrival = c->system.arrival,
@@ -66,10 +73,8 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
     s->k_factor = c->uplink.k_factor;
     s->pf_window = c->uplink.pf_window;
     s->outage_retry_s = c->uplink.outage_retry_s;
-    *shannon = (sys_shannon){.gap_db = c->uplink.gap_db, .min_snr_db = c->uplink.min_snr_db};
-    *rate = c->uplink.rate_bps;
-    s->link = c->uplink.rate_model == UPLINK_FIXED ? sys_link_fixed : sys_link_shannon;
-    s->link_arg = c->uplink.rate_model == UPLINK_FIXED ? (void *)rate : (void *)shannon;
+    s->link = uplink_link;
+    s->link_arg = u;
     s->workers = (unsigned)c->server.workers;
     s->discipline = c->server.discipline;
     s->service = c->server.service;
@@ -123,9 +128,8 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
         return -EINVAL;
     }
     sys_config y;
-    sys_shannon sh;
-    double rate;
-    int rc = syspoint_config(c, point, mb->value, &y, &sh, &rate);
+    uplink_cfg u;
+    int rc = syspoint_config(c, point, mb->value, &y, &u);
     char why[256] = "";
     if (!rc) rc = sys_check(&y, why, sizeof why);
     if (rc) {

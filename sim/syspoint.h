@@ -23,10 +23,9 @@
 //  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
 double syspoint_visual_tokens(const fl_config *c);
 //  syspoint_config : fill _s from _c for frames of _frame_bits bits at sweep
-//                    point _point (the link model arguments live in _shannon
-//                    and _rate, which must outlive the run); 0 or -EINVAL
-int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s,
-                    sys_shannon *shannon, double *rate);
+//                    point _point; the link model (sim/uplink) is _u, which
+//                    must outlive the run; 0 or -EINVAL
+int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u);
 //  syspoint_run : run the system for point _point whose frame columns are
 //                 already in _r, and add the system columns; 0 or an error
 //                 with its cause in _err

@@ -135,6 +135,21 @@ static void test_perfect_channel_by_hand(void **state)
     assert_true(fabs(csv_value(out, "energy_mean_j", 0) - (40 * dev + 0.2 * tx)) < 1e-9);
 }
 
+static void test_mcs_rate_through_the_binary(void **state)
+{
+    /* 40 dB, 10 dB above NR CQI 15's threshold (29.7 dB): 256QAM 948/1024, SE 7.4063
+     * bit/s/Hz (38.214 Table 5.2.2.1-2) on 1 MHz, no packet errors */
+    run_and_export("mcs",
+                   "{\"source\": {\"tokens\": 64, \"dims\": 32, \"bits\": 16}, "
+                   "\"system\": {\"devices\": 1, \"frame_rate_hz\": 1, \"duration_s\": 20, \"warmup_s\": 1}, "
+                   "\"device\": {\"snr_db\": 40}, "
+                   "\"uplink\": {\"rate_model\": \"mcs_nr\", \"bandwidth_hz\": 1e6}}",
+                   NULL);
+    double bits = csv_value(out, "measured_bits", 0), tx = csv_value(out, "tx_time_mean_s", 0);
+    printf("  mcs_nr at 40 dB: %.0f bits in %.9f s = %.6g bit/s (B x 7.4063 = 7.4063e6)\n", bits, tx, bits / tx);
+    assert_true(fabs(tx - bits / (1e6 * 7.4063)) < 1e-4 * tx);
+}
+
 static void test_inert_and_bad_system_keys(void **state)
 {
     char path[512];
@@ -180,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mm1_and_mm3),
         cmocka_unit_test(test_perfect_channel_by_hand),
+        cmocka_unit_test(test_mcs_rate_through_the_binary),
         cmocka_unit_test(test_inert_and_bad_system_keys),
         cmocka_unit_test(test_jobs_do_not_change_results),
     };

@@ -212,6 +212,9 @@ static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
     if (y->arrival == SYS_PERIODIC && y->jitter_s >= 0.5 / y->frame_rate_hz)
         return schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
                            0.5 / y->frame_rate_hz, y->jitter_s);
+    if (c->trials > 4096)
+        return schema_fail(r, "$.trials%s: a system run's replications must be at most 4096 (distinct fading "
+                           "streams), got %lld", at, (long long)c->trials);
     int ub = c->uplink.uncoded_bits;
     if (ub != 0 && ub != 1 && ub != 2 && ub != 4 && ub != 6 && ub != 8)
         return schema_fail(r, "$.uplink.uncoded_bits%s: must be 0, 1, 2, 4, 6 or 8, got %d", at, ub);

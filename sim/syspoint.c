@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/syssum.h"
@@ -120,6 +122,59 @@ static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_c
     return rc;
 }
 
+/* combine replication _k's estimate into *_acc: mean over replications;
+ * with >= 2 replications the interval is the t interval of the replication
+ * estimates (independent runs: Law §9.4), else the run's own */
+static void rep_combine(outstat_est *acc, const outstat_est *reps, int n)
+{
+    if (n == 1) {
+        *acc = reps[0];
+        return;
+    }
+    double m = 0.0, v = 0.0;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(reps[i].est)) {
+            m += reps[i].est;
+            k++;
+        }
+    acc->est = k ? m / k : NAN;
+    for (int i = 0; i < n; i++)
+        if (!isnan(reps[i].est)) v += (reps[i].est - acc->est) * (reps[i].est - acc->est);
+    double half = k >= 2 ? outstat_t975(k - 1) * sqrt(v / (k - 1) / k) : NAN;
+    acc->ci_low = acc->est - half;
+    acc->ci_high = acc->est + half;
+    acc->n = 0;
+    for (int i = 0; i < n; i++) acc->n += reps[i].n;
+}
+
+/* the summary over _n replications _s[0.._n) into _out */
+static void reps_summary(const syssum *s, int n, syssum *out, outstat_est *work)
+{
+    *out = s[0];
+    const size_t offs[] = {offsetof(syssum, latency), offsetof(syssum, p50), offsetof(syssum, p95),
+                           offsetof(syssum, p99), offsetof(syssum, miss_rate)};
+    for (size_t j = 0; j < sizeof offs / sizeof offs[0]; j++) {
+        for (int i = 0; i < n; i++) work[i] = *(const outstat_est *)((const char *)&s[i] + offs[j]);
+        rep_combine((outstat_est *)((char *)out + offs[j]), work, n);
+    }
+    double *means[] = {&out->device_time_mean_s, &out->uplink_wait_mean_s, &out->tx_time_mean_s,
+                       &out->server_wait_mean_s, &out->server_time_mean_s, &out->energy_mean_j,
+                       &out->uplink_utilisation, &out->server_utilisation, &out->goodput_bps};
+    for (size_t j = 0; j < sizeof means / sizeof means[0]; j++) {
+        size_t off = (size_t)((char *)means[j] - (char *)out);
+        double m = 0.0;
+        for (int i = 0; i < n; i++) m += *(const double *)((const char *)&s[i] + off);
+        *means[j] = m / n;
+    }
+    for (int i = 1; i < n; i++) {
+        out->frames += s[i].frames;
+        out->dropped_frames += s[i].dropped_frames;
+        out->saturated |= s[i].saturated;
+        out->p99_few_frames |= s[i].p99_few_frames;
+    }
+}
+
 int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
 {
     const row_col *mb = row_find(r, "measured_bits");
@@ -136,18 +191,30 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
         return -EINVAL;
     }
-    syssum_acc a;
-    syssum_init(&a, y.warmup_s);
-    sys_totals t;
+    /* replications: trials independent runs (trial word t of every draw) */
+    int n = (int)c->trials;
+    syssum *reps = calloc((size_t)n, sizeof *reps);
+    outstat_est *work = calloc((size_t)n, sizeof *work);
+    sys_totals t, all = {0};
+    if (!reps || !work) rc = -ENOMEM;
+    for (int k = 0; !rc && k < n; k++) {
+        y.trial = (uint32_t)k;
+        syssum_acc a;
+        syssum_init(&a, y.warmup_s);
+        rc = sys_run(&y, syssum_add, &a, &t);
+        if (!rc) rc = syssum_finish(&a, &t, &reps[k]);
+        syssum_free(&a);
+        all.outages += t.outages;
+    }
     syssum s;
-    rc = sys_run(&y, syssum_add, &a, &t);
-    if (!rc) rc = syssum_finish(&a, &t, &s);
-    syssum_free(&a);
+    if (!rc) reps_summary(reps, n, &s, work);
+    free(reps);
+    free(work);
     if (rc) {
         snprintf(err, len, "system run failed (%s)", strerror(-rc));
         return rc;
     }
-    rc = put_summary(r, &s, &t, &y);
+    rc = put_summary(r, &s, &all, &y);
     if (rc) snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;
 }

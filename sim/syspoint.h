@@ -10,6 +10,12 @@
  * the codec leaves, plus text tokens, + generation) or a distribution.
  * Visual tokens: Nt (no selection), Nt - round(f Nt) (PINR), n_c per patch
  * (merge).
+ *
+ * trials >= 2: that many independent replications of the system run (trial
+ * word t of every draw); each estimate is the mean of the replications'
+ * estimates and its 95% interval the t interval over them (Law, Simulation
+ * Modeling and Analysis, §9.4), which needs no assumption about the
+ * correlation inside a run. trials = 1: the run's batch-means interval.
  */
 #ifndef FEATLINK_SYSPOINT_H
 #define FEATLINK_SYSPOINT_H

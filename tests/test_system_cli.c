@@ -108,6 +108,21 @@ static void test_mm1_and_mm3(void **state)
                 C / (3 - a) + 1);
 }
 
+static void test_replications(void **state)
+{
+    /* 10 replications of a shorter M/M/1: the interval is the t interval
+     * over the replications' means */
+    const char *json = "{\"source\": {\"tokens\": 16, \"dims\": 8, \"bits\": 8}, \"trials\": 10, "
+                       "\"system\": {\"devices\": 1, \"arrival\": \"poisson\", \"frame_rate_hz\": 0.8, "
+                       "\"duration_s\": 20000, \"warmup_s\": 100}, \"device\": {\"compute\": \"none\"}, "
+                       "\"uplink\": {\"rate_model\": \"fixed\", \"rate_bps\": 1e12}, "
+                       "\"server\": {\"service\": \"exponential\", \"service_mean_s\": 1.0}, \"seed\": 5}";
+    run_and_export("reps", json, NULL);
+    check_close("CLI M/M/1, 10 replications", csv_value(out, "latency_mean_s", 0),
+                csv_value(out, "latency_mean_s_ci_low", 0), csv_value(out, "latency_mean_s_ci_high", 0), 5.0);
+    assert_true(csv_value(out, "frames", 0) > 10 * 0.8 * 19000 * 0.95);
+}
+
 static void test_perfect_channel_by_hand(void **state)
 {
     /* one device, one frame a second, no contention: every frame takes
@@ -194,6 +209,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mm1_and_mm3),
+        cmocka_unit_test(test_replications),
         cmocka_unit_test(test_perfect_channel_by_hand),
         cmocka_unit_test(test_mcs_rate_through_the_binary),
         cmocka_unit_test(test_inert_and_bad_system_keys),

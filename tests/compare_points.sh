@@ -41,6 +41,12 @@ VARIANTS=(
   "tofc_digital_same_snr|tofc_lambda_sweep|link.mode=digital source.patches=1 source.tokens=64 source.dims=64 channel.snr_db=12 modem.scheme=qpsk link.packet_bytes=200 metrics.reference=same_snr|cosine nmse feature_snr_db proxy_precision proxy_recall proxy_f1 cka ref_proxy_f1"
 )
 
+# a shipped scenario not listed above runs with its own settings
+for f in "$root"/scenarios/*.json; do
+  n=$(basename "$f" .json)
+  printf '%s\n' "${VARIANTS[@]}" | grep -q "^$n|" || VARIANTS+=("$n|$n|")
+done
+
 run_one() { # bin out scenario sets...
   local bin=$1 out=$2 scn=$3; shift 3
   local args=()

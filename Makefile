@@ -12,6 +12,9 @@
 #   make MPI=1      MPI build (mpicc), ranks split sweep points
 #   make mpi-check  deps MPI=1 + both builds + tests/mpi_check.sh (mpirun
 #                   results == single-process results); not part of make test
+#   make fuzz       FUZZ_S=N (default 60): every libFuzzer target in
+#                   tests/fuzz/ for N seconds each (clang, installed when
+#                   missing; build/fuzz, corpus in build/fuzz/corpus/)
 #
 # Variables: CFLAGS/CPPFLAGS/LDFLAGS are the user's (added after the flags the
 # build needs), SAN=1, MPI=1, NATIVE=0 (no -march=native), PREFIX, DESTDIR.
@@ -23,6 +26,7 @@
 PREFIX  ?= /usr/local
 SAN     ?= 0
 MPI     ?= 0
+FUZZ    ?= 0
 NATIVE  ?= 1
 PIC     ?= 0
 VERSION := 0.1.0
@@ -32,7 +36,7 @@ VERSION := 0.1.0
 # read after the install (on a bare machine the first `make run` works).
 # FL_STAGE=build marks the inner make; variables given on the command line
 # (SAN=1, CFLAGS=..., MPI=1) reach it through MAKEFLAGS.
-STAGED_GOALS := all run test bench tables plots
+STAGED_GOALS := all run test bench tables plots fuzz
 ifeq ($(MAKECMDGOALS),)
 OUTER_GOALS := all
 else
@@ -91,6 +95,15 @@ ifeq ($(MPI),1)
 BUILD   := $(if $(filter 1,$(SAN)),build/san-mpi,$(if $(filter 1,$(PIC)),build/portable-mpi,build/mpi))
 FL_CFLAGS += -DFEATLINK_MPI=1
 endif
+# FUZZ=1 (used by `make fuzz` and tests/fuzz/run.sh): clang, ASan + UBSan +
+# libFuzzer coverage, -O1, into build/fuzz
+ifeq ($(FUZZ),1)
+CC      := clang
+BUILD   := build/fuzz
+OPT     := -O1 -ffp-contract=off $(if $(filter 1,$(NATIVE)),-march=native,)
+FL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FL_LDLIBS += -fsanitize=address,undefined
+endif
 COMPILE = $(CC) $(FL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LINK    = $(CC) $(FL_CFLAGS) $(CFLAGS) $(LDFLAGS)
 
@@ -112,9 +125,9 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
-TEST_SH := tests/build_check.sh tests/install_check.sh
+TEST_SH := tests/build_check.sh tests/install_check.sh tests/fuzz/run.sh
 
-.PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers FORCE
+.PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers fuzz fuzz-bins FORCE
 all: $(BIN)
 
 deps:
@@ -218,9 +231,25 @@ mpi-check:
 	@$(MAKE) --no-print-directory FL_STAGE=build MPI=1 SAN=0 all
 	@FEATLINK_BIN=bin/featlink FEATLINK_MPI_BIN=build/mpi/featlink bash tests/mpi_check.sh
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c) and their seed writer; built with
+# FUZZ=1 by tests/fuzz/run.sh (make fuzz; make test runs each over its seeds
+# once when clang is installed)
+FUZZ_S  ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzbin/%)
+fuzz:
+	@bash tests/fuzz/run.sh fuzz $(FUZZ_S)
+fuzz-bins: $(FUZZ_BIN) $(BUILD)/fuzzbin/seeds
+$(BUILD)/fuzzbin/seeds: $(BUILD)/tests/fuzz/seeds.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -o $@ $^ $(FL_LDLIBS)
+$(BUILD)/fuzzbin/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -fsanitize=fuzzer -o $@ $^ $(FL_LDLIBS)
+
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d) $(FUZZ_SRC:%.c=$(BUILD)/%.d)
 .SECONDARY:
 endif

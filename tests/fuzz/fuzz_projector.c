@@ -1,0 +1,33 @@
+/* libFuzzer target: projector_load on any file content (libhdf5 parses it;
+ * see fuzz_hdf5.c). Contracts: 0 or -EINVAL / -EIO (never -ENOMEM for these
+ * small files); on error *out is untouched; on success the sizes chain and
+ * projector_execute on one zero token gives finite outputs. */
+#include "tests/fuzz/fuzz_util.h"
+
+#include "codec/h5guard.h"
+#include "codec/projector.h"
+
+#include <errno.h>
+#include <math.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+    const char *path = fuzz_file(d, n, ".h5");
+    projector *p = (projector *)(uintptr_t)1;
+    int rc = projector_load(path, &p);
+    FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
+    if (rc) {
+        FUZZ_CHECK(p == (projector *)(uintptr_t)1);
+        return 0;
+    }
+    size_t in = projector_in_dims(p), out = projector_out_dims(p), h = projector_hidden_dims(p);
+    FUZZ_CHECK(in >= 1 && out >= 1 && h >= 1);
+    FUZZ_CHECK((double)(in * h + out * h) * 4 <= (double)n * H5GUARD_MAX_RATIO * 2);
+    float *x = calloc(in, sizeof *x), *y = malloc(out * sizeof *y);
+    FUZZ_CHECK(projector_execute(p, x, 1, y) == 0);
+    for (size_t i = 0; i < out; i++)
+        FUZZ_CHECK(!isnan(y[i]));
+    free(x), free(y);
+    projector_destroy(p);
+    return 0;
+}

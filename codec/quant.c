@@ -13,6 +13,7 @@
 #include "codec/quant.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -182,8 +183,12 @@ int quant_dequantize(const int32_t *level, size_t n, double step, float *y)
 {
     if ((n && (!level || !y)) || !quant_step_ok(step))
         return -EINVAL;
-    for (size_t i = 0; i < n; i++)
-        y[i] = (float)((double)level[i] * step);
+    /* clamped: a level x step beyond float range (only from a corrupt
+     * stream) must not overflow the conversion (-> inf, undefined in C) */
+    for (size_t i = 0; i < n; i++) {
+        double r = (double)level[i] * step;
+        y[i] = r > FLT_MAX ? FLT_MAX : r < -FLT_MAX ? -FLT_MAX : (float)r;
+    }
     return 0;
 }
 

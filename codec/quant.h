@@ -66,7 +66,8 @@ int quant_bf16_decode(const uint16_t *h, size_t n, float *x);
 int quant_uniform(const float *x, size_t n, double step, double rounding,
                   int32_t *level);
 
-//  quant_dequantize : _y[i] = (float)(_level[i] _step); _step > 0, finite.
+//  quant_dequantize : _y[i] = (float)(_level[i] _step), clamped to +-FLT_MAX;
+//                     _step > 0, finite.
 //  returns 0, -EINVAL
 int quant_dequantize(const int32_t *level, size_t n, double step, float *y);
 

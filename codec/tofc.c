@@ -466,6 +466,8 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
                 uint16_t c = (uint16_t)(q[0] | q[1] << 8);
                 f->y[i] = qu == TOFC_QUANT_FP16 ? quant_f16_to_f32(c) : quant_bf16_to_f32(c);
             }
+            if (!isfinite(f->y[i]))
+                f->lost[i] = 1; // an inf/NaN word (never sent: tofc_encode takes finite x) is lost
         }
     }
     for (size_t i = 0; i < n; i++)

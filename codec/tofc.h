@@ -45,7 +45,10 @@
  * received byte): an erased header byte or any erased byte of an
  * entropy-coded payload loses the whole frame (-EBADMSG: rANS cannot
  * resynchronise); for raw payloads only the values overlapping an erased
- * byte are lost (zero-filled and flagged in tofc_frame.lost).
+ * byte are lost (zero-filled and flagged in tofc_frame.lost). A raw float
+ * word that is inf or NaN (corruption: the encoder takes finite values only)
+ * is lost the same way, and dequantised levels are clamped to +-FLT_MAX, so
+ * every decoded value is finite.
  */
 #ifndef FEATLINK_TOFC_H
 #define FEATLINK_TOFC_H

@@ -14,6 +14,7 @@
 #include "codec/tofc.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,60 @@ static void test_entropy_min_bits_constant(void **state)
     free(x);
 }
 
+/* Found by tests/fuzz/fuzz_tofc: a raw fp16 stream carrying an inf/NaN half
+ * word (0x7C00, 0xFE00) decoded as success with a non-finite value. Such a
+ * word is now a lost value (0, flagged); bf16 and fp32 likewise. A uniform
+ * level x step beyond float range decodes clamped to +-FLT_MAX. */
+static void test_nonfinite_words_are_lost(void **state)
+{
+    (void)state;
+    const int q[3] = {TOFC_QUANT_FP16, TOFC_QUANT_BF16, TOFC_QUANT_FP32};
+    for (int k = 0; k < 3; k++) {
+        tofc_params p = base(1, 1, 3);
+        p.quant = (tofc_quant)q[k];
+        float x[3] = {1.0f, -2.0f, 0.5f};
+        uint8_t *b;
+        size_t nb;
+        assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+        uint8_t *w = b + TOFC_HEADER_BYTES;
+        if (k == 0)
+            w[0] = 0x00, w[1] = 0x7C, w[4] = 0x00, w[5] = 0xFE;   /* +inf, NaN */
+        else if (k == 1)
+            w[0] = 0x80, w[1] = 0x7F, w[4] = 0xC0, w[5] = 0xFF;   /* +inf, NaN */
+        else
+            w[0] = 0, w[1] = 0, w[2] = 0x80, w[3] = 0xFF, w[8] = 1, w[9] = 0, w[10] = 0x80, w[11] = 0x7F;
+        tofc_frame f;
+        assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+        assert_true(f.y[0] == 0.0f && f.lost[0] == 1);
+        assert_true(f.y[1] == -2.0f && f.lost[1] == 0);
+        assert_true(f.y[2] == 0.0f && f.lost[2] == 1);
+        assert_int_equal(f.lost_values, 2);
+        tofc_frame_free(&f);
+        free(b);
+    }
+    /* uniform, raw levels of width w (6 here): the largest level 2^(w-1)-1 = 31
+     * at step 2e37 is 6.2e38 > FLT_MAX */
+    tofc_params p = base(1, 1, 2);
+    p.quant = TOFC_QUANT_UNIFORM, p.step = 2e37;
+    float x[2] = {3.2e38f, -3.2e38f};
+    uint8_t *b;
+    size_t nb;
+    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    int width = b[7];
+    uint8_t *w = b + TOFC_HEADER_BYTES;
+    memset(w, 0, nb - TOFC_HEADER_BYTES);
+    for (int i = 1; i < width; i++) /* value 0: 0111..1 (largest), value 1: 1000..0 (smallest) */
+        w[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+    w[width / 8] |= (uint8_t)(0x80u >> (width % 8));
+    tofc_frame f;
+    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(width, 6);
+    assert_true(f.y[0] == FLT_MAX);
+    assert_true(f.y[1] == -FLT_MAX);
+    tofc_frame_free(&f);
+    free(b);
+}
+
 static void test_erasures(void **state)
 {
     (void)state;
@@ -533,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_corrupt_and_truncated),
         cmocka_unit_test(test_erasures),
+        cmocka_unit_test(test_nonfinite_words_are_lost),
         cmocka_unit_test(test_entropy_stream_capacity_bound),
         cmocka_unit_test(test_entropy_min_bits_constant),
         cmocka_unit_test(test_rdoq_rate_falls_distortion_rises),

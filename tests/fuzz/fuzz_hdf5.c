@@ -20,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     char why[256] = "";
     int rc = source_load_hdf5(path, "/features", &t, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO || rc == -ENOENT);
+    /* every file and object handle featlink opened is closed again */
+    FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
     if (rc) {
         FUZZ_CHECK(fuzz_all_zero(&t, sizeof t));
         FUZZ_CHECK(why[0] != 0);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         return 0;
     uint8_t ctrl = d[--n];
     int64_t nt = be32(d + 8), ns = be32(d + 12);
-    if (nt < 1 || ns < 1 || nt * ns > 1 << 16)
+    if (nt < 1 || ns < 1 || nt > 1 << 16 || ns > 1 << 16 || nt * ns > 1 << 16)
         return 0;
     float scale;
     uint32_t sb = be32(d + 28);

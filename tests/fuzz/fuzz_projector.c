@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     projector *p = (projector *)(uintptr_t)1;
     int rc = projector_load(path, &p);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
+    /* every file and object handle featlink opened is closed again */
+    FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
     if (rc) {
         FUZZ_CHECK(p == (projector *)(uintptr_t)1);
         return 0;

@@ -16,14 +16,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    static int moved;
-    if (!moved) {
-        char dir[64];
+    /* libFuzzer reads its corpus by relative path: change directory only
+     * for the duration of one input */
+    static char home[4096], dir[64];
+    if (!dir[0]) {
+        FUZZ_CHECK(getcwd(home, sizeof home) != NULL);
         snprintf(dir, sizeof dir, "/tmp/featlink-fuzz-scn-%ld", (long)getpid());
         mkdir(dir, 0700);
-        FUZZ_CHECK(chdir(dir) == 0);
-        moved = 1;
     }
+    FUZZ_CHECK(chdir(dir) == 0);
     char *buf = malloc(n + 1);
     memcpy(buf, d, n);
     buf[n] = 0;
@@ -37,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     if (!s) {
         FUZZ_CHECK(err[0] != 0);
         free(buf);
+        FUZZ_CHECK(chdir(home) == 0);
         return 0;
     }
     int64_t np = scenario_points(s);
@@ -56,5 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     scenario_destroy(s2);
     scenario_destroy(s);
     free(buf);
+    FUZZ_CHECK(chdir(home) == 0);
     return 0;
 }

@@ -30,6 +30,7 @@ if ! make --no-print-directory -j2 FL_STAGE=build FUZZ=1 SAN=0 MPI=0 PIC=0 fuzz-
   tail -30 "$log"; echo "[  FAILED  ] 1 test(s), fuzz build failed (see $log)"; exit 1
 fi
 seeds=build/fuzz/seeds
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 rm -rf "$seeds"
 build/fuzz/fuzzbin/seeds "$seeds" scenarios >/dev/null || { echo "[  FAILED  ] 1 test(s), seeds"; exit 1; }
 for bin in build/fuzz/fuzzbin/fuzz_*; do

@@ -126,7 +126,7 @@ static const schema_key schema_keys[] = {
          "per-packet rate at the instantaneous SNR: B log2(1 + SNR/gap), a 3GPP CQI table, 802.11ax HE20 "
          "MCS 0-11, or uplink.rate_bps (sim/uplink.h)"),
     ENUM("uplink.cqi_table", uplink.cqi_table, "nr|lte", "nr",
-         "mcs_nr: 38.214 Table 5.2.2.1-2 (nr) or 36.213 Table 7.2.3-1 (lte)"),
+         "mcs_nr: 38.214 Table 5.2.2.1-3 (nr, 256QAM) or 36.213 Table 7.2.3-1 (lte)"),
     INT("uplink.uncoded_bits", uplink.uncoded_bits, 0, 8, 0, "bit/symbol",
         "shannon/fixed: 0 error-free, or uncoded Gray 1, 2, 4, 6, 8 bit/symbol (PER from the closed-form BER)"),
     NUM("uplink.rate_bps", uplink.rate_bps, 1e-3, 1e15, 10e6, 0, "bit/s", "rate of uplink.rate_model fixed"),

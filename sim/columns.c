@@ -123,6 +123,10 @@ static const column_doc catalogue[] = {
     {"outages", "", 1, "attempts deferred because the device was in outage"},
     {"saturated", "", 1, "1: uplink or server busy >= 99% of the time (load >= 1, means grow with the run)"},
     {"p99_few_frames", "", 1, "1: fewer than 100 frames per batch, so the p99 rests on too few frames"},
+    {"max_devices", "device", 1, "system.find max_devices: largest count meeting system.find_target (0: not even 1)"},
+    {"max_devices_metric", "", 0, "the searched metric (s, or miss ratio) at max_devices, trial 0; inf when saturated"},
+    {"max_devices_next_metric", "", 0, "the searched metric at max_devices + 1 (NaN at system.find_max)"},
+    {"max_devices_probes", "", 1, "system runs the bisection made"},
     {"system_frame_bits", "bit", 1, "bits per frame each device sends (the codec's mean measured_bits)"},
 };
 

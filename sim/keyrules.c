@@ -64,6 +64,7 @@ static int in_no_fading(const fl_config *c) { return c->system.devices > 0 && c-
 static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && c->server.service != SYS_SVC_MODEL; }
 static int in_server_model(const fl_config *c) { return c->system.devices > 0 && c->server.service == SYS_SVC_MODEL; }
 static int in_not_periodic(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_PERIODIC; }
+static int in_no_find(const fl_config *c) { return c->system.devices > 0 && c->system.find == SYS_FIND_NONE; }
 static int in_no_deadline(const fl_config *c) { return c->system.devices > 0 && !(c->system.deadline_s < INFINITY); }
 
 static const inert_rule inert_rules[] = {
@@ -100,7 +101,7 @@ static const inert_rule inert_rules[] = {
     {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
     {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
     {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
-    {"system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
+    {"system.find,system.find_metric,system.find_target,system.find_max,system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
     {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
      in_no_device_model, "device.compute is \"none\""},
     {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},
@@ -115,6 +116,7 @@ static const inert_rule inert_rules[] = {
      "server.service is a distribution (only server.service_mean_s sets it)"},
     {"server.service_mean_s", in_server_model, "server.service is \"model\""},
     {"system.jitter_s", in_not_periodic, "system.arrival is not \"periodic\""},
+    {"system.find_metric,system.find_target,system.find_max", in_no_find, "system.find is \"none\""},
     {"system.late", in_no_deadline, "system.deadline_s is \"inf\" (no deadline)"},
 };
 #define NRULES ((int)(sizeof inert_rules / sizeof inert_rules[0]))

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/syscap.h"
 #include "sim/system.h"
 #include "sim/uplink.h"
 
@@ -125,11 +126,17 @@ typedef struct {
 typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
 typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
 
+typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;
+
 typedef struct {
     int64_t         devices;
     sys_arrival     arrival;
     double          frame_rate_hz, jitter_s, duration_s, warmup_s, deadline_s;
     sys_late_policy late;
+    sys_find        find;           /* max_devices: capacity search (sim/syscap) */
+    syscap_metric   find_metric;
+    double          find_target;
+    int64_t         find_max;
 } scn_system;
 
 typedef struct {

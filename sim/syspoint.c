@@ -191,6 +191,17 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
         return -EINVAL;
     }
+    /* system.find = max_devices: search first, then summarise that count */
+    syscap_result cap = {0};
+    if (c->system.find == SYS_FIND_MAX_DEVICES) {
+        rc = syscap_max_devices(&y, 0, 1, (uint32_t)c->system.find_max, c->system.find_metric,
+                                c->system.find_target, &cap);
+        if (rc) {
+            snprintf(err, len, "system capacity search failed (%s)", strerror(-rc));
+            return rc;
+        }
+        y.groups[0].devices = cap.n ? cap.n : 1;
+    }
     /* replications: trials independent runs (trial word t of every draw) */
     int n = (int)c->trials;
     syssum *reps = calloc((size_t)n, sizeof *reps);
@@ -215,6 +226,12 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
         return rc;
     }
     rc = put_summary(r, &s, &all, &y);
+    if (!rc && c->system.find == SYS_FIND_MAX_DEVICES) {
+        rc = row_set(r, "max_devices", cap.n, "device");
+        rc = rc ? rc : row_set(r, "max_devices_metric", cap.value, "");
+        rc = rc ? rc : row_set(r, "max_devices_next_metric", cap.next, "");
+        rc = rc ? rc : row_set(r, "max_devices_probes", cap.probes, "");
+    }
     if (rc) snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;
 }

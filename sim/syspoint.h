@@ -16,6 +16,10 @@
  * estimates and its 95% interval the t interval over them (Law, Simulation
  * Modeling and Analysis, §9.4), which needs no assumption about the
  * correlation inside a run. trials = 1: the run's batch-means interval.
+ *
+ * system.find = max_devices: the largest N in [1, system.find_max] whose
+ * metric (trial 0) meets system.find_target (sim/syscap), then the columns
+ * of N devices as above, plus max_devices and the metrics beside it.
  */
 #ifndef FEATLINK_SYSPOINT_H
 #define FEATLINK_SYSPOINT_H

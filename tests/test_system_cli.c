@@ -165,6 +165,31 @@ static void test_mcs_rate_through_the_binary(void **state)
     assert_true(fabs(tx - bits / (1e6 * 7.4063)) < 1e-4 * tx);
 }
 
+static void test_max_devices_search(void **state)
+{
+    /* TDMA uplink as M/D/1 of the total load: lambda 0.02 per device, 1 s
+     * per frame, target mean delay 2 s: W(N) = 1 + N 0.02 / (2 (1 - 0.02 N))
+     * (+ the server's 1 ns) gives N = 33 */
+    run_and_export("cap",
+                   "{\"source\": {\"tokens\": 16, \"dims\": 8, \"bits\": 8}, "
+                   "\"system\": {\"devices\": 1, \"arrival\": \"poisson\", \"frame_rate_hz\": 0.02, "
+                   "\"duration_s\": 200000, \"warmup_s\": 1000, \"find\": \"max_devices\", "
+                   "\"find_metric\": \"mean\", \"find_target\": 2, \"find_max\": 49}, "
+                   "\"device\": {\"compute\": \"none\"}, "
+                   "\"uplink\": {\"rate_model\": \"fixed\", \"rate_bps\": 1280, \"packet_bits\": 1280}, "
+                   "\"server\": {\"service\": \"deterministic\", \"service_mean_s\": 1e-9, \"workers\": 64}}",
+                   NULL);
+    double n = csv_value(out, "max_devices", 0);
+    int want = 0;
+    for (int k = 1; k < 50; k++)
+        if (0.02 * k < 1 && 1 + 0.02 * k / (2 * (1 - 0.02 * k)) <= 2) want = k;
+    printf("  max_devices %.0f (closed form %d), metric %.4g, next %.4g, %.0f probes\n", n, want,
+           csv_value(out, "max_devices_metric", 0), csv_value(out, "max_devices_next_metric", 0),
+           csv_value(out, "max_devices_probes", 0));
+    assert_true(fabs(n - want) <= 1);
+    assert_true(csv_value(out, "max_devices_metric", 0) <= 2 && csv_value(out, "max_devices_next_metric", 0) > 2);
+}
+
 static void test_inert_and_bad_system_keys(void **state)
 {
     char path[512];
@@ -212,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_replications),
         cmocka_unit_test(test_perfect_channel_by_hand),
         cmocka_unit_test(test_mcs_rate_through_the_binary),
+        cmocka_unit_test(test_max_devices_search),
         cmocka_unit_test(test_inert_and_bad_system_keys),
         cmocka_unit_test(test_jobs_do_not_change_results),
     };

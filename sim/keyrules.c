@@ -31,23 +31,23 @@ static int in_select_merge(const fl_config *c) { return c->codec.select == SEL_M
 static int in_rd_pinr(const fl_config *c)
 {
     return c->codec.select == SEL_PINR && c->source.kind != SRC_BITS &&
-           (c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW);
+           (c->codec.quant != TOFC_QUANT_FP32 || c->codec.entropy != TOFC_ENTROPY_RAW);
 }
 static int in_file_source(const fl_config *c) { return c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5; }
 static int in_npy(const fl_config *c) { return c->source.kind == SRC_NPY; }
 static int in_not_file(const fl_config *c) { return !in_file_source(c); }
-static int in_iid_law(const fl_config *c) { return !in_file_source(c) && c->source.law != LAW_CLIP; }
+static int in_iid_law(const fl_config *c) { return !in_file_source(c) && c->source.law != SOURCE_LAW_CLIP; }
 static int in_bits(const fl_config *c) { return c->source.kind == SRC_BITS; }
 static int in_not_bits(const fl_config *c) { return c->source.kind != SRC_BITS; }
 static int in_bits_not_digital(const fl_config *c) { return c->source.kind == SRC_BITS && c->link.mode != LINK_DIGITAL; }
-static int in_no_step(const fl_config *c) { return c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ; }
-static int in_no_rdoq(const fl_config *c) { return c->codec.quant != Q_RDOQ; }
-static int in_raw(const fl_config *c) { return c->codec.entropy != ENT_LAPLACE; }
+static int in_no_step(const fl_config *c) { return c->codec.quant != TOFC_QUANT_UNIFORM && c->codec.quant != TOFC_QUANT_RDOQ; }
+static int in_no_rdoq(const fl_config *c) { return c->codec.quant != TOFC_QUANT_RDOQ; }
+static int in_raw(const fl_config *c) { return c->codec.entropy != TOFC_ENTROPY_LAPLACE; }
 static int in_no_modem(const fl_config *c) { return c->link.mode != LINK_DIGITAL && c->source.kind != SRC_BITS; }
-static int in_awgn(const fl_config *c) { return c->channel.kind == CH_AWGN; }
-static int in_rayleigh(const fl_config *c) { return c->channel.kind == CH_RAYLEIGH; }
-static int in_not_block(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_BLOCK; }
-static int in_not_jakes(const fl_config *c) { return c->channel.kind != CH_AWGN && c->channel.fading != FAD_JAKES; }
+static int in_awgn(const fl_config *c) { return c->channel.kind == PHY_AWGN; }
+static int in_rayleigh(const fl_config *c) { return c->channel.kind == PHY_RAYLEIGH; }
+static int in_not_block(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != FAD_BLOCK; }
+static int in_not_jakes(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != FAD_JAKES; }
 static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
 static int in_no_system(const fl_config *c) { return c->system.devices == 0; }
 static int in_no_device_model(const fl_config *c) { return c->system.devices > 0 && c->device.compute != DEV_COMPUTE_MODEL; }
@@ -241,7 +241,7 @@ int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
         !isfinite(c->channel.snr_db))
         return schema_fail(r, "$.channel.snr_db%s: must be finite for a digital link or BER run "
                            "(allowed: a number in [-100, 300])", at);
-    if (c->codec.entropy == ENT_LAPLACE && c->codec.quant != Q_UNIFORM && c->codec.quant != Q_RDOQ)
+    if (c->codec.entropy == TOFC_ENTROPY_LAPLACE && c->codec.quant != TOFC_QUANT_UNIFORM && c->codec.quant != TOFC_QUANT_RDOQ)
         return schema_fail(r, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
                            "uniform or rdoq (allowed: raw with fp32/fp16/bf16)", at);
     if (c->stop.min_errors > c->stop.max_bits)

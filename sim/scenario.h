@@ -17,6 +17,11 @@
 #ifndef FEATLINK_SCENARIO_H
 #define FEATLINK_SCENARIO_H
 
+#include "channel/phy.h"
+#include "codec/pinr.h"
+#include "codec/source.h"
+#include "codec/tofc.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,15 +35,41 @@
 #define SCN_MAX_ERRORS 50
 #define SCN_MAX_POINTS 10000000LL
 
+/* Keys whose choices are exactly a codec/ or channel/ enum (same names in
+ * the same order: the schema stores a choice's position) hold that enum:
+ * source.law (source_law), codec.index_coding (pinr_index), codec.quant
+ * (tofc_quant), codec.entropy (tofc_entropy), channel.kind (phy_channel).
+ * The short names below are aliases of them, kept so that sim/ code spelling
+ * them compiles unchanged; new code uses the codec/channel names. The other
+ * keys' choices have no enum of their own elsewhere (select has pinr,
+ * fading jakes, fec none) or one with other values (modem_scheme counts
+ * bits per symbol), so they keep theirs. */
 typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
-typedef enum { LAW_CLIP, LAW_LAPLACE, LAW_GAUSSIAN } src_law;
+typedef source_law src_law;
+#define LAW_CLIP SOURCE_LAW_CLIP
+#define LAW_LAPLACE SOURCE_LAW_LAPLACE
+#define LAW_GAUSSIAN SOURCE_LAW_GAUSSIAN
 typedef enum { SEL_NONE, SEL_PINR, SEL_MERGE } sel_kind;
-typedef enum { IDX_LIST, IDX_BITMASK, IDX_SEEDED, IDX_ENUMERATIVE } idx_kind;
-typedef enum { Q_FP32, Q_FP16, Q_BF16, Q_UNIFORM, Q_RDOQ } quant_kind;
-typedef enum { ENT_RAW, ENT_LAPLACE } ent_kind;
+typedef pinr_index idx_kind;
+#define IDX_LIST PINR_INDEX_LIST
+#define IDX_BITMASK PINR_INDEX_BITMASK
+#define IDX_SEEDED PINR_INDEX_SEEDED
+#define IDX_ENUMERATIVE PINR_INDEX_ENUMERATIVE
+typedef tofc_quant quant_kind;
+#define Q_FP32 TOFC_QUANT_FP32
+#define Q_FP16 TOFC_QUANT_FP16
+#define Q_BF16 TOFC_QUANT_BF16
+#define Q_UNIFORM TOFC_QUANT_UNIFORM
+#define Q_RDOQ TOFC_QUANT_RDOQ
+typedef tofc_entropy ent_kind;
+#define ENT_RAW TOFC_ENTROPY_RAW
+#define ENT_LAPLACE TOFC_ENTROPY_LAPLACE
 typedef enum { LINK_CAPACITY, LINK_DIGITAL, LINK_ANALOG } link_kind;
 typedef enum { FEC_NONE, FEC_CONV12, FEC_CONV23, FEC_CONV34 } fec_kind;
-typedef enum { CH_AWGN, CH_RAYLEIGH, CH_RICIAN } chan_kind;
+typedef phy_channel chan_kind;
+#define CH_AWGN PHY_AWGN
+#define CH_RAYLEIGH PHY_RAYLEIGH
+#define CH_RICIAN PHY_RICIAN
 typedef enum { FAD_BLOCK, FAD_FAST, FAD_JAKES } fading_kind;
 typedef enum { MOD_BPSK, MOD_QPSK, MOD_16QAM, MOD_64QAM, MOD_256QAM } mod_kind;
 typedef enum { DEMAP_HARD, DEMAP_LLR } demap_kind;
@@ -54,7 +85,7 @@ typedef struct {
     char     path[SCN_PATH_LEN];
     char     dataset[256];
     /* synthetic "clip-like" generator (codec/source.h) */
-    src_law  law;
+    source_law law;
     int      clusters;        /* token clusters */
     double   cluster_spread;  /* within-cluster std / between-cluster std */
     double   tail;            /* Pareto shape of per-dimension scales (>2) */
@@ -67,14 +98,14 @@ typedef struct {
 typedef struct {
     sel_kind   select;
     double     f, g, h;
-    idx_kind   index_coding;
+    pinr_index index_coding;
     int        clusters;      /* n_c per patch (merge) */
     int        knn;           /* K of DPC-KNN */
-    quant_kind quant;
+    tofc_quant quant;
     double     step;          /* uniform quantiser step Δ */
     double     deadzone;      /* dead-zone rounding offset in [0, 0.5]; 0.5 = plain rounding */
     double     lambda;        /* RDOQ Lagrange multiplier */
-    ent_kind   entropy;
+    tofc_entropy entropy;
     int        models;        /* n_e Laplacian scale profiles */
 } scn_codec;
 
@@ -89,7 +120,7 @@ typedef struct {
 
 /* the channel (channel.*) */
 typedef struct {
-    chan_kind   kind;
+    phy_channel kind;
     double      snr_db;       /* Es/N0 per complex symbol (= SNR) */
     double      ebn0_db;      /* Eb/N0 per information bit */
     int         has_ebn0;     /* 1: ebn0_db was given and rules */

@@ -576,6 +576,44 @@ static void test_schema_rows_consistent(void **state)
     }
 }
 
+/* Keys that hold a codec/ or channel/ enum: a choice's position (what the
+ * schema stores) is that enum's value. */
+static void test_schema_choices_are_codec_enums(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key, *choice;
+        int value;
+    } m[] = {{"source.law", "clip", SOURCE_LAW_CLIP},     {"source.law", "laplace", SOURCE_LAW_LAPLACE},
+             {"source.law", "gaussian", SOURCE_LAW_GAUSSIAN},
+             {"codec.index_coding", "list", PINR_INDEX_LIST}, {"codec.index_coding", "bitmask", PINR_INDEX_BITMASK},
+             {"codec.index_coding", "seeded", PINR_INDEX_SEEDED},
+             {"codec.index_coding", "enumerative", PINR_INDEX_ENUMERATIVE},
+             {"codec.quant", "fp32", TOFC_QUANT_FP32},        {"codec.quant", "fp16", TOFC_QUANT_FP16},
+             {"codec.quant", "bf16", TOFC_QUANT_BF16},        {"codec.quant", "uniform", TOFC_QUANT_UNIFORM},
+             {"codec.quant", "rdoq", TOFC_QUANT_RDOQ},        {"codec.entropy", "raw", TOFC_ENTROPY_RAW},
+             {"codec.entropy", "laplace", TOFC_ENTROPY_LAPLACE}, {"channel.kind", "awgn", PHY_AWGN},
+             {"channel.kind", "rayleigh", PHY_RAYLEIGH},      {"channel.kind", "rician", PHY_RICIAN}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        char err[SCN_ERR_LEN], text[256];
+        assert_int_equal(schema_enum_index(schema_find(m[i].key), m[i].choice), m[i].value);
+        const char *dot = strchr(m[i].key, '.');
+        snprintf(text, sizeof text, "{\"%.*s\": {\"%s\": \"%s\"}}", (int)(dot - m[i].key), m[i].key, dot + 1,
+                 m[i].choice);
+        scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
+        if (!s) /* inert combinations: the position alone is checked */
+            continue;
+        fl_config c;
+        assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+        int got = !strcmp(m[i].key, "source.law") ? (int)c.source.law
+                  : !strcmp(m[i].key, "codec.index_coding") ? (int)c.codec.index_coding
+                  : !strcmp(m[i].key, "codec.quant") ? (int)c.codec.quant
+                  : !strcmp(m[i].key, "codec.entropy") ? (int)c.codec.entropy : (int)c.channel.kind;
+        assert_int_equal(got, m[i].value);
+        scenario_destroy(s);
+    }
+}
+
 /* The defaults of the schema are the config of an empty scenario. */
 static void test_schema_defaults_fill_config(void **state)
 {
@@ -670,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_cli_interrupted_run_resumes),
         cmocka_unit_test(test_effective_text_has_defaults_and_reloads),
         cmocka_unit_test(test_schema_rows_consistent),
+        cmocka_unit_test(test_schema_choices_are_codec_enums),
         cmocka_unit_test(test_schema_defaults_fill_config),
         cmocka_unit_test(test_readme_key_table_is_generated),
         cmocka_unit_test(test_keys_json),

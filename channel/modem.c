@@ -306,38 +306,127 @@ int modem_demod_hard(const modem *m, const float *re, const float *im, size_t nb
     return 0;
 }
 
-/* LLRs of the ab bits of one axis; c = g / N0. */
-static void axis_llr(const modem *m, double z, double c, modem_demap method, float *out)
+/* Soft demapping, vectorised over chunks of LLR_CHUNK symbols (the loops
+ * run over symbols innermost, so the compiler keeps them in SIMD lanes).
+ * Square Gray QAM: the per-axis likelihoods factorise, so each axis is a
+ * Gray PAM with L = sqrt(M) levels and each bit costs L metric terms.
+ * Arithmetic in double, as before: metric_g = -c (z - a_g)^2, c = g / N0;
+ * max-log LLR = max_{class 0} - max_{class 1}; exact adds
+ * ln sum_{class 0} e^{metric - max0} - ln sum_{class 1} e^{metric - max1}
+ * (each class's sum >= 1, so no underflow whatever the SNR). */
+#define LLR_CHUNK 64
+
+/* e^x for x <= 0 (x < -700 gives e^-700; such terms sit next to a term of
+ * 1 and change nothing): x = n ln2 + r, |r| <= ln2/2, degree-8 Taylor for
+ * e^r (relative error < 1e-9), 2^n built in the exponent bits. */
+static inline double exp_nonpos(double x)
 {
-    const unsigned L = m->L, ab = m->ab;
-    double metric[16];
+    x = x < -700.0 ? -700.0 : x;
+    const double magic = 6755399441055744.0; /* 1.5 * 2^52 */
+    double t = x * 1.4426950408889634 + magic;
+    double n = t - magic;
+    double r = x - n * 0.6931471805598903 - n * 5.497923018708371e-14;
+    double p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 +
+               r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320))))))));
+    uint64_t tb, pb;
+    memcpy(&tb, &t, sizeof tb);
+    memcpy(&pb, &p, sizeof pb);
+    pb += tb << 52; /* the low bits of t hold n (two's complement) */
+    memcpy(&p, &pb, sizeof p);
+    return p;
+}
+
+/* ln s for 1 <= s < 2^10: s = 2^e m, m in [sqrt(1/2), sqrt(2)),
+ * ln m = 2 atanh(u), u = (m-1)/(m+1), |u| < 0.172 (series to u^13,
+ * error < 1e-12) */
+static inline double log_ge1(double s)
+{
+    uint64_t b;
+    memcpy(&b, &s, sizeof b);
+    /* shift m from [1,2) to [sqrt(1/2), sqrt(2)) by borrowing from e */
+    uint64_t adj = b + (0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull);
+    int64_t e = (int64_t)(adj >> 52) - 1023;
+    uint64_t mb = (adj & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull;
+    double mm;
+    memcpy(&mm, &mb, sizeof mm);
+    double u = (mm - 1.0) / (mm + 1.0), u2 = u * u;
+    double q = 1.0 + u2 * (1.0 / 3 + u2 * (1.0 / 5 + u2 * (1.0 / 7 + u2 * (1.0 / 9 +
+               u2 * (1.0 / 11 + u2 * (1.0 / 13))))));
+    return 2.0 * u * q + (double)e * 0.6931471805599453;
+}
+
+/* 1 bit per axis (BPSK, QPSK): exact = max-log = c ((z+d)^2 - (z-d)^2) in
+ * the same operation order as the metric form (bit-identical to it) */
+MODEM_HOT static void axis1_llr(double d, const double *restrict z, const double *restrict c,
+                                size_t n, float *restrict out)
+{
+    for (size_t s = 0; s < n; s++) {
+        double e0 = z[s] - d, e1 = z[s] + d;
+        out[s] = (float)(-c[s] * e0 * e0 - -c[s] * e1 * e1);
+    }
+}
+
+/* bit _sh of an axis with L levels: max (and, exact, the sums) per class */
+MODEM_HOT static void axisb_llr(const float *amp, unsigned L, unsigned sh, int exact,
+                                const double *restrict z, const double *restrict c, size_t n,
+                                float *restrict out)
+{
+    double mx[2][LLR_CHUNK], sum[2][LLR_CHUNK];
+    for (size_t s = 0; s < n; s++)
+        mx[0][s] = mx[1][s] = -INFINITY;
     for (unsigned g = 0; g < L; g++) {
-        double e = z - (double)m->amp[g];
-        metric[g] = -c * e * e;
+        const double a = amp[g];
+        double *restrict mc = mx[(g >> sh) & 1u];
+        for (size_t s = 0; s < n; s++) {
+            double e = z[s] - a, met = -c[s] * e * e;
+            mc[s] = met > mc[s] ? met : mc[s];
+        }
     }
-    for (unsigned b = 0; b < ab; b++) {
-        const unsigned sh = ab - 1 - b;
-        double mx0 = -INFINITY, mx1 = -INFINITY;
-        for (unsigned g = 0; g < L; g++) {
-            if ((g >> sh) & 1u)
-                mx1 = metric[g] > mx1 ? metric[g] : mx1;
+    if (!exact) {
+        for (size_t s = 0; s < n; s++)
+            out[s] = (float)(mx[0][s] - mx[1][s]);
+        return;
+    }
+    for (size_t s = 0; s < n; s++)
+        sum[0][s] = sum[1][s] = 0.0;
+    for (unsigned g = 0; g < L; g++) {
+        const double a = amp[g];
+        const unsigned cl = (g >> sh) & 1u;
+        const double *restrict mc = mx[cl];
+        double *restrict sc = sum[cl];
+        for (size_t s = 0; s < n; s++) {
+            double e = z[s] - a, met = -c[s] * e * e;
+            sc[s] += exp_nonpos(met - mc[s]);
+        }
+    }
+    for (size_t s = 0; s < n; s++)
+        out[s] = (float)((mx[0][s] - mx[1][s]) + (log_ge1(sum[0][s]) - log_ge1(sum[1][s])));
+}
+
+/* LLRs of _n symbols (the caller checked the arguments; _n <= LLR_CHUNK) */
+static void llr_chunk(const modem *m, const float *re, const float *im, const float *gain2,
+                      double n0, int exact, size_t n, float *out)
+{
+    const unsigned k = m->k, ab = m->ab;
+    double z[LLR_CHUNK], c[LLR_CHUNK];
+    float per[8][LLR_CHUNK]; /* per[t][s]: bit t of symbol s */
+    for (size_t s = 0; s < n; s++)
+        c[s] = (gain2 ? (double)gain2[s] : 1.0) / n0;
+    for (unsigned axis = 0; axis < (k > 1 ? 2u : 1u); axis++) {
+        const float *src = axis ? im : re;
+        for (size_t s = 0; s < n; s++)
+            z[s] = src[s];
+        for (unsigned b = 0; b < ab; b++) {
+            float *o = per[axis * ab + b];
+            if (ab == 1)
+                axis1_llr((double)m->amp[0], z, c, n, o);
             else
-                mx0 = metric[g] > mx0 ? metric[g] : mx0;
+                axisb_llr(m->amp, m->L, ab - 1 - b, exact, z, c, n, o);
         }
-        double llr = mx0 - mx1;
-        if (method == MODEM_DEMAP_EXACT) {
-            /* log-sum-exp with the maximum factored out */
-            double s0 = 0.0, s1 = 0.0;
-            for (unsigned g = 0; g < L; g++) {
-                if ((g >> sh) & 1u)
-                    s1 += exp(metric[g] - mx1);
-                else
-                    s0 += exp(metric[g] - mx0);
-            }
-            llr += log(s0) - log(s1);
-        }
-        out[b] = (float)llr;
     }
+    for (size_t s = 0; s < n; s++)
+        for (unsigned t = 0; t < k; t++)
+            out[s * k + t] = per[t][s];
 }
 
 int modem_demod_llr(const modem *m, const float *re, const float *im, const float *gain2,
@@ -347,18 +436,19 @@ int modem_demod_llr(const modem *m, const float *re, const float *im, const floa
         return -EINVAL;
     if (!(n0 > 0.0f) || (method != MODEM_DEMAP_EXACT && method != MODEM_DEMAP_MAXLOG))
         return -EINVAL;
-    const unsigned k = m->k, ab = m->ab;
-    size_t nsym = modem_symbols_for_bits(m, nbits);
-    float tmp[16];
-    for (size_t s = 0; s < nsym; s++) {
-        double c = (gain2 ? (double)gain2[s] : 1.0) / (double)n0;
-        axis_llr(m, re[s], c, method, tmp);
-        if (k > 1)
-            axis_llr(m, im[s], c, method, tmp + ab);
-        for (unsigned t = 0; t < k; t++) {
-            size_t p = s * k + t;
-            if (p < nbits)
-                llr[p] = tmp[t];
+    const unsigned k = m->k;
+    const int exact = method == MODEM_DEMAP_EXACT;
+    const size_t nsym = modem_symbols_for_bits(m, nbits), whole = nbits / k;
+    float tail[8 * LLR_CHUNK];
+    for (size_t s0 = 0; s0 < nsym; s0 += LLR_CHUNK) {
+        size_t n = nsym - s0 < LLR_CHUNK ? nsym - s0 : LLR_CHUNK;
+        const float *g = gain2 ? gain2 + s0 : NULL;
+        const float *q = k > 1 ? im + s0 : NULL;
+        if (s0 + n <= whole) {
+            llr_chunk(m, re + s0, q, g, (double)n0, exact, n, llr + s0 * k);
+        } else { /* the last symbol carries fewer than k bits */
+            llr_chunk(m, re + s0, q, g, (double)n0, exact, n, tail);
+            memcpy(llr + s0 * k, tail, (nbits - s0 * k) * sizeof *llr);
         }
     }
     return 0;

@@ -4,9 +4,9 @@
  *      (MT19937), goal >= 3x;
  *   2. uncoded bits-in -> bits-out throughput (random bits from Philox,
  *      phy_transmit_hard, error count), hard decisions, BPSK and 16-QAM over
- *      AWGN and Rayleigh fast fading, next to AFF3CT 3.0.2's figures measured
- *      on this kind of machine (issue 3) and the goals (BPSK >= AFF3CT,
- *      16-QAM >= 3x AFF3CT).
+ *      AWGN and Rayleigh fast fading: absolute figures only (a ratio against
+ *      a peer is a claim only when both ran in the same run: AFF3CT's are in
+ *      tests/peers/aff3ct.sh, which alternates it with this loop).
  * Each figure is the best of 5 repetitions (the machine is shared). */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,33 +19,7 @@
 
 #include "channel/noise.h"
 #include "channel/phy.h"
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void cpu_model(char *buf, size_t len)
-{
-    snprintf(buf, len, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) {
-                c += 2;
-                c[strcspn(c, "\n")] = 0;
-                snprintf(buf, len, "%s", c);
-            }
-            break;
-        }
-    fclose(f);
-}
+#include "tests/bench_info.h"
 
 #define GN (1u << 16)
 
@@ -55,12 +29,12 @@ static double bench_gauss_ours(void)
     double best = 0, sink = 0;
     for (int rep = 0; rep < 5; rep++) {
         const int iters = 400;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (int i = 0; i < iters; i++) {
             noise_gauss_at(1u, 2u, 0x2F0u, 0u, (uint64_t)i * (GN / 4), buf, GN);
             sink += buf[i];
         }
-        double r = (double)iters * GN / (now_s() - t0);
+        double r = (double)iters * GN / (bench_now_s() - t0);
         best = r > best ? r : best;
     }
     if (sink == 12345.678)
@@ -76,13 +50,13 @@ static double bench_gauss_gsl(void)
     double best = 0, sink = 0;
     for (int rep = 0; rep < 5; rep++) {
         const int iters = 60;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (int i = 0; i < iters; i++) {
             for (unsigned j = 0; j < GN; j++)
                 buf[j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
             sink += buf[i];
         }
-        double r = (double)iters * GN / (now_s() - t0);
+        double r = (double)iters * GN / (bench_now_s() - t0);
         best = r > best ? r : best;
     }
     gsl_rng_free(rng);
@@ -109,7 +83,7 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
     uint64_t e = 0;
     for (int rep = 0; rep < 5; rep++) {
         const int frames = s == MODEM_BPSK && ch == PHY_AWGN ? 400 : 150;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (int f = 0; f < frames; f++) {
             uint64_t fr = (uint64_t)rep * 1000 + (uint64_t)f;
             noise_u32_at(1u, 0u, 0x220u, 0u, fr << 24, words, FB / 32);
@@ -119,7 +93,7 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
             for (unsigned j = 0; j < FB / 64; j++)
                 e += (uint64_t)__builtin_popcountll(a[j] ^ b[j]);
         }
-        double r = (double)frames * FB / (now_s() - t0);
+        double r = (double)frames * FB / (bench_now_s() - t0);
         best = r > best ? r : best;
     }
     phy_destroy(p);
@@ -129,35 +103,29 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
 
 int main(void)
 {
-    char cpu[256];
-    cpu_model(cpu, sizeof cpu);
-    printf("CPU: %s, single thread\n\n", cpu);
+    bench_header("bench_channel: single thread");
     double ours = bench_gauss_ours(), gsl = bench_gauss_gsl();
-    printf("Gaussian N(0,1) samples/s\n");
+    printf("Gaussian N(0,1) samples/s (same run)\n");
     printf("  %-34s %10.1f M/s\n", "noise_gauss_at (Philox+Box-Muller)", ours / 1e6);
     printf("  %-34s %10.1f M/s\n", "gsl_ran_gaussian_ziggurat (MT19937)", gsl / 1e6);
-    printf("  ratio %.2fx (goal >= 3x) %s\n\n", ours / gsl, ours / gsl >= 3.0 ? "met" : "NOT met");
+    printf("  ratio %.2fx\n\n", ours / gsl);
 
     struct {
         const char *name;
         modem_scheme s;
         phy_channel ch;
-        double aff3ct, goal_factor;
     } cases[] = {
-        {"BPSK   / AWGN", MODEM_BPSK, PHY_AWGN, 908.0, 1.0},
-        {"BPSK   / Rayleigh", MODEM_BPSK, PHY_RAYLEIGH, 252.0, 1.0},
-        {"16-QAM / AWGN", MODEM_QAM16, PHY_AWGN, 104.0, 3.0},
-        {"16-QAM / Rayleigh", MODEM_QAM16, PHY_RAYLEIGH, 55.0, 3.0},
+        {"BPSK   / AWGN", MODEM_BPSK, PHY_AWGN},
+        {"BPSK   / Rayleigh", MODEM_BPSK, PHY_RAYLEIGH},
+        {"16-QAM / AWGN", MODEM_QAM16, PHY_AWGN},
+        {"16-QAM / Rayleigh", MODEM_QAM16, PHY_RAYLEIGH},
     };
-    printf("Uncoded bits-in -> bits-out, hard decision, Es/N0 10 dB, %u-bit frames (Mbit/s per core)\n",
-           FB);
-    printf("  %-18s %10s %10s %8s %10s %s\n", "case", "featlink", "AFF3CT", "ratio", "goal", "");
+    printf("Uncoded bits-in -> bits-out, hard decision, Es/N0 10 dB, %u-bit frames\n", FB);
+    printf("  %-18s %12s %14s\n", "case", "Mbit/s", "bit errors");
     for (int i = 0; i < 4; i++) {
         uint64_t e;
         double r = bench_link(cases[i].s, cases[i].ch, &e) / 1e6;
-        double goal = cases[i].aff3ct * cases[i].goal_factor;
-        printf("  %-18s %10.1f %10.1f %7.2fx %10.1f %s\n", cases[i].name, r, cases[i].aff3ct,
-               r / cases[i].aff3ct, goal, r >= goal ? "met" : "NOT met");
+        printf("  %-18s %12.1f %14llu\n", cases[i].name, r, (unsigned long long)e);
         if (e == 0)
             printf("  (no bit errors counted?)\n");
     }

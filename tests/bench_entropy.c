@@ -22,6 +22,7 @@
 
 #include "codec/entropy.h"
 #include "codec/rans.h"
+#include "tests/bench_info.h"
 
 #define T_TOK 729
 #define D_DIM 1152
@@ -161,6 +162,7 @@ static int32_t brc_get_level(brc_dec *d, brc_ctx *c)
 
 int main(void)
 {
+    bench_header("bench_entropy: rANS and the Laplacian model");
     const int64_t N = (int64_t)T_TOK * D_DIM;
     int32_t *L = malloc(N * sizeof *L), *out = malloc(N * sizeof *out);
     // per-token scale log-uniform over 0.5..16 steps, per-dim factor 1..4

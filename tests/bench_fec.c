@@ -20,6 +20,7 @@
 
 #include "channel/conv.h"
 #include "channel/crc32.h"
+#include "tests/bench_info.h"
 
 static double now_s(void)
 {
@@ -84,24 +85,6 @@ static void tb_decode(tb_viterbi *v, const float *llr, size_t n, uint8_t *bits)
     }
 }
 
-static void cpu_model(char *buf, size_t len)
-{
-    snprintf(buf, len, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[256];
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) {
-                snprintf(buf, len, "%s", c + 2);
-                buf[strcspn(buf, "\n")] = 0;
-            }
-            break;
-        }
-    fclose(f);
-}
-
 /* noisy LLRs of BPSK over AWGN for a random block, rate r */
 static void make_block(conv *q, conv_rate r, size_t n, double ebn0_db, uint8_t *b,
                        uint8_t *c, float *llr)
@@ -147,9 +130,7 @@ static long count_diff(const uint8_t *a, const uint8_t *b, size_t n)
 
 int main(void)
 {
-    char cpu[128];
-    cpu_model(cpu, sizeof cpu);
-    printf("bench_fec on %s, one thread\n", cpu);
+    bench_header("bench_fec: Viterbi and CRC-32, one thread");
 
     /* ------------------------------------------------------------ Viterbi */
     enum { N = 12000 };

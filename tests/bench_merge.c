@@ -14,6 +14,7 @@
 #include <Random123/philox.h>
 
 #include "codec/merge.h"
+#include "tests/bench_info.h"
 
 static double now_s(void)
 {
@@ -59,6 +60,7 @@ static double time_fast(merge_t q, const float *x, float *y, int32_t *a,
 
 int main(void)
 {
+    bench_header("bench_merge: DPC-KNN token merging");
     const size_t n = 729, d = 1152, nc = 32, k = 5, blobs = 48;
     float *x = malloc(n * d * sizeof *x);
     float *y1 = malloc(nc * d * sizeof *y1), *y2 = malloc(nc * d * sizeof *y2);

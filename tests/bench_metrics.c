@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "codec/metrics.h"
+#include "tests/bench_info.h"
 
 static double now_ms(void)
 {
@@ -211,6 +212,7 @@ static void bench_shape(size_t n, size_t d, int threads_default)
 
 int main(void)
 {
+    bench_header("bench_metrics: proxy metrics");
     int threads_default = openblas_get_num_threads();
     printf("bench_metrics: OpenBLAS default threads = %d (%s); median of %d runs\n",
            threads_default, openblas_get_config(), REPS);

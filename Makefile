@@ -5,6 +5,8 @@
 #   make run        deps + build + Table 1 of paper 000 into results/
 #   make test       deps + build + every test (SAN=1: ASan + UBSan)
 #   make bench      benchmarks (absolute figures, CPU model and load printed)
+#   make bench-peers  featlink vs liquid-dsp, libfec, GSL in one process
+#                   (installs them: tests/peers/deps.sh); not part of make test
 #   make tables     results/tables/*.{md,tex}
 #   make plots      results/plots/*.png (gnuplot)
 #   make install    PREFIX=/usr/local: binary, libfeatlink.{a,so}, headers,
@@ -37,6 +39,7 @@ VERSION := 0.1.0
 # FL_STAGE=build marks the inner make; variables given on the command line
 # (SAN=1, CFLAGS=..., MPI=1) reach it through MAKEFLAGS.
 STAGED_GOALS := all run test bench tables plots fuzz
+STAGED_GOALS += bench-peers
 ifeq ($(MAKECMDGOALS),)
 OUTER_GOALS := all
 else
@@ -169,6 +172,22 @@ test: $(TEST_BIN) $(BIN)
 
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+# bench-peers (not part of make test): the peers are installed first, then the program is built. Its
+# featlink side (tests/peers/fl_side.c + libfeatlink.a) becomes one object
+# with only flside_* global, so liquid-dsp's modem_create cannot clash.
+PEERS_BIN := $(BUILD)/peers/bench_peers
+.PHONY: bench-peers
+bench-peers:
+	@bash tests/peers/deps.sh
+	@$(MAKE) --no-print-directory FL_STAGE=build $(PEERS_BIN)
+	@$(PEERS_BIN)
+$(BUILD)/peers/fl_side_all.o: $(BUILD)/tests/peers/fl_side.o $(LIB)
+	@mkdir -p $(dir $@)
+	ld -r -o $@.tmp $^
+	objcopy -w --keep-global-symbol='flside_*' $@.tmp $@ && rm -f $@.tmp
+$(PEERS_BIN): $(BUILD)/tests/peers/peers_main.o $(BUILD)/peers/fl_side_all.o
+	$(LINK) -o $@ $^ -lliquid -lfec -lvolk $(FL_LDLIBS)
 
 tables: $(BIN)
 	@mkdir -p results/tables

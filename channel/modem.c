@@ -336,10 +336,10 @@ static inline double exp_nonpos(double x)
     return p;
 }
 
-/* ln s for 1 <= s < 2^10: s = 2^e m, m in [sqrt(1/2), sqrt(2)),
+/* ln s for a positive normal double: s = 2^e m, m in [sqrt(1/2), sqrt(2)),
  * ln m = 2 atanh(u), u = (m-1)/(m+1), |u| < 0.172 (series to u^13,
  * error < 1e-12) */
-static inline double log_ge1(double s)
+static inline double log_pos(double s)
 {
     uint64_t b;
     memcpy(&b, &s, sizeof b);
@@ -400,7 +400,49 @@ MODEM_HOT static void axisb_llr(const float *amp, unsigned L, unsigned sh, int e
         }
     }
     for (size_t s = 0; s < n; s++)
-        out[s] = (float)((mx[0][s] - mx[1][s]) + (log_ge1(sum[0][s]) - log_ge1(sum[1][s])));
+        out[s] = (float)((mx[0][s] - mx[1][s]) + (log_pos(sum[0][s]) - log_pos(sum[1][s])));
+}
+
+/* exact LLRs of all _ab bits of an axis with one e^x per level: with
+ * M = max_g metric_g, LLR_b = ln sum_{class 0} e^{metric - M}
+ * - ln sum_{class 1} e^{metric - M}. A class whose terms all lie more than
+ * ~665 below M (only at very high SNR) would underflow: such a bit, in this
+ * chunk, falls back to axisb_llr's per-class maxima (returns those bits). */
+MODEM_HOT static void axis_exact_shared(const modem *m, const double *restrict z,
+                                        const double *restrict c, size_t n, float (*out)[LLR_CHUNK])
+{
+    const unsigned L = m->L, ab = m->ab;
+    double mx[LLR_CHUNK], e[16][LLR_CHUNK], s0[LLR_CHUNK], s1[LLR_CHUNK];
+    for (size_t s = 0; s < n; s++)
+        mx[s] = -INFINITY;
+    for (unsigned g = 0; g < L; g++) {
+        const double a = m->amp[g];
+        for (size_t s = 0; s < n; s++) {
+            double d = z[s] - a, met = -c[s] * d * d;
+            e[g][s] = met;
+            mx[s] = met > mx[s] ? met : mx[s];
+        }
+    }
+    for (unsigned g = 0; g < L; g++)
+        for (size_t s = 0; s < n; s++)
+            e[g][s] = exp_nonpos(e[g][s] - mx[s]);
+    for (unsigned b = 0; b < ab; b++) {
+        const unsigned sh = ab - 1 - b;
+        for (size_t s = 0; s < n; s++)
+            s0[s] = s1[s] = 0.0;
+        for (unsigned g = 0; g < L; g++) {
+            double *restrict acc = (g >> sh) & 1u ? s1 : s0;
+            for (size_t s = 0; s < n; s++)
+                acc[s] += e[g][s];
+        }
+        int under = 0;
+        for (size_t s = 0; s < n; s++) {
+            under |= (s0[s] < 1e-290) | (s1[s] < 1e-290);
+            out[b][s] = (float)(log_pos(s0[s]) - log_pos(s1[s]));
+        }
+        if (under)
+            axisb_llr(m->amp, L, sh, 1, z, c, n, out[b]);
+    }
 }
 
 /* LLRs of _n symbols (the caller checked the arguments; _n <= LLR_CHUNK) */
@@ -416,13 +458,13 @@ static void llr_chunk(const modem *m, const float *re, const float *im, const fl
         const float *src = axis ? im : re;
         for (size_t s = 0; s < n; s++)
             z[s] = src[s];
-        for (unsigned b = 0; b < ab; b++) {
-            float *o = per[axis * ab + b];
-            if (ab == 1)
-                axis1_llr((double)m->amp[0], z, c, n, o);
-            else
-                axisb_llr(m->amp, m->L, ab - 1 - b, exact, z, c, n, o);
-        }
+        if (ab == 1)
+            axis1_llr((double)m->amp[0], z, c, n, per[axis]);
+        else if (exact)
+            axis_exact_shared(m, z, c, n, per + axis * ab);
+        else
+            for (unsigned b = 0; b < ab; b++)
+                axisb_llr(m->amp, m->L, ab - 1 - b, 0, z, c, n, per[axis * ab + b]);
     }
     for (size_t s = 0; s < n; s++)
         for (unsigned t = 0; t < k; t++)

@@ -1,0 +1,332 @@
+/* bench_peers: featlink against its peers in ONE process, same data, same
+ * run. Rounds alternate featlink and the peer; each figure is the median of
+ * ROUNDS rounds and the ratio is featlink / peer of those medians.
+ *   demapping   : liquid-dsp modemcf (modulate, hard, 8-bit soft) vs
+ *                 modem_modulate / modem_demod_hard / modem_demod_llr
+ *   K=7 Viterbi : libfec (Karn) viterbi27 (Debian's x86-64 build has only the
+ *                 portable C kernel) and VOLK's volk_8u_x4_conv_k7_r2_8u (the
+ *                 dispatcher's best: Spiral SSE3 / AVX2) with a chainback
+ *                 written here, vs conv_decode per kernel
+ *   Gaussians   : GSL gsl_ran_gaussian_ziggurat (MT19937) vs noise_gauss_at
+ * featlink's side is behind flside_* (tests/peers/fl_side.h): liquid-dsp and
+ * featlink both export modem_create, so featlink's objects are linked into
+ * one relocatable object with only flside_* global (Makefile bench-peers). */
+#include <complex.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fec.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_version.h>
+#include <liquid/liquid.h>
+#include <volk/volk.h>
+
+#include "tests/bench_info.h"
+#include "tests/peers/fl_side.h"
+
+#define ROUNDS 7
+#define NS (1u << 14) /* symbols per demapping call */
+
+typedef double (*timed_fn)(void *ctx); /* returns items/s of one timed run */
+
+/* one pair: rounds alternate (a, b), medians printed with the ratio a/b */
+static void pair(const char *what, const char *unit, double scale, timed_fn a, timed_fn b,
+                 void *ctx)
+{
+    double ra[ROUNDS], rb[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        ra[r] = a(ctx);
+        rb[r] = b(ctx);
+    }
+    double ma = bench_median(ra, ROUNDS) / scale, mb = bench_median(rb, ROUNDS) / scale;
+    printf("  %-40s %10.2f %10.2f %8.2fx  %s\n", what, ma, mb, ma / mb, unit);
+}
+
+/* ------------------------------------------------------------- demapping */
+typedef struct {
+    unsigned k;
+    int exact;
+    float re[NS], im[NS], llr[8 * NS];
+    float complex x[NS];
+    uint8_t bits[NS], soft[8 * NS];
+    unsigned sym[NS];
+    modemcf q;
+} dm_ctx;
+
+static const modulation_scheme liquid_scheme[9] = {
+    [1] = LIQUID_MODEM_BPSK, [2] = LIQUID_MODEM_QPSK, [4] = LIQUID_MODEM_QAM16,
+    [6] = LIQUID_MODEM_QAM64, [8] = LIQUID_MODEM_QAM256};
+
+static void dm_setup(dm_ctx *c, unsigned k)
+{
+    c->k = k;
+    float cre[256], cim[256], g[2 * NS];
+    flside_constellation(k, cre, cim);
+    flside_gauss(1000, g, 2 * NS);
+    const float s = (float)sqrt(0.1 / 2.0); /* Es/N0 10 dB */
+    for (unsigned i = 0; i < NS; i++) {
+        unsigned v = (i * 2654435761u >> 13) & ((1u << k) - 1);
+        c->re[i] = cre[v] + s * g[2 * i];
+        c->im[i] = k > 1 ? cim[v] + s * g[2 * i + 1] : 0.0f;
+        c->x[i] = c->re[i] + I * c->im[i];
+        c->sym[i] = v;
+    }
+    for (unsigned i = 0; i < NS; i++)
+        c->bits[i] = (uint8_t)(i * 131u);
+    c->q = modemcf_create(liquid_scheme[k]);
+}
+
+#define DM_REPS 8
+static double fl_llr(void *p)
+{
+    dm_ctx *c = p;
+    double t0 = bench_now_s();
+    flside_llr(c->k, c->exact, c->re, c->im, NS, 0.1f, c->llr, DM_REPS);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
+}
+static double lq_soft(void *p)
+{
+    dm_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int r = 0; r < DM_REPS; r++)
+        for (unsigned i = 0; i < NS; i++)
+            modemcf_demodulate_soft(c->q, c->x[i], &c->sym[i], &c->soft[i * c->k]);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
+}
+static double fl_hard(void *p)
+{
+    dm_ctx *c = p;
+    double t0 = bench_now_s();
+    flside_hard(c->k, c->re, c->im, NS, c->bits, DM_REPS);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
+}
+static double lq_hard(void *p)
+{
+    dm_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int r = 0; r < DM_REPS; r++)
+        for (unsigned i = 0; i < NS; i++)
+            modemcf_demodulate(c->q, c->x[i], &c->sym[i]);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
+}
+static double fl_mod(void *p)
+{
+    dm_ctx *c = p;
+    double t0 = bench_now_s();
+    flside_modulate(c->k, c->bits, NS * c->k / 8, c->re, c->im, DM_REPS);
+    return (double)DM_REPS * (NS * c->k / 8) / (bench_now_s() - t0);
+}
+static double lq_mod(void *p)
+{
+    dm_ctx *c = p;
+    unsigned n = NS * c->k / 8, mask = (1u << c->k) - 1;
+    double t0 = bench_now_s();
+    for (int r = 0; r < DM_REPS; r++)
+        for (unsigned i = 0; i < n; i++)
+            modemcf_modulate(c->q, (c->sym[i] + (unsigned)r) & mask, &c->x[i]);
+    return (double)DM_REPS * n / (bench_now_s() - t0);
+}
+
+static void bench_demapping(void)
+{
+    printf("Demapping, Es/N0 10 dB, %u symbols per call (Msym/s)\n", NS);
+    printf("  %-40s %10s %10s %9s\n", "", "featlink", "liquid", "ratio");
+    static dm_ctx c;
+    const unsigned ks[] = {1, 2, 4, 6, 8};
+    const char *nm[] = {"BPSK", "QPSK", "16-QAM", "64-QAM", "256-QAM"};
+    char what[96];
+    for (int i = 0; i < 5; i++) {
+        dm_setup(&c, ks[i]);
+        c.exact = 1;
+        snprintf(what, sizeof what, "%s LLR exact vs liquid soft (8-bit)", nm[i]);
+        pair(what, "Msym/s", 1e6, fl_llr, lq_soft, &c);
+        c.exact = 0;
+        snprintf(what, sizeof what, "%s LLR max-log vs liquid soft", nm[i]);
+        pair(what, "Msym/s", 1e6, fl_llr, lq_soft, &c);
+        snprintf(what, sizeof what, "%s hard decision", nm[i]);
+        pair(what, "Msym/s", 1e6, fl_hard, lq_hard, &c);
+        snprintf(what, sizeof what, "%s modulate", nm[i]);
+        pair(what, "Msym/s", 1e6, fl_mod, lq_mod, &c);
+        modemcf_destroy(c.q);
+    }
+    printf("\n");
+}
+
+/* ---------------------------------------------------------------- Viterbi */
+#define VN 12000 /* info bits per block */
+typedef struct {
+    int kernel;
+    float llr[2 * (VN + 6)];
+    uint8_t sym[2 * (VN + 6)], info[VN], dec[VN], packed[VN / 8];
+    void *karn;
+    unsigned char *vx, *vy, *vsym, *vdec, branch[64];
+    uint8_t vbits[VN];
+} vt_ctx;
+
+#define VT_REPS 4
+static double fl_vit(void *p)
+{
+    vt_ctx *c = p;
+    double t0 = bench_now_s();
+    flside_viterbi(c->kernel, c->llr, VN, c->dec, VT_REPS);
+    return (double)VT_REPS * VN / (bench_now_s() - t0);
+}
+static double karn_vit(void *p)
+{
+    vt_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int r = 0; r < VT_REPS; r++) {
+        init_viterbi27(c->karn, 0);
+        update_viterbi27_blk(c->karn, c->sym, VN + 6);
+        chainback_viterbi27(c->karn, c->packed, VN, 0);
+    }
+    return (double)VT_REPS * VN / (bench_now_s() - t0);
+}
+
+/* VOLK's kernel: state = last 6 input bits, newest at bit 0; the decision
+ * bit of new state ns at step t is bit ns of the 64-bit word t, 1 when the
+ * predecessor had its top bit set. Branch table as GNU Radio builds it:
+ * parity of (2 state) & poly, polynomials bit-reversed (0133 -> 0x6d,
+ * 0171 -> 0x4f) because the newest bit is bit 0. */
+static void volk_setup(vt_ctx *c)
+{
+    const unsigned polys[2] = {0x6d, 0x4f};
+    for (unsigned st = 0; st < 32; st++)
+        for (unsigned j = 0; j < 2; j++)
+            c->branch[j * 32 + st] = __builtin_parity((2 * st) & polys[j]) ? 255 : 0;
+    size_t al = volk_get_alignment();
+    c->vx = volk_malloc(64, al);
+    c->vy = volk_malloc(64, al);
+    c->vsym = volk_malloc(2 * (VN + 6), al);
+    c->vdec = volk_malloc(8 * (VN + 6), al);
+    memcpy(c->vsym, c->sym, 2 * (VN + 6));
+}
+
+static void volk_decode(vt_ctx *c)
+{
+    memset(c->vdec, 0, 8 * (VN + 6));
+    memset(c->vx, 63, 64);
+    c->vx[0] = 0;
+    memset(c->vy, 0, 64);
+    volk_8u_x4_conv_k7_r2_8u(c->vy, c->vx, c->vsym, c->vdec, VN, 6, c->branch);
+    unsigned st = 0; /* the tail ends in state 0 */
+    for (size_t t = VN + 6; t-- > 0;) {
+        uint64_t w;
+        memcpy(&w, c->vdec + 8 * t, 8);
+        if (t < VN)
+            c->vbits[t] = (uint8_t)(st & 1u);
+        st = (st >> 1) | (unsigned)((w >> st) & 1u) << 5;
+    }
+}
+
+static double volk_vit(void *p)
+{
+    vt_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int r = 0; r < VT_REPS; r++)
+        volk_decode(c);
+    return (double)VT_REPS * VN / (bench_now_s() - t0);
+}
+
+static void bench_viterbi(void)
+{
+    static vt_ctx c;
+    static uint8_t coded[2 * (VN + 6)];
+    static float g[2 * (VN + 6)];
+    for (unsigned i = 0; i < VN; i++)
+        c.info[i] = (uint8_t)((i * 2654435761u >> 17) & 1u);
+    size_t nc = flside_conv_encode(c.info, VN, coded);
+    flside_gauss(5000, g, nc);
+    /* rate 1/2 at Eb/N0 3 dB: Es/N0 0 dB, sigma^2 = 0.5 per real dimension */
+    const double s2 = 0.5;
+    for (size_t i = 0; i < nc; i++) {
+        double y = (1.0 - 2.0 * coded[i]) + sqrt(s2) * g[i];
+        c.llr[i] = (float)(2.0 * y / s2);
+        long q = lround(128.0 - 64.0 * y); /* Karn: 0 = strong 0, 255 = strong 1 */
+        c.sym[i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+    }
+    c.karn = create_viterbi27(VN);
+    volk_setup(&c);
+    printf("K=7 rate-1/2 soft Viterbi, %d-bit blocks, Eb/N0 3 dB (Mbit/s)\n", VN);
+    printf("  %-40s %10s %10s %9s\n", "", "featlink", "peer", "ratio");
+    const char *kn[] = {"auto", "scalar", "AVX2", "AVX-512"};
+    for (int k = 0; k < 4; k++) {
+        c.kernel = k;
+        if (flside_viterbi(k, c.llr, VN, c.dec, 1) != 0) {
+            printf("  featlink %-31s (not available here)\n", kn[k]);
+            continue;
+        }
+        char what[96];
+        snprintf(what, sizeof what, "%s vs libfec viterbi27 (portable)", kn[k]);
+        pair(what, "Mbit/s", 1e6, fl_vit, karn_vit, &c);
+        snprintf(what, sizeof what, "%s vs VOLK conv_k7_r2 (%s)", kn[k], volk_get_machine());
+        pair(what, "Mbit/s", 1e6, fl_vit, volk_vit, &c);
+    }
+    long ef = 0, ek = 0, ev = 0;
+    for (unsigned i = 0; i < VN; i++) {
+        ef += c.dec[i] != c.info[i];
+        ek += ((c.packed[i / 8] >> (7 - i % 8)) & 1u) != c.info[i];
+        ev += c.vbits[i] != c.info[i];
+    }
+    printf("  bit errors in the %d-bit block: featlink %ld, libfec %ld, VOLK %ld "
+           "(peers: 8-bit symbols)\n\n", VN, ef, ek, ev);
+    delete_viterbi27(c.karn);
+    volk_free(c.vx);
+    volk_free(c.vy);
+    volk_free(c.vsym);
+    volk_free(c.vdec);
+}
+
+/* -------------------------------------------------------------- Gaussians */
+#define GN (1u << 16)
+typedef struct {
+    float buf[GN];
+    gsl_rng *rng;
+    uint64_t at;
+} g_ctx;
+static double fl_gauss(void *p)
+{
+    g_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int i = 0; i < 40; i++, c->at += GN / 4)
+        flside_gauss(c->at, c->buf, GN);
+    return 40.0 * GN / (bench_now_s() - t0);
+}
+static double gsl_gauss(void *p)
+{
+    g_ctx *c = p;
+    double t0 = bench_now_s();
+    for (int i = 0; i < 8; i++)
+        for (unsigned j = 0; j < GN; j++)
+            c->buf[j] = (float)gsl_ran_gaussian_ziggurat(c->rng, 1.0);
+    return 8.0 * GN / (bench_now_s() - t0);
+}
+
+static void bench_gauss(void)
+{
+    static g_ctx c;
+    c.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(c.rng, 1);
+    printf("N(0,1) floats (M/s)\n");
+    printf("  %-40s %10s %10s %9s\n", "", "featlink", "GSL", "ratio");
+    pair("Philox+Box-Muller vs MT19937 ziggurat", "M/s", 1e6, fl_gauss, gsl_gauss, &c);
+    gsl_rng_free(c.rng);
+    printf("\n");
+}
+
+int main(void)
+{
+    bench_header("bench_peers: featlink and peers in one process, one thread, "
+                 "rounds alternate, medians of 7, ratio = featlink / peer");
+    printf("peers: liquid-dsp %s, libfec (Debian libfec-dev), VOLK %d.%d.%d, GSL %s\n\n",
+           liquid_libversion(), VOLK_VERSION / 10000, VOLK_VERSION / 100 % 100, VOLK_VERSION % 100,
+           gsl_version);
+    bench_demapping();
+    bench_viterbi();
+    bench_gauss();
+    return 0;
+}

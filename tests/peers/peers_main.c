@@ -50,10 +50,10 @@ static void pair(const char *what, const char *unit, double scale, timed_fn a, t
 typedef struct {
     unsigned k;
     int exact;
-    float re[NS], im[NS], llr[8 * NS];
-    float complex x[NS];
-    uint8_t bits[NS], soft[8 * NS];
-    unsigned sym[NS];
+    float re[NS], im[NS], llr[8 * NS], mre[NS], mim[NS];
+    float complex x[NS], mx[NS];
+    uint8_t bits[NS], hard[NS], soft[8 * NS]; /* bits: NS bytes >= NS k / 8 */
+    unsigned sym[NS], dsym[NS];
     modemcf q;
 } dm_ctx;
 
@@ -94,14 +94,14 @@ static double lq_soft(void *p)
     double t0 = bench_now_s();
     for (int r = 0; r < DM_REPS; r++)
         for (unsigned i = 0; i < NS; i++)
-            modemcf_demodulate_soft(c->q, c->x[i], &c->sym[i], &c->soft[i * c->k]);
+            modemcf_demodulate_soft(c->q, c->x[i], &c->dsym[i], &c->soft[i * c->k]);
     return (double)DM_REPS * NS / (bench_now_s() - t0);
 }
 static double fl_hard(void *p)
 {
     dm_ctx *c = p;
     double t0 = bench_now_s();
-    flside_hard(c->k, c->re, c->im, NS, c->bits, DM_REPS);
+    flside_hard(c->k, c->re, c->im, NS, c->hard, DM_REPS);
     return (double)DM_REPS * NS / (bench_now_s() - t0);
 }
 static double lq_hard(void *p)
@@ -110,25 +110,25 @@ static double lq_hard(void *p)
     double t0 = bench_now_s();
     for (int r = 0; r < DM_REPS; r++)
         for (unsigned i = 0; i < NS; i++)
-            modemcf_demodulate(c->q, c->x[i], &c->sym[i]);
+            modemcf_demodulate(c->q, c->x[i], &c->dsym[i]);
     return (double)DM_REPS * NS / (bench_now_s() - t0);
 }
 static double fl_mod(void *p)
 {
     dm_ctx *c = p;
     double t0 = bench_now_s();
-    flside_modulate(c->k, c->bits, NS * c->k / 8, c->re, c->im, DM_REPS);
-    return (double)DM_REPS * (NS * c->k / 8) / (bench_now_s() - t0);
+    flside_modulate(c->k, c->bits, NS, c->mre, c->mim, DM_REPS);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
 }
 static double lq_mod(void *p)
 {
     dm_ctx *c = p;
-    unsigned n = NS * c->k / 8, mask = (1u << c->k) - 1;
+    const unsigned mask = (1u << c->k) - 1;
     double t0 = bench_now_s();
     for (int r = 0; r < DM_REPS; r++)
-        for (unsigned i = 0; i < n; i++)
-            modemcf_modulate(c->q, (c->sym[i] + (unsigned)r) & mask, &c->x[i]);
-    return (double)DM_REPS * n / (bench_now_s() - t0);
+        for (unsigned i = 0; i < NS; i++)
+            modemcf_modulate(c->q, (c->sym[i] + (unsigned)r) & mask, &c->mx[i]);
+    return (double)DM_REPS * NS / (bench_now_s() - t0);
 }
 
 static void bench_demapping(void)
@@ -323,7 +323,7 @@ int main(void)
     bench_header("bench_peers: featlink and peers in one process, one thread, "
                  "rounds alternate, medians of 7, ratio = featlink / peer");
     printf("peers: liquid-dsp %s, libfec (Debian libfec-dev), VOLK %d.%d.%d, GSL %s\n\n",
-           liquid_libversion(), VOLK_VERSION / 10000, VOLK_VERSION / 100 % 100, VOLK_VERSION % 100,
+           liquid_libversion(), VOLK_VERSION_MAJOR, VOLK_VERSION_MINOR, VOLK_VERSION_MAINT,
            gsl_version);
     bench_demapping();
     bench_viterbi();

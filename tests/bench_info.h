@@ -19,6 +19,15 @@ static inline double bench_now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+//  bench_cpu_s : this thread's CPU time in seconds; on a shared machine it
+//      leaves out the time the thread waited for a core (wall time does not)
+static inline double bench_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static inline void bench_cpu_model(char *buf, size_t len)
 {
     snprintf(buf, len, "unknown");

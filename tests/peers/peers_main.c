@@ -1,6 +1,8 @@
 /* bench_peers: featlink against its peers in ONE process, same data, same
  * run. Rounds alternate featlink and the peer; each figure is the median of
- * ROUNDS rounds and the ratio is featlink / peer of those medians.
+ * ROUNDS rounds, timed in thread CPU time (the machine is shared: wall time
+ * would count the waits for a core), and the ratio is featlink / peer of
+ * those medians.
  *   demapping   : liquid-dsp modemcf (modulate, hard, 8-bit soft) vs
  *                 modem_modulate / modem_demod_hard / modem_demod_llr
  *   K=7 Viterbi : libfec (Karn) viterbi27 (Debian's x86-64 build has only the
@@ -84,51 +86,51 @@ static void dm_setup(dm_ctx *c, unsigned k)
 static double fl_llr(void *p)
 {
     dm_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     flside_llr(c->k, c->exact, c->re, c->im, NS, 0.1f, c->llr, DM_REPS);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 static double lq_soft(void *p)
 {
     dm_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int r = 0; r < DM_REPS; r++)
         for (unsigned i = 0; i < NS; i++)
             modemcf_demodulate_soft(c->q, c->x[i], &c->dsym[i], &c->soft[i * c->k]);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 static double fl_hard(void *p)
 {
     dm_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     flside_hard(c->k, c->re, c->im, NS, c->hard, DM_REPS);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 static double lq_hard(void *p)
 {
     dm_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int r = 0; r < DM_REPS; r++)
         for (unsigned i = 0; i < NS; i++)
             modemcf_demodulate(c->q, c->x[i], &c->dsym[i]);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 static double fl_mod(void *p)
 {
     dm_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     flside_modulate(c->k, c->bits, NS, c->mre, c->mim, DM_REPS);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 static double lq_mod(void *p)
 {
     dm_ctx *c = p;
     const unsigned mask = (1u << c->k) - 1;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int r = 0; r < DM_REPS; r++)
         for (unsigned i = 0; i < NS; i++)
             modemcf_modulate(c->q, (c->sym[i] + (unsigned)r) & mask, &c->mx[i]);
-    return (double)DM_REPS * NS / (bench_now_s() - t0);
+    return (double)DM_REPS * NS / (bench_cpu_s() - t0);
 }
 
 static void bench_demapping(void)
@@ -171,20 +173,20 @@ typedef struct {
 static double fl_vit(void *p)
 {
     vt_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     flside_viterbi(c->kernel, c->llr, VN, c->dec, VT_REPS);
-    return (double)VT_REPS * VN / (bench_now_s() - t0);
+    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
 }
 static double karn_vit(void *p)
 {
     vt_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int r = 0; r < VT_REPS; r++) {
         init_viterbi27(c->karn, 0);
         update_viterbi27_blk(c->karn, c->sym, VN + 6);
         chainback_viterbi27(c->karn, c->packed, VN, 0);
     }
-    return (double)VT_REPS * VN / (bench_now_s() - t0);
+    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
 }
 
 /* VOLK's kernel: state = last 6 input bits, newest at bit 0; the decision
@@ -226,10 +228,10 @@ static void volk_decode(vt_ctx *c)
 static double volk_vit(void *p)
 {
     vt_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int r = 0; r < VT_REPS; r++)
         volk_decode(c);
-    return (double)VT_REPS * VN / (bench_now_s() - t0);
+    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
 }
 
 static void bench_viterbi(void)
@@ -291,19 +293,19 @@ typedef struct {
 static double fl_gauss(void *p)
 {
     g_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int i = 0; i < 40; i++, c->at += GN / 4)
         flside_gauss(c->at, c->buf, GN);
-    return 40.0 * GN / (bench_now_s() - t0);
+    return 40.0 * GN / (bench_cpu_s() - t0);
 }
 static double gsl_gauss(void *p)
 {
     g_ctx *c = p;
-    double t0 = bench_now_s();
+    double t0 = bench_cpu_s();
     for (int i = 0; i < 8; i++)
         for (unsigned j = 0; j < GN; j++)
             c->buf[j] = (float)gsl_ran_gaussian_ziggurat(c->rng, 1.0);
-    return 8.0 * GN / (bench_now_s() - t0);
+    return 8.0 * GN / (bench_cpu_s() - t0);
 }
 
 static void bench_gauss(void)
@@ -320,8 +322,8 @@ static void bench_gauss(void)
 
 int main(void)
 {
-    bench_header("bench_peers: featlink and peers in one process, one thread, "
-                 "rounds alternate, medians of 7, ratio = featlink / peer");
+    bench_header("bench_peers: featlink and peers in one process, one thread, rounds "
+                 "alternate, medians of 7 (thread CPU time), ratio = featlink / peer");
     printf("peers: liquid-dsp %s, libfec (Debian libfec-dev), VOLK %d.%d.%d, GSL %s\n\n",
            liquid_libversion(), VOLK_VERSION_MAJOR, VOLK_VERSION_MINOR, VOLK_VERSION_MAINT,
            gsl_version);

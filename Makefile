@@ -173,9 +173,10 @@ test: $(TEST_BIN) $(BIN)
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
-# bench-peers (not part of make test): the peers are installed first, then the program is built. Its
-# featlink side (tests/peers/fl_side.c + libfeatlink.a) becomes one object
-# with only flside_* global, so liquid-dsp's modem_create cannot clash.
+# bench-peers (not part of make test): the peers are installed first, then
+# the program is built. Its featlink side (tests/peers/fl_side.c +
+# libfeatlink.a) becomes one object with only flside_* global, so
+# liquid-dsp's modem_create cannot clash.
 PEERS_BIN := $(BUILD)/peers/bench_peers
 .PHONY: bench-peers
 bench-peers:

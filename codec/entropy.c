@@ -46,6 +46,7 @@ typedef struct {
     uint32_t esc;       // escape symbol index, 2R + 1
     unsigned rice;      // escape payload: exp-Golomb parameter ~ log2(b ln 2)
     rans_table t;
+    rans_esym *es;      // encoder symbols (reciprocals), one per table symbol
     float *cost;        // bits per symbol, prec - log2(freq)
 } etab;
 
@@ -143,6 +144,11 @@ static int build_table(etab *et, uint32_t s, unsigned prec)
     et->R = (int32_t)R;
     et->esc = n - 1;
     et->rice = 0;
+    et->es = malloc((size_t)n * sizeof *et->es);
+    if (!et->es)
+        goto out;
+    for (uint32_t i = 0; i < n; i++)
+        rans_esym_init(&et->es[i], cum[i], freq[i], prec);
     rc = rans_table_init(&et->t, freq, n, prec);
 out:
     free(gs);
@@ -157,6 +163,7 @@ void entropy_tables_destroy(entropy_tables *tb)
         return;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
         rans_table_free(&tb->tab[k].t);
+        free(tb->tab[k].es);
         free(tb->tab[k].cost);
     }
     free(tb);
@@ -730,7 +737,6 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
     if (!tb || model_check(m) != 0 || (m->tokens * m->dims > 0 && !L))
         return -EINVAL;
     const int64_t T = m->tokens, D = m->dims;
-    const unsigned prec = (unsigned)tb->prec;
     rans_rec rec;
     rans_rec_init(&rec);
     int rc = record_side(tb, m, &rec);
@@ -753,16 +759,14 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
                 const etab *et = tp[d];
                 int64_t v = (int64_t)row[d] - mean;
                 if (v >= -et->R && v <= et->R) {
-                    uint32_t i = (uint32_t)(v + et->R);
-                    rans_enc_put(&e, et->t.cum[i], et->t.cum[i + 1] - et->t.cum[i], prec);
+                    rans_enc_put_esym(&e, &et->es[v + et->R]);
                 } else {
                     // decode order: escape, sign, gamma(m >> rice + 1), rice low bits
                     uint64_t mag = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
                     rans_enc_put_bits(&e, (uint32_t)mag, et->rice);
                     rans_enc_put_gamma(&e, (mag >> et->rice) + 1);
                     rans_enc_put_bits(&e, v < 0, 1);
-                    rans_enc_put(&e, et->t.cum[et->esc], et->t.cum[et->esc + 1] - et->t.cum[et->esc],
-                                 prec);
+                    rans_enc_put_esym(&e, &et->es[et->esc]);
                     escapes++;
                 }
                 if (st)

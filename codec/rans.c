@@ -396,3 +396,26 @@ uint32_t rans_adapt_decode(rans_adapt *m, rans_dec *d)
     adapt_update(m, lo);
     return lo;
 }
+
+void rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec)
+{
+    memset(s, 0, sizeof *s);
+    if (freq == 0 || prec - 1 >= RANS_PREC_MAX || freq > (1u << prec))
+        return; /* freq 0: pushing it sets -EINVAL */
+    s->freq = freq;
+    s->x_max = ((RANS_L >> prec) << 32) * freq;
+    s->cmpl = (uint32_t)((1ull << prec) - freq);
+    if (freq == 1) {
+        s->rcp = ~0ull;
+        s->shift = 0;
+        s->bias = start + (uint32_t)((1ull << prec) - 1);
+        return;
+    }
+    unsigned l = 0;
+    while ((1ull << l) < freq)
+        l++;
+    unsigned __int128 num = ((unsigned __int128)1 << (l + 63)) + (freq - 1);
+    s->rcp = (uint64_t)(num / freq);
+    s->shift = l - 1;
+    s->bias = start;
+}

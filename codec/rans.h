@@ -84,6 +84,48 @@ static inline void rans_enc_put(rans_enc *e, uint32_t start, uint32_t freq, unsi
     e->x = ((x / freq) << prec) + (x % freq) + start;
 }
 
+/* Encoder symbol with a precomputed reciprocal (for a static table): the
+ * step q = floor(x / freq) becomes a 64x64->128-bit multiply-high and a
+ * shift. With l = ceil(log2 freq) (freq >= 2), rcp = ceil(2^(l+63) / freq)
+ * (< 2^64 since freq > 2^(l-1)) and q = mulhi(x, rcp) >> (l - 1), q is
+ * exact for every state x < 2^63 = RANS_L 2^32, the whole range the encoder
+ * uses (the multiply-by-reciprocal division of Alverson, "Integer division
+ * using reciprocals", 1991, as rans64 uses it; tests/test_rans.c checks it
+ * against the division). freq = 1 takes rcp = 2^64 - 1, shift 0 and folds
+ * x mod 1 = 0 into the bias. The stream is bit-identical to rans_enc_put's. */
+typedef struct {
+    uint64_t rcp;    // reciprocal, see above
+    uint64_t x_max;  // renormalisation bound ((RANS_L >> prec) << 32) * freq
+    uint32_t bias;   // start (freq >= 2) or start + 2^prec - 1 (freq = 1)
+    uint32_t cmpl;   // 2^prec - freq
+    uint32_t shift;  // l - 1 (freq >= 2), 0 (freq = 1)
+    uint32_t freq;   // 0: not codable (rans_enc_put_esym sets -EINVAL)
+} rans_esym;
+
+//  rans_esym_init : the encoder symbol for [_start, _start + _freq) at
+//      precision _prec (1..RANS_PREC_MAX); _freq = 0 or a bad _prec gives a
+//      symbol that sets the encoder's error when pushed
+void rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec);
+
+//  rans_enc_put_esym : push one symbol (same stream as rans_enc_put)
+static inline void rans_enc_put_esym(rans_enc *e, const rans_esym *s)
+{
+    if (s->freq == 0) {
+        e->err = e->err ? e->err : -EINVAL;
+        return;
+    }
+    uint64_t x = e->x;
+    if (x >= s->x_max) {
+        if (e->pos == 0 && rans_enc_grow(e) != 0)
+            return;
+        e->buf[--e->pos] = (uint32_t)x;
+        x >>= 32;
+    }
+    // x = (x / f) 2^prec + x mod f + start = x + bias + (x / f) (2^prec - f)
+    uint64_t q = (uint64_t)(((unsigned __int128)x * s->rcp) >> 64) >> s->shift;
+    e->x = x + s->bias + q * s->cmpl;
+}
+
 //  rans_enc_put_bits : push _nbits (0..31) raw bits of _value (uniform symbol)
 static inline void rans_enc_put_bits(rans_enc *e, uint32_t value, unsigned nbits)
 {

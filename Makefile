@@ -129,6 +129,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
 TEST_SH := tests/build_check.sh tests/install_check.sh tests/fuzz/run.sh
+TEST_SH += tests/layer_check.sh
 
 .PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers fuzz fuzz-bins FORCE
 all: $(BIN)
@@ -168,7 +169,7 @@ run: $(BIN)
 	$(BIN) table results/pinr_table1.h5 --format md
 
 test: $(TEST_BIN) $(BIN)
-	@FEATLINK_BIN=$(BIN) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
+	@FEATLINK_BIN=$(BIN) FEATLINK_BUILD=$(BUILD) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
@@ -203,7 +204,7 @@ plots: $(BIN)
 # Builds a separate position-independent tree (build/portable, no
 # -march=native unless NATIVE=1 is given) and installs from it: bin/featlink
 # (and bin/featlink-mpi with MPI=1), lib/libfeatlink.a, lib/libfeatlink.so
-# (soname libfeatlink.so.0), include/featlink/{channel,codec,sim}/*.h,
+# (soname libfeatlink.so.0), include/featlink/{common,channel,codec,sim}/*.h,
 # lib/pkgconfig/featlink.pc, share/featlink/{scenarios,plots}.
 INSTALL_NATIVE := $(if $(filter command line,$(origin NATIVE)),$(NATIVE),0)
 install:
@@ -219,12 +220,14 @@ SHAREDIR := $(PREFIX)/share/featlink
 install-files: $(BIN) $(LIB) $(SOLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -d $(DESTDIR)$(INCDIR)/channel $(DESTDIR)$(INCDIR)/codec $(DESTDIR)$(INCDIR)/sim
+	install -d $(DESTDIR)$(INCDIR)/common
 	install -d $(DESTDIR)$(SHAREDIR)/scenarios $(DESTDIR)$(SHAREDIR)/plots
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/featlink
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfeatlink.a
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/libfeatlink.so.$(VERSION)
 	ln -sf libfeatlink.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libfeatlink.so
+	install -m 644 common/*.h $(DESTDIR)$(INCDIR)/common/
 	install -m 644 channel/*.h $(DESTDIR)$(INCDIR)/channel/
 	install -m 644 codec/*.h $(DESTDIR)$(INCDIR)/codec/
 	install -m 644 sim/*.h $(DESTDIR)$(INCDIR)/sim/

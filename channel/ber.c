@@ -124,7 +124,7 @@ static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
 {
     const size_t nbits = cfg->frame_bits, nbytes = (nbits + 7) / 8;
     const unsigned k = (unsigned)cfg->phy.scheme;
-    noise_u32_at(cfg->phy.seed, cfg->phy.point, BER_PURPOSE_BITS, cfg->trial, f << 24, w->words,
+    noise_u32_at(cfg->phy.seed, cfg->phy.point, PURPOSE_BER_BITS, cfg->trial, f << 24, w->words,
                  (nbytes + 3) / 4);
     memcpy(w->tx, w->words, nbytes);
     if (nbits % 8)

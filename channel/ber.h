@@ -1,7 +1,7 @@
 /* ber: Monte-Carlo bit/symbol/frame error rates of an uncoded link (phy.h),
  * with the 95% Clopper-Pearson interval and the closed form next to it.
  *
- * Frames of frame_bits random bits (Philox purpose BER_PURPOSE_BITS, frame f
+ * Frames of frame_bits random bits (Philox purpose PURPOSE_BER_BITS of common/purpose.h, frame f
  * at draw index f << 24) go through phy_transmit_hard (or _llr followed by a
  * sign decision, LLR < 0 -> 1) until, after a whole frame, bit_errors >=
  * min_errors (when min_errors > 0) or bits >= max_bits. Frames are computed
@@ -43,7 +43,6 @@
 
 #include "channel/phy.h"
 
-#define BER_PURPOSE_BITS 0x220u
 #define BER_BATCH_FRAMES 64
 /* fewer clusters with an error than this: deff = its upper bound (above) */
 #define BER_DEFF_MIN_CLUSTERS 10

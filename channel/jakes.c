@@ -17,6 +17,7 @@
  *   Commun. 5(12):3667-3679, 2006, eq. (13).
  */
 #include "channel/jakes.h"
+#include "common/purpose.h"
 
 #include <Random123/philox.h>
 #include <errno.h>
@@ -126,9 +127,9 @@ jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_ra
     j->zi = j->zr + mp;
     j->rr = j->zi + mp;
     j->ri = j->rr + mp;
-    // uniform stream of JAKES_PURPOSE_SOS: 0 = theta, 1 = phi, 2.. = psi_n
-    double theta = jakes_uphase(j, JAKES_PURPOSE_SOS, 0);
-    j->phi = jakes_uphase(j, JAKES_PURPOSE_SOS, 1);
+    // uniform stream of PURPOSE_JAKES_SOS: 0 = theta, 1 = phi, 2.. = psi_n
+    double theta = jakes_uphase(j, PURPOSE_JAKES_SOS, 0);
+    j->phi = jakes_uphase(j, PURPOSE_JAKES_SOS, 1);
     // Zheng-Xiao 2003 eq. (6)-(7): amplitude 2/sqrt(M); /sqrt(2) for E|h|^2 = 1,
     // /sqrt(K+1) for the diffuse share of a Rician process.
     double s = sqrt(2.0 / m) / sqrt(k_factor + 1.0);
@@ -136,12 +137,12 @@ jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_ra
     for (unsigned n = 0; n < m; n++) {
         // Zheng-Xiao 2003 eq. (8): alpha_n = (2 pi n - pi + theta) / (4M), n = 1..M
         double alpha = (TWO_PI * (n + 1) - PI + theta) / (4.0 * m);
-        double psi = jakes_uphase(j, JAKES_PURPOSE_SOS, 2 + (uint64_t)n);
+        double psi = jakes_uphase(j, PURPOSE_JAKES_SOS, 2 + (uint64_t)n);
         j->w[n] = wd * cos(alpha);
         j->ac[n] = s * cos(psi);
         j->as[n] = s * sin(psi);
     }
-    j->sos_los_phi = jakes_uphase(j, JAKES_PURPOSE_LOS, 0);
+    j->sos_los_phi = jakes_uphase(j, PURPOSE_JAKES_LOS, 0);
     return j;
 }
 
@@ -295,7 +296,7 @@ static void jakes_idft_block(jakes *j, uint32_t block, double t0_s, size_t n, fl
     for (size_t k = 1; k <= km; k++) {
         for (int side = 0; side < 2; side++) {
             size_t idx = side ? N - k : k;
-            philox4x32_ctr_t r = jakes_draw(j, JAKES_PURPOSE_IDFT, ((uint64_t)block << 32) | idx);
+            philox4x32_ctr_t r = jakes_draw(j, PURPOSE_JAKES_IDFT, ((uint64_t)block << 32) | idx);
             // Box-Muller (Box & Muller 1958): two independent N(0,1)
             double rad = sqrt(-2.0 * log(jakes_u53(r.v[0], r.v[1])));
             double ang = TWO_PI * jakes_u53(r.v[2], r.v[3]);
@@ -305,7 +306,7 @@ static void jakes_idft_block(jakes *j, uint32_t block, double t0_s, size_t n, fl
         }
     }
     fftw_execute(j->plan);
-    double phi0 = jakes_uphase(j, JAKES_PURPOSE_LOS, (uint64_t)block << 1);
+    double phi0 = jakes_uphase(j, PURPOSE_JAKES_LOS, (uint64_t)block << 1);
     double dt = 1.0 / j->fs_hz;
     for (size_t i = 0; i < n; i++) {
         double hr = u[i][0], hi = u[i][1];

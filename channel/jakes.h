@@ -26,7 +26,10 @@
  * IDFT). The envelope |h| is then Rician with factor K at every t.
  *
  * Randomness (DESIGN.md §5): Philox4x32-10, key = {seed, point}, counter =
- * {draw index low 32, draw index high 32, purpose, trial}, purposes below.
+ * {draw index low 32, draw index high 32, purpose, trial}, purposes (common/purpose.h) PURPOSE_JAKES_SOS (SOS angles and
+ * phases theta, phi, psi_n), PURPOSE_JAKES_IDFT (IDFT Gaussian spectrum
+ * samples, draw = block << 32 | k) and PURPOSE_JAKES_LOS (Rician LOS phase
+ * phi0, draw 0 for SOS, draw = block << 1 for IDFT).
  * Same inputs give bit-identical outputs on any thread count.
  *
  * Threads: an object is used by one thread at a time. Distinct objects may be
@@ -40,11 +43,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-// Philox purpose ids (channel/ range 0x200-0x2FF).
-#define JAKES_PURPOSE_SOS  0x240u  // SOS angles/phases theta, phi, psi_n
-#define JAKES_PURPOSE_IDFT 0x241u  // IDFT Gaussian spectrum samples, draw = block << 32 | k
-#define JAKES_PURPOSE_LOS  0x242u  // Rician LOS phase phi0 (draw 0 for SOS, draw = block for IDFT)
 
 enum jakes_kind {
     JAKES_SOS = 1,   // Zheng-Xiao sum of sinusoids, any-time evaluation

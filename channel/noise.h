@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/purpose.h"
+
 //  NOISE_GAUSS_MAX : largest |x| noise_gauss_* can return (6.66 sigma)
 #define NOISE_GAUSS_MAX 6.6604f
 //  NOISE_GAUSS_GROUP : Gaussians per planar group (64 blocks), see above
@@ -52,7 +54,7 @@ typedef struct noise noise;
 //  noise_create : a stream positioned at block 0; NULL on allocation failure.
 //      _seed    : scenario seed (any uint32)
 //      _point   : sweep point index (any uint32)
-//      _purpose : stream purpose id (channel/ uses 0x200-0x2FF, codec/ 0x100-0x1FF)
+//      _purpose : stream purpose id, one of common/purpose.h (enum purpose_id)
 //      _trial   : trial index (any uint32)
 //      caller frees with noise_destroy.
 noise *noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial);

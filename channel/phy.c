@@ -173,28 +173,28 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
                                                     cf->fading == PHY_FADING_FAST));
     modem_modulate(p->m, bits, nbits_chunk, p->xr, bpsk_real ? NULL : p->xi);
     *faded = fading;
-    noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_I, trial, base + s0 / 4, p->nr, c);
+    noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_I, trial, base + s0 / 4, p->nr, c);
     if (!fading) {
         add_real(p->zr, p->xr, p->nr, p->sigma, c);
         if (p->k > 1) {
-            noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_Q, trial, base + s0 / 4, p->ni, c);
+            noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
             add_real(p->zi, p->xi, p->ni, p->sigma, c);
         }
         return 0;
     }
     if (p->k == 1 && !p->gre && cf->channel == PHY_RAYLEIGH && cf->fading == PHY_FADING_FAST) {
-        noise_rayleigh_at(seed, point, PHY_PURPOSE_FADE_I, trial, base + s0 / 4, p->hr, c);
+        noise_rayleigh_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
         bpsk_rayleigh(p->xr, p->hr, p->nr, p->sigma, c, p->zr, p->g2);
         return 0;
     }
-    noise_gauss_at(seed, point, PHY_PURPOSE_NOISE_Q, trial, base + s0 / 4, p->ni, c);
+    noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
     const float *hr = p->hr, *hi = p->hi;
     if (p->gre) {
         hr = p->gre + s0;
         hi = p->gim + s0;
     } else if (cf->fading == PHY_FADING_FAST) {
-        noise_gauss_at(seed, point, PHY_PURPOSE_FADE_I, trial, base + s0 / 4, p->hr, c);
-        noise_gauss_at(seed, point, PHY_PURPOSE_FADE_Q, trial, base + s0 / 4, p->hi, c);
+        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
+        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + s0 / 4, p->hi, c);
         scale_gains(p->hr, p->hi, p->los, p->scat, c);
     } else {
         /* block j = s / N uses Gaussian number j of the fading streams */
@@ -204,8 +204,8 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
         size_t nb = jhi - a + 1;
         if (nb > PHY_WS) /* cannot happen for N >= 1 */
             return -ERANGE;
-        noise_gauss_at(seed, point, PHY_PURPOSE_FADE_I, trial, base + a / 4, p->bf_r, nb);
-        noise_gauss_at(seed, point, PHY_PURPOSE_FADE_Q, trial, base + a / 4, p->bf_i, nb);
+        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + a / 4, p->bf_r, nb);
+        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + a / 4, p->bf_i, nb);
         scale_gains(p->bf_r, p->bf_i, p->los, p->scat, nb);
         for (size_t i = 0; i < c; i++) {
             size_t j = (s0 + i) / N - a;

@@ -21,8 +21,8 @@
  * independent of the decision statistic Re(y) and is not generated.
  * BPSK over Rayleigh FAST fading uses the exactly equivalent real-valued
  * model z = x + sigma n / a, g2 = a^2, with a = |h| Rayleigh (a^2 ~ Exp(1),
- * noise_rayleigh_at, stream PHY_PURPOSE_FADE_I) and n ~ N(0,1) (stream
- * PHY_PURPOSE_NOISE_I): 1 Gaussian and 1 uniform per bit instead of 4
+ * noise_rayleigh_at, stream PURPOSE_PHY_FADE_I) and n ~ N(0,1) (stream
+ * PURPOSE_PHY_NOISE_I): 1 Gaussian and 1 uniform per bit instead of 4
  * Gaussians. Why it is exact: BPSK detection (hard or LLR) uses only
  * Re(z) = x + Re(conj(h) n_c) / |h|^2 and g2 = |h|^2; given h, conj(h) n_c /
  * |h| is again CN(0, N0) (n_c is circularly symmetric and |conj(h)/|h|| = 1),
@@ -33,7 +33,7 @@
  * as under the complex model (not the same draws). Im z is not computed.
  *
  * Randomness (DESIGN.md §5): key = {seed, point}; counter = {draw index,
- * purpose, trial} with the purposes below; frame f, symbol s uses the
+ * purpose, trial} with the purposes PURPOSE_PHY_* (common/purpose.h); frame f, symbol s uses the
  * Gaussian number s of the noise_gauss_at sequence that starts at draw index
  * f << 24 (noise.h layout: 4 per Philox block, planar groups of 256 from 64
  * blocks, fixed relative to the start, so a shorter frame sees a prefix),
@@ -49,11 +49,6 @@
 #include <stdint.h>
 
 #include "channel/modem.h"
-
-#define PHY_PURPOSE_NOISE_I 0x210u
-#define PHY_PURPOSE_NOISE_Q 0x211u
-#define PHY_PURPOSE_FADE_I 0x212u
-#define PHY_PURPOSE_FADE_Q 0x213u
 
 //  PHY_MAX_FRAME_SYMBOLS : most symbols in one phy_transmit_* call (2^26)
 #define PHY_MAX_FRAME_SYMBOLS ((size_t)1 << 26)

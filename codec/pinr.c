@@ -17,6 +17,7 @@
 
 #include "codec/bitio.h"
 #include "codec/enumidx.h"
+#include "common/purpose.h"
 
 #include <Random123/philox.h>
 #include <errno.h>
@@ -108,7 +109,7 @@ static uint64_t pinr_draw(uint64_t key64, uint32_t purpose, uint32_t sub, uint64
 
 uint64_t pinr_frame_seed(uint32_t seed, uint32_t point, uint32_t trial)
 {
-    philox4x32_ctr_t c = {{0, 0, PINR_PURPOSE_FRAMESEED, trial}};
+    philox4x32_ctr_t c = {{0, 0, PURPOSE_PINR_FRAMESEED, trial}};
     philox4x32_key_t k = {{seed, point}};
     philox4x32_ctr_t r = philox4x32(c, k);
     return ((uint64_t)r.v[0] << 32) | r.v[1];
@@ -156,13 +157,13 @@ static int pinr_draw_selection(const pinr_params *p, const pinr_layout *l, uint6
         return -ENOMEM;
     }
     /* Step 1 (remove): |A| tokens out of Nt. */
-    pinr_sample(key, PINR_PURPOSE_REMOVE, 0, nt, l->removed, perm, removed);
+    pinr_sample(key, PURPOSE_PINR_REMOVE, 0, nt, l->removed, perm, removed);
     /* Step 2 (prune): |Bp| of the remaining tokens B, in ascending order. */
     int64_t nb = 0;
     for (int64_t t = 0; t < nt; t++)
         if (!removed[t])
             rest[nb++] = (uint32_t)t;
-    pinr_sample(key, PINR_PURPOSE_PRUNE, 0, nb, l->pruned_tokens, perm, mark);
+    pinr_sample(key, PURPOSE_PINR_PRUNE, 0, nb, l->pruned_tokens, perm, mark);
     memset(pruned, 0, (size_t)nt);
     for (int64_t b = 0; b < nb; b++)
         pruned[rest[b]] = mark[b];
@@ -172,7 +173,7 @@ static int pinr_draw_selection(const pinr_params *p, const pinr_layout *l, uint6
         if (removed[t]) {
             memset(kt, 0, (size_t)ns);
         } else if (pruned[t]) {
-            pinr_sample(key, PINR_PURPOSE_SYMBOLS, (uint32_t)t, ns, l->pruned_per_token, perm, mark);
+            pinr_sample(key, PURPOSE_PINR_SYMBOLS, (uint32_t)t, ns, l->pruned_per_token, perm, mark);
             for (int64_t s = 0; s < ns; s++)
                 kt[s] = !mark[s];
         } else {

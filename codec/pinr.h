@@ -34,12 +34,6 @@
 #define PINR_HEADER_BITS 256
 #define PINR_SEED_BITS 64
 
-/* Philox purposes (DESIGN.md §5; codec range 0x100-0x1FF) */
-#define PINR_PURPOSE_FRAMESEED 0x100u
-#define PINR_PURPOSE_REMOVE 0x101u
-#define PINR_PURPOSE_PRUNE 0x102u
-#define PINR_PURPOSE_SYMBOLS 0x103u
-
 typedef enum {
     PINR_INDEX_LIST = 0,
     PINR_INDEX_BITMASK = 1,

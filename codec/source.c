@@ -3,6 +3,7 @@
 
 #include "codec/h5guard.h"
 #include "codec/quant.h"
+#include "common/purpose.h"
 
 #include <Random123/philox.h>
 #include <errno.h>
@@ -50,7 +51,7 @@ int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, sourc
 
     if (p->law != SOURCE_LAW_CLIP) {
         for (int64_t i = 0; i < nt * d; i++) {
-            source_uniform2(seed, SOURCE_PURPOSE_NOISE, trial, (uint64_t)i, &u0, &u1);
+            source_uniform2(seed, PURPOSE_SOURCE_NOISE, trial, (uint64_t)i, &u0, &u1);
             double v = p->law == SOURCE_LAW_LAPLACE
                            ? source_laplace(u0)
                            : sqrt(-2.0 * log(u0)) * cos(2.0 * M_PI * u1); /* Box-Muller */
@@ -68,7 +69,7 @@ int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, sourc
     /* Pareto(1, tail) scales, E s^2 = tail / (tail - 2), normalised to 1. */
     double norm = sqrt(p->tail / (p->tail - 2.0));
     for (int64_t j = 0; j < d; j++) {
-        source_uniform2(seed, SOURCE_PURPOSE_SCALES, trial, (uint64_t)j, &u0, &u1);
+        source_uniform2(seed, PURPOSE_SOURCE_SCALES, trial, (uint64_t)j, &u0, &u1);
         s[j] = pow(1.0 - u0, -1.0 / p->tail) / norm;
     }
     /* Outlier dimensions: a partial Fisher-Yates choice of outlier_dims of d. */
@@ -80,7 +81,7 @@ int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, sourc
     for (int64_t j = 0; j < d; j++)
         perm[j] = j;
     for (int64_t j = 0; j < p->outlier_dims; j++) {
-        source_uniform2(seed, SOURCE_PURPOSE_OUTLIERS, trial, (uint64_t)j, &u0, &u1);
+        source_uniform2(seed, PURPOSE_SOURCE_OUTLIERS, trial, (uint64_t)j, &u0, &u1);
         int64_t k = j + (int64_t)(u0 * (double)(d - j));
         if (k >= d)
             k = d - 1;
@@ -91,18 +92,18 @@ int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, sourc
     }
     free(perm);
     for (int64_t i = 0; i < (int64_t)p->clusters * d; i++) {
-        source_uniform2(seed, SOURCE_PURPOSE_CENTRES, trial, (uint64_t)i, &u0, &u1);
+        source_uniform2(seed, PURPOSE_SOURCE_CENTRES, trial, (uint64_t)i, &u0, &u1);
         c[i] = source_laplace(u0);
     }
     /* centre + spread * noise has variance 1 + spread^2 per unit scale */
     double g = p->scale / sqrt(1.0 + p->cluster_spread * p->cluster_spread);
     for (int64_t t = 0; t < nt; t++) {
-        source_uniform2(seed, SOURCE_PURPOSE_MEMBERS, trial, (uint64_t)t, &u0, &u1);
+        source_uniform2(seed, PURPOSE_SOURCE_MEMBERS, trial, (uint64_t)t, &u0, &u1);
         int64_t k = (int64_t)(u0 * p->clusters);
         if (k >= p->clusters)
             k = p->clusters - 1;
         for (int64_t j = 0; j < d; j++) {
-            source_uniform2(seed, SOURCE_PURPOSE_NOISE, trial, (uint64_t)(t * d + j), &u0, &u1);
+            source_uniform2(seed, PURPOSE_SOURCE_NOISE, trial, (uint64_t)(t * d + j), &u0, &u1);
             double v = c[k * d + j] + p->cluster_spread * source_laplace(u0);
             x[t * d + j] = (float)(g * s[j] * v);
         }

@@ -17,7 +17,8 @@
  *    law = laplace / gaussian: i.i.d. elements of standard deviation
  *    `scale` (known laws, for rate-distortion bounds).
  *    Draws come from Philox, key = (seed, 0), counter = (element, purpose,
- *    trial): every sweep point of a scenario sees the same frame per trial.
+ *    trial), purposes PURPOSE_SOURCE_* of common/purpose.h: every sweep
+ *    point of a scenario sees the same frame per trial.
  *  - npy: a NumPy .npy file, 'descr' exactly '<f4', '<f2' or '<f8', C order,
  *    2-D or 3-D; the data size the shape declares must be in the file.
  *  - hdf5: a floating-point dataset (2, 4 or 8 bytes) of rank 2 or 3 in an
@@ -33,12 +34,6 @@
 
 // largest tensor a file source may hold: 2^28 elements (1 GiB as float32)
 #define SOURCE_MAX_ELEMENTS (INT64_C(1) << 28)
-
-#define SOURCE_PURPOSE_SCALES 0x110u
-#define SOURCE_PURPOSE_OUTLIERS 0x111u
-#define SOURCE_PURPOSE_CENTRES 0x112u
-#define SOURCE_PURPOSE_MEMBERS 0x113u
-#define SOURCE_PURPOSE_NOISE 0x114u
 
 typedef enum { SOURCE_LAW_CLIP, SOURCE_LAW_LAPLACE, SOURCE_LAW_GAUSSIAN } source_law;
 

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* Philox purposes owned by sim/ (channel range) */
-#define DIGITAL_PURPOSE_BITS 0x2F4u
+#define DIGITAL_PURPOSE_BITS PURPOSE_DIGITAL_BITS
 
 typedef struct digital_chain digital_chain;
 

@@ -35,16 +35,17 @@
 #ifndef FEATLINK_LINK_H
 #define FEATLINK_LINK_H
 
+#include "common/purpose.h"
 #include "sim/scenario.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* Philox purposes of the analog noise (channel range, sim-owned) */
-#define LINK_PURPOSE_PINR     0x2F0u /* PINR frames */
-#define LINK_PURPOSE_PINR_REF 0x2F1u /* PINR same_snr reference */
-#define LINK_PURPOSE_TOFC     0x2F2u /* TOFC frames */
-#define LINK_PURPOSE_TOFC_REF 0x2F3u /* TOFC same_snr reference */
+#define LINK_PURPOSE_PINR     PURPOSE_LINK_PINR /* PINR frames */
+#define LINK_PURPOSE_PINR_REF PURPOSE_LINK_PINR_REF /* PINR same_snr reference */
+#define LINK_PURPOSE_TOFC     PURPOSE_LINK_TOFC /* TOFC frames */
+#define LINK_PURPOSE_TOFC_REF PURPOSE_LINK_TOFC_REF /* TOFC same_snr reference */
 
 #define LINK_MAX_DEVICES_DIGITAL 256u
 #define LINK_MAX_DEVICES_ANALOG  65536u

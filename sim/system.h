@@ -40,17 +40,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/purpose.h"
 #include "sim/station.h"
 
 #define SYS_MAX_GROUPS 8
 #define SYS_MAX_DEVICES (1u << 20)
 
 /* Philox purposes of the system layer (sim/ range 0x400-0x4FF) */
-#define SYS_PURPOSE_ARRIVAL  0x400u   /* interarrival / jitter, per (device, frame) */
-#define SYS_PURPOSE_OFFSET   0x401u   /* a periodic device's phase, frame 0 */
-#define SYS_PURPOSE_ATTEMPT  0x402u   /* packet attempt success, per (device, frame, packet, attempt) */
-#define SYS_PURPOSE_SERVICE  0x403u   /* random server service time, per (device, frame) */
-#define SYS_PURPOSE_SHADOW   0x404u   /* log-normal shadowing, per device */
+#define SYS_PURPOSE_ARRIVAL  PURPOSE_SYS_ARRIVAL   /* interarrival / jitter, per (device, frame) */
+#define SYS_PURPOSE_OFFSET   PURPOSE_SYS_OFFSET   /* a periodic device's phase, frame 0 */
+#define SYS_PURPOSE_ATTEMPT  PURPOSE_SYS_ATTEMPT   /* packet attempt success, per (device, frame, packet, attempt) */
+#define SYS_PURPOSE_SERVICE  PURPOSE_SYS_SERVICE   /* random server service time, per (device, frame) */
+#define SYS_PURPOSE_SHADOW   PURPOSE_SYS_SHADOW   /* log-normal shadowing, per device */
 
 typedef enum { SYS_PERIODIC = 0, SYS_POISSON = 1 } sys_arrival;
 typedef enum { SYS_TDMA = 0, SYS_FDMA = 1, SYS_PF = 2 } sys_access;

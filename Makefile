@@ -1,6 +1,6 @@
 # featlink — the only build entry.
 #
-#   make            deps + build bin/featlink and build/libfeatlink.a
+#   make            deps + build bin/featlink, build/libfeatlink.a, build/examples/*
 #   make deps       install missing Debian packages (apt-get; sudo when not root)
 #   make run        deps + build + Table 1 of paper 000 into results/
 #   make test       deps + build + every test (SAN=1: ASan + UBSan)
@@ -130,9 +130,14 @@ TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
 TEST_SH := tests/build_check.sh tests/install_check.sh tests/fuzz/run.sh
 TEST_SH += tests/layer_check.sh
+# examples/*.c: tiny complete programs, built by make, run by tests/examples.sh
+EXAMPLE_SRC := $(wildcard examples/*.c)
+EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+TEST_SH += tests/examples.sh
 
 .PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers fuzz fuzz-bins FORCE
 all: $(BIN)
+all: $(EXAMPLE_BIN)
 
 deps:
 	@MPI=$(MPI) bash .ci/deps
@@ -163,11 +168,15 @@ $(BIN): $(BUILD)/sim/main.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB)
 	$(LINK) -o $@ $^ $(FL_LDLIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/examples/%: $(BUILD)/examples/%.o $(LIB)
+	$(LINK) -o $@ $^ $(FL_LDLIBS)
+
 run: $(BIN)
 	@mkdir -p results
 	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
+test: $(EXAMPLE_BIN)
 test: $(TEST_BIN) $(BIN)
 	@FEATLINK_BIN=$(BIN) FEATLINK_BUILD=$(BUILD) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 
@@ -274,5 +283,6 @@ clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d) $(FUZZ_SRC:%.c=$(BUILD)/%.d)
+-include $(EXAMPLE_BIN:=.d)
 .SECONDARY:
 endif

@@ -61,7 +61,7 @@ struct jakes {
 static const double TWO_PI = 6.283185307179586476925286766559;
 static const double PI = 3.141592653589793238462643383279;
 
-// Philox4x32-10 draw under DESIGN.md §5: key {seed, point},
+// Philox4x32-10 draw under docs/design-notes.md §5: key {seed, point},
 // counter {draw lo, draw hi, purpose, trial}.
 static philox4x32_ctr_t jakes_draw(const jakes *j, uint32_t purpose, uint64_t idx)
 {

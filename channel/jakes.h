@@ -25,7 +25,7 @@
  * [-pi, pi) drawn from the random stream (per object for SOS, per block for
  * IDFT). The envelope |h| is then Rician with factor K at every t.
  *
- * Randomness (DESIGN.md §5): Philox4x32-10, key = {seed, point}, counter =
+ * Randomness (docs/design-notes.md §5): Philox4x32-10, key = {seed, point}, counter =
  * {draw index low 32, draw index high 32, purpose, trial}, purposes (common/purpose.h) PURPOSE_JAKES_SOS (SOS angles and
  * phases theta, phi, psi_n), PURPOSE_JAKES_IDFT (IDFT Gaussian spectrum
  * samples, draw = block << 32 | k) and PURPOSE_JAKES_LOS (Rician LOS phase

@@ -6,7 +6,7 @@
  * Random123's philox4x32()); G. E. P. Box, M. E. Muller, "A note on the
  * generation of random normal deviates", Ann. Math. Stat. 29 (1958).
  *
- * Stream convention (DESIGN.md §5): key = {seed, point}; counter =
+ * Stream convention (docs/design-notes.md §5): key = {seed, point}; counter =
  * {draw_index low 32 bits, draw_index high 32 bits, purpose, trial}. One
  * counter value ("block") yields four 32-bit words. Every fill function below
  * works on whole blocks: it consumes ceil(n / per_block) blocks starting at

@@ -3,7 +3,7 @@
  * Framing in the style of IEEE 802.3 / 802.11 MPDUs (header, payload, 32-bit
  * FCS over both; IEEE 802.11-2016 §9.2.4.8), reduced to what the simulator
  * needs: a 16-bit sequence number and a 16-bit length. Failed frames become
- * byte erasures, the loss model of DESIGN.md §2.
+ * byte erasures, the loss model of docs/design-notes.md §2.
  */
 #include "channel/packet.h"
 

@@ -32,7 +32,7 @@
  * of h never matters, and bits, errors and LLRs have the same distribution
  * as under the complex model (not the same draws). Im z is not computed.
  *
- * Randomness (DESIGN.md §5): key = {seed, point}; counter = {draw index,
+ * Randomness (docs/design-notes.md §5): key = {seed, point}; counter = {draw index,
  * purpose, trial} with the purposes PURPOSE_PHY_* (common/purpose.h); frame f, symbol s uses the
  * Gaussian number s of the noise_gauss_at sequence that starts at draw index
  * f << 24 (noise.h layout: 4 per Philox block, planar groups of 256 from 64

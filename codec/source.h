@@ -1,4 +1,4 @@
-/* source: feature tensors a vision encoder would send (DESIGN.md §1).
+/* source: feature tensors a vision encoder would send (docs/design-notes.md §1).
  *
  * A tensor is patches x tokens x dims float32, row-major (2-D sources have
  * patches = 1). Three origins:

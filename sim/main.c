@@ -1,4 +1,4 @@
-/* featlink: the command-line interface (DESIGN.md §3).
+/* featlink: the command-line interface (docs/design-notes.md §3).
  *
  *   featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume] [--quiet]
  *   featlink export OUT.h5 [--format csv|json|md]

@@ -1,4 +1,4 @@
-/* mpirun: sweep points over MPI ranks (mpirun.h, DESIGN.md §8).
+/* mpirun: sweep points over MPI ranks (mpirun.h, docs/design-notes.md §8).
  *
  * Compiled only by `make MPI=1` (-DFEATLINK_MPI); empty otherwise.
  *

@@ -1,4 +1,4 @@
-/* mpirun: sweep points over MPI ranks (DESIGN.md §8), built only with
+/* mpirun: sweep points over MPI ranks (docs/design-notes.md §8), built only with
  * `make MPI=1` (-DFEATLINK_MPI; sim/mpirun.c is empty otherwise).
  *
  * Every rank parses and validates the scenario itself (deterministic), so bad

@@ -1,6 +1,6 @@
 /* results: the points table of a run, its HDF5 file and its journal.
  *
- * HDF5 layout (DESIGN.md §3):
+ * HDF5 layout (docs/design-notes.md §3):
  *   /                 attributes featlink_version, git_revision, name, points,
  *                     created_utc (ISO 8601), command_line, and per input
  *                     file input_<role> (path) and sha256_<role>

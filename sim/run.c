@@ -1,6 +1,6 @@
 /* run: the sweep loop (run.h). Points are independent; each draws its
  * randomness from Philox keyed by (seed, point), so the table is the same
- * whatever the thread count (DESIGN.md §5), or the MPI rank count
+ * whatever the thread count (docs/design-notes.md §5), or the MPI rank count
  * (sim/mpirun.h, `make MPI=1`). */
 #include "sim/run.h"
 

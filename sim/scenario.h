@@ -203,7 +203,7 @@ typedef struct {
  * Every field is filled from one row of the schema (sim/schema.c). */
 typedef struct {
     char     name[128];
-    uint32_t seed;                /* Philox key word 0 (DESIGN.md §5) */
+    uint32_t seed;                /* Philox key word 0 (docs/design-notes.md §5) */
 
     scn_source  source;
     scn_codec   codec;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MPI variant checks (DESIGN.md §8), run by `make mpi-check`, not by `make test`:
+# MPI variant checks (docs/design-notes.md §8), run by `make mpi-check`, not by `make test`:
 #   - `mpirun -n R featlink run` exports exactly the CSV of the single-process
 #     run (R = 2, and R = 3 with --jobs 2), for a PINR and a BER scenario;
 #   - a bad scenario exits 2 with one featlink message (rank 0 speaks);

@@ -1,4 +1,4 @@
-/* Tests of sim/results: the HDF5 layout of DESIGN.md §3, the journal that
+/* Tests of sim/results: the HDF5 layout of docs/design-notes.md §3, the journal that
  * --resume reads, and the export formats. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /* purpose: the registry of Philox stream purposes, every layer's in one list.
  *
  * Every random draw in featlink is Philox4x32-10 (Random123, or the
- * bit-identical vector version in channel/noise.c) on a counter whose word 2
- * is a purpose id, so that two modules drawing under the same key never see
- * the same numbers. The layouts (docs/design-notes.md §5):
+ * bit-identical vector version in channel/noise.c) on a counter that carries
+ * a purpose id, so that two modules drawing under the same key never see the
+ * same numbers. The layouts (docs/design-notes.md §5):
  *
  *   channel/noise, phy, ber, jakes; sim/ analog and digital links:
  *       key {seed, point}, counter {draw lo, draw hi, purpose, trial}
@@ -22,7 +22,8 @@
  *
  * Layer rule: this header sits below channel/, codec/ and sim/; any of them
  * may include it, and it includes nothing of theirs. A module uses the names
- * below directly (PURPOSE_PHY_NOISE_I), never a literal.
+ * below (PURPOSE_PHY_NOISE_I), never a literal; sim/link.h, sim/digital.h and
+ * sim/system.h keep their older local names as aliases of them.
  *
  * Ranges: codec/ 0x100-0x1FF, channel/ 0x200-0x2EF, sim/ links 0x2F0-0x2FF
  * (numbered at the top of the channel range before this registry existed;

@@ -102,7 +102,8 @@ int sys_check(const sys_config *c, char *why, size_t len)
     if (!(c->deadline_s > 0)) BAD("deadline must be > 0 (inf for none)");
     if (!(c->bandwidth_hz > 0) || c->packet_bits < 1 || c->max_retx < 0 || c->max_retx > 255)
         BAD("bandwidth > 0, packet bits >= 1, max_retx in [0, 255]");
-    if ((uint64_t)c->groups[0].frame_bits / c->packet_bits >= (1u << 24)) BAD("at most 2^24 packets per frame");
+    for (int g = 0; g < c->ngroups; g++)
+        if (c->groups[g].frame_bits / c->packet_bits >= (1u << 24)) BAD("group %d: at most 2^24 packets per frame", g);
     if (!(c->doppler_hz >= 0 && c->doppler_hz < 1e9) || !(c->k_factor >= 0)) BAD("doppler in [0, 1e9) Hz, K >= 0");
     if (c->access == SYS_PF && c->pf_window < 1) BAD("pf window must be >= 1");
     if (!(c->outage_retry_s > 0 && c->outage_retry_s < 1e6)) BAD("outage retry must be in (0, 1e6) s");

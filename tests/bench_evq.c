@@ -7,7 +7,8 @@
  *   tie-heavy: increments exponential, mean 100 ns, rounded to whole ns
  *              (many events share a time; the FIFO tie rule decides)
  * Sizes 1e3, 1e5, 1e6; median of 5 rounds of at least 2e6 holds each.
- * Prints absolute figures (holds/s) with the CPU model and load average.
+ * Prints absolute figures (holds/s, per second of this thread's CPU time)
+ * with the CPU model and load average.
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,32 +20,7 @@
 #include <Random123/philox.h>
 
 #include "sim/evq.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void print_machine(void)
-{
-    char line[256], model[256] = "unknown";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) snprintf(model, sizeof model, "%s", c + 2);
-            model[strcspn(model, "\n")] = 0;
-            break;
-        }
-    if (f) fclose(f);
-    double load[3] = {0};
-    f = fopen("/proc/loadavg", "r");
-    if (f && fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = NAN;
-    if (f) fclose(f);
-    printf("cpu: %s; load average %.2f %.2f %.2f\n", model, load[0], load[1], load[2]);
-}
+#include "tests/bench_info.h"
 
 /* precomputed increments (ticks), so the timed loop measures the queue */
 #define NINC (1u << 20)
@@ -80,7 +56,7 @@ static double hold_rate(size_t n, uint64_t holds)
         e.id = (uint32_t)i;
         evq_push(q, &e, NULL);
     }
-    double t0 = now_s();
+    double t0 = bench_cpu_s();
     uint64_t sum = 0;
     for (uint64_t h = 0; h < holds; h++) {
         evq_pop(q, &e);
@@ -88,7 +64,7 @@ static double hold_rate(size_t n, uint64_t holds)
         e.t += inc[h & (NINC - 1)];
         evq_push(q, &e, NULL);
     }
-    double dt = now_s() - t0;
+    double dt = bench_cpu_s() - t0;
     evq_destroy(q);
     if (sum == 42) fputs("", stderr);   /* keep the loop's result alive */
     return (double)holds / dt;
@@ -96,7 +72,7 @@ static double hold_rate(size_t n, uint64_t holds)
 
 int main(void)
 {
-    print_machine();
+    bench_header("evq hold model");
     printf("evq hold model (pop + push, queue size constant), median of 5 rounds:\n");
     const size_t sizes[] = {1000, 100000, 1000000};
     for (int ties = 0; ties <= 1; ties++) {

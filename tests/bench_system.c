@@ -13,32 +13,7 @@
 
 #include "sim/syssum.h"
 #include "sim/system.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void print_machine(void)
-{
-    char line[256], model[256] = "unknown";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) snprintf(model, sizeof model, "%s", c + 2);
-            model[strcspn(model, "\n")] = 0;
-            break;
-        }
-    if (f) fclose(f);
-    double l[3] = {NAN, NAN, NAN};
-    f = fopen("/proc/loadavg", "r");
-    if (f && fscanf(f, "%lf %lf %lf", &l[0], &l[1], &l[2]) != 3) l[0] = NAN;
-    if (f) fclose(f);
-    printf("cpu: %s; load average %.2f %.2f %.2f\n", model, l[0], l[1], l[2]);
-}
+#include "tests/bench_info.h"
 
 static unsigned long frames;
 static int count(void *arg, const sys_frame *f)
@@ -49,7 +24,7 @@ static int count(void *arg, const sys_frame *f)
 
 int main(void)
 {
-    print_machine();
+    bench_header("system layer, 10,000 devices");
     static sys_shannon sh = {.gap_db = 3.0, .min_snr_db = 0.0};
     sys_config c = {0};
     c.ngroups = 1;
@@ -77,14 +52,14 @@ int main(void)
         syssum_init(&a, c.warmup_s);
         sys_totals t;
         frames = 0;
-        double t0 = now_s();
+        double t0 = bench_cpu_s(), w0 = bench_now_s();
         int rc = sys_run(&c, count, &a, &t);
-        double dt = now_s() - t0;
+        double dt = bench_cpu_s() - t0, wall = bench_now_s() - w0;
         syssum s;
         syssum_finish(&a, &t, &s);
-        printf("10,000 devices, 600 s simulated: %lu frames in %.2f s wall (%.3g frames/s), rc %d; "
+        printf("10,000 devices, 600 s simulated: %lu frames in %.2f s CPU (%.2f s wall; %.3g frames/s of CPU), rc %d; "
                "latency mean %.4g s, p99 %.4g s, uplink %.3f, server %.3f busy\n",
-               frames, dt, frames / dt, rc, s.latency.est, s.p99.est, s.uplink_utilisation,
+               frames, dt, wall, frames / dt, rc, s.latency.est, s.p99.est, s.uplink_utilisation,
                s.server_utilisation);
         syssum_free(&a);
     }

@@ -347,14 +347,17 @@ static int cmd_run(int argc, char **argv)
         scenario_destroy(s);
         return EXIT_RUNTIME;
     }
+    /* a file-size limit (ulimit -f) fails the write with EFBIG, reported
+       like a full disk, instead of killing the run */
+    signal(SIGXFSZ, SIG_IGN);
     results *t = results_create(scenario_points(s));
     int jrc = 0;
-    FILE *journal = t ? results_journal_open(t, o.out, scenario_text(s), o.resume, &jrc) : NULL;
+    journal_file *journal = t ? journal_open(t, o.out, scenario_text(s), o.resume, &jrc, err, sizeof err) : NULL;
     if (!t || !journal) {
-        if (jrc == -ESTALE)
-            fprintf(stderr, "featlink: %s.journal: belongs to a different scenario; remove it or run without --resume\n", o.out);
-        else
-            fprintf(stderr, "featlink: %s.journal: cannot write (%s)\n", o.out, strerror(jrc ? -jrc : ENOMEM));
+        if (!t)
+            snprintf(err, sizeof err, "%s: the results table of %lld points: %s", o.out,
+                     (long long)scenario_points(s), strerror(ENOMEM));
+        fprintf(stderr, "featlink: %s\n", err);
         results_destroy(t);
         scenario_destroy(s);
         return EXIT_RUNTIME;
@@ -368,7 +371,12 @@ static int cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     rc = run_points(s, o.file, t, journal, o.jobs, &hooks, err, sizeof err);
-    fclose(journal);
+    char cerr[SCN_ERR_LEN];
+    int crc = journal_close(journal, cerr, sizeof cerr);
+    if (crc && !rc) {
+        snprintf(err, sizeof err, "%s", cerr);
+        rc = crc;
+    }
     if (view.drawn)
         fputc('\n', stderr);
     if (rc == -EINTR) {
@@ -417,7 +425,7 @@ static int cmd_run(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
     } else {
-        results_journal_remove(o.out);
+        journal_remove(o.out);
         if (!o.quiet)
             fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)scenario_points(s), o.out);
     }
@@ -489,11 +497,13 @@ static int cmd_export(int argc, char **argv)
     rc = results_read_h5(o.file, &t, NULL, err, sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
-        return EXIT_USAGE;
+        return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
-    results_export(t, stdout, fmt);
+    rc = results_export(t, stdout, fmt);
     results_destroy(t);
-    return 0;
+    if (rc)
+        fprintf(stderr, "featlink: standard output: %s\n", strerror(-rc));
+    return rc ? EXIT_RUNTIME : 0;
 }
 
 static int cmd_table(int argc, char **argv)

@@ -1,4 +1,4 @@
-/* results: the points table of a run, its HDF5 file and its journal.
+/* results: the tables of a run, its HDF5 file, its export and its journal.
  *
  * HDF5 layout (docs/design-notes.md §3):
  *   /                 attributes featlink_version, git_revision, name, points,
@@ -13,15 +13,23 @@
  *                     and "description" (sim/columns.c, scenario schema)
  *   /points           attribute "columns": the column names in order, comma
  *                     separated
+ *   /<table>/<column> record tables (/frames, /packets, ...), present only
+ *                     when a run appended records: 1-D datasets of one
+ *                     length per table, the int64 column "point" (the row
+ *                     of /points each record belongs to) first; attributes
+ *                     as in /points
+ *
+ * Memory: the tables are typed column stores (sim/colstore.h), 8 bytes per
+ * cell. Modules: results.c (tables), h5write.c, h5read.c, export.c,
+ * journal.c (sim/journal.h).
  *
  * The file is written to "<path>.tmp" and renamed, so no half-written file
- * ever carries the final name. While a run is going, every finished point is
- * appended to "<path>.journal" (one JSON line per point); --resume reads it
- * back and runs only the missing points.
+ * ever carries the final name.
  */
 #ifndef FEATLINK_RESULTS_H
 #define FEATLINK_RESULTS_H
 
+#include "sim/colstore.h"
 #include "sim/row.h"
 
 #include <stdint.h>
@@ -34,7 +42,10 @@ typedef enum { RESULTS_CSV, RESULTS_JSON, RESULTS_MD } results_format;
 //  results_create : a table for _points rows (all empty); NULL on ENOMEM
 results *results_create(int64_t points);
 void results_destroy(results *t);
-//  results_set : store (a copy of) row _r as point _i; 0, -EINVAL, -ENOMEM
+//  results_set : store (a copy of) row _r as point _i (replacing what it
+//                held); 0, -EINVAL (_i out of range), -ENOMEM. A column keeps
+//                the kind (number or text) of its first value; a value of
+//                the other kind reads as missing (NaN or "")
 int results_set(results *t, int64_t i, const row *r);
 //  results_has : 1 if point _i holds a row
 int results_has(const results *t, int64_t i);
@@ -47,6 +58,26 @@ const char *results_text(const results *t, int64_t i, int col);
 int results_columns(const results *t);
 const char *results_column_name(const results *t, int col);
 const char *results_column_unit(const results *t, int col);
+int results_column_is_text(const results *t, int col);
+//  results_points_table : the /points column store (read only)
+const cs_table *results_points_table(const results *t);
+
+//  results_points_store, results_mark_all : for readers that fill the
+//  points table column by column: its store, then every point marked as run
+cs_table *results_points_store(results *t);
+void results_mark_all(results *t);
+
+//  results_record_add : append one record to table _table (created when new;
+//                       a name of [a-z0-9_], at most 64 characters, not
+//                       "points" or "scenario*") for point _point: its int64
+//                       "point" column, then _r's columns. 0, -EINVAL, -ENOMEM
+int results_record_add(results *t, const char *table, int64_t point, const row *r);
+//  results_records : record table _name, created empty when new; NULL on ENOMEM
+cs_table *results_records(results *t, const char *name);
+int results_record_tables(const results *t);
+const cs_table *results_record_table(const results *t, int k);
+//  results_record_name_ok : 1 when _name may name a record table
+int results_record_name_ok(const char *name);
 
 /* An input file the run read, recorded with its SHA-256. */
 typedef struct {
@@ -69,22 +100,17 @@ typedef struct {
 //                     root attributes from _m; 0 or a negative errno with a
 //                     message in _err
 int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len);
-//  results_read_h5 : read a file written by results_write_h5; *_scenario_text
-//                    (may be NULL) gets a malloc'd copy of /scenario_effective
-//                    (or /scenario when there is none)
+//  results_read_h5 : read the /points table of a file written by
+//                    results_write_h5; *_scenario_text (may be NULL) gets a
+//                    malloc'd copy of /scenario_effective (or /scenario when
+//                    there is none). Every dataset and attribute is checked
+//                    (rank, dimensions, type class and size, backing storage)
+//                    before it is read; the row count comes from the
+//                    datasets. 0, -EINVAL (not a featlink results file, the
+//                    cause in _err), -ENOENT/-EACCES, -ENOMEM
 int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t errlen);
-//  results_export : print the table (every column, a header row)
+//  results_export : print the points table (every column, a header row);
+//                   0, or -errno when writing _out failed
 int results_export(const results *t, FILE *out, results_format fmt);
-
-//  results_journal_open : open "<path>.journal" for appending; with _resume,
-//                         first load its rows into _t when its scenario text
-//                         matches _scenario_text (else -ESTALE). Returns a FILE
-//                         or NULL with *_rc set.
-FILE *results_journal_open(results *t, const char *path, const char *scenario_text, int resume,
-                           int *rc);
-//  results_journal_add : append point _i's row and flush
-int results_journal_add(FILE *j, int64_t i, const row *r);
-//  results_journal_remove : delete "<path>.journal" once the file is written
-void results_journal_remove(const char *path);
 
 #endif

@@ -21,10 +21,11 @@ typedef struct {
     const char *file;
     point_ctx ctx;
     results *t;
-    FILE *journal;
+    journal_file *journal;
     const run_hooks *hooks;
     int64_t n, done, resumed;
     int store_rc;         /* first failure to keep a row (table or journal) */
+    char store_err[512];  /* its message */
 } run_state;
 
 static void run_report(run_state *st, int64_t point, uint64_t bits, uint64_t errors)
@@ -60,24 +61,27 @@ static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
         return rc;
     }
     row_reset(full);
-    for (int k = 0; k < scenario_swept(s); k++) {
+    for (int k = 0; k < scenario_swept(s) && !rc; k++) {
         char txt[ROW_STR_LEN];
         double num;
         scenario_swept_value(s, i, k, txt, sizeof txt, &num);
         if (num == num || strcmp(txt, "inf") == 0)
-            row_set(full, scenario_swept_key(s, k), num, "");
+            rc = row_set(full, scenario_swept_key(s, k), num, "");
         else
-            row_set_str(full, scenario_swept_key(s, k), txt);
+            rc = row_set_str(full, scenario_swept_key(s, k), txt);
     }
-    for (int k = 0; k < r.n; k++) {
+    for (int k = 0; k < r.n && !rc; k++) {
         if (row_find(full, r.col[k].name))
             continue;
         if (r.col[k].is_str)
-            row_set_str(full, r.col[k].name, r.col[k].str);
+            rc = row_set_str(full, r.col[k].name, r.col[k].str);
         else
-            row_set(full, r.col[k].name, r.col[k].value, r.col[k].unit);
+            rc = row_set(full, r.col[k].name, r.col[k].value, r.col[k].unit);
     }
-    return 0;
+    if (rc)
+        snprintf(err, len, "%s: point %lld: more than %d result columns (swept keys included)", st->file,
+                 (long long)i, ROW_MAX_COLS);
+    return rc;
 }
 
 /* Keep point _i's row: table, journal, progress. One call at a time. A
@@ -86,18 +90,22 @@ static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
 static void run_store(void *arg, int64_t i, const row *full)
 {
     run_state *st = arg;
+    if (st->store_rc)
+        return;
     int rc = results_set(st->t, i, full);
-    if (!rc && st->journal)
-        rc = results_journal_add(st->journal, i, full);
-    if (rc && !st->store_rc)
-        st->store_rc = rc;
+    if (rc)
+        snprintf(st->store_err, sizeof st->store_err, "%s: cannot keep point %lld: %s", st->file, (long long)i,
+                 strerror(-rc));
+    else if (st->journal)
+        rc = journal_add(st->journal, i, full, st->store_err, sizeof st->store_err);
+    st->store_rc = rc;
     st->done++;
     run_report(st, -1, 0, 0);
 }
 
 /* Run every point of _s into _t (missing points only). Returns 0 or a
  * negative errno with _err filled; _journal may be NULL. */
-int run_points(const scenario *s, const char *file, results *t, FILE *journal, int jobs,
+int run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
                const run_hooks *hooks, char *err, size_t len)
 {
     run_state st = {.s = s, .file = file, .t = t, .journal = journal, .hooks = hooks};
@@ -110,15 +118,17 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
     st.ctx.progress_arg = &st;
     fl_config c0;
     source_tensor fsrc = {0};
-    int rc = scenario_config(s, 0, &c0, err, len) ? -EINVAL : 0;
+    /* bad input is -EINVAL (exit 2); running out of memory stays -ENOMEM */
+    int rc = scenario_config(s, 0, &c0, err, len);
+    if (rc && rc != -ENOMEM)
+        rc = -EINVAL;
     if (!rc && (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5)) {
-        rc = point_load_source(&c0, file, &fsrc, err, len) ? -EINVAL : 0;
+        rc = point_load_source(&c0, file, &fsrc, err, len);
+        if (rc && rc != -ENOMEM)
+            rc = -EINVAL;
         if (!rc)
             st.ctx.file_source = &fsrc;
     }
-#ifdef _OPENMP
-    omp_set_max_active_levels(1);
-#endif
 #ifdef FEATLINK_MPI
     /* every rank set up alike, or none starts (mpirun.h) */
     int own = rc;
@@ -128,7 +138,7 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
     if (!rc && mpirun_size() > 1) {
         rc = mpirun_points(t, n, jobs, run_one, run_store, &st, err, len);
         if (!rc && st.store_rc) {
-            snprintf(err, len, "%s: cannot keep a finished point: %s", file, strerror(-st.store_rc));
+            snprintf(err, len, "%s", st.store_err);
             rc = st.store_rc;
         }
         source_free(&fsrc);
@@ -140,7 +150,18 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
         return rc;
     }
     int failed = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
+    /* Nesting is left as the OpenMP runtime has it (no process-wide switch):
+     * each sweep thread caps the regions it opens itself (channel/ber.c) at
+     * its share of _jobs, so a nested region never oversubscribes. */
+    int64_t pending = n - st.resumed;
+    int outer = pending < jobs ? (int)(pending > 0 ? pending : 1) : jobs;
+    int inner = jobs / outer > 0 ? jobs / outer : 1;
+#pragma omp parallel num_threads(outer)
+    {
+#ifdef _OPENMP
+    omp_set_num_threads(inner); /* this thread's own nthreads-var only */
+#endif
+#pragma omp for schedule(dynamic, 1)
     for (int64_t i = 0; i < n; i++) {
         int stop;
 #pragma omp atomic read
@@ -163,7 +184,7 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
             if (!prc) {
                 run_store(&st, i, &full);
                 if (st.store_rc && !failed) {
-                    snprintf(err, len, "%s: cannot keep a finished point: %s", file, strerror(-st.store_rc));
+                    snprintf(err, len, "%s", st.store_err);
                     failed = st.store_rc;
                 }
             } else if (!failed) {
@@ -171,6 +192,7 @@ int run_points(const scenario *s, const char *file, results *t, FILE *journal, i
                 failed = prc;
             }
         }
+    }
     }
     source_free(&fsrc);
     return failed;

@@ -2,6 +2,7 @@
 #ifndef FEATLINK_RUN_H
 #define FEATLINK_RUN_H
 
+#include "sim/journal.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
 
@@ -38,11 +39,12 @@ typedef struct {
 //               gets every finished row; _hooks (may be NULL): progress
 //               and an interrupt flag (-EINTR when it stopped the run).
 //               0, -EINVAL (bad input, exit 2) or another negative errno
-//               (runtime failure) with a message in _err.
+//               (runtime failure: ENOMEM, a journal write failing with
+//               ENOSPC, ...) with a message naming its cause in _err.
 //               MPI build (sim/mpirun.h): collective; with several ranks,
 //               rank 0 passes _t and _journal and gets every row, the other
 //               ranks pass NULL for both; all return the same status.
-int run_points(const scenario *s, const char *file, results *t, FILE *journal, int jobs,
+int run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
                const run_hooks *hooks, char *err, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "tests/testutil.h"
 
+#include "sim/journal.h"
 #include "sim/results.h"
 
 #include <errno.h>
@@ -146,8 +147,9 @@ static void test_journal_resume_keeps_every_value(void **state)
     snprintf(path, sizeof path, "%s/j.h5", dir);
     results *t = sample();
     int rc;
+    char err[512];
     results *empty = results_create(3);
-    FILE *j = results_journal_open(empty, path, "SCN", 0, &rc);
+    journal_file *j = journal_open(empty, path, "SCN", 0, &rc, err, sizeof err);
     assert_non_null(j);
     row r;
     row_reset(&r);
@@ -157,14 +159,14 @@ static void test_journal_resume_keeps_every_value(void **state)
     /* values that need 16 or 17 significant digits come back bit-exact */
     row_set(&r, "exact1", 4849703.029137689, "Hz");
     row_set(&r, "exact2", 0.1 + 0.2, "");
-    assert_int_equal(results_journal_add(j, 1, &r), 0);
-    fclose(j);
+    assert_int_equal(journal_add(j, 1, &r, err, sizeof err), 0);
+    assert_int_equal(journal_close(j, err, sizeof err), 0);
     results_destroy(empty);
 
     results *back = results_create(3);
-    j = results_journal_open(back, path, "SCN", 1, &rc);
+    j = journal_open(back, path, "SCN", 1, &rc, err, sizeof err);
     assert_non_null(j);
-    fclose(j);
+    assert_int_equal(journal_close(j, err, sizeof err), 0);
     assert_false(results_has(back, 0));
     assert_true(results_has(back, 1));
     assert_string_equal(results_text(back, 1, results_column(back, "modem.scheme")), "qpsk");
@@ -176,10 +178,10 @@ static void test_journal_resume_keeps_every_value(void **state)
 
     /* another scenario's journal is refused */
     back = results_create(3);
-    assert_null(results_journal_open(back, path, "OTHER", 1, &rc));
+    assert_null(journal_open(back, path, "OTHER", 1, &rc, err, sizeof err));
     assert_int_equal(rc, -ESTALE);
     results_destroy(back);
-    results_journal_remove(path);
+    journal_remove(path);
     results_destroy(t);
 }
 

@@ -1,0 +1,325 @@
+/* h5read: read a results file's /points table (results.h) without trusting
+ * it: every attribute and dataset is checked for rank, dimensions, type
+ * class and size, and a dataset's declared size against the storage it
+ * really has, before anything is allocated or read. */
+#include "sim/results.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits (README "Limits"): rows of a results table, bytes of a string
+ * attribute or of /scenario_effective, bytes of one text cell. */
+#define H5R_MAX_ROWS    100000000LL
+#define H5R_MAX_TEXT    (64u << 20)
+#define H5R_MAX_CELL    4096u
+/* Deflate cannot shrink data more than about 1032:1: a dataset declaring
+ * more than that over its stored bytes was never written. */
+#define H5R_MAX_RATIO   1100u
+
+typedef struct {
+    const char *path;
+    char *err;
+    size_t len;
+} h5r;
+
+static int h5r_fail(h5r *r, int rc, const char *fmt, const char *what, const char *why)
+{
+    char what_s[256];
+    snprintf(what_s, sizeof what_s, fmt, what);
+    snprintf(r->err, r->len, "%s: %s: %s", r->path, what_s, why);
+    return rc;
+}
+
+/* A fixed-length string type of at most _max bytes; 0 or a reason. */
+static const char *h5r_string_type(hid_t ty, size_t max, size_t *size)
+{
+    if (ty < 0 || H5Tget_class(ty) != H5T_STRING)
+        return "not a string";
+    if (H5Tis_variable_str(ty) != 0)
+        return "a variable-length string (featlink writes fixed-length ones)";
+    *size = H5Tget_size(ty);
+    if (*size < 1 || *size > max)
+        return "a string of an unsupported size";
+    return NULL;
+}
+
+/* String attribute _name of _obj: scalar, fixed-length; malloc'd text into
+ * *_out (NULL when absent). 0, -EINVAL, -ENOMEM. */
+static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, char **out)
+{
+    *out = NULL;
+    if (H5Aexists(obj, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t ty = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    size_t n = 0;
+    const char *why = a < 0 ? "cannot be opened" : H5Sget_simple_extent_type(sp) != H5S_SCALAR
+                                                       ? "is not a scalar (an array-valued attribute)"
+                                                       : h5r_string_type(ty, H5R_MAX_TEXT, &n);
+    int rc = 0;
+    char at[200];
+    snprintf(at, sizeof at, "%s attribute \"%s\"", where, name);
+    if (why) {
+        rc = h5r_fail(r, -EINVAL, "%s", at, why);
+    } else if (!(*out = calloc(n + 1, 1))) {
+        rc = h5r_fail(r, -ENOMEM, "%s", at, strerror(ENOMEM));
+    } else {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n + 1);
+        if (H5Aread(a, mt, *out) < 0)
+            rc = h5r_fail(r, -EINVAL, "%s", at, "cannot be read");
+        H5Tclose(mt);
+    }
+    if (rc)
+        free(*out), *out = NULL;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+/* The element count of 1-D dataset _d of _esize-byte elements, checked
+ * against the limit and its stored bytes; -1 with the reason in _err. */
+static int64_t h5r_extent(h5r *r, hid_t d, const char *what, const char *name, size_t esize)
+{
+    hid_t sp = H5Dget_space(d);
+    int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    hsize_t n = 0;
+    const char *why = NULL;
+    if (rank != 1 || H5Sget_simple_extent_type(sp) != H5S_SIMPLE)
+        why = "is not a 1-D dataset";
+    else if (H5Sget_simple_extent_dims(sp, &n, NULL) != 1 || n < 1 || n > (hsize_t)H5R_MAX_ROWS)
+        why = "has a row count outside 1..100000000";
+    else if ((double)H5Dget_storage_size(d) * H5R_MAX_RATIO < (double)n * (double)esize)
+        why = "declares more rows than the file stores";
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (why) {
+        h5r_fail(r, -EINVAL, what, name, why);
+        return -1;
+    }
+    return (int64_t)n;
+}
+
+/* The element size of a column's type: a fixed-length string (at most
+ * H5R_MAX_CELL bytes), a float of 4 or 8 bytes, an integer of 1..8 bytes.
+ * 0 with the reason in _err when it is none of them. */
+static size_t h5r_column_type(h5r *r, hid_t ty, const char *name, int *is_text)
+{
+    size_t w = 0;
+    H5T_class_t cl = H5Tget_class(ty);
+    *is_text = cl == H5T_STRING;
+    const char *why = NULL;
+    if (cl == H5T_STRING)
+        why = h5r_string_type(ty, H5R_MAX_CELL, &w);
+    else if (cl == H5T_FLOAT || cl == H5T_INTEGER)
+        w = H5Tget_size(ty), why = (cl == H5T_FLOAT ? w == 4 || w == 8 : w >= 1 && w <= 8) ? NULL : "a number of an unsupported size";
+    else
+        why = "neither a number nor a fixed-length string";
+    if (why) {
+        h5r_fail(r, -EINVAL, "/points/%s", name, why);
+        return 0;
+    }
+    return w;
+}
+
+/* The cells of column _d (checked: _w-byte elements) into column _c. */
+static int h5r_read_cells(h5r *r, cs_table *pts, int c, hid_t d, size_t w, int is_text, const char *name)
+{
+    int64_t n = cs_rows(pts);
+    size_t cell = is_text ? w + 1 : sizeof(double);
+    char *buf = malloc((size_t)n * cell);
+    if (!buf)
+        return h5r_fail(r, -ENOMEM, "/points/%s", name, strerror(ENOMEM));
+    hid_t mt = is_text ? H5Tcopy(H5T_C_S1) : H5Tcopy(H5T_NATIVE_DOUBLE);
+    if (is_text)
+        H5Tset_size(mt, w + 1);
+    int rc = H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
+                 ? h5r_fail(r, -EINVAL, "/points/%s", name, "cannot be read") : 0;
+    H5Tclose(mt);
+    for (int64_t i = 0; !rc && i < n; i++) {
+        if (is_text) {
+            buf[(size_t)i * cell + w] = 0;
+            rc = cs_put_str(pts, c, i, buf + (size_t)i * cell);
+        } else {
+            rc = cs_put_f64(pts, c, i, ((double *)buf)[i]);
+        }
+    }
+    free(buf);
+    return rc == -ENOMEM ? h5r_fail(r, rc, "/points/%s", name, strerror(ENOMEM)) : rc;
+}
+
+/* Open /points/<name> and check it: its row count into *_n (all columns
+ * agree), its element size and kind. The dataset, or -1 with *_rc set
+ * (0: no such dataset, skipped as before). */
+static hid_t h5r_column(h5r *r, hid_t g, const char *name, int64_t *n, size_t *w, int *is_text, int *rc)
+{
+    *rc = 0;
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return -1;
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    if (d < 0) {
+        *rc = h5r_fail(r, -EINVAL, "/points/%s", name, "is not a dataset");
+        return -1;
+    }
+    hid_t ty = H5Dget_type(d);
+    *w = ty >= 0 ? h5r_column_type(r, ty, name, is_text) : 0;
+    if (ty >= 0)
+        H5Tclose(ty);
+    int64_t m = *w ? h5r_extent(r, d, "/points/%s", name, *w) : -1;
+    if (m > 0 && *n > 0 && m != *n) {
+        char why[96];
+        snprintf(why, sizeof why, "has %lld rows, the columns before it %lld", (long long)m, (long long)*n);
+        h5r_fail(r, -EINVAL, "/points/%s", name, why);
+        m = -1;
+    }
+    if (m < 0) {
+        H5Dclose(d);
+        *rc = -EINVAL;
+        return -1;
+    }
+    *n = m;
+    return d;
+}
+
+/* The column names of the "columns" attribute, checked once (row count,
+ * type) and then read into a new table *_out. */
+static int h5r_points(h5r *r, hid_t g, char *cols, results **out)
+{
+    int64_t n = 0;
+    int rc = 0, any = 0;
+    size_t w;
+    int is_text;
+    char *save = NULL, *copy = strdup(cols);
+    if (!copy)
+        return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
+    for (char *name = strtok_r(copy, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
+        hid_t d = h5r_column(r, g, name, &n, &w, &is_text, &rc);
+        any |= d >= 0;
+        if (d >= 0)
+            H5Dclose(d);
+    }
+    free(copy);
+    if (!rc && !any)
+        rc = h5r_fail(r, -EINVAL, "%s", "/points", "holds none of the datasets its \"columns\" attribute names");
+    if (rc)
+        return rc;
+    results *t = results_create(n);
+    if (!t)
+        return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
+    cs_table *pts = results_points_store(t);
+    for (char *name = strtok_r(cols, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
+        hid_t d = h5r_column(r, g, name, &n, &w, &is_text, &rc);
+        if (d < 0)
+            continue;
+        char *unit = NULL, *desc = NULL, where[300];
+        snprintf(where, sizeof where, "/points/%s", name);
+        rc = h5r_attr_str(r, d, where, "unit", &unit);
+        if (!rc)
+            rc = h5r_attr_str(r, d, where, "description", &desc);
+        int c = rc ? -1 : cs_column(pts, name, is_text ? CS_STR : CS_F64, unit, desc);
+        if (!rc && c < 0)
+            rc = h5r_fail(r, c, "/points/%s", name, strerror(-c));
+        if (!rc && cs_col_type(pts, c) == (is_text ? CS_STR : CS_F64))
+            rc = h5r_read_cells(r, pts, c, d, w, is_text, name);
+        free(unit), free(desc);
+        H5Dclose(d);
+    }
+    if (rc) {
+        results_destroy(t);
+        return rc;
+    }
+    results_mark_all(t);
+    *out = t;
+    return 0;
+}
+
+/* Scalar fixed-length string dataset _name: malloc'd text into *_out. */
+static int h5r_text(h5r *r, hid_t f, const char *name, char **out)
+{
+    *out = NULL;
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    hid_t ty = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1;
+    size_t n = 0;
+    const char *why = d < 0 ? "is not a dataset" : H5Sget_simple_extent_type(sp) != H5S_SCALAR ? "is not a scalar"
+                                                                                              : h5r_string_type(ty, H5R_MAX_TEXT, &n);
+    if (!why && (double)H5Dget_storage_size(d) * H5R_MAX_RATIO < (double)n)
+        why = "declares more text than the file stores";
+    int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : 0;
+    if (!rc && !(*out = calloc(n + 1, 1)))
+        rc = h5r_fail(r, -ENOMEM, "/%s", name, strerror(ENOMEM));
+    if (!rc) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, n + 1);
+        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
+            rc = h5r_fail(r, -EINVAL, "/%s", name, "cannot be read");
+        H5Tclose(mt);
+    }
+    if (rc)
+        free(*out), *out = NULL;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+/* Open _path as HDF5: -ENOENT/-EACCES/... (the cause), -EINVAL. */
+static hid_t h5r_open(h5r *r, int *rc)
+{
+    FILE *probe = fopen(r->path, "rb");
+    if (!probe) {
+        *rc = -errno;
+        snprintf(r->err, r->len, "%s: cannot open: %s", r->path, strerror(errno));
+        return -1;
+    }
+    fclose(probe);
+    hid_t f = H5Fis_hdf5(r->path) > 0 ? H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0)
+        *rc = h5r_fail(r, -EINVAL, "%s", "file", "not an HDF5 file (or a damaged one)");
+    return f;
+}
+
+int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t len)
+{
+    h5r r = {path, err, len};
+    *out = NULL;
+    if (scenario_text)
+        *scenario_text = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = 0;
+    hid_t f = h5r_open(&r, &rc);
+    if (f < 0)
+        return rc;
+    char *cols = NULL;
+    hid_t g = H5Lexists(f, "points", H5P_DEFAULT) > 0 ? H5Gopen2(f, "points", H5P_DEFAULT) : -1;
+    if (g >= 0)
+        rc = h5r_attr_str(&r, g, "/points", "columns", &cols);
+    if (!rc && !cols)
+        rc = h5r_fail(&r, -EINVAL, "%s", "file",
+                      "no /points group with a \"columns\" attribute (not a featlink results file)");
+    if (!rc)
+        rc = h5r_points(&r, g, cols, out);
+    if (!rc && scenario_text) {
+        const char *which = H5Lexists(f, "scenario_effective", H5P_DEFAULT) > 0 ? "scenario_effective" : "scenario";
+        if (H5Lexists(f, which, H5P_DEFAULT) > 0)
+            rc = h5r_text(&r, f, which, scenario_text);
+    }
+    if (rc) {
+        results_destroy(*out);
+        *out = NULL;
+    }
+    free(cols);
+    if (g >= 0)
+        H5Gclose(g);
+    H5Fclose(f);
+    return rc;
+}

@@ -1,0 +1,271 @@
+/* h5write: the results file (results.h, layout there). Every failure is
+ * reported with its cause: the errno of the failing write when there is one
+ * (ENOSPC, EFBIG, EACCES, ...), else the HDF5 call that failed. */
+#include "sim/columns.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+#include "sim/sha256.h"
+#include "sim/version.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The failure of an HDF5 call: errno as the library's write() left it, or
+ * EIO when the library failed without one. */
+static int h5_failed(void)
+{
+    return errno ? -errno : -EIO;
+}
+
+static int h5_attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, strlen(value) + 1);
+    H5Tset_strpad(ty, H5T_STR_NULLTERM);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, ty, value) >= 0 ? 0 : h5_failed();
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(ty);
+    return rc;
+}
+
+/* Unit, description and count flag of a /points column: a swept key's from
+ * the scenario schema, a measured column's from the catalogue (columns.h);
+ * a column in neither keeps the unit and description its producer gave. */
+static void column_info(const cs_table *t, int c, const char **unit, const char **desc, int *is_count)
+{
+    const char *name = cs_col_name(t, c);
+    *unit = cs_col_unit(t, c);
+    *desc = cs_col_desc(t, c);
+    *is_count = cs_col_type(t, c) == CS_I64;
+    const char *ku, *kd;
+    int kint;
+    if (scenario_key_doc(name, &ku, &kd, &kint) == 0) {
+        *unit = ku, *desc = kd, *is_count = kint;
+        return;
+    }
+    const column_doc *d = columns_find(name);
+    if (d)
+        *unit = d->unit, *desc = d->description, *is_count = d->is_count;
+}
+
+/* A count stored as double becomes int64 when every value is an integer
+ * that int64 holds (means over trials may not be: then float64). */
+static int column_integral(const cs_table *t, int c)
+{
+    for (int64_t i = 0; i < cs_rows(t); i++) {
+        double v = cs_f64(t, c, i);
+        if (!(v == floor(v) && fabs(v) < 9.2e18))
+            return 0;
+    }
+    return 1;
+}
+
+static int h5_write_strings(hid_t g, const cs_table *t, int c, hid_t sp, hid_t *d)
+{
+    size_t w = cs_str_maxlen(t, c) + 1;
+    if (w < ROW_STR_LEN)
+        w = ROW_STR_LEN;
+    int64_t n = cs_rows(t);
+    char *buf = calloc((size_t)(n ? n : 1), w);
+    if (!buf)
+        return -ENOMEM;
+    for (int64_t i = 0; i < n; i++)
+        memcpy(buf + i * w, cs_str(t, c, i), strlen(cs_str(t, c, i)));
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, w);
+    H5Tset_strpad(ty, H5T_STR_NULLTERM);
+    *d = H5Dcreate2(g, cs_col_name(t, c), ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = *d >= 0 && H5Dwrite(*d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : h5_failed();
+    H5Tclose(ty);
+    free(buf);
+    return rc;
+}
+
+static int h5_write_numbers(hid_t g, const cs_table *t, int c, int is_count, hid_t sp, hid_t *d)
+{
+    int64_t n = cs_rows(t);
+    int as_int = cs_col_type(t, c) == CS_I64 || (is_count && column_integral(t, c));
+    void *buf = malloc((size_t)(n ? n : 1) * 8);
+    if (!buf)
+        return -ENOMEM;
+    for (int64_t i = 0; i < n; i++) {
+        if (as_int)
+            ((int64_t *)buf)[i] = cs_col_type(t, c) == CS_I64 ? cs_i64(t, c, i) : (int64_t)cs_f64(t, c, i);
+        else
+            ((double *)buf)[i] = cs_f64(t, c, i);
+    }
+    *d = H5Dcreate2(g, cs_col_name(t, c), as_int ? H5T_STD_I64LE : H5T_IEEE_F64LE, sp, H5P_DEFAULT,
+                    H5P_DEFAULT, H5P_DEFAULT);
+    int rc = *d >= 0 && H5Dwrite(*d, as_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                                 H5P_DEFAULT, buf) >= 0 ? 0 : h5_failed();
+    free(buf);
+    return rc;
+}
+
+/* Column _c of _t as the 1-D dataset <g>/<name> with unit and description. */
+static int h5_write_column(hid_t g, const cs_table *t, int c)
+{
+    const char *unit, *desc;
+    int is_count;
+    column_info(t, c, &unit, &desc, &is_count);
+    hsize_t n = (hsize_t)cs_rows(t);
+    hid_t sp = H5Screate_simple(1, &n, NULL), d = -1;
+    int rc = cs_col_type(t, c) == CS_STR ? h5_write_strings(g, t, c, sp, &d)
+                                         : h5_write_numbers(g, t, c, is_count, sp, &d);
+    if (!rc)
+        rc = h5_attr_str(d, "unit", unit);
+    if (!rc)
+        rc = h5_attr_str(d, "description", desc);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Sclose(sp);
+    return rc;
+}
+
+/* Group _t's name with the attribute "columns" and one dataset per column. */
+static int h5_write_table(hid_t f, const cs_table *t)
+{
+    errno = 0;
+    hid_t g = H5Gcreate2(f, cs_name(t), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return h5_failed();
+    size_t clen = 1;
+    for (int c = 0; c < cs_cols(t); c++)
+        clen += strlen(cs_col_name(t, c)) + 1;
+    char *cl = calloc(clen, 1);
+    int rc = cl ? 0 : -ENOMEM;
+    for (size_t at = 0, c = 0; cl && c < (size_t)cs_cols(t); c++)
+        at += (size_t)sprintf(cl + at, "%s%s", c ? "," : "", cs_col_name(t, (int)c));
+    if (!rc)
+        rc = h5_attr_str(g, "columns", cl);
+    free(cl);
+    for (int c = 0; c < cs_cols(t) && !rc; c++)
+        rc = h5_write_column(g, t, c);
+    H5Gclose(g);
+    return rc;
+}
+
+/* A scalar string dataset _name holding _text, with an optional string
+ * attribute. */
+static int h5_write_text(hid_t f, const char *name, const char *text, const char *attr,
+                         const char *attr_value)
+{
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, strlen(text) + 1);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(f, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = d >= 0 && H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : h5_failed();
+    if (!rc && attr)
+        rc = h5_attr_str(d, attr, attr_value);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Sclose(sp);
+    H5Tclose(ty);
+    return rc;
+}
+
+/* sha256_<role> = digest, input_<role> = path of every input file (a role
+ * seen before gets _2, _3, ...). */
+static int h5_write_inputs(hid_t f, const results_meta *m, char *err, size_t len)
+{
+    int rc = 0;
+    for (int k = 0; k < m->ninputs && !rc; k++) {
+        char an[64], hex[65], role[40];
+        int hrc = sha256_file_hex(m->inputs[k].path, hex);
+        if (hrc) {
+            snprintf(err, len, "%s: cannot read it for its SHA-256: %s", m->inputs[k].path, strerror(-hrc));
+            return hrc;
+        }
+        snprintf(role, sizeof role, "%s", m->inputs[k].role);
+        for (int j = 0, seen = 0; j < k; j++)
+            if (!strcmp(m->inputs[j].role, m->inputs[k].role))
+                snprintf(role, sizeof role, "%s_%d", m->inputs[k].role, ++seen + 1);
+        snprintf(an, sizeof an, "sha256_%s", role);
+        rc = h5_attr_str(f, an, hex);
+        snprintf(an, sizeof an, "input_%s", role);
+        if (!rc)
+            rc = h5_attr_str(f, an, m->inputs[k].path);
+    }
+    return rc;
+}
+
+/* Root attributes, /scenario and /scenario_effective. */
+static int h5_write_meta(hid_t f, const results *t, const results_meta *m, char *err, size_t len)
+{
+    char num[32], when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    snprintf(num, sizeof num, "%lld", (long long)results_points(t));
+    const char *attr[][2] = {{"featlink_version", featlink_version()}, {"git_revision", featlink_git_revision()},
+                             {"name", m->name ? m->name : ""}, {"points", num}, {"created_utc", when},
+                             {"command_line", m->command_line ? m->command_line : ""}};
+    int rc = 0;
+    for (size_t k = 0; k < sizeof attr / sizeof attr[0] && !rc; k++)
+        rc = h5_attr_str(f, attr[k][0], attr[k][1]);
+    if (!rc)
+        rc = h5_write_inputs(f, m, err, len);
+    if (!rc)
+        rc = h5_write_text(f, "scenario", m->source ? m->source : "", "sets", m->sets ? m->sets : "");
+    if (!rc)
+        rc = h5_write_text(f, "scenario_effective", m->effective ? m->effective : "", NULL, NULL);
+    return rc;
+}
+
+/* Everything into the open file _f; 0 or a negative errno. */
+static int h5_write_all(hid_t f, const results *t, const results_meta *m, char *err, size_t len)
+{
+    int rc = h5_write_meta(f, t, m, err, len);
+    if (!rc)
+        rc = h5_write_table(f, results_points_table(t));
+    for (int k = 0; k < results_record_tables(t) && !rc; k++)
+        rc = h5_write_table(f, results_record_table(t, k));
+    return rc;
+}
+
+int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    *err = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    errno = 0;
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) {
+        int rc = h5_failed();
+        snprintf(err, len, "%s: cannot create the results file: %s", tmp, strerror(-rc));
+        return rc;
+    }
+    errno = 0;
+    int rc = h5_write_all(f, t, m, err, len);
+    if (*err) { /* an input could not be read: its own message */
+        H5Fclose(f);
+        unlink(tmp);
+        return rc;
+    }
+    if (!rc)
+        errno = 0;
+    if (H5Fclose(f) < 0 && !rc)
+        rc = h5_failed();
+    if (rc) {
+        unlink(tmp);
+        snprintf(err, len, "%s: cannot write the results file: %s", tmp, strerror(-rc));
+        return rc;
+    }
+    if (rename(tmp, path) != 0) {
+        rc = -errno;
+        unlink(tmp);
+        snprintf(err, len, "%s: cannot rename %s into place: %s", path, tmp, strerror(-rc));
+        return rc;
+    }
+    return 0;
+}

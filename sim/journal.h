@@ -1,0 +1,37 @@
+/* journal: the finished points of a running sweep, kept on disk so that an
+ * interrupted run (Ctrl-C, a full disk, a crash) continues with --resume.
+ *
+ * "<out>.journal" holds one JSON line per line: first {"scenario": text},
+ * then {"point": i, "row": [[name, unit, value, is_text], ...]} per finished
+ * point (non-finite numbers as the strings "inf", "-inf", "nan"). Every line
+ * is flushed as a whole; a last line cut short (the disk filled up) is
+ * ignored on resume and that point runs again.
+ */
+#ifndef FEATLINK_JOURNAL_H
+#define FEATLINK_JOURNAL_H
+
+#include "sim/results.h"
+#include "sim/row.h"
+
+#include <stdint.h>
+
+typedef struct journal journal_file;
+
+//  journal_open : open "<_out>.journal"; with _resume, first load its rows
+//                 into _t when its scenario text equals _scenario_text
+//                 (else *_rc = -ESTALE). New journal (no _resume): created,
+//                 replacing any old one. NULL with *_rc (negative errno) and
+//                 a message naming the file in _err on failure
+journal_file *journal_open(results *t, const char *out, const char *scenario_text, int resume, int *rc,
+                      char *err, size_t len);
+//  journal_add : append point _i's row and flush; 0 or a negative errno
+//                (ENOSPC, EFBIG, EIO, ...) with a message naming the file
+int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len);
+//  journal_close : close it; 0 or the negative errno of the last flush
+int journal_close(journal_file *j, char *err, size_t len);
+//  journal_path : "<out>.journal"
+const char *journal_path(const journal_file *j);
+//  journal_remove : delete "<_out>.journal" once the results file is written
+void journal_remove(const char *out);
+
+#endif

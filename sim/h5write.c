@@ -1,6 +1,7 @@
 /* h5write: the results file (results.h, layout there). Every failure is
- * reported with its cause: the errno of the failing write when there is one
- * (ENOSPC, EFBIG, EACCES, ...), else the HDF5 call that failed. */
+ * reported with its cause: the file is built in memory and written with
+ * plain write() calls, so a full disk reports ENOSPC (EFBIG, EACCES, ...)
+ * naming the file. */
 #include "sim/columns.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
@@ -8,6 +9,7 @@
 #include "sim/version.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The failure of an HDF5 call: errno as the library's write() left it, or
- * EIO when the library failed without one. */
+/* The failure of an HDF5 call on the in-memory file: out of memory (the
+ * core driver's only resource), or EIO when errno says nothing. */
 static int h5_failed(void)
 {
-    return errno ? -errno : -EIO;
+    return errno == ENOMEM ? -ENOMEM : -EIO;
 }
 
 static int h5_attr_str(hid_t obj, const char *name, const char *value)
@@ -232,30 +234,78 @@ static int h5_write_all(hid_t f, const results *t, const results_meta *m, char *
     return rc;
 }
 
+/* Write _n bytes of _buf to a new file _path (replaced when it exists) and
+ * sync it; 0 or the negative errno of the failing call. */
+static int write_file(const char *path, const void *buf, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    int rc = 0;
+    for (size_t at = 0; at < n && !rc;) {
+        ssize_t w = write(fd, (const char *)buf + at, n - at);
+        if (w < 0 && errno != EINTR)
+            rc = -errno;
+        else if (w > 0)
+            at += (size_t)w;
+    }
+    if (!rc && fsync(fd) != 0)
+        rc = -errno;
+    if (close(fd) != 0 && !rc)
+        rc = -errno;
+    return rc;
+}
+
+/* The whole file built in memory (HDF5 core driver, nothing on disk), its
+ * image into *_img. A failing disk write then happens in write_file, where
+ * its errno is ours, and never inside libhdf5 (whose H5Fclose after a
+ * failed flush leaves a half-closed file that crashes at exit, 1.10.8). */
+static int h5_build_image(const results *t, const results_meta *m, void **img, size_t *size, char *err,
+                          size_t len)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0) {
+        H5Pclose(fapl);
+        return -ENOMEM;
+    }
+    hid_t f = H5Fcreate("featlink-results-in-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (f < 0)
+        return -ENOMEM;
+    int rc = h5_write_all(f, t, m, err, len);
+    if (!rc && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+        rc = -ENOMEM;
+    ssize_t n = rc ? -1 : H5Fget_file_image(f, NULL, 0);
+    if (!rc && n <= 0)
+        rc = -ENOMEM;
+    if (!rc && !(*img = malloc((size_t)n)))
+        rc = -ENOMEM;
+    if (!rc && H5Fget_file_image(f, *img, (size_t)n) != n)
+        rc = -EIO;
+    if (!rc)
+        *size = (size_t)n;
+    H5Fclose(f);
+    if (rc && *img)
+        free(*img), *img = NULL;
+    return rc;
+}
+
 int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     *err = 0;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    errno = 0;
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) {
-        int rc = h5_failed();
-        snprintf(err, len, "%s: cannot create the results file: %s", tmp, strerror(-rc));
+    void *img = NULL;
+    size_t n = 0;
+    int rc = h5_build_image(t, m, &img, &n, err, len);
+    if (rc) {
+        if (!*err) /* an input that could not be read has its own message */
+            snprintf(err, len, "%s: cannot build the results file: %s", path, strerror(-rc));
         return rc;
     }
-    errno = 0;
-    int rc = h5_write_all(f, t, m, err, len);
-    if (*err) { /* an input could not be read: its own message */
-        H5Fclose(f);
-        unlink(tmp);
-        return rc;
-    }
-    if (!rc)
-        errno = 0;
-    if (H5Fclose(f) < 0 && !rc)
-        rc = h5_failed();
+    rc = write_file(tmp, img, n);
+    free(img);
     if (rc) {
         unlink(tmp);
         snprintf(err, len, "%s: cannot write the results file: %s", tmp, strerror(-rc));

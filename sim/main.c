@@ -424,6 +424,7 @@ static int cmd_run(int argc, char **argv)
     rc = results_write_h5(t, o.out, &meta, err, sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
+        fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
     } else {
         journal_remove(o.out);
         if (!o.quiet)

@@ -202,12 +202,205 @@ static void test_export_csv(void **state)
     results_destroy(t);
 }
 
+/* ---- crafted results files (issue 10): each refused with its cause ---- */
+
+static void put_str_attr(hid_t obj, const char *name, const char *v)
+{
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, strlen(v) + 1);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, ty, v) >= 0);
+    H5Aclose(a), H5Sclose(sp), H5Tclose(ty);
+}
+
+/* A 1-D float64 dataset <g>/<name> of _n values i + 0.5. */
+static void put_column(hid_t g, const char *name, hsize_t n)
+{
+    double v[8];
+    for (hsize_t i = 0; i < n && i < 8; i++)
+        v[i] = (double)i + 0.5;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    put_str_attr(d, "unit", "");
+    H5Dclose(d), H5Sclose(sp);
+}
+
+enum craft {
+    CRAFT_2D, CRAFT_SCENARIO_ARRAY, CRAFT_ARRAY_ATTR, CRAFT_HUGE_POINTS_ATTR, CRAFT_ROWS_DIFFER,
+    CRAFT_UNWRITTEN, CRAFT_VLEN_UNIT, CRAFT_COMPOUND, CRAFT_POINTS_DATASET, CRAFT_COLUMN_GROUP, CRAFT_N
+};
+
+/* The crafted parts of case _k (the rest as featlink writes it). */
+static void craft_points(hid_t f, hid_t g, int k)
+{
+    hsize_t dims[2] = {3, 4};
+    hid_t sp, d, ty;
+    double zeros[12] = {0};
+    switch (k) {
+    case CRAFT_2D: /* a 3x4 column: its 12 values must not land in 3 doubles */
+        sp = H5Screate_simple(2, dims, NULL);
+        d = H5Dcreate2(g, "x", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros);
+        H5Dclose(d), H5Sclose(sp);
+        break;
+    case CRAFT_ARRAY_ATTR: { /* "columns" as two strings */
+        hsize_t two = 2;
+        const char txt[2][4] = {"x", "x"};
+        ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, 4);
+        sp = H5Screate_simple(1, &two, NULL);
+        hid_t a = H5Acreate2(g, "columns", ty, sp, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, ty, txt);
+        H5Aclose(a), H5Sclose(sp), H5Tclose(ty);
+        put_column(g, "x", 3);
+        return;
+    }
+    case CRAFT_HUGE_POINTS_ATTR: /* handled by the caller: valid columns */
+        put_column(g, "x", 2);
+        break;
+    case CRAFT_ROWS_DIFFER:
+        put_column(g, "x", 3);
+        put_column(g, "y", 2);
+        put_str_attr(g, "columns", "x,y");
+        return;
+    case CRAFT_UNWRITTEN: { /* 2^26 elements (512 MiB) declared, none stored */
+        hsize_t n = 1u << 26, chunk = 1024;
+        sp = H5Screate_simple(1, &n, NULL);
+        hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(pl, 1, &chunk);
+        d = H5Dcreate2(g, "x", H5T_IEEE_F64LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+        H5Dclose(d), H5Pclose(pl), H5Sclose(sp);
+        break;
+    }
+    case CRAFT_VLEN_UNIT: {
+        put_column(g, "y", 3);
+        hsize_t n = 3;
+        sp = H5Screate_simple(1, &n, NULL);
+        d = H5Dcreate2(g, "x", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros);
+        ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, H5T_VARIABLE);
+        hid_t s1 = H5Screate(H5S_SCALAR);
+        const char *u = "Hz";
+        hid_t a = H5Acreate2(d, "unit", ty, s1, H5P_DEFAULT, H5P_DEFAULT);
+        H5Awrite(a, ty, &u);
+        H5Aclose(a), H5Sclose(s1), H5Tclose(ty), H5Dclose(d), H5Sclose(sp);
+        put_str_attr(g, "columns", "y,x");
+        return;
+    }
+    case CRAFT_COMPOUND: {
+        hsize_t n = 3;
+        ty = H5Tcreate(H5T_COMPOUND, 16);
+        H5Tinsert(ty, "a", 0, H5T_NATIVE_DOUBLE);
+        H5Tinsert(ty, "b", 8, H5T_NATIVE_DOUBLE);
+        sp = H5Screate_simple(1, &n, NULL);
+        d = H5Dcreate2(g, "x", ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros);
+        H5Dclose(d), H5Sclose(sp), H5Tclose(ty);
+        break;
+    }
+    case CRAFT_COLUMN_GROUP:
+        H5Gclose(H5Gcreate2(g, "x", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        break;
+    default:
+        put_column(g, "x", 3);
+    }
+    put_str_attr(g, "columns", "x");
+}
+
+static void craft(const char *path, int k)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(f >= 0);
+    put_str_attr(f, "points", k == CRAFT_HUGE_POINTS_ATTR ? "100000000" : "3");
+    if (k == CRAFT_SCENARIO_ARRAY) { /* /scenario_effective: 2 strings, not 1 */
+        hsize_t two = 2;
+        const char txt[2][8] = {"{}", "{}"};
+        hid_t ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, 8);
+        hid_t sp = H5Screate_simple(1, &two, NULL);
+        hid_t d = H5Dcreate2(f, "scenario_effective", ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, txt);
+        H5Dclose(d), H5Sclose(sp), H5Tclose(ty);
+    }
+    if (k == CRAFT_POINTS_DATASET) {
+        hsize_t n = 1;
+        hid_t sp = H5Screate_simple(1, &n, NULL);
+        hid_t d = H5Dcreate2(f, "points", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        put_str_attr(d, "columns", "x");
+        H5Dclose(d), H5Sclose(sp);
+    } else {
+        hid_t g = H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        craft_points(f, g, k);
+        H5Gclose(g);
+    }
+    H5Fclose(f);
+}
+
+/* What each case's message names (besides the file). */
+static const char *craft_cause[CRAFT_N] = {
+    "/points/x: is not a 1-D dataset", "/scenario_effective: is not a scalar",
+    "\"columns\": is not a scalar (an array-valued attribute)", NULL,
+    "/points/y: has 2 rows, the columns before it 3", "/points/x: declares more rows than the file stores",
+    "\"unit\": a variable-length string", "/points/x: neither a number nor a fixed-length string",
+    "not a featlink results file", "/points/x: is not a dataset",
+};
+
+static void test_crafted_files_refused_with_cause(void **state)
+{
+    (void)state;
+    for (int k = 0; k < CRAFT_N; k++) {
+        char path[320], err[512] = "";
+        snprintf(path, sizeof path, "%s/craft%d.h5", dir, k);
+        craft(path, k);
+        results *t = NULL;
+        char *text = NULL;
+        int rc = results_read_h5(path, &t, &text, err, sizeof err);
+        if (k == CRAFT_HUGE_POINTS_ATTR) {
+            /* the row count comes from the datasets, not the attribute */
+            assert_int_equal(rc, 0);
+            assert_int_equal((int)results_points(t), 2);
+            assert_true(results_value(t, 1, results_column(t, "x")) == 1.5);
+            results_destroy(t);
+            continue;
+        }
+        if (rc != -EINVAL || !strstr(err, craft_cause[k]) || !strstr(err, path))
+            fail_msg("case %d: rc %d, message \"%s\"", k, rc, err);
+        assert_null(t);
+        assert_null(text);
+    }
+}
+
+/* Through the binary: export and table give exit 2 and the cause. */
+static void test_crafted_files_through_the_binary(void **state)
+{
+    (void)state;
+    for (int k = 0; k < CRAFT_N; k++) {
+        if (k == CRAFT_HUGE_POINTS_ATTR)
+            continue;
+        char path[320], cmd[800], out[2048];
+        snprintf(path, sizeof path, "%s/craft%d.h5", dir, k);
+        craft(path, k);
+        const char *sub[2] = {"export", "table"};
+        for (int s = k == CRAFT_SCENARIO_ARRAY; s < 2; s++) { /* export reads no scenario */
+            snprintf(cmd, sizeof cmd, "%s %s %s", testutil_bin(), sub[s], path);
+            int st = testutil_run(cmd, out, sizeof out);
+            if (st != 2 || !strstr(out, path))
+                fail_msg("case %d, %s: status %d, output \"%s\"", k, sub[s], st, out);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_h5_layout_and_round_trip),
         cmocka_unit_test(test_journal_resume_keeps_every_value),
         cmocka_unit_test(test_export_csv),
+        cmocka_unit_test(test_crafted_files_refused_with_cause),
+        cmocka_unit_test(test_crafted_files_through_the_binary),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -3,7 +3,7 @@
  * Compiled only by `make MPI=1` (-DFEATLINK_MPI); empty otherwise.
  *
  * Protocol, every message on MPI_COMM_WORLD:
- *   rank r > 0, any thread -> 0  TAG_ASK   ask_hdr [+ row bytes]: "here is
+ *   rank r > 0, any thread -> 0  TAG_ASK   ask_hdr [+ packed row]: "here is
  *                                          point i (or i = -1: nothing yet),
  *                                          give me the next one"
  *   0 -> that rank               TAG_GIVE  int64: the next point, -1: stop
@@ -35,13 +35,14 @@ enum { TAG_ASK = 1, TAG_GIVE = 2, TAG_DONE = 3 };
 typedef struct {
     int64_t i;                 /* the finished point, -1 on the first ask */
     int32_t rc;                /* 0, or its failure (negative errno) */
-    int32_t ncols;             /* columns of the row that follows (rc == 0) */
+    int32_t nbytes;            /* bytes of the packed row that follows (rc == 0) */
     char msg[MPIRUN_MSG_LEN];  /* the failure's message */
 } ask_hdr;
 
+/* The row travels as column values (row_pack), never as struct bytes. */
 typedef struct {
     ask_hdr h;
-    row r;
+    unsigned char packed[ROW_PACK_MAX];
 } ask_msg;
 
 static int g_provided;
@@ -159,7 +160,8 @@ static void server_store(server *sv, int64_t i, const row *r)
 static void server_loop(server *sv, int size)
 {
     ask_msg *m = malloc(sizeof *m);
-    if (!m)
+    row *r = malloc(sizeof *r);
+    if (!m || !r)
         MPI_Abort(MPI_COMM_WORLD, 1);
     int done = 0;
     while (done < size - 1) {
@@ -184,19 +186,21 @@ static void server_loop(server *sv, int size)
         if (m->h.i >= 0 && m->h.rc) {
             server_fail(sv, m->h.rc, m->h.msg);
         } else if (m->h.i >= 0) {
-            size_t want = sizeof m->h + offsetof(row, col) + (size_t)m->r.n * sizeof(row_col);
-            if (m->h.ncols != m->r.n || m->r.n < 0 || m->r.n > ROW_MAX_COLS || (size_t)count != want) {
+            size_t want = sizeof m->h + (size_t)(m->h.nbytes > 0 ? m->h.nbytes : 0);
+            if (m->h.nbytes < 2 || (size_t)count != want ||
+                row_unpack(r, m->packed, (size_t)m->h.nbytes) != 0) {
                 char msg[96];
                 snprintf(msg, sizeof msg, "rank %d sent a malformed row for point %lld", src,
                          (long long)m->h.i);
                 server_fail(sv, -EBADMSG, msg);
             } else {
-                server_store(sv, m->h.i, &m->r);
+                server_store(sv, m->h.i, r);
             }
         }
         int64_t next = server_take(sv);
         MPI_Send(&next, 1, MPI_INT64_T, src, TAG_GIVE, MPI_COMM_WORLD);
     }
+    free(r);
     free(m);
 }
 
@@ -226,16 +230,24 @@ static void server_compute(server *sv, mpirun_compute_fn compute)
 static void worker_thread(mpirun_compute_fn compute, void *arg)
 {
     ask_msg *m = malloc(sizeof *m);
-    if (!m)
+    row *r = malloc(sizeof *r);
+    if (!m || !r)
         MPI_Abort(MPI_COMM_WORLD, 1);
     memset(&m->h, 0, sizeof m->h);
     m->h.i = -1;
-    m->r.n = 0;
     for (;;) {
         size_t bytes = sizeof m->h;
-        if (m->h.i >= 0 && !m->h.rc)
-            bytes += offsetof(row, col) + (size_t)m->r.n * sizeof(row_col);
-        m->h.ncols = m->r.n;
+        m->h.nbytes = 0;
+        if (m->h.i >= 0 && !m->h.rc) {
+            int nb = row_pack(r, m->packed, sizeof m->packed);
+            if (nb < 0) { /* cannot happen: ROW_PACK_MAX holds any row */
+                m->h.rc = nb;
+                snprintf(m->h.msg, sizeof m->h.msg, "point %lld: row too large to send", (long long)m->h.i);
+            } else {
+                m->h.nbytes = nb;
+                bytes += (size_t)nb;
+            }
+        }
         int64_t next = -1;
 #pragma omp critical(mpirun_comm)
         {
@@ -246,8 +258,9 @@ static void worker_thread(mpirun_compute_fn compute, void *arg)
             break;
         m->h.i = next;
         m->h.msg[0] = 0;
-        m->h.rc = compute(arg, next, &m->r, m->h.msg, sizeof m->h.msg);
+        m->h.rc = compute(arg, next, r, m->h.msg, sizeof m->h.msg);
     }
+    free(r);
     free(m);
 }
 

@@ -40,4 +40,13 @@ int row_set_str(row *r, const char *name, const char *value);
 //  row_find : the column named _name, or NULL
 const row_col *row_find(const row *r, const char *name);
 
+/* A row as column values (for MPI): u16 column count, then per column u8
+ * kind (0 number, 1 text), name, unit (each u8 length + bytes) and an
+ * IEEE double (8 bytes, little-endian) or a text (u8 length + bytes). */
+#define ROW_PACK_MAX (2 + ROW_MAX_COLS * (1 + ROW_NAME_LEN + ROW_UNIT_LEN + ROW_STR_LEN + 8))
+//  row_pack : _r into _buf (_cap bytes); the byte count or -ENOSPC
+int row_pack(const row *r, unsigned char *buf, size_t cap);
+//  row_unpack : _n bytes of row_pack into _r; 0 or -EBADMSG (malformed)
+int row_unpack(row *r, const unsigned char *buf, size_t n);
+
 #endif

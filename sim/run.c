@@ -103,6 +103,58 @@ static void run_store(void *arg, int64_t i, const row *full)
     run_report(st, -1, 0, 0);
 }
 
+/* The sweep on this process's threads. Nesting is left as the OpenMP
+ * runtime has it (no process-wide switch): each sweep thread caps the
+ * regions it opens itself (channel/ber.c) at its share of _jobs, so a nested
+ * region never oversubscribes. 0 or the first failure. */
+static int run_local(run_state *st, int jobs, char *err, size_t len)
+{
+    const run_hooks *hooks = st->hooks;
+    int64_t n = st->n, pending = n - st->resumed;
+    int failed = 0;
+    int outer = pending < jobs ? (int)(pending > 0 ? pending : 1) : jobs;
+    int inner = jobs / outer > 0 ? jobs / outer : 1;
+#pragma omp parallel num_threads(outer)
+    {
+#ifdef _OPENMP
+    omp_set_num_threads(inner); /* this thread's own nthreads-var only */
+#endif
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t i = 0; i < n; i++) {
+        int stop;
+#pragma omp atomic read
+        stop = failed;
+        if (!stop && hooks && hooks->stop && *hooks->stop) {
+#pragma omp critical(results)
+            if (!failed) {
+                snprintf(err, len, "%s: interrupted", st->file);
+                failed = -EINTR;
+            }
+            stop = 1;
+        }
+        if (stop || results_has(st->t, i))
+            continue;
+        row full;
+        char perr[2 * SCN_ERR_LEN]; /* file name + point + message */
+        int prc = run_one(st, i, &full, perr, sizeof perr);
+#pragma omp critical(results)
+        {
+            if (!prc) {
+                run_store(st, i, &full);
+                if (st->store_rc && !failed) {
+                    snprintf(err, len, "%s", st->store_err);
+                    failed = st->store_rc;
+                }
+            } else if (!failed) {
+                snprintf(err, len, "%s", perr);
+                failed = prc;
+            }
+        }
+    }
+    }
+    return failed;
+}
+
 /* Run every point of _s into _t (missing points only). Returns 0 or a
  * negative errno with _err filled; _journal may be NULL. */
 int run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
@@ -149,51 +201,7 @@ int run_points(const scenario *s, const char *file, results *t, journal_file *jo
         source_free(&fsrc);
         return rc;
     }
-    int failed = 0;
-    /* Nesting is left as the OpenMP runtime has it (no process-wide switch):
-     * each sweep thread caps the regions it opens itself (channel/ber.c) at
-     * its share of _jobs, so a nested region never oversubscribes. */
-    int64_t pending = n - st.resumed;
-    int outer = pending < jobs ? (int)(pending > 0 ? pending : 1) : jobs;
-    int inner = jobs / outer > 0 ? jobs / outer : 1;
-#pragma omp parallel num_threads(outer)
-    {
-#ifdef _OPENMP
-    omp_set_num_threads(inner); /* this thread's own nthreads-var only */
-#endif
-#pragma omp for schedule(dynamic, 1)
-    for (int64_t i = 0; i < n; i++) {
-        int stop;
-#pragma omp atomic read
-        stop = failed;
-        if (!stop && hooks && hooks->stop && *hooks->stop) {
-#pragma omp critical(results)
-            if (!failed) {
-                snprintf(err, len, "%s: interrupted", file);
-                failed = -EINTR;
-            }
-            stop = 1;
-        }
-        if (stop || results_has(t, i))
-            continue;
-        row full;
-        char perr[2 * SCN_ERR_LEN]; /* file name + point + message */
-        int prc = run_one(&st, i, &full, perr, sizeof perr);
-#pragma omp critical(results)
-        {
-            if (!prc) {
-                run_store(&st, i, &full);
-                if (st.store_rc && !failed) {
-                    snprintf(err, len, "%s", st.store_err);
-                    failed = st.store_rc;
-                }
-            } else if (!failed) {
-                snprintf(err, len, "%s", perr);
-                failed = prc;
-            }
-        }
-    }
-    }
+    rc = run_local(&st, jobs, err, len);
     source_free(&fsrc);
-    return failed;
+    return rc;
 }

@@ -439,11 +439,16 @@ static int pinr_get_enum(bitr *br, uint8_t *mark, int64_t n, int64_t k)
     return rc == -ENOMEM ? rc : rc ? -EBADMSG : 0;
 }
 
-/* 1 if any byte overlapping bits [from, to) is erased. */
-static int pinr_erased(const uint8_t *erased, uint64_t from, uint64_t to)
+/* 1 if any byte overlapping bits [from, to) is erased; bits at or past the
+ * stream's end (nbits) count as erased and the mask (one flag per byte of
+ * the stream) is never read past it (found by tests/fuzz/fuzz_pinr: a seeded
+ * stream shorter than its 320-bit header read the mask out of bounds). */
+static int pinr_erased(const uint8_t *erased, uint64_t nbits, uint64_t from, uint64_t to)
 {
     if (!erased || to <= from)
         return 0;
+    if (to > nbits)
+        return 1;
     for (uint64_t b = from >> 3; b <= (to - 1) >> 3; b++)
         if (erased[b])
             return 1;
@@ -461,7 +466,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
         *lost_symbols = 0;
     bitr br;
     bitr_init(&br, buf, nbits);
-    if (pinr_erased(erased, 0, nbits < PINR_HEADER_BITS ? nbits : PINR_HEADER_BITS))
+    if (pinr_erased(erased, nbits, 0, nbits < PINR_HEADER_BITS ? nbits : PINR_HEADER_BITS))
         return -EBADMSG;
 
     pinr_params p = {0};
@@ -490,7 +495,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
         return -EBADMSG;
     uint64_t seed = 0;
     if (p.index == PINR_INDEX_SEEDED) {
-        if (pinr_erased(erased, PINR_HEADER_BITS, PINR_HEADER_BITS + PINR_SEED_BITS))
+        if (pinr_erased(erased, nbits, PINR_HEADER_BITS, PINR_HEADER_BITS + PINR_SEED_BITS))
             return -EBADMSG;
         seed = bitr_get(&br, 64);
     }
@@ -570,7 +575,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
             goto done;
     }
     l.index_bits = br.pos - l.header_bits;
-    if (pinr_erased(erased, l.header_bits, br.pos)) {
+    if (pinr_erased(erased, nbits, l.header_bits, br.pos)) {
         rc = -EBADMSG;
         goto done;
     }
@@ -586,7 +591,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
             continue;
         uint64_t at = br.pos;
         uint64_t v = bitr_get(&br, p.bits);
-        if (pinr_erased(erased, at, at + (uint64_t)p.bits)) {
+        if (pinr_erased(erased, nbits, at, at + (uint64_t)p.bits)) {
             lost++;
             continue;
         }

@@ -282,6 +282,30 @@ static void test_most_negative_level_is_clamped(void **state)
     }
 }
 
+/* Found by tests/fuzz/fuzz_pinr: a seeded stream cut to its 256-bit base
+ * header, with an erasure mask of its 32 bytes, read the mask at bytes 32..39
+ * (the seed's place) out of bounds (ASan in make test SAN=1). Missing bits
+ * count as erased: -EBADMSG, zeros. */
+static void test_truncated_seeded_header_with_mask(void **state)
+{
+    (void)state;
+    pinr_params p = {8, 4, 8, 0.25, 0.5, 0.5, PINR_INDEX_SEEDED};
+    float x[32], y[32];
+    for (int i = 0; i < 32; i++)
+        x[i] = (float)i - 16;
+    uint8_t *buf;
+    uint64_t nbits;
+    assert_int_equal(pinr_encode(&p, x, 3, &buf, &nbits, NULL), 0);
+    uint8_t *mask = calloc(32, 1); /* exactly the bytes given */
+    assert_int_equal(pinr_decode(buf, 256, mask, 8, 4, y, NULL, NULL), -EBADMSG);
+    for (int i = 0; i < 32; i++)
+        assert_true(y[i] == 0.0f);
+    /* the whole stream with a clean mask still decodes */
+    uint8_t *full = calloc((size_t)((nbits + 7) / 8), 1);
+    assert_int_equal(pinr_decode(buf, nbits, full, 8, 4, y, NULL, NULL), 0);
+    free(full), free(mask), free(buf);
+}
+
 /* An erased payload byte loses exactly the symbols that overlap it; an erased
  * header loses the frame. */
 static void test_erasures(void **state)
@@ -374,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_corrupted_streams_survive),
         cmocka_unit_test(test_erasures),
         cmocka_unit_test(test_most_negative_level_is_clamped),
+        cmocka_unit_test(test_truncated_seeded_header_with_mask),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_bitio_roundtrip),
     };

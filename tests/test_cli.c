@@ -24,15 +24,7 @@ static int exists(const char *path)
 }
 
 /* Run the command built from _fmt; its exit status, output in _out. */
-static int run(char *out, size_t len, const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return testutil_run(cmd, out, len);
-}
+#define run testutil_runf
 
 static const char *SMALL = "{\"source\": {\"tokens\": 16, \"dims\": 8}, \"codec\": {\"select\": \"pinr\", \"f\": 0.25}}";
 
@@ -105,7 +97,7 @@ static void test_no_silent_overwrite(void **state)
 static void test_relative_paths(void **state)
 {
     (void)state;
-    char sub[512], scn[512], out[8192];
+    char sub[512], scn[600], out[8192];
     snprintf(sub, sizeof sub, "%s/nested", tmpdir);
     mkdir(sub, 0777);
     snprintf(scn, sizeof scn, "%s/rel.json", sub);

@@ -25,15 +25,7 @@
 
 #define tmpdir testutil_dir
 
-static int run(char *out, size_t len, const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return testutil_run(cmd, out, len);
-}
+#define run testutil_runf
 
 /* the value of column _col in data row _row (0-based) of CSV text _csv */
 static double csv_value(const char *csv, const char *col, int row)
@@ -76,11 +68,7 @@ static void run_and_export(const char *name, const char *json, const char *extra
 
 static void check_close(const char *what, double est, double lo, double hi, double theory)
 {
-    double half = 0.5 * (hi - lo);
-    printf("  %-28s %.5g [%.5g, %.5g], theory %.5g (%+.2f half-widths)\n", what, est, lo, hi, theory,
-           (est - theory) / half);
-    assert_true(isfinite(half) && half > 0);
-    assert_true(fabs(est - theory) <= 2.0 * half);
+    assert_true(testutil_within_ci(what, est, lo, hi, theory));
 }
 
 #define QUEUE "{\"source\": {\"tokens\": 16, \"dims\": 8, \"bits\": 8}, " \

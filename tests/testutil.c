@@ -2,6 +2,8 @@
 #include "tests/testutil.h"
 
 #include <Random123/philox.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +74,22 @@ int testutil_write(const char *path, const char *text)
         return -1;
     int rc = fputs(text, f) < 0 ? -1 : 0;
     return fclose(f) || rc ? -1 : 0;
+}
+
+int testutil_runf(char *out, size_t len, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return testutil_run(cmd, out, len);
+}
+
+int testutil_within_ci(const char *what, double est, double lo, double hi, double theory)
+{
+    double half = 0.5 * (hi - lo);
+    printf("  %-36s %.5g [%.5g, %.5g], theory %.5g (%+.2f half-widths)\n", what, est, lo, hi, theory,
+           (est - theory) / half);
+    return isfinite(half) && half > 0 && fabs(est - theory) <= 2.0 * half;
 }

@@ -32,6 +32,13 @@ const char *testutil_bin(void);
 //                 (NUL-terminated, truncated to _len-1); the exit status,
 //                 or 128 + signal
 int testutil_run(const char *cmd, char *out, size_t len);
+//  testutil_runf : testutil_run of the command printf-formatted from _fmt
+int testutil_runf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+//  testutil_within_ci : 1 when _est lies within two half-widths of its 95%
+//      interval [_lo, _hi] of _theory (about 4 standard errors: a fixed seed
+//      neither flakes nor passes vacuously), 0 otherwise or when the
+//      interval is empty or not finite; prints one line naming _what
+int testutil_within_ci(const char *what, double est, double lo, double hi, double theory);
 //  testutil_write : write _text to _path; 0 or -1
 int testutil_write(const char *path, const char *text);
 

@@ -16,7 +16,7 @@
 #define FEATLINK_DIGITAL_H
 
 #include "sim/row.h"
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

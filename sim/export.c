@@ -10,6 +10,8 @@
 /* Exported numbers are exact without printing 0.20000000000000001. */
 void export_number(double v, char *buf, size_t len)
 {
+    if (!buf || len == 0)
+        return;
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, len, "%.*g", prec, v);
         if (!isfinite(v) || strtod(buf, NULL) == v)

@@ -15,7 +15,7 @@
 #include "codec/metrics.h"
 #include "codec/projector.h"
 #include "codec/source.h"
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

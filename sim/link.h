@@ -36,7 +36,7 @@
 #define FEATLINK_LINK_H
 
 #include "common/purpose.h"
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

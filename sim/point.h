@@ -13,7 +13,7 @@
 #include "codec/source.h"
 #include "sim/frame.h"
 #include "sim/row.h"
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

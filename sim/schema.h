@@ -19,7 +19,7 @@
 #ifndef FEATLINK_SCHEMA_H
 #define FEATLINK_SCHEMA_H
 
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "sim/row.h"
-#include "sim/scenario.h"
+#include "sim/config.h"
 
 //  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
 double syspoint_visual_tokens(const fl_config *c);

@@ -1,0 +1,215 @@
+/* config: one sweep point's configuration (fl_config), the domains it is
+ * made of (source, codec, link, channel, modem, metrics, stop, system,
+ * device, uplink, server) and their enums. Every field is filled from one
+ * row of the scenario schema (sim/schema.c); sim/scenario.h loads and
+ * expands scenarios into these. A header of its own so that the schema,
+ * the sweep expansion and the key rules (which fill and check a config)
+ * and the frame stages (which read one) do not depend on the loader.
+ */
+#ifndef FEATLINK_CONFIG_H
+#define FEATLINK_CONFIG_H
+
+#include "channel/phy.h"
+#include "codec/pinr.h"
+#include "codec/source.h"
+#include "codec/tofc.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/syscap.h"
+#include "sim/system.h"
+#include "sim/uplink.h"
+
+#define SCN_ERR_LEN 512
+#define SCN_PATH_LEN 1024
+#define SCN_MAX_SWEEP 16
+#define SCN_MAX_ERRORS 50
+#define SCN_MAX_POINTS 10000000LL
+
+/* Keys whose choices are exactly a codec/ or channel/ enum (same names in
+ * the same order: the schema stores a choice's position) hold that enum:
+ * source.law (source_law), codec.index_coding (pinr_index), codec.quant
+ * (tofc_quant), codec.entropy (tofc_entropy), channel.kind (phy_channel).
+ * The short names below are aliases of them, kept so that sim/ code spelling
+ * them compiles unchanged; new code uses the codec/channel names. The other
+ * keys' choices have no enum of their own elsewhere (select has pinr,
+ * fading jakes, fec none) or one with other values (modem_scheme counts
+ * bits per symbol), so they keep theirs. */
+typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
+typedef source_law src_law;
+#define LAW_CLIP SOURCE_LAW_CLIP
+#define LAW_LAPLACE SOURCE_LAW_LAPLACE
+#define LAW_GAUSSIAN SOURCE_LAW_GAUSSIAN
+typedef enum { SEL_NONE, SEL_PINR, SEL_MERGE } sel_kind;
+typedef pinr_index idx_kind;
+#define IDX_LIST PINR_INDEX_LIST
+#define IDX_BITMASK PINR_INDEX_BITMASK
+#define IDX_SEEDED PINR_INDEX_SEEDED
+#define IDX_ENUMERATIVE PINR_INDEX_ENUMERATIVE
+typedef tofc_quant quant_kind;
+#define Q_FP32 TOFC_QUANT_FP32
+#define Q_FP16 TOFC_QUANT_FP16
+#define Q_BF16 TOFC_QUANT_BF16
+#define Q_UNIFORM TOFC_QUANT_UNIFORM
+#define Q_RDOQ TOFC_QUANT_RDOQ
+typedef tofc_entropy ent_kind;
+#define ENT_RAW TOFC_ENTROPY_RAW
+#define ENT_LAPLACE TOFC_ENTROPY_LAPLACE
+typedef enum { LINK_CAPACITY, LINK_DIGITAL, LINK_ANALOG } link_kind;
+typedef enum { FEC_NONE, FEC_CONV12, FEC_CONV23, FEC_CONV34 } fec_kind;
+typedef phy_channel chan_kind;
+#define CH_AWGN PHY_AWGN
+#define CH_RAYLEIGH PHY_RAYLEIGH
+#define CH_RICIAN PHY_RICIAN
+typedef enum { FAD_BLOCK, FAD_FAST, FAD_JAKES } fading_kind;
+typedef enum { MOD_BPSK, MOD_QPSK, MOD_16QAM, MOD_64QAM, MOD_256QAM } mod_kind;
+typedef enum { DEMAP_HARD, DEMAP_LLR } demap_kind;
+typedef enum { REF_NONE, REF_CLEAN, REF_SAME_SNR } ref_kind;
+
+/* where the tensor comes from (source.*) */
+typedef struct {
+    src_kind kind;
+    int64_t  patches;         /* 3-D sources: patches x tokens x dims; 1 = 2-D */
+    int64_t  tokens;          /* Nt */
+    int64_t  dims;            /* Ns (symbols per token) */
+    int      bits;            /* Nb, bits per transmitted symbol (1..64) */
+    char     path[SCN_PATH_LEN];
+    char     dataset[256];
+    /* synthetic "clip-like" generator (codec/source.h) */
+    source_law law;
+    int      clusters;        /* token clusters */
+    double   cluster_spread;  /* within-cluster std / between-cluster std */
+    double   tail;            /* Pareto shape of per-dimension scales (>2) */
+    int      outlier_dims;    /* dimensions with outlier_gain x scale */
+    double   outlier_gain;
+    double   scale;           /* overall scale */
+} scn_source;
+
+/* token selection, quantiser and entropy coder (codec.*) */
+typedef struct {
+    sel_kind   select;
+    double     f, g, h;
+    pinr_index index_coding;
+    int        clusters;      /* n_c per patch (merge) */
+    int        knn;           /* K of DPC-KNN */
+    tofc_quant quant;
+    double     step;          /* uniform quantiser step Δ */
+    double     deadzone;      /* dead-zone rounding offset in [0, 0.5]; 0.5 = plain rounding */
+    double     lambda;        /* RDOQ Lagrange multiplier */
+    tofc_entropy entropy;
+    int        models;        /* n_e Laplacian scale profiles */
+} scn_codec;
+
+/* the link model (link.*) */
+typedef struct {
+    link_kind mode;
+    double    budget_s;
+    double    bandwidth_hz;
+    int       packet_bytes;
+    fec_kind  fec;
+} scn_link;
+
+/* the channel (channel.*) */
+typedef struct {
+    phy_channel kind;
+    double      snr_db;       /* Es/N0 per complex symbol (= SNR) */
+    double      ebn0_db;      /* Eb/N0 per information bit */
+    int         has_ebn0;     /* 1: ebn0_db was given and rules */
+    double      k_factor;     /* Rician K (linear) */
+    double      doppler_hz;   /* maximum Doppler f_d */
+    double      symbol_rate_hz;
+    double      outage_eps;   /* outage level of the eps-outage capacity */
+    fading_kind fading;
+    int64_t     block_symbols;/* coherence block length for fading=block */
+} scn_channel;
+
+/* modulation and demapping (modem.*) */
+typedef struct {
+    mod_kind   scheme;
+    demap_kind demap;
+} scn_modem;
+
+/* the proxy metrics (metrics.*) */
+typedef struct {
+    ref_kind reference;
+    char     projector[SCN_PATH_LEN];   /* "" = none */
+} scn_metrics;
+
+/* Monte-Carlo stopping rules of BER runs (stop.*) */
+typedef struct {
+    int64_t min_errors;
+    int64_t max_bits;
+} scn_stop;
+
+/* The discrete-event system layer (system.*, device.*, uplink.*,
+ * server.*; sim/system.h). system.devices = 0: no system run, the point is
+ * one frame pipeline as before; >= 1: the point's codec frame is sent by
+ * that many devices over a shared uplink to an edge server. */
+typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
+typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
+
+typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;
+
+typedef struct {
+    int64_t         devices;
+    sys_arrival     arrival;
+    double          frame_rate_hz, jitter_s, duration_s, warmup_s, deadline_s;
+    sys_late_policy late;
+    sys_find        find;           /* max_devices: capacity search (sim/syscap) */
+    syscap_metric   find_metric;
+    double          find_target;
+    int64_t         find_max;
+} scn_system;
+
+typedef struct {
+    dev_compute compute;
+    double      flops_per_patch, peak_flops, efficiency, overhead_s, codec_s_per_element;
+    double      compute_power_w, tx_power_w, snr_db, shadowing_db;
+} scn_device;
+
+typedef struct {
+    double            bandwidth_hz;
+    sys_access        access;
+    uplink_rate_model rate_model;     /* sim/uplink.h */
+    cqi_table_kind    cqi_table;
+    int               uncoded_bits;
+    double            rate_bps, gap_db, min_snr_db;
+    int64_t           packet_bits;
+    int               max_retx;
+    sys_lost_policy   lost;
+    double            doppler_hz, k_factor;
+    int               pf_window;
+    double            outage_retry_s;
+} scn_uplink;
+
+typedef struct {
+    int                workers;
+    station_discipline discipline;
+    sys_service        service;
+    double             service_mean_s, prefill_tokens_per_s, prefill_quad_s_per_token2;
+    double             decode_tokens_per_s, text_tokens, output_tokens, projector_s, decode_s_per_element;
+} scn_server;
+
+/* One point: the domains above plus the run keys (name, seed, trials).
+ * Every field is filled from one row of the schema (sim/schema.c). */
+typedef struct {
+    char     name[128];
+    uint32_t seed;                /* Philox key word 0 (docs/design-notes.md §5) */
+
+    scn_source  source;
+    scn_codec   codec;
+    scn_link    link;
+    scn_channel channel;
+    scn_modem   modem;
+    scn_metrics metrics;
+    int64_t     trials;
+    scn_stop    stop;
+    scn_system  system;
+    scn_device  device;
+    scn_uplink  uplink;
+    scn_server  server;
+} fl_config;
+
+
+#endif

@@ -59,6 +59,10 @@ for v in "${VARIANTS[@]}"; do
   IFS='|' read -r name scn sets known <<<"$v"
   # shellcheck disable=SC2086
   if ! run_one "$old" "$work/old_$name" "$scn" $sets; then
+    # a scenario with keys the old binary does not know is new, not a change
+    if grep -q 'unknown key' "$work/old_$name.log"; then
+      echo "$name: new scenario (the old binary does not know its keys): not compared"; continue
+    fi
     echo "$name: old binary failed: $(tail -1 "$work/old_$name.log")"; fail=1; continue
   fi
   # shellcheck disable=SC2086

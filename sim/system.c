@@ -517,20 +517,3 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
     teardown(&m);
     return rc;
 }
-
-int sys_link_fixed(void *arg, uint32_t device, double snr_db, double bandwidth_hz, uint64_t bits,
-                   double *rate_bps, double *per)
-{
-    *rate_bps = *(const double *)arg;
-    *per = 0.0;
-    return 0;
-}
-
-int sys_link_shannon(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
-                     uint64_t bits, double *rate_bps, double *per)
-{
-    const sys_shannon *p = arg;
-    *rate_bps = snr_db < p->min_snr_db ? 0.0 : bandwidth_hz * log2(1.0 + pow(10.0, (snr_db - p->gap_db) / 10.0));
-    *per = 0.0;
-    return 0;
-}

@@ -64,7 +64,9 @@ typedef enum { SYS_LATE_DELIVER = 0, SYS_LATE_DROP = 1 } sys_late_policy;
  * Must give *_rate_bps >= 0 and *_per in [0, 1]; 0 or a negative errno.
  * Rate 0 means outage (e.g. below the lowest MCS): the device is not
  * scheduled and tries again outage_retry_s later. The rate chosen at an
- * attempt's start holds for the whole packet (block fading over a packet). */
+ * attempt's start holds for the whole packet (block fading over a packet).
+ * sim/uplink's uplink_link is the link model of every rate model (shannon,
+ * mcs_nr, mcs_ax, fixed). */
 typedef int (*sys_link_fn)(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                            uint64_t bits, double *rate_bps, double *per);
 
@@ -144,19 +146,5 @@ int sys_check(const sys_config *c, char *why, size_t len);
 //            0, -EINVAL (sys_check failed), -ENOMEM, or the first error of
 //            the link model or of _fn
 int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot);
-
-//  sys_link_fixed : link model of a fixed rate (*(double *)arg bit/s), no errors
-int sys_link_fixed(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
-                   uint64_t bits, double *rate_bps, double *per);
-/* arg of sys_link_shannon */
-typedef struct {
-    double gap_db;       /* Shannon gap Γ (dB), >= 0 */
-    double min_snr_db;   /* below it: outage (rate 0) */
-} sys_shannon;
-
-//  sys_link_shannon : B log2(1 + SNR / Γ) (arg: a sys_shannon); outage
-//                     below min_snr_db; no errors
-int sys_link_shannon(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
-                     uint64_t bits, double *rate_bps, double *per);
 
 #endif

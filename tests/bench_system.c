@@ -13,6 +13,7 @@
 
 #include "sim/syssum.h"
 #include "sim/system.h"
+#include "sim/uplink.h"
 #include "tests/bench_info.h"
 
 static unsigned long frames;
@@ -25,7 +26,7 @@ static int count(void *arg, const sys_frame *f)
 int main(void)
 {
     bench_header("system layer, 10,000 devices");
-    static sys_shannon sh = {.gap_db = 3.0, .min_snr_db = 0.0};
+    static uplink_cfg sh = {.model = UPLINK_SHANNON, .gap_db = 3.0, .min_snr_db = 0.0};
     sys_config c = {0};
     c.ngroups = 1;
     c.groups[0] = (sys_group){.devices = 10000, .arrival = SYS_POISSON, .frame_rate_hz = 0.18333,
@@ -39,7 +40,7 @@ int main(void)
     c.packet_bits = 12000;
     c.max_retx = 3;
     c.doppler_hz = 10;
-    c.link = sys_link_shannon;
+    c.link = uplink_link;
     c.link_arg = &sh;
     c.outage_retry_s = 0.005;
     c.workers = 8;

@@ -32,6 +32,7 @@
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
 #include "sim/system.h"
+#include "sim/uplink.h"
 
 typedef struct {
     sys_frame *f;
@@ -50,7 +51,9 @@ static int keep(void *arg, const sys_frame *f)
     return 0;
 }
 
-static double fixed_rate = 1e6;
+/* fixed-rate links of sim/uplink: 1 Mbit/s, and one so fast a frame takes 1 ps */
+static uplink_cfg fixed_1m = {.model = UPLINK_FIXED, .fixed_rate_bps = 1e6};
+static uplink_cfg fixed_fast = {.model = UPLINK_FIXED, .fixed_rate_bps = 1e15};
 
 #define FINGERPRINT 0xd5c74c948b3e5639ull   /* see test_event_order_fingerprint */
 
@@ -67,8 +70,8 @@ static sys_config base_config(void)
     c.bandwidth_hz = 1e6;
     c.access = SYS_TDMA;
     c.packet_bits = 10000;
-    c.link = sys_link_fixed;
-    c.link_arg = &fixed_rate;
+    c.link = uplink_link;
+    c.link_arg = &fixed_1m;
     c.workers = 1;
     c.service = SYS_SVC_DETERMINISTIC;
     c.service_mean_s = 0.2;
@@ -130,14 +133,13 @@ static void test_perfect_channel_components_sum_exactly(void **state)
  * link so fast it adds 1 ps per frame, exponential service of mean 1 s */
 static void run_mmc(unsigned c_workers, double lambda, uint32_t seed, recs *r, sys_totals *t)
 {
-    static double fast = 1e15;
     sys_config c = base_config();
     c.groups[0].arrival = SYS_POISSON;
     c.groups[0].frame_rate_hz = lambda;
     c.groups[0].device_time_s = 0;
     c.groups[0].frame_bits = 1;
     c.packet_bits = 1;
-    c.link_arg = &fast;
+    c.link_arg = &fixed_fast;
     c.workers = c_workers;
     c.service = SYS_SVC_EXPONENTIAL;
     c.service_mean_s = 1.0;
@@ -391,7 +393,7 @@ static void test_capacity_search_against_md1(void **state)
  * why the order changed. */
 static void test_event_order_fingerprint(void **state)
 {
-    static sys_shannon sh = {.gap_db = 0.0, .min_snr_db = -5.0};
+    static uplink_cfg sh = {.model = UPLINK_SHANNON, .gap_db = 0.0, .min_snr_db = -5.0};
     fixed_per = 0.1;
     sys_config c = base_config();
     c.groups[0] = (sys_group){.devices = 6, .arrival = SYS_PERIODIC, .frame_rate_hz = 4.0,
@@ -402,7 +404,7 @@ static void test_event_order_fingerprint(void **state)
     c.groups[1].arrival = SYS_POISSON;
     c.groups[1].devices = 3;
     c.access = SYS_PF;
-    c.link = sys_link_shannon;
+    c.link = uplink_link;
     c.link_arg = &sh;
     c.doppler_hz = 20;
     c.bandwidth_hz = 2e6;
@@ -471,14 +473,13 @@ static void test_component_models_by_hand(void **state)
  * (rate mu - lambda = 0.2), miss rate P(T > 10) = e^-2, utilisation */
 static void test_summary_of_mm1(void **state)
 {
-    static double fast = 1e15;
     sys_config c = base_config();
     c.groups[0].arrival = SYS_POISSON;
     c.groups[0].frame_rate_hz = 0.8;
     c.groups[0].device_time_s = 0;
     c.groups[0].frame_bits = 1;
     c.packet_bits = 1;
-    c.link_arg = &fast;
+    c.link_arg = &fixed_fast;
     c.service = SYS_SVC_EXPONENTIAL;
     c.service_mean_s = 1.0;
     c.duration_s = 400000;

@@ -131,20 +131,18 @@ static int live(const evq *q, const entry *x)
     return q->gen[x->slot & SLOT_MASK] == x->gen;
 }
 
+/* empty _f, releasing the slots of its live entries */
+static void fifo_drop(evq *q, fifo *f)
+{
+    for (size_t k = 0; k < f->n; k++)
+        if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
+    f->head = f->n = 0;
+}
+
 void evq_clear(evq *q)
 {
-    for (int i = 1; i < NBUCKETS; i++) {
-        fifo *f = &q->b[i];
-        for (size_t k = 0; k < f->n; k++)
-            if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
-        f->head = f->n = 0;
-    }
-    for (int c = 0; c < EVQ_CLASSES; c++) {
-        fifo *f = &q->cls0[c];
-        for (size_t k = 0; k < f->n; k++)
-            if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
-        f->head = f->n = 0;
-    }
+    for (int i = 1; i < NBUCKETS; i++) fifo_drop(q, &q->b[i]);
+    for (int c = 0; c < EVQ_CLASSES; c++) fifo_drop(q, &q->cls0[c]);
     q->bmask = 0;
     memset(q->cmask, 0, sizeof q->cmask);
     q->pending = 0;

@@ -9,13 +9,9 @@ static int probe(const sys_config *base, int g, uint32_t n, syscap_metric metric
 {
     sys_config c = *base;
     c.groups[g].devices = n;
-    syssum_acc a;
-    syssum_init(&a, c.warmup_s);
     sys_totals t;
-    int rc = sys_run(&c, syssum_add, &a, &t);
     syssum s;
-    if (!rc) rc = syssum_finish(&a, &t, &s);
-    syssum_free(&a);
+    int rc = syssum_run(&c, &s, &t);
     if (rc) return rc;
     *value = metric == SYSCAP_P95 ? s.p95.est : metric == SYSCAP_MEAN ? s.latency.est : s.miss_rate.est;
     if (s.saturated || isnan(*value)) *value = INFINITY;

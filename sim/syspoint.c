@@ -210,11 +210,7 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
     if (!reps || !work) rc = -ENOMEM;
     for (int k = 0; !rc && k < n; k++) {
         y.trial = (uint32_t)k;
-        syssum_acc a;
-        syssum_init(&a, y.warmup_s);
-        rc = sys_run(&y, syssum_add, &a, &t);
-        if (!rc) rc = syssum_finish(&a, &t, &reps[k]);
-        syssum_free(&a);
+        rc = syssum_run(&y, &reps[k], &t);
         all.outages += t.outages;
     }
     syssum s;

@@ -110,3 +110,13 @@ int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out)
     free(work);
     return 0;
 }
+
+int syssum_run(const sys_config *c, syssum *out, sys_totals *t)
+{
+    syssum_acc a;
+    syssum_init(&a, c->warmup_s);
+    int rc = sys_run(c, syssum_add, &a, t);
+    if (!rc) rc = syssum_finish(&a, t, out);
+    syssum_free(&a);
+    return rc;
+}

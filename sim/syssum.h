@@ -48,5 +48,9 @@ int syssum_add(void *acc, const sys_frame *f);
 //  syssum_finish : the summary of the frames added, with the run's totals
 //                  _t; 0 or -ENOMEM
 int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out);
+//  syssum_run : sys_run of _c with every frame summarised: the summary in
+//               *_out, the run's totals in *_t; 0 or an error of sys_run or
+//               syssum_finish
+int syssum_run(const sys_config *c, syssum *out, sys_totals *t);
 
 #endif

@@ -206,6 +206,13 @@ static void ready_add(sim *m, uint32_t d)
     m->ready[(m->rhead + m->rlen++) % m->ndev] = d;
 }
 
+/* a device's PF average throughput now: the value it had at decision pf_at,
+ * decayed by (1 - 1/window) for every decision since (lazy decay) */
+static double pf_average(const sim *m, const devstate *dv)
+{
+    return dv->pf_avg * pow(1.0 - 1.0 / m->c->pf_window, (double)(m->decisions - dv->pf_at));
+}
+
 static int start_attempt(sim *m, uint32_t d, evq_time now)
 {
     devstate *dv = &m->dev[d];
@@ -233,8 +240,7 @@ static int start_attempt(sim *m, uint32_t d, evq_time now)
     if (m->c->access != SYS_FDMA) m->channel_busy = 1;
     if (m->c->access == SYS_PF) {
         /* the served device's average takes the rate; the others decay lazily */
-        double w = m->c->pf_window, a = dv->pf_avg * pow(1.0 - 1.0 / w, (double)(m->decisions - dv->pf_at));
-        dv->pf_avg = a + rate / w;
+        dv->pf_avg = pf_average(m, dv) + rate / m->c->pf_window;
         dv->pf_at = m->decisions + 1;
     }
     m->decisions++;
@@ -268,7 +274,7 @@ static int pick_pf(sim *m, evq_time now, size_t *pos)
         int rc = m->c->link(m->c->link_arg, d, snr_now(m, dv, now), band_hz(m), packet_bits_of(m, f),
                             &rate, &per);
         if (rc) return rc;
-        double avg = dv->pf_avg * pow(1.0 - 1.0 / m->c->pf_window, (double)(m->decisions - dv->pf_at));
+        double avg = pf_average(m, dv);
         double metric = rate / (avg > 1e-300 ? avg : 1e-300);
         if (metric > best) {       /* ties: the earlier in the ring */
             best = metric;

@@ -46,6 +46,26 @@ static const char *h5r_string_type(hid_t ty, size_t max, size_t *size)
     return NULL;
 }
 
+/* Read the _n-byte fixed-length string of attribute (_attr = 1) or dataset
+ * _obj into a new *_out (NUL-terminated); on failure *_out is NULL and the
+ * reason, named by _fmt and _what as h5r_fail does, is in r->err.
+ * 0, -EINVAL, -ENOMEM. */
+static int h5r_string_read(h5r *r, hid_t obj, int attr, size_t n, const char *fmt, const char *what,
+                           char **out)
+{
+    if (!(*out = calloc(n + 1, 1)))
+        return h5r_fail(r, -ENOMEM, fmt, what, strerror(ENOMEM));
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, n + 1);
+    herr_t e = attr ? H5Aread(obj, mt, *out) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out);
+    H5Tclose(mt);
+    if (e >= 0)
+        return 0;
+    free(*out);
+    *out = NULL;
+    return h5r_fail(r, -EINVAL, fmt, what, "cannot be read");
+}
+
 /* String attribute _name of _obj: scalar, fixed-length; malloc'd text into
  * *_out (NULL when absent). 0, -EINVAL, -ENOMEM. */
 static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, char **out)
@@ -59,22 +79,9 @@ static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, 
     const char *why = a < 0 ? "cannot be opened" : H5Sget_simple_extent_type(sp) != H5S_SCALAR
                                                        ? "is not a scalar (an array-valued attribute)"
                                                        : h5r_string_type(ty, H5R_MAX_TEXT, &n);
-    int rc = 0;
     char at[200];
     snprintf(at, sizeof at, "%s attribute \"%s\"", where, name);
-    if (why) {
-        rc = h5r_fail(r, -EINVAL, "%s", at, why);
-    } else if (!(*out = calloc(n + 1, 1))) {
-        rc = h5r_fail(r, -ENOMEM, "%s", at, strerror(ENOMEM));
-    } else {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, n + 1);
-        if (H5Aread(a, mt, *out) < 0)
-            rc = h5r_fail(r, -EINVAL, "%s", at, "cannot be read");
-        H5Tclose(mt);
-    }
-    if (rc)
-        free(*out), *out = NULL;
+    int rc = why ? h5r_fail(r, -EINVAL, "%s", at, why) : h5r_string_read(r, a, 1, n, "%s", at, out);
     if (sp >= 0)
         H5Sclose(sp);
     if (ty >= 0)
@@ -251,18 +258,7 @@ static int h5r_text(h5r *r, hid_t f, const char *name, char **out)
                                                                                               : h5r_string_type(ty, H5R_MAX_TEXT, &n);
     if (!why && (double)H5Dget_storage_size(d) * H5R_MAX_RATIO < (double)n)
         why = "declares more text than the file stores";
-    int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : 0;
-    if (!rc && !(*out = calloc(n + 1, 1)))
-        rc = h5r_fail(r, -ENOMEM, "/%s", name, strerror(ENOMEM));
-    if (!rc) {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, n + 1);
-        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
-            rc = h5r_fail(r, -EINVAL, "/%s", name, "cannot be read");
-        H5Tclose(mt);
-    }
-    if (rc)
-        free(*out), *out = NULL;
+    int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : h5r_string_read(r, d, 0, n, "/%s", name, out);
     if (sp >= 0)
         H5Sclose(sp);
     if (ty >= 0)

@@ -160,6 +160,7 @@ typedef struct {
     syscap_metric   find_metric;
     double          find_target;
     int64_t         find_max;
+    int64_t         max_frame_records; /* most /frames records of a run, 0: none (sim/frametab) */
 } scn_system;
 
 typedef struct {

@@ -1,4 +1,5 @@
-/* export: CSV, JSON, Markdown of the points table (export.h, results.h). */
+/* export: CSV, JSON, Markdown of the points table or a record table
+ * (export.h, results.h). */
 #include "sim/export.h"
 #include "sim/results.h"
 
@@ -19,53 +20,55 @@ void export_number(double v, char *buf, size_t len)
     }
 }
 
-static void export_cell(const results *t, int64_t i, int c, char *buf, size_t len)
+/* A point never run has every cell missing in the column store, so the
+ * points table prints the same from its store as through results_value. */
+static void export_cell(const cs_table *t, int64_t i, int c, char *buf, size_t len)
 {
-    if (results_column_is_text(t, c))
-        snprintf(buf, len, "%s", results_text(t, i, c));
+    if (cs_col_type(t, c) == CS_STR)
+        snprintf(buf, len, "%s", cs_str(t, c, i));
     else
-        export_number(results_value(t, i, c), buf, len);
+        export_number(cs_f64(t, c, i), buf, len);
 }
 
-static void export_json(const results *t, FILE *out)
+static void export_json(const cs_table *t, FILE *out)
 {
     char cell[64];
     fprintf(out, "[\n");
-    for (int64_t i = 0; i < results_points(t); i++) {
+    for (int64_t i = 0; i < cs_rows(t); i++) {
         fprintf(out, "  {");
-        for (int c = 0; c < results_columns(t); c++) {
-            const char *name = results_column_name(t, c), *sep = c ? ", " : "";
+        for (int c = 0; c < cs_cols(t); c++) {
+            const char *name = cs_col_name(t, c), *sep = c ? ", " : "";
             export_cell(t, i, c, cell, sizeof cell);
-            if (results_column_is_text(t, c))
+            if (cs_col_type(t, c) == CS_STR)
                 fprintf(out, "%s\"%s\": \"%s\"", sep, name, cell);
-            else if (isfinite(results_value(t, i, c)))
+            else if (isfinite(cs_f64(t, c, i)))
                 fprintf(out, "%s\"%s\": %s", sep, name, cell);
             else
                 fprintf(out, "%s\"%s\": null", sep, name);
         }
-        fprintf(out, "}%s\n", i + 1 < results_points(t) ? "," : "");
+        fprintf(out, "}%s\n", i + 1 < cs_rows(t) ? "," : "");
     }
     fprintf(out, "]\n");
 }
 
-/* CSV and Markdown: a header row, then one row per point. */
-static void export_rows(const results *t, FILE *out, int md)
+/* CSV and Markdown: a header row, then one row per table row. */
+static void export_rows(const cs_table *t, FILE *out, int md)
 {
     char cell[64];
     const char *sep = md ? " | " : ",";
     fprintf(out, "%s", md ? "| " : "");
-    for (int c = 0; c < results_columns(t); c++)
-        fprintf(out, "%s%s", c ? sep : "", results_column_name(t, c));
+    for (int c = 0; c < cs_cols(t); c++)
+        fprintf(out, "%s%s", c ? sep : "", cs_col_name(t, c));
     fprintf(out, "%s\n", md ? " |" : "");
     if (md) {
         fprintf(out, "|");
-        for (int c = 0; c < results_columns(t); c++)
+        for (int c = 0; c < cs_cols(t); c++)
             fprintf(out, "---|");
         fprintf(out, "\n");
     }
-    for (int64_t i = 0; i < results_points(t); i++) {
+    for (int64_t i = 0; i < cs_rows(t); i++) {
         fprintf(out, "%s", md ? "| " : "");
-        for (int c = 0; c < results_columns(t); c++) {
+        for (int c = 0; c < cs_cols(t); c++) {
             export_cell(t, i, c, cell, sizeof cell);
             fprintf(out, "%s%s", c ? sep : "", cell);
         }
@@ -73,7 +76,7 @@ static void export_rows(const results *t, FILE *out, int md)
     }
 }
 
-int results_export(const results *t, FILE *out, results_format fmt)
+static int export_table(const cs_table *t, FILE *out, results_format fmt)
 {
     errno = 0;
     if (fmt == RESULTS_JSON)
@@ -83,4 +86,17 @@ int results_export(const results *t, FILE *out, results_format fmt)
     if (fflush(out) != 0 || ferror(out))
         return errno ? -errno : -EIO;
     return 0;
+}
+
+int results_export(const results *t, FILE *out, results_format fmt)
+{
+    return export_table(results_points_table(t), out, fmt);
+}
+
+int results_export_records(const results *t, const char *name, FILE *out, results_format fmt)
+{
+    for (int k = 0; k < results_record_tables(t); k++)
+        if (!strcmp(cs_name(results_record_table(t, k)), name))
+            return export_table(results_record_table(t, k), out, fmt);
+    return -ENOENT;
 }

@@ -29,6 +29,7 @@ typedef struct {
     const source_tensor *file_source; /* the loaded npy/HDF5 tensor, or NULL */
     point_progress_fn progress;       /* may be NULL */
     void *progress_arg;
+    struct frametab *frames;          /* system points: their /frames records go here (sim/frametab), or NULL */
 } point_ctx;
 
 typedef struct fl_link fl_link; /* sim/link.h */

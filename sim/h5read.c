@@ -23,6 +23,8 @@ typedef struct {
     const char *path;
     char *err;
     size_t len;
+    const char *grp, *col; /* the table read: "/points" and "/points/%s" */
+    int is_int;            /* the last column checked holds integers */
 } h5r;
 
 static int h5r_fail(h5r *r, int rc, const char *fmt, const char *what, const char *why)
@@ -129,8 +131,9 @@ static size_t h5r_column_type(h5r *r, hid_t ty, const char *name, int *is_text)
         w = H5Tget_size(ty), why = (cl == H5T_FLOAT ? w == 4 || w == 8 : w >= 1 && w <= 8) ? NULL : "a number of an unsupported size";
     else
         why = "neither a number nor a fixed-length string";
+    r->is_int = cl == H5T_INTEGER;
     if (why) {
-        h5r_fail(r, -EINVAL, "/points/%s", name, why);
+        h5r_fail(r, -EINVAL, r->col, name, why);
         return 0;
     }
     return w;
@@ -143,23 +146,26 @@ static int h5r_read_cells(h5r *r, cs_table *pts, int c, hid_t d, size_t w, int i
     size_t cell = is_text ? w + 1 : sizeof(double);
     char *buf = malloc((size_t)n * cell);
     if (!buf)
-        return h5r_fail(r, -ENOMEM, "/points/%s", name, strerror(ENOMEM));
-    hid_t mt = is_text ? H5Tcopy(H5T_C_S1) : H5Tcopy(H5T_NATIVE_DOUBLE);
+        return h5r_fail(r, -ENOMEM, r->col, name, strerror(ENOMEM));
+    int as_int = cs_col_type(pts, c) == CS_I64; /* a record table's integers (its point column) */
+    hid_t mt = is_text ? H5Tcopy(H5T_C_S1) : H5Tcopy(as_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE);
     if (is_text)
         H5Tset_size(mt, w + 1);
     int rc = H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
-                 ? h5r_fail(r, -EINVAL, "/points/%s", name, "cannot be read") : 0;
+                 ? h5r_fail(r, -EINVAL, r->col, name, "cannot be read") : 0;
     H5Tclose(mt);
     for (int64_t i = 0; !rc && i < n; i++) {
         if (is_text) {
             buf[(size_t)i * cell + w] = 0;
             rc = cs_put_str(pts, c, i, buf + (size_t)i * cell);
+        } else if (as_int) {
+            rc = cs_put_i64(pts, c, i, ((int64_t *)buf)[i]);
         } else {
             rc = cs_put_f64(pts, c, i, ((double *)buf)[i]);
         }
     }
     free(buf);
-    return rc == -ENOMEM ? h5r_fail(r, rc, "/points/%s", name, strerror(ENOMEM)) : rc;
+    return rc == -ENOMEM ? h5r_fail(r, rc, r->col, name, strerror(ENOMEM)) : rc;
 }
 
 /* Open /points/<name> and check it: its row count into *_n (all columns
@@ -172,18 +178,18 @@ static hid_t h5r_column(h5r *r, hid_t g, const char *name, int64_t *n, size_t *w
         return -1;
     hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
     if (d < 0) {
-        *rc = h5r_fail(r, -EINVAL, "/points/%s", name, "is not a dataset");
+        *rc = h5r_fail(r, -EINVAL, r->col, name, "is not a dataset");
         return -1;
     }
     hid_t ty = H5Dget_type(d);
     *w = ty >= 0 ? h5r_column_type(r, ty, name, is_text) : 0;
     if (ty >= 0)
         H5Tclose(ty);
-    int64_t m = *w ? h5r_extent(r, d, "/points/%s", name, *w) : -1;
+    int64_t m = *w ? h5r_extent(r, d, r->col, name, *w) : -1;
     if (m > 0 && *n > 0 && m != *n) {
         char why[96];
         snprintf(why, sizeof why, "has %lld rows, the columns before it %lld", (long long)m, (long long)*n);
-        h5r_fail(r, -EINVAL, "/points/%s", name, why);
+        h5r_fail(r, -EINVAL, r->col, name, why);
         m = -1;
     }
     if (m < 0) {
@@ -195,49 +201,69 @@ static hid_t h5r_column(h5r *r, hid_t g, const char *name, int64_t *n, size_t *w
     return d;
 }
 
-/* The column names of the "columns" attribute, checked once (row count,
- * type) and then read into a new table *_out. */
-static int h5r_points(h5r *r, hid_t g, char *cols, results **out)
+/* The row count of the columns the "columns" attribute _cols names, each
+ * checked (row count, type). 0 or -EINVAL with the reason. */
+static int h5r_count(h5r *r, hid_t g, const char *cols, int64_t *n)
 {
-    int64_t n = 0;
     int rc = 0, any = 0;
     size_t w;
     int is_text;
     char *save = NULL, *copy = strdup(cols);
     if (!copy)
-        return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
+        return h5r_fail(r, -ENOMEM, "%s", r->grp, strerror(ENOMEM));
     for (char *name = strtok_r(copy, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
-        hid_t d = h5r_column(r, g, name, &n, &w, &is_text, &rc);
+        hid_t d = h5r_column(r, g, name, n, &w, &is_text, &rc);
         any |= d >= 0;
         if (d >= 0)
             H5Dclose(d);
     }
     free(copy);
     if (!rc && !any)
-        rc = h5r_fail(r, -EINVAL, "%s", "/points", "holds none of the datasets its \"columns\" attribute names");
-    if (rc)
-        return rc;
-    results *t = results_create(n);
-    if (!t)
-        return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
-    cs_table *pts = results_points_store(t);
+        rc = h5r_fail(r, -EINVAL, "%s", r->grp, "holds none of the datasets its \"columns\" attribute names");
+    return rc;
+}
+
+/* The columns _cols names (h5r_count checked them) into _tab, whose rows
+ * are there; integers as int64 columns when _ints (record tables), else
+ * as float64 (/points, as before). */
+static int h5r_fill(h5r *r, hid_t g, char *cols, cs_table *tab, int ints)
+{
+    int64_t n = cs_rows(tab);
+    int rc = 0, is_text;
+    size_t w;
+    char *save = NULL;
     for (char *name = strtok_r(cols, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
         hid_t d = h5r_column(r, g, name, &n, &w, &is_text, &rc);
         if (d < 0)
             continue;
         char *unit = NULL, *desc = NULL, where[300];
-        snprintf(where, sizeof where, "/points/%s", name);
+        snprintf(where, sizeof where, r->col, name);
         rc = h5r_attr_str(r, d, where, "unit", &unit);
         if (!rc)
             rc = h5r_attr_str(r, d, where, "description", &desc);
-        int c = rc ? -1 : cs_column(pts, name, is_text ? CS_STR : CS_F64, unit, desc);
+        cs_type ty = is_text ? CS_STR : ints && r->is_int ? CS_I64 : CS_F64;
+        int c = rc ? -1 : cs_column(tab, name, ty, unit, desc);
         if (!rc && c < 0)
-            rc = h5r_fail(r, c, "/points/%s", name, strerror(-c));
-        if (!rc && cs_col_type(pts, c) == (is_text ? CS_STR : CS_F64))
-            rc = h5r_read_cells(r, pts, c, d, w, is_text, name);
+            rc = h5r_fail(r, c, r->col, name, strerror(-c));
+        if (!rc && cs_col_type(tab, c) == ty)
+            rc = h5r_read_cells(r, tab, c, d, w, is_text, name);
         free(unit), free(desc);
         H5Dclose(d);
     }
+    return rc;
+}
+
+/* The /points table into a new *_out. */
+static int h5r_points(h5r *r, hid_t g, char *cols, results **out)
+{
+    int64_t n = 0;
+    int rc = h5r_count(r, g, cols, &n);
+    if (rc)
+        return rc;
+    results *t = results_create(n);
+    if (!t)
+        return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
+    rc = h5r_fill(r, g, cols, results_points_store(t), 0);
     if (rc) {
         results_destroy(t);
         return rc;
@@ -284,9 +310,24 @@ static hid_t h5r_open(h5r *r, int *rc)
     return f;
 }
 
+/* Group _name of _f with its "columns" attribute into *_g and *_cols;
+ * -EINVAL naming what is missing. */
+static int h5r_group(h5r *r, hid_t f, const char *name, hid_t *g, char **cols)
+{
+    *cols = NULL;
+    *g = H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Gopen2(f, name, H5P_DEFAULT) : -1;
+    int rc = *g >= 0 ? h5r_attr_str(r, *g, r->grp, "columns", cols) : 0;
+    if (!rc && !*cols)
+        rc = !strcmp(name, "points")
+                 ? h5r_fail(r, -EINVAL, "%s", "file",
+                            "no /points group with a \"columns\" attribute (not a featlink results file)")
+                 : h5r_fail(r, -EINVAL, "%s", r->grp, "no such table in the file (a group with a \"columns\" attribute)");
+    return rc;
+}
+
 int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t len)
 {
-    h5r r = {path, err, len};
+    h5r r = {path, err, len, "/points", "/points/%s", 0};
     *out = NULL;
     if (scenario_text)
         *scenario_text = NULL;
@@ -296,12 +337,8 @@ int results_read_h5(const char *path, results **out, char **scenario_text, char 
     if (f < 0)
         return rc;
     char *cols = NULL;
-    hid_t g = H5Lexists(f, "points", H5P_DEFAULT) > 0 ? H5Gopen2(f, "points", H5P_DEFAULT) : -1;
-    if (g >= 0)
-        rc = h5r_attr_str(&r, g, "/points", "columns", &cols);
-    if (!rc && !cols)
-        rc = h5r_fail(&r, -EINVAL, "%s", "file",
-                      "no /points group with a \"columns\" attribute (not a featlink results file)");
+    hid_t g;
+    rc = h5r_group(&r, f, "points", &g, &cols);
     if (!rc)
         rc = h5r_points(&r, g, cols, out);
     if (!rc && scenario_text) {
@@ -313,6 +350,42 @@ int results_read_h5(const char *path, results **out, char **scenario_text, char 
         results_destroy(*out);
         *out = NULL;
     }
+    free(cols);
+    if (g >= 0)
+        H5Gclose(g);
+    H5Fclose(f);
+    return rc;
+}
+
+int results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len)
+{
+    char grp[80], col[84];
+    snprintf(grp, sizeof grp, "/%s", name);
+    snprintf(col, sizeof col, "/%s/%%s", name);
+    h5r r = {path, err, len, grp, col, 0};
+    if (!results_record_name_ok(name)) {
+        snprintf(err, len, "%s: /%s: not a record table name ([a-z0-9_], not points or scenario*)", path, name);
+        return -EINVAL;
+    }
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = 0;
+    hid_t f = h5r_open(&r, &rc);
+    if (f < 0)
+        return rc;
+    char *cols = NULL;
+    hid_t g;
+    int64_t n = 0;
+    rc = h5r_group(&r, f, name, &g, &cols);
+    if (!rc)
+        rc = h5r_count(&r, g, cols, &n);
+    cs_table *tab = rc ? NULL : results_records(t, name);
+    if (!rc && (!tab || cs_rows(tab) != 0))
+        rc = h5r_fail(&r, tab ? -EINVAL : -ENOMEM, "%s", grp, tab ? "read twice" : strerror(ENOMEM));
+    for (int64_t i = 0; !rc && i < n; i++)
+        if (cs_append(tab) < 0)
+            rc = h5r_fail(&r, -ENOMEM, "%s", grp, strerror(ENOMEM));
+    if (!rc)
+        rc = h5r_fill(&r, g, cols, tab, 1);
     free(cols);
     if (g >= 0)
         H5Gclose(g);

@@ -41,13 +41,16 @@ static int h5_attr_str(hid_t obj, const char *name, const char *value)
 
 /* Unit, description and count flag of a /points column: a swept key's from
  * the scenario schema, a measured column's from the catalogue (columns.h);
- * a column in neither keeps the unit and description its producer gave. */
+ * a column in neither, and every column of a record table (/frames: its
+ * producer sim/frametab), keeps the unit and description its producer gave. */
 static void column_info(const cs_table *t, int c, const char **unit, const char **desc, int *is_count)
 {
     const char *name = cs_col_name(t, c);
     *unit = cs_col_unit(t, c);
     *desc = cs_col_desc(t, c);
     *is_count = cs_col_type(t, c) == CS_I64;
+    if (strcmp(cs_name(t), "points") != 0) /* record tables describe their own columns */
+        return;
     const char *ku, *kd;
     int kint;
     if (scenario_key_doc(name, &ku, &kd, &kint) == 0) {

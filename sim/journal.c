@@ -40,10 +40,11 @@ static int journal_col(row *r, const cJSON *c)
     return row_set(r, nm->valuestring, cJSON_IsNumber(v) ? v->valuedouble : NAN, un->valuestring);
 }
 
-/* One point line into _t. Lines that are not a point of this sweep (a last
- * line cut short, a point index out of range) are skipped: those points
- * run again. 0 or -ENOMEM. */
-static int journal_line(results *t, const char *line)
+/* One point line into _t, with the /frames records _pend of that point
+ * read just before it (sim/frametab). Lines that are not a point of this
+ * sweep (a last line cut short, a point index out of range) are skipped:
+ * those points run again. 0 or -ENOMEM. */
+static int journal_line(results *t, const char *line, frametab *pend, int64_t *pend_point)
 {
     cJSON *j = cJSON_Parse(line);
     const cJSON *pi = cJSON_GetObjectItemCaseSensitive(j, "point");
@@ -58,8 +59,13 @@ static int journal_line(results *t, const char *line)
         cJSON_ArrayForEach(c, cols) bad |= journal_col(&r, c) != 0;
         if (!bad) /* a row with more columns than a row holds is not ours */
             rc = results_set(t, (int64_t)p, &r);
+        /* the row commits the records written just before it */
+        if (!bad && !rc && *pend_point == (int64_t)p)
+            rc = frametab_store(t, (int64_t)p, pend);
     }
     cJSON_Delete(j);
+    frametab_reset(pend);
+    *pend_point = -1;
     return rc == -ENOMEM ? rc : 0;
 }
 
@@ -71,13 +77,20 @@ static int journal_load(results *t, FILE *fp, int *cut)
     size_t cap = 0;
     int rc = 0;
     ssize_t n;
+    frametab pend;
+    int64_t pend_point = -1;
+    frametab_init(&pend, -INFINITY, INT64_MAX); /* what the journal holds was within the cap */
     errno = 0;
     while (!rc && (n = getline(&line, &cap, fp)) > 0) {
         *cut = line[n - 1] != '\n';
-        rc = journal_line(t, line);
+        if (frametab_journal_line(line))
+            rc = frametab_journal_read(&pend, &pend_point, line);
+        else
+            rc = journal_line(t, line, &pend, &pend_point);
     }
     if (!rc && ferror(fp))
         rc = errno ? -errno : -EIO;
+    frametab_free(&pend);
     free(line);
     return rc;
 }
@@ -196,6 +209,18 @@ int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len)
     free(s);
     if (rc)
         snprintf(err, len, "%s: cannot append point %lld: %s", j->path, (long long)i, strerror(-rc));
+    return rc;
+}
+
+int journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len)
+{
+    int rc = frametab_journal_write(j->fp, i, b);
+    errno = 0;
+    if (!rc && fflush(j->fp) != 0)
+        rc = errno ? -errno : -EIO;
+    if (rc)
+        snprintf(err, len, "%s: cannot append the /frames records of point %lld: %s", j->path, (long long)i,
+                 strerror(-rc));
     return rc;
 }
 

@@ -5,11 +5,14 @@
  * then {"point": i, "row": [[name, unit, value, is_text], ...]} per finished
  * point (non-finite numbers as the strings "inf", "-inf", "nan"). Every line
  * is flushed as a whole; a last line cut short (the disk filled up) is
- * ignored on resume and that point runs again.
+ * ignored on resume and that point runs again. A system point's /frames
+ * records come first, one line each (sim/frametab.h); its row line commits
+ * them, and records without their row are dropped on resume.
  */
 #ifndef FEATLINK_JOURNAL_H
 #define FEATLINK_JOURNAL_H
 
+#include "sim/frametab.h"
 #include "sim/results.h"
 #include "sim/row.h"
 
@@ -27,6 +30,11 @@ journal_file *journal_open(results *t, const char *out, const char *scenario_tex
 //  journal_add : append point _i's row and flush; 0 or a negative errno
 //                (ENOSPC, EFBIG, EIO, ...) with a message naming the file
 int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len);
+//  journal_add_frames : append point _i's /frames records (sim/frametab),
+//                       before its row (journal_add), which commits them on
+//                       --resume; flushed; 0 or a negative errno, message
+//                       naming the file
+int journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len);
 //  journal_close : close it; 0 or the negative errno of the last flush
 int journal_close(journal_file *j, char *err, size_t len);
 //  journal_path : "<out>.journal"

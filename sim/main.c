@@ -1,7 +1,7 @@
 /* featlink: the command-line interface (docs/design-notes.md §3).
  *
  *   featlink run SCENARIO.json [-o OUT.h5] [--set key=value]... [--jobs N] [--resume] [--quiet]
- *   featlink export OUT.h5 [--format csv|json|md]
+ *   featlink export OUT.h5 [--format csv|json|md] [--table points|frames]
  *   featlink table NAME|SCENARIO.json|OUT.h5 [--format md|csv|tex]
  *   featlink validate SCENARIO.json [--set key=value]...
  *   featlink keys [--format md|json]
@@ -38,7 +38,7 @@ static const char *usage_main =
     "\n"
     "commands:\n"
     "  run SCENARIO.json     run every sweep point, write results (HDF5)\n"
-    "  export OUT.h5         print the points table (csv, json or md)\n"
+    "  export OUT.h5         print the points table or a record table (csv, json or md)\n"
     "  table NAME|FILE       print a paper table computed by featlink (pinr-table1)\n"
     "  validate SCENARIO.json  check a scenario; every error with its JSON path\n"
     "  keys                  print every scenario key: type, range, default, unit (md or json)\n"
@@ -63,9 +63,12 @@ static const char *usage_run =
     "to resume.\n";
 
 static const char *usage_export =
-    "usage: featlink export OUT.h5 [--format csv|json|md]\n"
+    "usage: featlink export OUT.h5 [--format csv|json|md] [--table points|frames]\n"
     "\n"
-    "  -f, --format FMT      csv (default), json or md\n";
+    "  -f, --format FMT      csv (default), json or md\n"
+    "  -t, --table NAME      points (default: one row per sweep point) or a record\n"
+    "                        table of the file, e.g. frames (one row per frame of\n"
+    "                        the system points)\n";
 
 static const char *usage_table =
     "usage: featlink table NAME|SCENARIO.json|OUT.h5 [--format md|csv|tex]\n"
@@ -93,6 +96,7 @@ typedef struct {
     int nsets;
     int jobs, resume, quiet, force;
     const char *format;
+    const char *table;
 } cli;
 
 /* Common option parsing (GNU getopt permutes, so options may follow the
@@ -104,7 +108,7 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
         {"jobs", required_argument, 0, 'j'},   {"resume", no_argument, 0, 'r'},
         {"quiet", no_argument, 0, 'q'},        {"format", required_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {"force", no_argument, 0, 'F'},
+        {"force", no_argument, 0, 'F'},        {"table", required_argument, 0, 't'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -112,7 +116,7 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "o:s:j:rqf:hVF", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:s:j:rqf:hVFt:", longs, NULL)) != -1) {
         if (ch == 'h') {
             fputs(usage, stdout);
             exit(0);
@@ -128,6 +132,7 @@ static int cli_parse(int argc, char **argv, const char *usage, const char *allow
         }
         switch (ch) {
         case 'o': o->out = optarg; break;
+        case 't': o->table = optarg; break;
         case 's':
             if (o->nsets >= MAX_SETS) {
                 fprintf(stderr, "featlink: at most %d --set options\n", MAX_SETS);
@@ -485,7 +490,7 @@ static int cli_format(const char *cmd, const char *given, const char *names)
 static int cmd_export(int argc, char **argv)
 {
     cli o;
-    int rc = cli_parse(argc, argv, usage_export, "f", &o);
+    int rc = cli_parse(argc, argv, usage_export, "ft", &o);
     if (rc)
         return rc;
     static const results_format fmts[] = {RESULTS_CSV, RESULTS_JSON, RESULTS_MD};
@@ -495,12 +500,15 @@ static int cmd_export(int argc, char **argv)
     results_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
     results *t;
+    const char *table = o.table && strcmp(o.table, "points") ? o.table : NULL;
     rc = results_read_h5(o.file, &t, NULL, err, sizeof err);
+    if (!rc && table && (rc = results_read_records_h5(o.file, table, t, err, sizeof err)))
+        results_destroy(t);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
-    rc = results_export(t, stdout, fmt);
+    rc = table ? results_export_records(t, table, stdout, fmt) : results_export(t, stdout, fmt);
     results_destroy(t);
     if (rc)
         fprintf(stderr, "featlink: standard output: %s\n", strerror(-rc));

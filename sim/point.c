@@ -88,6 +88,6 @@ int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, c
     int rc = point_frames(c, point, ctx, r, err, len);
     /* system.devices >= 1: that frame, sent by many devices (sim/syspoint) */
     if (!rc && c->system.devices > 0)
-        rc = syspoint_run(c, point, r, err, len);
+        rc = syspoint_run_frames(c, point, r, ctx ? ctx->frames : NULL, err, len);
     return rc;
 }

@@ -109,6 +109,16 @@ int results_write_h5(const results *t, const char *path, const results_meta *m, 
 //                    datasets. 0, -EINVAL (not a featlink results file, the
 //                    cause in _err), -ENOENT/-EACCES, -ENOMEM
 int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t errlen);
+//  results_read_records_h5 : read record table /_name (/frames, ...) of a
+//                    results file into _t's record table of that name (empty
+//                    before), checked as results_read_h5 checks /points;
+//                    integer columns as int64. 0, -EINVAL (no such table, or
+//                    not a valid one: the cause in _err), -ENOENT, -ENOMEM
+int results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len);
+//  results_export_records : print record table _name of _t as
+//                    results_export prints /points; 0, -ENOENT (no such
+//                    table), or -errno when writing _out failed
+int results_export_records(const results *t, const char *name, FILE *out, results_format fmt);
 //  results_export : print the points table (every column, a header row);
 //                   0, or -errno when writing _out failed
 int results_export(const results *t, FILE *out, results_format fmt);

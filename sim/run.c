@@ -4,6 +4,7 @@
  * (sim/mpirun.h, `make MPI=1`). */
 #include "sim/run.h"
 
+#include "sim/frametab.h"
 #include "sim/point.h"
 #ifdef FEATLINK_MPI
 #include "sim/mpirun.h"
@@ -45,17 +46,21 @@ static void run_point_progress(void *arg, int64_t point, uint64_t bits, uint64_t
 }
 
 /* Compute point _i into _full: the swept keys first, then the measured
- * columns. 0 or a negative errno with the whole message in _err. */
-static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
+ * columns; a system point's /frames records into _frames (NULL: not kept).
+ * 0 or a negative errno with the whole message in _err. */
+static int run_compute(const run_state *st, int64_t i, row *full, frametab *frames, char *err, size_t len)
 {
-    const run_state *st = arg;
     const scenario *s = st->s;
     fl_config c;
     row r;
     char perr[SCN_ERR_LEN];
+    point_ctx ctx = st->ctx;
+    ctx.frames = frames;
+    if (frames)
+        frametab_reset(frames);
     int rc = scenario_config(s, i, &c, perr, sizeof perr);
     if (!rc)
-        rc = point_run(&c, i, &st->ctx, &r, perr, sizeof perr);
+        rc = point_run(&c, i, &ctx, &r, perr, sizeof perr);
     if (rc) {
         snprintf(err, len, "%s: point %lld: %s", st->file, (long long)i, perr);
         return rc;
@@ -84,24 +89,49 @@ static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
     return rc;
 }
 
-/* Keep point _i's row: table, journal, progress. One call at a time. A
- * failure to keep it (ENOMEM, a full disk under the journal) is remembered
- * in store_rc and stops the run. */
-static void run_store(void *arg, int64_t i, const row *full)
+#ifdef FEATLINK_MPI
+/* run_compute as sim/mpirun calls it: rows only (records do not travel
+ * between ranks yet) */
+static int run_one(void *arg, int64_t i, row *full, char *err, size_t len)
 {
-    run_state *st = arg;
+    return run_compute(arg, i, full, NULL, err, len);
+}
+#endif
+
+/* Keep point _i's /frames records (may be NULL) and row: table, journal
+ * (records first: the row line commits them), progress. One call at a
+ * time. A failure to keep them (ENOMEM, the record cap, a full disk under
+ * the journal) is remembered in store_rc and stops the run. */
+static void run_keep(run_state *st, int64_t i, const row *full, const frametab *frames)
+{
     if (st->store_rc)
         return;
-    int rc = results_set(st->t, i, full);
-    if (rc)
+    int rc = frames ? frametab_store(st->t, i, frames) : 0;
+    if (rc == -EFBIG)
+        snprintf(st->store_err, sizeof st->store_err,
+                 "%s: point %lld: /frames would hold more than system.max_frame_records = %lld records; "
+                 "raise the key (at most 67108864) or set it to 0 to keep no /frames", st->file, (long long)i,
+                 (long long)frames->max);
+    else if (!rc)
+        rc = results_set(st->t, i, full);
+    if (rc && rc != -EFBIG)
         snprintf(st->store_err, sizeof st->store_err, "%s: cannot keep point %lld: %s", st->file, (long long)i,
                  strerror(-rc));
-    else if (st->journal)
+    if (!rc && st->journal && frames && frames->n)
+        rc = journal_add_frames(st->journal, i, frames, st->store_err, sizeof st->store_err);
+    if (!rc && st->journal)
         rc = journal_add(st->journal, i, full, st->store_err, sizeof st->store_err);
     st->store_rc = rc;
     st->done++;
     run_report(st, -1, 0, 0);
 }
+
+#ifdef FEATLINK_MPI
+static void run_store(void *arg, int64_t i, const row *full)
+{
+    run_keep(arg, i, full, NULL);
+}
+#endif
 
 /* The sweep on this process's threads. Nesting is left as the OpenMP
  * runtime has it (no process-wide switch): each sweep thread caps the
@@ -119,6 +149,8 @@ static int run_local(run_state *st, int jobs, char *err, size_t len)
 #ifdef _OPENMP
     omp_set_num_threads(inner); /* this thread's own nthreads-var only */
 #endif
+    frametab frames; /* this thread's point's records (sim/frametab) */
+    frametab_init(&frames, 0, 0);
 #pragma omp for schedule(dynamic, 1)
     for (int64_t i = 0; i < n; i++) {
         int stop;
@@ -136,11 +168,11 @@ static int run_local(run_state *st, int jobs, char *err, size_t len)
             continue;
         row full;
         char perr[2 * SCN_ERR_LEN]; /* file name + point + message */
-        int prc = run_one(st, i, &full, perr, sizeof perr);
+        int prc = run_compute(st, i, &full, &frames, perr, sizeof perr);
 #pragma omp critical(results)
         {
             if (!prc) {
-                run_store(st, i, &full);
+                run_keep(st, i, &full, &frames);
                 if (st->store_rc && !failed) {
                     snprintf(err, len, "%s", st->store_err);
                     failed = st->store_rc;
@@ -151,8 +183,21 @@ static int run_local(run_state *st, int jobs, char *err, size_t len)
             }
         }
     }
+    frametab_free(&frames);
     }
     return failed;
+}
+
+/* /frames in point order once every point is in (points finish in any
+ * order on threads and ranks; each point's records stay in their order) */
+static int run_sorted(results *t, int rc, const char *file, char *err, size_t len)
+{
+    if (rc || !t)
+        return rc;
+    rc = frametab_sort(t);
+    if (rc)
+        snprintf(err, len, "%s: cannot order the /frames records: %s", file, strerror(-rc));
+    return rc;
 }
 
 /* Run every point of _s into _t (missing points only). Returns 0 or a
@@ -194,7 +239,7 @@ int run_points(const scenario *s, const char *file, results *t, journal_file *jo
             rc = st.store_rc;
         }
         source_free(&fsrc);
-        return rc;
+        return run_sorted(t, rc, file, err, len);
     }
 #endif
     if (rc) {
@@ -203,5 +248,5 @@ int run_points(const scenario *s, const char *file, results *t, journal_file *jo
     }
     rc = run_local(&st, jobs, err, len);
     source_free(&fsrc);
-    return rc;
+    return run_sorted(t, rc, file, err, len);
 }

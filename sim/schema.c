@@ -114,6 +114,8 @@ static const schema_key schema_keys[] = {
     NUM("system.find_target", system.find_target, 0, 1e9, 1, 0, "s or ratio",
         "target of system.find (a saturated count never meets it)"),
     INT("system.find_max", system.find_max, 1, 1048576, 1024, "device", "largest device count searched"),
+    INT("system.max_frame_records", system.max_frame_records, 0, 67108864, 2097152, "record",
+        "most /frames records (one per counted frame) a run keeps; 0: no /frames; more stops the run (exit 1)"),
     ENUM("device.compute", device.compute, "model|none", "model",
          "device compute time: FLOP model of the vision encoder, or none (0 s)"),
     NUM("device.flops_per_patch", device.flops_per_patch, 0, 1e18, 0.67e12, 0, "FLOP",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/frametab.h"
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
 
@@ -177,6 +178,18 @@ static void reps_summary(const syssum *s, int n, syssum *out, outstat_est *work)
 
 int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
 {
+    return syspoint_run_frames(c, point, r, NULL, err, len);
+}
+
+int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len)
+{
+    if (frames) { /* this point's records only, none when the run keeps none */
+        frametab_reset(frames);
+        frames->warmup_s = c->system.warmup_s;
+        frames->max = c->system.max_frame_records;
+        if (frames->max <= 0)
+            frames = NULL;
+    }
     const row_col *mb = row_find(r, "measured_bits");
     if (!mb) {
         snprintf(err, len, "system run: the frame pipeline gave no measured_bits");
@@ -210,7 +223,9 @@ int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t le
     if (!reps || !work) rc = -ENOMEM;
     for (int k = 0; !rc && k < n; k++) {
         y.trial = (uint32_t)k;
-        rc = syssum_run(&y, &reps[k], &t);
+        if (frames)
+            frames->trial_now = (uint32_t)k;
+        rc = syssum_run_tee(&y, &reps[k], &t, frames ? frametab_add : NULL, frames);
         all.outages += t.outages;
     }
     syssum s;

@@ -29,6 +29,7 @@
 
 #include "sim/row.h"
 #include "sim/config.h"
+#include "sim/frametab.h"
 
 //  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
 double syspoint_visual_tokens(const fl_config *c);
@@ -40,5 +41,9 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
 //                 already in _r, and add the system columns; 0 or an error
 //                 with its cause in _err
 int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len);
+//  syspoint_run_frames : syspoint_run, and the frames it counts (every
+//                        replication's, trial k as trial_now) into _frames
+//                        when not NULL (sim/frametab)
+int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len);
 
 #endif

@@ -111,12 +111,32 @@ int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out)
     return 0;
 }
 
-int syssum_run(const sys_config *c, syssum *out, sys_totals *t)
+/* the frames to the summary and, when given, to _fn too */
+typedef struct {
+    syssum_acc *acc;
+    sys_frame_fn fn;
+    void *arg;
+} syssum_tee;
+
+static int syssum_tee_add(void *arg, const sys_frame *f)
+{
+    syssum_tee *t = arg;
+    int rc = syssum_add(t->acc, f);
+    return rc ? rc : t->fn(t->arg, f);
+}
+
+int syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg)
 {
     syssum_acc a;
     syssum_init(&a, c->warmup_s);
-    int rc = sys_run(c, syssum_add, &a, t);
+    syssum_tee tee = {&a, fn, arg};
+    int rc = fn ? sys_run(c, syssum_tee_add, &tee, t) : sys_run(c, syssum_add, &a, t);
     if (!rc) rc = syssum_finish(&a, t, out);
     syssum_free(&a);
     return rc;
+}
+
+int syssum_run(const sys_config *c, syssum *out, sys_totals *t)
+{
+    return syssum_run_tee(c, out, t, NULL, NULL);
 }

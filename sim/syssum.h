@@ -52,5 +52,7 @@ int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out);
 //               *_out, the run's totals in *_t; 0 or an error of sys_run or
 //               syssum_finish
 int syssum_run(const sys_config *c, syssum *out, sys_totals *t);
+//  syssum_run_tee : syssum_run, every frame also to _fn(_arg, ...) (NULL: none)
+int syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg);
 
 #endif

@@ -19,6 +19,14 @@
  * Cancellation is lazy: a handle names a slot and its generation; cancel
  * bumps the generation, and the queued entry, which carries the generation
  * it was pushed with, is skipped when it surfaces.
+ *
+ * Constant factors (a hold moves an event about 6 times at 1e3 pending and
+ * 9 at 1e5): a queued entry is 16 bytes (time, class and slot, generation);
+ * the payload stays in its slot and is read once, at the pop. Each bucket
+ * keeps the minimum time pushed into it, so a refill is one pass over the
+ * bucket, not two; only while cancelled entries are still queued does it
+ * scan for the minimum live time (a cancelled entry's time must not become
+ * `last`, since that would refuse pushes the contract allows).
  */
 #include "sim/evq.h"
 
@@ -28,15 +36,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
+typedef struct {       /* a queued event: 16 bytes, moved between buckets */
     evq_time t;
-    uint64_t arg;
-    uint32_t kind, id;
     uint32_t slot;     /* class << 24 | slot index */
-    uint32_t gen;
+    uint32_t gen;      /* the slot's generation when it was pushed */
 } entry;
 
-typedef struct {       /* a growable FIFO of entries */
+typedef struct {       /* what the event carries, kept in its slot */
+    uint64_t arg;
+    uint32_t kind, id;
+} payload;
+
+typedef struct {       /* a bucket >= 1: filled by appends, emptied whole */
+    entry *e;
+    size_t n, cap;
+} vec;
+
+typedef struct {       /* one class of bucket 0: a FIFO */
     entry *e;
     size_t head, n, cap;
 } fifo;
@@ -46,20 +62,35 @@ typedef struct {       /* a growable FIFO of entries */
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
 
 struct evq {
-    fifo      b[NBUCKETS];       /* b[0] unused: bucket 0 is cls0[] */
+    vec       b[NBUCKETS];       /* b[0] unused: bucket 0 is cls0[] */
+    evq_time  bmin[NBUCKETS];    /* least time pushed into b[i] since it was emptied */
     fifo      cls0[EVQ_CLASSES];
-    uint64_t  bmask;             /* bit b: bucket b non-empty (b >= 1) */
+    uint64_t  bmask;             /* bit b-1: bucket b non-empty (b >= 1) */
     uint64_t  cmask[EVQ_CLASSES / 64]; /* bit c: class c FIFO of bucket 0 non-empty */
+    size_t    n0;                /* entries in bucket 0 (live or cancelled) */
     evq_time  last;
     uint32_t *gen;               /* per slot: odd while an event holds it, even when free */
+    payload  *pay;
     uint32_t *next_free;
     size_t    nslots;
     uint32_t  free_head;
     size_t    pending;
+    size_t    dead;              /* cancelled entries still queued */
     uint64_t  seq;
 };
 
 #define NO_SLOT UINT32_MAX
+
+/* room for one more element in an array of _size-byte elements */
+static int grow(void **e, size_t *cap, size_t size)
+{
+    size_t c = *cap ? 2 * *cap : 16;
+    void *p = realloc(*e, c * size);
+    if (!p) return -ENOMEM;
+    *e = p;
+    *cap = c;
+    return 0;
+}
 
 static int fifo_push(fifo *f, const entry *x)
 {
@@ -67,12 +98,8 @@ static int fifo_push(fifo *f, const entry *x)
         if (f->head > 0 && f->head >= f->n) {   /* slide down instead of growing */
             memmove(f->e, f->e + f->head, f->n * sizeof *f->e);
             f->head = 0;
-        } else {
-            size_t cap = f->cap ? 2 * f->cap : 16;
-            entry *e = realloc(f->e, cap * sizeof *e);
-            if (!e) return -ENOMEM;
-            f->e = e;
-            f->cap = cap;
+        } else if (grow((void **)&f->e, &f->cap, sizeof *f->e)) {
+            return -ENOMEM;
         }
     }
     f->e[f->head + f->n++] = *x;
@@ -85,6 +112,9 @@ static int grow_slots(evq *q, size_t n)
     uint32_t *g = realloc(q->gen, n * sizeof *g);
     if (!g) return -ENOMEM;
     q->gen = g;
+    payload *p = realloc(q->pay, n * sizeof *p);
+    if (!p) return -ENOMEM;
+    q->pay = p;
     uint32_t *nf = realloc(q->next_free, n * sizeof *nf);
     if (!nf) return -ENOMEM;
     q->next_free = nf;
@@ -115,6 +145,7 @@ void evq_destroy(evq *q)
     for (int i = 0; i < NBUCKETS; i++) free(q->b[i].e);
     for (int c = 0; c < EVQ_CLASSES; c++) free(q->cls0[c].e);
     free(q->gen);
+    free(q->pay);
     free(q->next_free);
     free(q);
 }
@@ -131,21 +162,27 @@ static int live(const evq *q, const entry *x)
     return q->gen[x->slot & SLOT_MASK] == x->gen;
 }
 
-/* empty _f, releasing the slots of its live entries */
-static void fifo_drop(evq *q, fifo *f)
+/* release the slots of the live entries among _e[0.._n) */
+static void drop(evq *q, const entry *e, size_t n)
 {
-    for (size_t k = 0; k < f->n; k++)
-        if (live(q, &f->e[f->head + k])) release(q, f->e[f->head + k].slot & SLOT_MASK);
-    f->head = f->n = 0;
+    for (size_t k = 0; k < n; k++)
+        if (live(q, &e[k])) release(q, e[k].slot & SLOT_MASK);
 }
 
 void evq_clear(evq *q)
 {
-    for (int i = 1; i < NBUCKETS; i++) fifo_drop(q, &q->b[i]);
-    for (int c = 0; c < EVQ_CLASSES; c++) fifo_drop(q, &q->cls0[c]);
+    for (int i = 1; i < NBUCKETS; i++) {
+        drop(q, q->b[i].e, q->b[i].n);
+        q->b[i].n = 0;
+    }
+    for (int c = 0; c < EVQ_CLASSES; c++) {
+        fifo *f = &q->cls0[c];
+        drop(q, f->e + f->head, f->n);
+        f->head = f->n = 0;
+    }
     q->bmask = 0;
     memset(q->cmask, 0, sizeof q->cmask);
-    q->pending = 0;
+    q->n0 = q->pending = q->dead = 0;
     q->seq = 0;
     q->last = 0;
 }
@@ -160,14 +197,22 @@ int evq_print(const evq *q, char *buf, size_t len)
 /* put an entry where it belongs relative to q->last */
 static int place(evq *q, const entry *x)
 {
-    if (x->t == q->last) {
+    uint64_t d = (uint64_t)(x->t ^ q->last);
+    if (!d) {
         unsigned c = x->slot >> SLOT_BITS;
+        if (fifo_push(&q->cls0[c], x)) return -ENOMEM;
         q->cmask[c / 64] |= UINT64_C(1) << (c % 64);
-        return fifo_push(&q->cls0[c], x);
+        q->n0++;
+        return 0;
     }
-    int b = 64 - __builtin_clzll((uint64_t)(x->t ^ q->last));
-    q->bmask |= UINT64_C(1) << (b - 1);
-    return fifo_push(&q->b[b], x);
+    int b = 64 - __builtin_clzll(d);
+    uint64_t bit = UINT64_C(1) << (b - 1);
+    vec *v = &q->b[b];
+    if (v->n == v->cap && grow((void **)&v->e, &v->cap, sizeof *v->e)) return -ENOMEM;
+    v->e[v->n++] = *x;
+    if (!(q->bmask & bit) || x->t < q->bmin[b]) q->bmin[b] = x->t;
+    q->bmask |= bit;
+    return 0;
 }
 
 int evq_push(evq *q, const evq_event *e, evq_handle *h)
@@ -179,9 +224,10 @@ int evq_push(evq *q, const evq_event *e, evq_handle *h)
         if (rc) return rc;
     }
     uint32_t s = q->free_head;
-    entry x = {e->t, e->arg, e->kind, e->id, (uint32_t)e->cls << SLOT_BITS | s, q->gen[s] + 1};
+    entry x = {e->t, (uint32_t)e->cls << SLOT_BITS | s, q->gen[s] + 1};
     int rc = place(q, &x);
     if (rc) return rc;
+    q->pay[s] = (payload){e->arg, e->kind, e->id};
     q->free_head = q->next_free[s];
     q->gen[s] = x.gen;                      /* even -> odd: taken (wraps past 0 to 1: fine, odd) */
     q->pending++;
@@ -190,29 +236,40 @@ int evq_push(evq *q, const evq_event *e, evq_handle *h)
     return 0;
 }
 
+/* the least live time among _e[0.._n), EVQ_TIME_MAX when none is live */
+static evq_time live_min(const evq *q, const entry *e, size_t n)
+{
+    evq_time mn = EVQ_TIME_MAX;
+    for (size_t k = 0; k < n; k++)
+        if (e[k].t < mn && live(q, &e[k])) mn = e[k].t;
+    return mn;
+}
+
 /* bucket 0 empty: move the lowest non-empty bucket down around its minimum
  * live time. 0, -ENOENT (nothing live left) or -ENOMEM */
 static int refill(evq *q)
 {
     while (q->bmask) {
         int b = __builtin_ctzll(q->bmask) + 1;
-        fifo *f = &q->b[b];
-        evq_time mn = EVQ_TIME_MAX;
-        for (size_t k = 0; k < f->n; k++) {
-            const entry *x = &f->e[f->head + k];
-            if (x->t < mn && live(q, x)) mn = x->t;
-        }
+        vec *v = &q->b[b];
+        size_t n = v->n;
+        evq_time mn = q->dead ? live_min(q, v->e, n) : q->bmin[b];
         q->bmask &= ~(UINT64_C(1) << (b - 1));
+        v->n = 0;
         if (mn == EVQ_TIME_MAX) {          /* only cancelled entries */
-            f->head = f->n = 0;
+            q->dead -= n;
             continue;
         }
         q->last = mn;
-        for (size_t k = 0; k < f->n; k++) {
-            const entry *x = &f->e[f->head + k];
-            if (live(q, x) && place(q, x)) return -ENOMEM;
+        /* every entry goes to a lower bucket (it shares bit b-1 and above
+         * with mn), so v itself is not written while it is read */
+        for (size_t k = 0; k < n; k++) {
+            if (q->dead && !live(q, &v->e[k])) {
+                q->dead--;
+                continue;
+            }
+            if (place(q, &v->e[k])) return -ENOMEM;
         }
-        f->head = f->n = 0;
         return 0;
     }
     return -ENOENT;
@@ -222,13 +279,15 @@ static int refill(evq *q)
 static entry *front(evq *q, fifo **from)
 {
     for (;;) {
-        for (int w = 0; w < EVQ_CLASSES / 64; w++) {
+        for (int w = 0; q->n0 && w < EVQ_CLASSES / 64; w++) {
             while (q->cmask[w]) {
                 int c = w * 64 + __builtin_ctzll(q->cmask[w]);
                 fifo *f = &q->cls0[c];
-                while (f->n && !live(q, &f->e[f->head])) {
+                while (f->n && q->dead && !live(q, &f->e[f->head])) {
                     f->head++;
                     f->n--;
+                    q->n0--;
+                    q->dead--;
                 }
                 if (f->n) {
                     *from = f;
@@ -242,13 +301,14 @@ static entry *front(evq *q, fifo **from)
     }
 }
 
-static void fill(const entry *x, evq_event *e)
+static void fill(const evq *q, const entry *x, evq_event *e)
 {
+    const payload *p = &q->pay[x->slot & SLOT_MASK];
     e->t = x->t;
     e->cls = x->slot >> SLOT_BITS;
-    e->kind = x->kind;
-    e->id = x->id;
-    e->arg = x->arg;
+    e->kind = p->kind;
+    e->id = p->id;
+    e->arg = p->arg;
 }
 
 int evq_peek(evq *q, evq_event *e)
@@ -256,7 +316,7 @@ int evq_peek(evq *q, evq_event *e)
     fifo *f;
     entry *x = q->pending ? front(q, &f) : NULL;
     if (!x) return -ENOENT;
-    fill(x, e);
+    fill(q, x, e);
     return 0;
 }
 
@@ -265,10 +325,11 @@ int evq_pop(evq *q, evq_event *e)
     fifo *f;
     entry *x = q->pending ? front(q, &f) : NULL;
     if (!x) return -ENOENT;
-    fill(x, e);
+    fill(q, x, e);
     release(q, x->slot & SLOT_MASK);
     f->head++;
     if (--f->n == 0) f->head = 0;
+    q->n0--;
     q->pending--;
     return 0;
 }
@@ -280,6 +341,7 @@ int evq_cancel(evq *q, evq_handle h)
     /* only a taken slot has an odd generation, so a free one never matches */
     release(q, s);
     q->pending--;
+    q->dead++;
     return 0;
 }
 

@@ -68,7 +68,10 @@
     X(SYS_OFFSET, 0x401u, "system", "system: a periodic device's phase")                        \
     X(SYS_ATTEMPT, 0x402u, "system", "system: packet attempt success, per (device, frame, packet, attempt)") \
     X(SYS_SERVICE, 0x403u, "system", "system: random server service time, per (device, frame)") \
-    X(SYS_SHADOW, 0x404u, "system", "system: log-normal shadowing, per device")
+    X(SYS_SHADOW, 0x404u, "system", "system: log-normal shadowing, per device") \
+    X(SYS_BITTRUE_KEY, 0x405u, "system", "bittrue: key of an attempt's bits and noise, per (device, frame, packet, attempt)") \
+    X(SYS_BITTRUE_BITS, 0x406u, "system", "bittrue: payload bits of an attempt (under its own key)") \
+    X(SYS_BITTRUE_NOISE, 0x407u, "system", "bittrue: receiver noise of an attempt (under its own key)")
 
 #define PURPOSE_ENUM_ENTRY(name, value, layer, what) PURPOSE_##name = value,
 enum purpose_id { PURPOSE_TABLE(PURPOSE_ENUM_ENTRY) };

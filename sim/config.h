@@ -148,6 +148,7 @@ typedef struct {
  * that many devices over a shared uplink to an edge server. */
 typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
 typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
+typedef enum { PER_CLOSED_FORM = 0, PER_BIT_TRUE = 1 } per_model_kind;   /* sim/bittrue.h */
 
 typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;
 
@@ -175,6 +176,7 @@ typedef struct {
     uplink_rate_model rate_model;     /* sim/uplink.h */
     cqi_table_kind    cqi_table;
     int               uncoded_bits;
+    per_model_kind    per_model;
     double            rate_bps, gap_db, min_snr_db;
     int64_t           packet_bits;
     int               max_retx;
@@ -190,6 +192,8 @@ typedef struct {
     sys_service        service;
     double             service_mean_s, prefill_tokens_per_s, prefill_quad_s_per_token2;
     double             decode_tokens_per_s, text_tokens, output_tokens, projector_s, decode_s_per_element;
+    int                batch_max;          /* sim/batch: 1 = no batching */
+    double             batch_max_wait_s;
 } scn_server;
 
 /* One point: the domains above plus the run keys (name, seed, trials).

@@ -65,6 +65,7 @@ static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && 
 static int in_server_model(const fl_config *c) { return c->system.devices > 0 && c->server.service == SYS_SVC_MODEL; }
 static int in_not_periodic(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_PERIODIC; }
 static int in_no_find(const fl_config *c) { return c->system.devices > 0 && c->system.find == SYS_FIND_NONE; }
+static int in_no_batch(const fl_config *c) { return c->system.devices > 0 && c->server.batch_max == 1; }
 static int in_no_deadline(const fl_config *c) { return c->system.devices > 0 && !(c->system.deadline_s < INFINITY); }
 
 static const inert_rule inert_rules[] = {
@@ -101,7 +102,7 @@ static const inert_rule inert_rules[] = {
     {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
     {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
     {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
-    {"system.find,system.find_metric,system.find_target,system.find_max,system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element", in_no_system, "system.devices is 0 (no system run)"},
+    {"system.find,system.find_metric,system.find_target,system.find_max,system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,uplink.bandwidth_hz,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.per_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element,server.batch_max,server.batch_max_wait_s", in_no_system, "system.devices is 0 (no system run)"},
     {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
      in_no_device_model, "device.compute is \"none\""},
     {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},
@@ -118,6 +119,7 @@ static const inert_rule inert_rules[] = {
     {"system.jitter_s", in_not_periodic, "system.arrival is not \"periodic\""},
     {"system.find_metric,system.find_target,system.find_max", in_no_find, "system.find is \"none\""},
     {"system.late", in_no_deadline, "system.deadline_s is \"inf\" (no deadline)"},
+    {"server.batch_max_wait_s", in_no_batch, "server.batch_max is 1 (no batching)"},
 };
 #define NRULES ((int)(sizeof inert_rules / sizeof inert_rules[0]))
 _Static_assert(NRULES <= KEYRULES_MAX, "at most 64 inert rules (a uint64_t of fired rules)");
@@ -220,6 +222,11 @@ static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
     int ub = c->uplink.uncoded_bits;
     if (ub != 0 && ub != 1 && ub != 2 && ub != 4 && ub != 6 && ub != 8)
         return schema_fail(r, "$.uplink.uncoded_bits%s: must be 0, 1, 2, 4, 6 or 8, got %d", at, ub);
+    if (c->uplink.per_model == PER_BIT_TRUE &&
+        (ub == 0 || (c->uplink.rate_model != UPLINK_SHANNON && c->uplink.rate_model != UPLINK_FIXED)))
+        return schema_fail(r, "$.uplink.per_model%s: \"bit_true\" needs uplink.rate_model shannon or fixed with "
+                           "uplink.uncoded_bits 1, 2, 4, 6 or 8 (no coded MCS chain), got %s with %d", at,
+                           uplink_rate_model_name(c->uplink.rate_model), ub);
     if ((double)y->devices * y->frame_rate_hz * y->duration_s > 1e9)
         return schema_fail(r, "$.system.duration_s%s: devices x frame rate x duration must be at most 1e9 frames, "
                            "got %.3g", at, (double)y->devices * y->frame_rate_hz * y->duration_s);

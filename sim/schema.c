@@ -139,6 +139,9 @@ static const schema_key schema_keys[] = {
          "mcs_nr: 38.214 Table 5.2.2.1-3 (nr, 256QAM) or 36.213 Table 7.2.3-1 (lte)"),
     INT("uplink.uncoded_bits", uplink.uncoded_bits, 0, 8, 0, "bit/symbol",
         "shannon/fixed: 0 error-free, or uncoded Gray 1, 2, 4, 6, 8 bit/symbol (PER from the closed-form BER)"),
+    ENUM("uplink.per_model", uplink.per_model, "closed_form|bit_true", "closed_form",
+         "packet errors: drawn with the closed-form PER, or by sending each attempt's bits and CRC-32 through "
+         "the uncoded modem and AWGN at its SNR (needs uplink.uncoded_bits >= 1; sim/bittrue.h)"),
     NUM("uplink.rate_bps", uplink.rate_bps, 1e-3, 1e15, 10e6, 0, "bit/s", "rate of uplink.rate_model fixed"),
     NUM("uplink.gap_db", uplink.gap_db, 0, 100, 0, 0, "dB", "Shannon gap Γ"),
     NUM("uplink.min_snr_db", uplink.min_snr_db, -300, 300, -10, 0, "dB",
@@ -171,6 +174,10 @@ static const schema_key schema_keys[] = {
     NUM("server.projector_s", server.projector_s, 0, 1e6, 0.002, 0, "s", "feature projector per frame"),
     NUM("server.decode_s_per_element", server.decode_s_per_element, 0, 1, 0, 0, "s/value",
         "entropy decoding per feature value"),
+    INT("server.batch_max", server.batch_max, 1, 4096, 1, "request",
+        "requests a worker serves together: prefill summed, decode shared (sim/batch.h); 1 = no batching"),
+    NUM("server.batch_max_wait_s", server.batch_max_wait_s, 0, 1e6, 0, 0, "s",
+        "a free worker waits at most this after the head request for a full batch (0: takes what waits)"),
 };
 #define SCHEMA_NKEYS ((int)(sizeof schema_keys / sizeof schema_keys[0]))
 

@@ -37,6 +37,7 @@ typedef struct {
     double   mean_in_system; /* time-average jobs waiting or in service (L) */
     double   mean_waiting;   /* time-average jobs waiting (Lq) */
     uint64_t arrivals, starts, completions;   /* since the last reset */
+    uint64_t batches;        /* worker starts (= starts without batching) */
 } station_stats;
 
 typedef struct station station;
@@ -44,6 +45,9 @@ typedef struct station station;
 //  station_create : _workers >= 1 parallel workers, discipline _d;
 //                   NULL on bad arguments or no memory
 station *station_create(unsigned workers, station_discipline d);
+//  station_create_batch : the same, each worker serving up to _batch_max
+//                         (1 .. STATION_BATCH_MAX) jobs together
+station *station_create_batch(unsigned workers, station_discipline d, size_t batch_max);
 void station_destroy(station *s);
 
 //  station_arrive : job _j reaches the station at _now. When a worker is
@@ -65,5 +69,30 @@ void station_get_stats(const station *s, evq_time now, station_stats *out);
 //  station_busy / station_waiting : workers busy, jobs waiting now
 unsigned station_busy(const station *s);
 size_t station_waiting(const station *s);
+
+/* Batches (sim/batch decides when a batch starts; the station holds the
+ * jobs and keeps the integrals, counting every job of a batch in service
+ * in L and each busy worker once in the utilisation). A batch-serving
+ * station is driven by these calls alone (not station_arrive/_finish). */
+#define STATION_BATCH_MAX 4096
+
+//  station_enqueue : job _j joins the waiting line at _now, even when a
+//                    worker is free; 0, -EINVAL (bad time) or -ENOMEM
+int station_enqueue(station *s, evq_time now, const station_job *j);
+//  station_free_worker : 1 and the lowest free worker in *_w, or 0 if none
+int station_free_worker(const station *s, unsigned *w);
+//  station_head_arrival : arrival time of the job at the head of the line
+//                         (the next one taken), EVQ_TIME_MAX when empty
+evq_time station_head_arrival(const station *s);
+//  station_take : free worker _w starts the first min(_max, waiting) jobs
+//                 of the line as one batch at _now; *_jobs (valid until _w
+//                 finishes) and *_n receive them in line order.
+//                 0, or -EINVAL (_w busy, empty line, _max outside
+//                 1 .. batch_max, bad time)
+int station_take(station *s, evq_time now, unsigned w, size_t max, const station_job **jobs, size_t *n);
+//  station_finish_batch : worker _w ends its batch at _now; *_jobs, *_n
+//                         as station_take gave them (valid until _w starts
+//                         again). 0, or -EINVAL
+int station_finish_batch(station *s, evq_time now, unsigned w, const station_job **jobs, size_t *n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/bittrue.h"
 #include "sim/frametab.h"
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
@@ -62,7 +63,8 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
                                .frame_bits = (uint64_t)llround(frame_bits), .device_time_s = device_time_s(c),
                                .mean_snr_db = c->device.snr_db, .shadowing_db = c->device.shadowing_db,
                                .compute_power_w = c->device.compute_power_w,
-                               .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c)};
+                               .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c),
+                               .server_shared_s = c->server.output_tokens / c->server.decode_tokens_per_s};
     s->duration_s = c->system.duration_s;
     s->warmup_s = c->system.warmup_s;
     s->deadline_s = c->system.deadline_s;
@@ -82,6 +84,8 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
     s->discipline = c->server.discipline;
     s->service = c->server.service;
     s->service_mean_s = c->server.service_mean_s;
+    s->batch_max = (unsigned)c->server.batch_max;
+    s->batch_max_wait_s = c->server.batch_max_wait_s;
     s->seed = c->seed;
     s->point = (uint32_t)point;
     s->trial = 0;
@@ -176,6 +180,8 @@ static void reps_summary(const syssum *s, int n, syssum *out, outstat_est *work)
     }
 }
 
+static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, char *err, size_t len);
+
 int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
 {
     return syspoint_run_frames(c, point, r, NULL, err, len);
@@ -204,6 +210,25 @@ int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *fra
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
         return -EINVAL;
     }
+    bittrue *bt = NULL;   /* uplink.per_model = bit_true: packets really sent */
+    if (c->uplink.per_model == PER_BIT_TRUE) {
+        if (!(bt = bittrue_create(&u))) {
+            snprintf(err, len, "system run: bit_true needs an uncoded shannon or fixed uplink (or no memory)");
+            return -EINVAL;
+        }
+        y.attempt = bittrue_attempt;
+        y.attempt_arg = bt;
+    }
+    rc = syspoint_cap_and_reps(c, &y, r, err, len);
+    bittrue_destroy(bt);
+    return rc;
+}
+
+/* the capacity search (system.find) and the replications of a system point */
+static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, char *err, size_t len)
+{
+    sys_config y = *yp;
+    int rc = 0;
     /* system.find = max_devices: search first, then summarise that count */
     syscap_result cap = {0};
     if (c->system.find == SYS_FIND_MAX_DEVICES) {

@@ -11,12 +11,13 @@
 #include <Random123/philox.h>
 
 #include "channel/jakes.h"
+#include "sim/batch.h"
 #include "sim/evq.h"
 
 /* event kinds; at equal times the class orders them: what ends runs before
  * what starts, so a freed worker or channel is seen by a same-time arrival */
-enum { EV_TXDONE = 1, EV_SERVED, EV_ENCODED, EV_WARMUP, EV_RETRY, EV_ARRIVE };
-static const unsigned ev_class[] = {0, 0, 1, 2, 3, 4, 5};
+enum { EV_TXDONE = 1, EV_SERVED, EV_ENCODED, EV_WARMUP, EV_RETRY, EV_ARRIVE, EV_BATCH };
+static const unsigned ev_class[] = {0, 0, 1, 2, 3, 4, 5, 1};
 
 typedef struct {            /* a frame in flight (a pool slot) */
     sys_frame out;
@@ -48,6 +49,8 @@ typedef struct {
     frame_slot *fr;
     int        nfr, free_fr;
     station   *server;
+    batch_policy batch;     /* max 1: the unbatched path */
+    evq_time   batch_wake;  /* the pending EV_BATCH, EVQ_TIME_MAX none */
     uint32_t  *ready;       /* TDMA/PF: ring of devices with packets waiting */
     size_t     rhead, rlen;
     int        channel_busy;
@@ -110,6 +113,11 @@ int sys_check(const sys_config *c, char *why, size_t len)
     if (!c->link) BAD("no link model");
     if (c->workers < 1 || c->workers > 4096) BAD("server workers must be 1..4096");
     if (c->service != SYS_SVC_MODEL && !(c->service_mean_s > 0)) BAD("service mean must be > 0 s");
+    if (c->batch_max > STATION_BATCH_MAX) BAD("server batch max must be 1..%d", STATION_BATCH_MAX);
+    if (!(c->batch_max_wait_s >= 0 && c->batch_max_wait_s < 1e6)) BAD("server batch wait must be in [0, 1e6) s");
+    for (int g = 0; g < c->ngroups; g++)
+        if (!(c->groups[g].server_shared_s >= 0 && c->groups[g].server_shared_s <= c->groups[g].server_time_s))
+            BAD("group %d: batch-shared server time must be in [0, server time]", g);
     return 0;
 #undef BAD
 }
@@ -213,14 +221,32 @@ static double pf_average(const sim *m, const devstate *dv)
     return dv->pf_avg * pow(1.0 - 1.0 / m->c->pf_window, (double)(m->decisions - dv->pf_at));
 }
 
+/* whether the attempt now starting gets through: a draw against _per, or
+ * the attempt model's own verdict (uplink.per_model = bit_true) */
+static int attempt_outcome(const sim *m, uint32_t d, const frame_slot *f, double snr, uint64_t bits,
+                           double per, int *ok)
+{
+    const sys_config *c = m->c;
+    if (!c->attempt) {
+        *ok = draw_u(c, d, f->out.frame, f->packet << 8 | f->attempt, SYS_PURPOSE_ATTEMPT) >= per;
+        return 0;
+    }
+    sys_attempt a = {.seed = c->seed, .point = c->point, .trial = c->trial, .device = d,
+                     .frame = f->out.frame, .packet = f->packet, .attempt = f->attempt,
+                     .snr_db = snr, .bandwidth_hz = band_hz(m), .bits = bits};
+    int lost = 1, rc = c->attempt(c->attempt_arg, &a, &lost);
+    *ok = !lost;
+    return rc;
+}
+
 static int start_attempt(sim *m, uint32_t d, evq_time now)
 {
     devstate *dv = &m->dev[d];
     frame_slot *f = &m->fr[dv->txq[dv->qhead]];
     if (f->packet == 0 && f->attempt == 0) f->first_tx = now;
     uint64_t bits = packet_bits_of(m, f);
-    double rate, per;
-    int rc = m->c->link(m->c->link_arg, d, snr_now(m, dv, now), band_hz(m), bits, &rate, &per);
+    double rate, per, snr = snr_now(m, dv, now);
+    int rc = m->c->link(m->c->link_arg, d, snr, band_hz(m), bits, &rate, &per);
     if (rc) return rc;
     if (!(rate >= 0) || !(per >= 0 && per <= 1)) return -ERANGE;
     if (rate == 0) {          /* outage: not scheduled now, try again later */
@@ -234,8 +260,7 @@ static int start_attempt(sim *m, uint32_t d, evq_time now)
     f->airtime_s += dur_s;
     if (now >= m->warmup) m->tot->uplink_busy_s += dur_s;
     if (f->attempt > 0) f->out.retx++;
-    double u = draw_u(m->c, d, f->out.frame, f->packet << 8 | f->attempt, SYS_PURPOSE_ATTEMPT);
-    dv->tx_ok = u >= per;
+    if ((rc = attempt_outcome(m, d, f, snr, bits, per, &dv->tx_ok))) return rc;
     dv->sending = 1;
     if (m->c->access != SYS_FDMA) m->channel_busy = 1;
     if (m->c->access == SYS_PF) {
@@ -341,8 +366,11 @@ static evq_time service_ticks(const sim *m, const frame_slot *f)
     return to_ticks(s);
 }
 
+static int batch_arrive(sim *m, int s, evq_time now);
+
 static int server_arrive(sim *m, int s, evq_time now)
 {
+    if (m->batch.max > 1) return batch_arrive(m, s, now);
     frame_slot *f = &m->fr[s];
     f->delivered = now;
     station_job j = {.id = (uint64_t)s, .service = service_ticks(m, f),
@@ -354,6 +382,73 @@ static int server_arrive(sim *m, int s, evq_time now)
     if (!started) return 0;
     f->server_start = now;
     return push(m, now + j.service, EV_SERVED, w, (uint64_t)s);
+}
+
+/* ---- server, batched (sim/batch: when, and how long) ---- */
+
+static evq_time batch_ticks(const sim *m, const station_job *jobs, size_t n)
+{
+    const sys_config *c = m->c;
+    if (c->service == SYS_SVC_DETERMINISTIC) return to_ticks(c->service_mean_s);
+    if (c->service == SYS_SVC_EXPONENTIAL) {  /* one draw per batch, the head request's */
+        const sys_frame *h = &m->fr[jobs[0].id].out;
+        return to_ticks(-c->service_mean_s * log(draw_u(c, h->device, h->frame, 0, SYS_PURPOSE_SERVICE)));
+    }
+    double own[STATION_BATCH_MAX], shared[STATION_BATCH_MAX];
+    for (size_t i = 0; i < n; i++) {
+        const sys_group *g = &c->groups[m->fr[jobs[i].id].out.group];
+        own[i] = g->server_time_s - g->server_shared_s;
+        shared[i] = g->server_shared_s;
+    }
+    return to_ticks(batch_model_s(own, shared, n));
+}
+
+/* start batches on free workers while sim/batch says so; else arm its timer */
+static int batch_try(sim *m, evq_time now)
+{
+    unsigned w;
+    evq_time wake;
+    while (station_free_worker(m->server, &w)) {
+        if (!batch_ready(&m->batch, m->server, now, &wake)) {
+            if (wake == EVQ_TIME_MAX || wake == m->batch_wake) return 0;
+            m->batch_wake = wake;
+            return push(m, wake, EV_BATCH, 0, 0);
+        }
+        const station_job *jobs;
+        size_t n;
+        int rc = station_take(m->server, now, w, m->batch.max, &jobs, &n);
+        if (rc) return rc;
+        for (size_t i = 0; i < n; i++) m->fr[jobs[i].id].server_start = now;
+        if ((rc = push(m, now + batch_ticks(m, jobs, n), EV_SERVED, w, 0))) return rc;
+    }
+    return 0;
+}
+
+static int batch_arrive(sim *m, int s, evq_time now)
+{
+    frame_slot *f = &m->fr[s];
+    f->delivered = now;
+    station_job j = {.id = (uint64_t)s, .arrival = now,
+                     .deadline = isfinite(m->c->deadline_s) ? f->arrival + to_ticks(m->c->deadline_s) : EVQ_TIME_MAX};
+    int rc = station_enqueue(m->server, now, &j);
+    return rc ? rc : batch_try(m, now);
+}
+
+static int batch_served(sim *m, unsigned w, evq_time now)
+{
+    const station_job *jobs;
+    size_t n;
+    int rc = station_finish_batch(m->server, now, w, &jobs, &n);
+    /* the jobs stay in the worker's slots until it starts again, below */
+    for (size_t i = 0; !rc && i < n; i++) rc = frame_finish(m, (int)jobs[i].id, now);
+    return rc ? rc : batch_try(m, now);
+}
+
+static int on_batch_timer(sim *m, evq_time now)
+{
+    if (now != m->batch_wake) return 0;     /* superseded */
+    m->batch_wake = EVQ_TIME_MAX;
+    return batch_try(m, now);
 }
 
 /* ---- events ---- */
@@ -426,8 +521,11 @@ static int on_txdone(sim *m, uint32_t d, evq_time now)
     return schedule(m, d, now);
 }
 
+static int batch_served(sim *m, unsigned w, evq_time now);
+
 static int on_served(sim *m, unsigned w, evq_time now)
 {
+    if (m->batch.max > 1) return batch_served(m, w, now);
     station_job done, next;
     int started, rc;
     if ((rc = station_finish(m->server, now, w, &done, &started, &next))) return rc;
@@ -445,7 +543,10 @@ static int setup(sim *m, const sys_config *c)
     m->dev = calloc(m->ndev, sizeof *m->dev);
     m->ready = calloc(m->ndev, sizeof *m->ready);
     m->q = evq_create(4 * (size_t)m->ndev + 16);
-    m->server = station_create(c->workers, c->discipline);
+    m->batch = (batch_policy){.max = c->batch_max > 1 ? c->batch_max : 1,
+                              .max_wait = to_ticks(c->batch_max_wait_s)};
+    m->batch_wake = EVQ_TIME_MAX;
+    m->server = station_create_batch(c->workers, c->discipline, m->batch.max);
     m->free_fr = -1;
     if (!m->dev || !m->ready || !m->q || !m->server) return -ENOMEM;
     uint32_t d = 0;
@@ -505,6 +606,7 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
         case EV_TXDONE: rc = on_txdone(&m, e.id, e.t); break;
         case EV_SERVED: rc = on_served(&m, e.id, e.t); break;
         case EV_WARMUP: station_reset_stats(m.server, e.t); break;
+        case EV_BATCH: rc = on_batch_timer(&m, e.t); break;
         case EV_RETRY:
             if (c->access != SYS_FDMA && m.dev[e.id].qlen) ready_add(&m, e.id);
             rc = schedule(&m, e.id, e.t);
@@ -519,6 +621,9 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
         double bands = c->access == SYS_FDMA ? (double)m.ndev : 1.0;
         tot->uplink_utilisation = tot->elapsed_s > 0 ? tot->uplink_busy_s / (tot->elapsed_s * bands) : NAN;
         tot->server_utilisation = st.utilisation;
+        tot->server_mean_in_system = st.mean_in_system;
+        tot->server_jobs = st.starts;
+        tot->server_batches = st.batches;
     }
     teardown(&m);
     return rc;

@@ -12,7 +12,8 @@
  *      error probability it gives; up to max_retx retransmissions
  *   -> delivery (lost packets: concealed, i.e. delivered with zero-filled
  *      values, or the frame dropped, per lost_policy)
- *   -> edge server (c workers, FIFO or EDF by deadline) -> completion.
+ *   -> edge server (c workers, FIFO or EDF by deadline; optionally
+ *      requests served in batches, sim/batch) -> completion.
  * latency = completion - arrival = device_time + uplink_wait + tx_time +
  * server_wait + server_time exactly (integer ticks).
  *
@@ -70,6 +71,21 @@ typedef enum { SYS_LATE_DELIVER = 0, SYS_LATE_DROP = 1 } sys_late_policy;
 typedef int (*sys_link_fn)(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                            uint64_t bits, double *rate_bps, double *per);
 
+/* One attempt, as an attempt model sees it (bit-true PER, sim/bittrue). */
+typedef struct {
+    uint32_t seed, point, trial;  /* the run's Philox key and trial word */
+    uint32_t device;
+    uint64_t frame;
+    uint32_t packet, attempt;     /* packet < 2^24, attempt < 256 */
+    double   snr_db;              /* instantaneous SNR at the attempt's start */
+    double   bandwidth_hz;
+    uint64_t bits;                /* payload bits of the packet */
+} sys_attempt;
+
+/* An attempt model decides an attempt's loss itself (*_lost = 1 lost), in
+ * place of a draw against the link model's PER; 0 or a negative errno. */
+typedef int (*sys_attempt_fn)(void *arg, const sys_attempt *a, int *lost);
+
 /* A group of devices sharing one codec configuration and traffic. */
 typedef struct {
     uint32_t    devices;         /* N_g >= 1 */
@@ -83,6 +99,7 @@ typedef struct {
     double      compute_power_w; /* device power while computing */
     double      tx_power_w;      /* device power while transmitting */
     double      server_time_s;   /* server compute per frame (SYS_SVC_MODEL) */
+    double      server_shared_s; /* the part of it a batch shares (its decode, sim/batch), <= server_time_s */
 } sys_group;
 
 typedef struct {
@@ -104,11 +121,15 @@ typedef struct {
     double    outage_retry_s;    /* a device in outage tries again after this, > 0 */
     sys_link_fn link;
     void     *link_arg;
+    sys_attempt_fn attempt;      /* NULL: loss drawn with the link's PER (closed form) */
+    void     *attempt_arg;
     /* edge server */
     unsigned  workers;
     station_discipline discipline;
     sys_service service;
     double    service_mean_s;    /* exponential / deterministic */
+    unsigned  batch_max;         /* requests per server batch (sim/batch); 0 or 1: no batching */
+    double    batch_max_wait_s;  /* a batch waits at most this after its head request, >= 0 */
     uint32_t  seed, point, trial;
 } sys_config;
 
@@ -132,6 +153,8 @@ typedef struct {
     double   uplink_busy_s;      /* airtime summed over the band(s) */
     double   uplink_utilisation; /* busy / (elapsed x bands) */
     double   server_utilisation;
+    double   server_mean_in_system; /* time-average requests at the server (L), waiting or in service */
+    uint64_t server_jobs, server_batches; /* requests and batches started after warm-up */
     double   delivered_bits;     /* of frames counted */
     uint64_t frames_counted;
 } sys_totals;

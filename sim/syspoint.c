@@ -180,7 +180,8 @@ static void reps_summary(const syssum *s, int n, syssum *out, outstat_est *work)
     }
 }
 
-static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, char *err, size_t len);
+static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, frametab *frames, char *err,
+                                 size_t len);
 
 int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
 {
@@ -219,13 +220,14 @@ int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *fra
         y.attempt = bittrue_attempt;
         y.attempt_arg = bt;
     }
-    rc = syspoint_cap_and_reps(c, &y, r, err, len);
+    rc = syspoint_cap_and_reps(c, &y, r, frames, err, len);
     bittrue_destroy(bt);
     return rc;
 }
 
 /* the capacity search (system.find) and the replications of a system point */
-static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, char *err, size_t len)
+static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, frametab *frames, char *err,
+                                 size_t len)
 {
     sys_config y = *yp;
     int rc = 0;

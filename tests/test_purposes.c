@@ -68,6 +68,7 @@ static void test_values_unchanged(void **state)
         {"LINK_PINR_REF", 0x2F1u},  {"LINK_TOFC", 0x2F2u},       {"LINK_TOFC_REF", 0x2F3u},
         {"DIGITAL_BITS", 0x2F4u},   {"SYS_ARRIVAL", 0x400u},     {"SYS_OFFSET", 0x401u},
         {"SYS_ATTEMPT", 0x402u},    {"SYS_SERVICE", 0x403u},     {"SYS_SHADOW", 0x404u},
+        {"SYS_BITTRUE_KEY", 0x405u}, {"SYS_BITTRUE_BITS", 0x406u}, {"SYS_BITTRUE_NOISE", 0x407u},
     };
     const size_t nold = sizeof old / sizeof old[0];
     assert_int_equal(NROWS, nold); /* a new purpose: add it here too */

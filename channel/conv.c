@@ -66,11 +66,13 @@ static int conv_rate_ok(conv_rate r)
 double conv_code_rate(conv_rate rate)
 {
     static const double rr[3] = {1.0 / 2.0, 2.0 / 3.0, 3.0 / 4.0};
+    if (rate == CONV_RATE_NONE) return 1.0;
     return conv_rate_ok(rate) ? rr[rate] : 0.0;
 }
 
 size_t conv_coded_bits(conv_rate rate, size_t n_info_bits)
 {
+    if (rate == CONV_RATE_NONE) return n_info_bits;
     if (!conv_rate_ok(rate)) return 0;
     size_t mother = 2 * (n_info_bits + CONV_TAIL_BITS);
     size_t p = conv_period[rate];

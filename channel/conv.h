@@ -39,7 +39,9 @@
 #define CONV_G0         0133     /* first generator (output A), octal */
 #define CONV_G1         0171     /* second generator (output B), octal */
 
+//  conv_rate : CONV_RATE_NONE is no code (rate 1, nothing to create)
 typedef enum {
+    CONV_RATE_NONE = -1,
     CONV_RATE_1_2 = 0,
     CONV_RATE_2_3 = 1,
     CONV_RATE_3_4 = 2
@@ -55,10 +57,12 @@ typedef enum {
 
 typedef struct conv conv;
 
-//  conv_code_rate : nominal code rate k/n of _rate (1/2, 2/3 or 3/4); 0 if invalid
+//  conv_code_rate : nominal code rate k/n of _rate (1/2, 2/3 or 3/4; 1 for
+//      CONV_RATE_NONE); 0 if invalid
 double conv_code_rate(conv_rate rate);
 //  conv_coded_bits : number of coded bits (after tail and puncturing) for
-//      _n_info_bits info bits at _rate; 0 if _rate is invalid.
+//      _n_info_bits info bits at _rate (_n_info_bits for CONV_RATE_NONE: no
+//      tail either); 0 if _rate is invalid.
 //      Effective rate = _n_info_bits / conv_coded_bits(...).
 //      _n_info_bits : 0 .. SIZE_MAX/4
 size_t conv_coded_bits(conv_rate rate, size_t n_info_bits);

@@ -60,7 +60,7 @@ phy *phy_create(const phy_config *cfg)
 {
     if (!cfg || cfg->channel < PHY_AWGN || cfg->channel > PHY_RICIAN)
         return NULL;
-    if (cfg->fading != PHY_FADING_FAST && cfg->fading != PHY_FADING_BLOCK)
+    if (cfg->fading != PHY_FADING_FAST && cfg->fading != PHY_FADING_BLOCK && cfg->fading != PHY_FADING_GAINS)
         return NULL;
     if (cfg->fading == PHY_FADING_BLOCK && cfg->block_symbols < 1)
         return NULL;
@@ -227,6 +227,8 @@ static int check_args(const phy *p, uint64_t frame, const void *bits, size_t nbi
         return -ERANGE;
     if (p->gre && p->gn < nsym)
         return -ERANGE;
+    if (!p->gre && p->cfg.fading == PHY_FADING_GAINS && p->cfg.channel != PHY_AWGN)
+        return -EINVAL;
     return 0;
 }
 

@@ -54,12 +54,15 @@
 #define PHY_MAX_FRAME_SYMBOLS ((size_t)1 << 26)
 
 typedef enum { PHY_AWGN = 0, PHY_RAYLEIGH = 1, PHY_RICIAN = 2 } phy_channel;
-typedef enum { PHY_FADING_FAST = 0, PHY_FADING_BLOCK = 1 } phy_fading;
+//  phy_fading : how the gains of a fading channel vary; PHY_FADING_GAINS:
+//      the caller supplies every frame's gains (phy_set_gains, e.g. from a
+//      channel/jakes process), a fading frame without them is -EINVAL
+typedef enum { PHY_FADING_FAST = 0, PHY_FADING_BLOCK = 1, PHY_FADING_GAINS = 2 } phy_fading;
 
 typedef struct {
     modem_scheme scheme;   // modulation
     phy_channel channel;   // AWGN, Rayleigh or Rician
-    phy_fading fading;     // fast (per symbol) or block (unused for AWGN)
+    phy_fading fading;     // fast (per symbol), block or caller gains (unused for AWGN)
     double k_factor;       // Rician K, linear power ratio LOS/scatter, >= 0
     size_t block_symbols;  // coherence block length in symbols, >= 1 (block fading)
     double esn0_db;        // Es/N0 in dB per complex symbol, finite
@@ -98,8 +101,9 @@ int phy_set_gains(phy *p, const float *re, const float *im, size_t n);
 //      _nbits  : 1 .. PHY_MAX_FRAME_SYMBOLS k
 //      _out    : ceil(_nbits/8) bytes written (may not alias _bits); bits
 //                past _nbits in the last byte are 0
-//      returns 0, -EINVAL (NULL), -ERANGE (frame too long, or caller gains
-//      shorter than the frame)
+//      returns 0, -EINVAL (NULL, or PHY_FADING_GAINS over a fading channel
+//      with no gains set), -ERANGE (frame too long, or caller gains shorter
+//      than the frame)
 int phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
                       size_t nbits, uint8_t *out);
 //  phy_transmit_llr : as phy_transmit_hard, but writes _nbits LLRs

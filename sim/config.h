@@ -9,6 +9,8 @@
 #ifndef FEATLINK_CONFIG_H
 #define FEATLINK_CONFIG_H
 
+#include "channel/ber.h"
+#include "channel/conv.h"
 #include "channel/phy.h"
 #include "codec/pinr.h"
 #include "codec/source.h"
@@ -27,44 +29,21 @@
 #define SCN_MAX_ERRORS 50
 #define SCN_MAX_POINTS 10000000LL
 
-/* Keys whose choices are exactly a codec/ or channel/ enum (same names in
- * the same order: the schema stores a choice's position) hold that enum:
- * source.law (source_law), codec.index_coding (pinr_index), codec.quant
- * (tofc_quant), codec.entropy (tofc_entropy), channel.kind (phy_channel).
- * The short names below are aliases of them, kept so that sim/ code spelling
- * them compiles unchanged; new code uses the codec/channel names. The other
- * keys' choices have no enum of their own elsewhere (select has pinr,
- * fading jakes, fec none) or one with other values (modem_scheme counts
- * bits per symbol), so they keep theirs. */
+/* Keys whose choices are a codec/ or channel/ enum hold that enum (the
+ * schema row maps each choice to its value, sim/schema.c): source.law
+ * (source_law), codec.index_coding (pinr_index), codec.quant (tofc_quant),
+ * codec.entropy (tofc_entropy), link.fec (conv_rate; none is
+ * CONV_RATE_NONE), channel.kind (phy_channel), channel.fading (phy_fading;
+ * jakes is PHY_FADING_GAINS, the gains of a channel/jakes process),
+ * modem.scheme (modem_scheme, bits per symbol) and modem.demap (ber_demap:
+ * hard, or the exact LLRs). The enums below are sim/'s own: where the
+ * tensor comes from (sim/frame), which frame pipeline a point runs
+ * (codec.select: none and merge are TOFC points, pinr the PINR pipeline of
+ * sim/pinr_stage), the link model (sim/link) and the metrics reference
+ * (sim/measure). */
 typedef enum { SRC_SYNTHETIC, SRC_HDF5, SRC_NPY, SRC_BITS } src_kind;
-typedef source_law src_law;
-#define LAW_CLIP SOURCE_LAW_CLIP
-#define LAW_LAPLACE SOURCE_LAW_LAPLACE
-#define LAW_GAUSSIAN SOURCE_LAW_GAUSSIAN
 typedef enum { SEL_NONE, SEL_PINR, SEL_MERGE } sel_kind;
-typedef pinr_index idx_kind;
-#define IDX_LIST PINR_INDEX_LIST
-#define IDX_BITMASK PINR_INDEX_BITMASK
-#define IDX_SEEDED PINR_INDEX_SEEDED
-#define IDX_ENUMERATIVE PINR_INDEX_ENUMERATIVE
-typedef tofc_quant quant_kind;
-#define Q_FP32 TOFC_QUANT_FP32
-#define Q_FP16 TOFC_QUANT_FP16
-#define Q_BF16 TOFC_QUANT_BF16
-#define Q_UNIFORM TOFC_QUANT_UNIFORM
-#define Q_RDOQ TOFC_QUANT_RDOQ
-typedef tofc_entropy ent_kind;
-#define ENT_RAW TOFC_ENTROPY_RAW
-#define ENT_LAPLACE TOFC_ENTROPY_LAPLACE
 typedef enum { LINK_CAPACITY, LINK_DIGITAL, LINK_ANALOG } link_kind;
-typedef enum { FEC_NONE, FEC_CONV12, FEC_CONV23, FEC_CONV34 } fec_kind;
-typedef phy_channel chan_kind;
-#define CH_AWGN PHY_AWGN
-#define CH_RAYLEIGH PHY_RAYLEIGH
-#define CH_RICIAN PHY_RICIAN
-typedef enum { FAD_BLOCK, FAD_FAST, FAD_JAKES } fading_kind;
-typedef enum { MOD_BPSK, MOD_QPSK, MOD_16QAM, MOD_64QAM, MOD_256QAM } mod_kind;
-typedef enum { DEMAP_HARD, DEMAP_LLR } demap_kind;
 typedef enum { REF_NONE, REF_CLEAN, REF_SAME_SNR } ref_kind;
 
 /* where the tensor comes from (source.*) */
@@ -107,7 +86,7 @@ typedef struct {
     double    budget_s;
     double    bandwidth_hz;
     int       packet_bytes;
-    fec_kind  fec;
+    conv_rate fec;
 } scn_link;
 
 /* the channel (channel.*) */
@@ -120,14 +99,14 @@ typedef struct {
     double      doppler_hz;   /* maximum Doppler f_d */
     double      symbol_rate_hz;
     double      outage_eps;   /* outage level of the eps-outage capacity */
-    fading_kind fading;
+    phy_fading  fading;
     int64_t     block_symbols;/* coherence block length for fading=block */
 } scn_channel;
 
 /* modulation and demapping (modem.*) */
 typedef struct {
-    mod_kind   scheme;
-    demap_kind demap;
+    modem_scheme scheme;
+    ber_demap    demap;
 } scn_modem;
 
 /* the proxy metrics (metrics.*) */

@@ -13,35 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const modem_scheme digital_schemes[] = {MODEM_BPSK, MODEM_QPSK, MODEM_QAM16, MODEM_QAM64,
-                                               MODEM_QAM256};
-
-static double digital_code_rate(const fl_config *c)
-{
-    switch (c->link.fec) {
-    case FEC_CONV12: return conv_code_rate(CONV_RATE_1_2);
-    case FEC_CONV23: return conv_code_rate(CONV_RATE_2_3);
-    case FEC_CONV34: return conv_code_rate(CONV_RATE_3_4);
-    default: return 1.0;
-    }
-}
-
 double digital_esn0_db(const fl_config *c)
 {
-    unsigned k = (unsigned)digital_schemes[c->modem.scheme];
     if (c->channel.has_ebn0)
-        return phy_esn0_from_ebn0_db(c->channel.ebn0_db, k, digital_code_rate(c));
+        return phy_esn0_from_ebn0_db(c->channel.ebn0_db, (unsigned)c->modem.scheme, conv_code_rate(c->link.fec));
     return c->channel.snr_db;
 }
 
 static void digital_phy_config(const fl_config *c, uint32_t point, phy_config *pc)
 {
     memset(pc, 0, sizeof *pc);
-    pc->scheme = digital_schemes[c->modem.scheme];
-    pc->channel = c->channel.kind == CH_AWGN ? PHY_AWGN : c->channel.kind == CH_RAYLEIGH ? PHY_RAYLEIGH
-                                                                                        : PHY_RICIAN;
-    pc->fading = c->channel.fading == FAD_BLOCK ? PHY_FADING_BLOCK : PHY_FADING_FAST;
-    pc->k_factor = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
+    pc->scheme = c->modem.scheme;
+    pc->channel = c->channel.kind;
+    pc->fading = c->channel.fading;
+    pc->k_factor = c->channel.kind == PHY_RICIAN ? c->channel.k_factor : 0.0;
     pc->block_symbols = (size_t)c->channel.block_symbols;
     pc->esn0_db = digital_esn0_db(c);
     pc->seed = c->seed;
@@ -73,26 +58,21 @@ void digital_chain_destroy(digital_chain *d)
     free(d);
 }
 
-static conv_rate digital_conv_rate(fec_kind f)
-{
-    return f == FEC_CONV12 ? CONV_RATE_1_2 : f == FEC_CONV23 ? CONV_RATE_2_3 : CONV_RATE_3_4;
-}
-
 /* the encoder and the coded-bit buffers; 0 or -ENOMEM */
 static int digital_chain_buffers(digital_chain *d, const fl_config *c, size_t max_bits)
 {
     size_t coded_bits = max_bits;
-    if (c->link.fec != FEC_NONE) {
-        if (!(d->fec = conv_create(digital_conv_rate(c->link.fec), max_bits)))
+    if (c->link.fec != CONV_RATE_NONE) {
+        if (!(d->fec = conv_create(c->link.fec, max_bits)))
             return -ENOMEM;
-        coded_bits = conv_coded_bits(digital_conv_rate(c->link.fec), max_bits);
+        coded_bits = conv_coded_bits(c->link.fec, max_bits);
     }
-    d->soft = d->fec != NULL || c->modem.demap == DEMAP_LLR;
+    d->soft = d->fec != NULL || c->modem.demap != BER_DEMAP_HARD;
     d->coded = malloc((coded_bits + 7) / 8);
     d->llr = d->soft ? malloc(coded_bits * sizeof *d->llr) : NULL;
     if (!d->coded || (d->soft && !d->llr))
         return -ENOMEM;
-    if (c->channel.fading == FAD_JAKES && c->channel.kind != CH_AWGN) {
+    if (c->channel.fading == PHY_FADING_GAINS && c->channel.kind != PHY_AWGN) {
         size_t nsym = (coded_bits + d->k - 1) / d->k;
         d->gre = malloc(nsym * sizeof *d->gre);
         d->gim = malloc(nsym * sizeof *d->gim);
@@ -120,7 +100,7 @@ int digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, si
     if (!rc && d->gre) {
         /* time-correlated gains: one continuous sum-of-sinusoids process */
         d->fade = jakes_create(JAKES_SOS, c->channel.doppler_hz > 0 ? c->channel.doppler_hz : 1e-9,
-                               c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0, 0.0, 0, c->seed,
+                               c->channel.kind == PHY_RICIAN ? c->channel.k_factor : 0.0, 0.0, 0, c->seed,
                                point, device);
         d->symbol_rate_hz = c->channel.symbol_rate_hz;
         rc = d->fade ? 0 : -ENOMEM;
@@ -280,21 +260,21 @@ int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb pro
 {
     digital_progress prog = {progress, progress_arg, point};
     int report = progress != NULL;
-    unsigned k = (unsigned)digital_schemes[c->modem.scheme];
-    double rate = digital_code_rate(c);
+    unsigned k = (unsigned)c->modem.scheme;
+    double rate = conv_code_rate(c->link.fec);
     double esn0 = digital_esn0_db(c);
     double ebn0 = esn0 - 10.0 * log10((double)k * rate);
     ber_result o;
     phy_config pc;
     digital_phy_config(c, (uint32_t)point, &pc);
     int rc;
-    if (c->link.fec == FEC_NONE && c->channel.fading != FAD_JAKES) {
+    if (c->link.fec == CONV_RATE_NONE && c->channel.fading != PHY_FADING_GAINS) {
         /* uncoded: the threaded Monte-Carlo engine of channel/ber */
         ber_config bc = {
             .phy = pc,
             .ebn0_db = ebn0,
             .code_rate = 1.0,
-            .demap = c->modem.demap == DEMAP_LLR ? BER_DEMAP_LLR_EXACT : BER_DEMAP_HARD,
+            .demap = c->modem.demap,
             .frame_bits = (size_t)c->link.packet_bytes * 8,
             .trial = 0,
             .min_errors = (uint64_t)c->stop.min_errors,
@@ -327,10 +307,10 @@ int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb pro
     row_set(r, "ber_design_effect", o.ber_deff, "");
     row_set(r, "ber_design_effect_estimated", (double)o.ber_deff_estimated, "");
     row_set(r, "ber_error_clusters", (double)o.ber_error_clusters, "");
-    row_set(r, "ber_theory", c->link.fec == FEC_NONE ? uncoded : NAN, "");
+    row_set(r, "ber_theory", c->link.fec == CONV_RATE_NONE ? uncoded : NAN, "");
     row_set(r, "ber_uncoded_theory", uncoded, "");
     row_set(r, "ser", o.ser, "");
-    row_set(r, "ser_theory", c->link.fec == FEC_NONE && c->channel.fading != FAD_JAKES ? o.ser_theory : NAN, "");
+    row_set(r, "ser_theory", c->link.fec == CONV_RATE_NONE && c->channel.fading != PHY_FADING_GAINS ? o.ser_theory : NAN, "");
     row_set(r, "per", o.fer, "");
     row_set(r, "packets", (double)o.frames, "");
     return 0;

@@ -46,8 +46,8 @@ static int in_raw(const fl_config *c) { return c->codec.entropy != TOFC_ENTROPY_
 static int in_no_modem(const fl_config *c) { return c->link.mode != LINK_DIGITAL && c->source.kind != SRC_BITS; }
 static int in_awgn(const fl_config *c) { return c->channel.kind == PHY_AWGN; }
 static int in_rayleigh(const fl_config *c) { return c->channel.kind == PHY_RAYLEIGH; }
-static int in_not_block(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != FAD_BLOCK; }
-static int in_not_jakes(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != FAD_JAKES; }
+static int in_not_block(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_BLOCK; }
+static int in_not_jakes(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_GAINS; }
 static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
 static int in_no_system(const fl_config *c) { return c->system.devices == 0; }
 static int in_no_device_model(const fl_config *c) { return c->system.devices > 0 && c->device.compute != DEV_COMPUTE_MODEL; }

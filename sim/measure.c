@@ -124,10 +124,10 @@ static double measure_over(double bits, double scale, double bphz)
 int measure_fading_columns(const fl_config *c, double bits, row *r, char *err, size_t len)
 {
     double snr_db = c->channel.snr_db;
-    if (c->channel.kind == CH_AWGN || !isfinite(snr_db))
+    if (c->channel.kind == PHY_AWGN || !isfinite(snr_db))
         return 0;
     capacity_fading cf;
-    double k = c->channel.kind == CH_RICIAN ? c->channel.k_factor : 0.0;
+    double k = c->channel.kind == PHY_RICIAN ? c->channel.k_factor : 0.0;
     double rate = bits / (c->link.budget_s * c->link.bandwidth_hz);
     int rc = capacity_fading_point(snr_db, k, rate, c->channel.outage_eps, &cf);
     if (rc) {

@@ -11,16 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static pinr_index pinr_stage_index(idx_kind k)
-{
-    switch (k) {
-    case IDX_BITMASK: return PINR_INDEX_BITMASK;
-    case IDX_SEEDED: return PINR_INDEX_SEEDED;
-    case IDX_ENUMERATIVE: return PINR_INDEX_ENUMERATIVE;
-    default: return PINR_INDEX_LIST;
-    }
-}
-
 static void pinr_stage_params(const frame_ctx *f, pinr_params *p)
 {
     const fl_config *c = f->c;
@@ -32,7 +22,7 @@ static void pinr_stage_params(const frame_ctx *f, pinr_params *p)
         .f = sel ? c->codec.f : 0.0,
         .g = sel ? c->codec.g : 0.0,
         .h = sel ? c->codec.h : 0.0,
-        .index = pinr_stage_index(c->codec.index_coding),
+        .index = c->codec.index_coding,
     };
 }
 

@@ -48,14 +48,14 @@ static int point_trials(frame_ctx *f, point_frame_fn frame, const void *stage, t
 /* rate-distortion codecs (paper 001): merge, quantisers, entropy coding */
 static int point_is_rd(const fl_config *c)
 {
-    return c->codec.select == SEL_MERGE || c->codec.quant != Q_FP32 || c->codec.entropy != ENT_RAW;
+    return c->codec.select == SEL_MERGE || c->codec.quant != TOFC_QUANT_FP32 || c->codec.entropy != TOFC_ENTROPY_RAW;
 }
 
 static int point_frames(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
     int rd = point_is_rd(c);
     frame_ctx f;
-    int rc = frame_ctx_create(&f, c, point, ctx, rd && (c->codec.quant == Q_RDOQ || c->codec.entropy == ENT_LAPLACE),
+    int rc = frame_ctx_create(&f, c, point, ctx, rd && (c->codec.quant == TOFC_QUANT_RDOQ || c->codec.entropy == TOFC_ENTROPY_LAPLACE),
                               err, len);
     if (rc)
         return rc;

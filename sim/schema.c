@@ -14,14 +14,25 @@
 #define FLD_F64(m) _Generic(((fl_config *)0)->m, double: SCHEMA_F64), FLD(m)
 #define FLD_STR(m) _Generic(((fl_config *)0)->m, char *: SCHEMA_CHARS), FLD(m)
 
-#define NUM(k, m, lo, hi, def, fl, unit, desc) {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, def, NULL, fl, 0, unit, desc}
+#define NUM(k, m, lo, hi, def, fl, unit, desc) \
+    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, def, NULL, fl, 0, unit, desc, NULL}
 #define NUM_UNSET(k, m, given, lo, hi, unit, desc) \
-    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, NAN, NULL, SCHEMA_UNSET, offsetof(fl_config, given), unit, desc}
-#define INT(k, m, lo, hi, def, unit, desc) {k, SCHEMA_INT, FLD_INT(m), lo, hi, NULL, def, NULL, 0, 0, unit, desc}
-#define ENUM(k, m, choices, def, desc) {k, SCHEMA_ENUM, SCHEMA_CHOICE, FLD(m), 0, 0, choices, 0, def, 0, 0, "", desc}
-#define STR(k, m, def, fl, desc) {k, SCHEMA_STR, FLD_STR(m), 0, 0, NULL, 0, def, fl, 0, "", desc}
+    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, NAN, NULL, SCHEMA_UNSET, offsetof(fl_config, given), unit, desc, NULL}
+#define INT(k, m, lo, hi, def, unit, desc) \
+    {k, SCHEMA_INT, FLD_INT(m), lo, hi, NULL, def, NULL, 0, 0, unit, desc, NULL}
+/* a choice key; ENUM_V: one holding a codec/ or channel/ enum, whose
+ * choice i stores _values[i] (ENUM: i) */
+#define ENUM_V(k, m, choices, values, def, desc) \
+    {k, SCHEMA_ENUM, SCHEMA_CHOICE, FLD(m), 0, 0, choices, 0, def, 0, 0, "", desc, values}
+#define ENUM(k, m, choices, def, desc) ENUM_V(k, m, choices, NULL, def, desc)
+#define STR(k, m, def, fl, desc) {k, SCHEMA_STR, FLD_STR(m), 0, 0, NULL, 0, def, fl, 0, "", desc, NULL}
 
 #define I31 2147483647.0
+
+static const int fec_values[] = {CONV_RATE_NONE, CONV_RATE_1_2, CONV_RATE_2_3, CONV_RATE_3_4};
+static const int fading_values[] = {PHY_FADING_BLOCK, PHY_FADING_FAST, PHY_FADING_GAINS};
+static const int scheme_values[] = {MODEM_BPSK, MODEM_QPSK, MODEM_QAM16, MODEM_QAM64, MODEM_QAM256};
+static const int demap_values[] = {BER_DEMAP_HARD, BER_DEMAP_LLR_EXACT};
 
 static const schema_key schema_keys[] = {
     STR("name", name, "", SCHEMA_FILE_NAME, "label stored in the results"),
@@ -69,7 +80,8 @@ static const schema_key schema_keys[] = {
     NUM("link.budget_s", link.budget_s, 1e-12, 1e12, 1, 0, "s", "time budget T of the minimum-bandwidth columns"),
     NUM("link.bandwidth_hz", link.bandwidth_hz, 1e-3, 1e15, 1e6, 0, "Hz", "bandwidth of the transfer-time columns"),
     INT("link.packet_bytes", link.packet_bytes, 1, 65535, 1500, "byte", "payload bytes per packet (digital link)"),
-    ENUM("link.fec", link.fec, "none|conv12|conv23|conv34", "none", "802.11 K=7 convolutional code and rate"),
+    ENUM_V("link.fec", link.fec, "none|conv12|conv23|conv34", fec_values, "none",
+           "802.11 K=7 convolutional code and rate"),
     ENUM("channel.kind", channel.kind, "awgn|rayleigh|rician", "awgn", "channel: AWGN, Rayleigh or Rician fading"),
     NUM("channel.snr_db", channel.snr_db, -100, 300, 0, SCHEMA_INF, "dB Es/N0 per symbol",
         "SNR = Es/N0 per complex symbol (\"inf\": no noise)"),
@@ -81,11 +93,12 @@ static const schema_key schema_keys[] = {
         "symbol rate (airtime, Jakes sampling)"),
     NUM("channel.outage_eps", channel.outage_eps, 1e-12, 0.999999, 0.01, 0, "",
         "outage level ε of the ε-outage capacity"),
-    ENUM("channel.fading", channel.fading, "block|fast|jakes", "fast",
+    ENUM_V("channel.fading", channel.fading, "block|fast|jakes", fading_values, "fast",
          "fading time structure: block, fast (i.i.d.) or jakes (Zheng-Xiao sum of sinusoids)"),
     INT("channel.block_symbols", channel.block_symbols, 1, 1e12, 1000, "symbol", "coherence block length (block fading)"),
-    ENUM("modem.scheme", modem.scheme, "bpsk|qpsk|16qam|64qam|256qam", "bpsk", "Gray-mapped modulation"),
-    ENUM("modem.demap", modem.demap, "hard|llr", "hard", "demapper: hard decisions or LLRs"),
+    ENUM_V("modem.scheme", modem.scheme, "bpsk|qpsk|16qam|64qam|256qam", scheme_values, "bpsk",
+           "Gray-mapped modulation"),
+    ENUM_V("modem.demap", modem.demap, "hard|llr", demap_values, "hard", "demapper: hard decisions or LLRs"),
     ENUM("metrics.reference", metrics.reference, "none|clean|same_snr", "none",
          "normalise proxy metrics by a reference run"),
     STR("metrics.projector", metrics.projector, "", SCHEMA_PATH,
@@ -312,6 +325,15 @@ int schema_enum_index(const schema_key *k, const char *s)
     return -1;
 }
 
+int schema_enum_value(const schema_key *k, const char *s, int *v)
+{
+    int i = schema_enum_index(k, s);
+    if (i < 0)
+        return -EINVAL;
+    *v = k->values ? k->values[i] : i;
+    return 0;
+}
+
 static void schema_allowed(const schema_key *k, char *buf, size_t len)
 {
     switch (k->type) {
@@ -409,7 +431,8 @@ static void schema_set_text(const schema_key *k, const char *s, fl_config *c)
 {
     char *p = (char *)c + k->off;
     if (k->type == SCHEMA_ENUM) {
-        int v = schema_enum_index(k, s); /* C enums here are int-sized (checked by test_scenario) */
+        int v = -1; /* C enums here are int-sized (checked by test_scenario) */
+        schema_enum_value(k, s, &v);
         memcpy(p, &v, sizeof v);
     } else {
         snprintf(p, k->size, "%s", s);

@@ -41,13 +41,14 @@ typedef struct {
     schema_store store;
     size_t       off, size; /* the field in fl_config */
     double       lo, hi;    /* SCHEMA_NUM / SCHEMA_INT: inclusive range */
-    const char  *choices;   /* SCHEMA_ENUM: '|'-separated, in the order of the C enum */
+    const char  *choices;   /* SCHEMA_ENUM: '|'-separated */
     double       def_num;   /* SCHEMA_NUM / SCHEMA_INT default */
     const char  *def_str;   /* SCHEMA_ENUM / SCHEMA_STR default */
     int          flags;
     size_t       given_off; /* SCHEMA_UNSET: the int set to 1 when the key is given */
     const char  *unit;      /* of the value, "" when dimensionless */
     const char  *desc;      /* one line */
+    const int   *values;    /* SCHEMA_ENUM: the C enum value of each choice; NULL: its position */
 } schema_key;
 
 /* Where messages go. list == NULL: the first error stops validation (it is
@@ -96,6 +97,9 @@ void schema_defaults(fl_config *c);
 cJSON *schema_default_json(const schema_key *k, const char *file);
 //  schema_enum_index : position of _s among _k's choices, or -1
 int schema_enum_index(const schema_key *k, const char *s);
+//  schema_enum_value : the C enum value that choice _s of _k stores into
+//                      *_v; 0, or -EINVAL when _s is not a choice
+int schema_enum_value(const schema_key *k, const char *s, int *v);
 
 typedef enum { SCHEMA_DOC_MD, SCHEMA_DOC_JSON } schema_doc_format;
 //  schema_print : the key table to _out (md: the README table); 0 or -ENOMEM

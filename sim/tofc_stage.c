@@ -13,38 +13,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static tofc_quant tofc_stage_quant(quant_kind q)
-{
-    switch (q) {
-    case Q_FP16: return TOFC_QUANT_FP16;
-    case Q_BF16: return TOFC_QUANT_BF16;
-    case Q_UNIFORM: return TOFC_QUANT_UNIFORM;
-    case Q_RDOQ: return TOFC_QUANT_RDOQ;
-    default: return TOFC_QUANT_FP32;
-    }
-}
-
 /* differential entropy in bits of an i.i.d. source of std sigma; NaN if the
  * law is not known in closed form (Cover & Thomas, Table 17.1) */
-static double tofc_stage_entropy_bits(src_law law, double sigma)
+static double tofc_stage_entropy_bits(source_law law, double sigma)
 {
-    if (law == LAW_GAUSSIAN)
+    if (law == SOURCE_LAW_GAUSSIAN)
         return 0.5 * log2(2.0 * M_PI * M_E * sigma * sigma);
-    if (law == LAW_LAPLACE)
+    if (law == SOURCE_LAW_LAPLACE)
         return log2(2.0 * M_E * sigma / sqrt(2.0)); // b = σ/√2
     return NAN;
 }
 
 static int tofc_stage_known_law(const fl_config *c)
 {
-    return c->source.kind == SRC_SYNTHETIC && (c->source.law == LAW_GAUSSIAN || c->source.law == LAW_LAPLACE);
+    return c->source.kind == SRC_SYNTHETIC &&
+           (c->source.law == SOURCE_LAW_GAUSSIAN || c->source.law == SOURCE_LAW_LAPLACE);
 }
 
 int tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, size_t len)
 {
     const fl_config *c = f->c;
-    if (c->codec.entropy == ENT_LAPLACE && (c->codec.quant == Q_FP32 || c->codec.quant == Q_FP16 ||
-                                            c->codec.quant == Q_BF16)) {
+    if (c->codec.entropy == TOFC_ENTROPY_LAPLACE && (c->codec.quant == TOFC_QUANT_FP32 ||
+                                                     c->codec.quant == TOFC_QUANT_FP16 ||
+                                                     c->codec.quant == TOFC_QUANT_BF16)) {
         snprintf(err, len, "$.codec.entropy: \"laplace\" codes integer levels: needs codec.quant "
                            "uniform or rdoq");
         return -EINVAL;
@@ -56,11 +47,11 @@ int tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, size_
         .select = c->codec.select == SEL_MERGE ? TOFC_SELECT_MERGE : TOFC_SELECT_NONE,
         .clusters = c->codec.clusters,
         .knn = c->codec.knn,
-        .quant = tofc_stage_quant(c->codec.quant),
+        .quant = c->codec.quant,
         .step = c->codec.step,
         .deadzone = c->codec.deadzone,
         .lambda = c->codec.lambda,
-        .entropy = c->codec.entropy == ENT_LAPLACE ? TOFC_ENTROPY_LAPLACE : TOFC_ENTROPY_RAW,
+        .entropy = c->codec.entropy,
         .models = c->codec.models,
     };
     int rc = row_set(r, "snr_db", c->channel.snr_db, "dB Es/N0 per symbol");
@@ -177,7 +168,7 @@ static int tofc_stage_rate(const frame_ctx *f, const tofc_stats *st, const float
         double slb = mse > 0 ? fmax(0.0, h - 0.5 * log2(2.0 * M_PI * M_E * mse)) : INFINITY;
         trials_put(acc, "shannon_lower_bound_bits", slb, "bit");
         rc = trials_put(acc, "rd_gap_bits", rate - slb, "bit");
-        if (!rc && c->source.law == LAW_GAUSSIAN)
+        if (!rc && c->source.law == SOURCE_LAW_GAUSSIAN)
             rc = trials_put(acc, "rd_function_bits", mse > 0 ? fmax(0.0, 0.5 * log2(sig * sig / mse)) : INFINITY,
                             "bit");
     }

@@ -83,7 +83,11 @@ static void test_rates_and_coded_lengths(void **state)
     /* 802.11a BPSK-3/4 OFDM symbol: 36 data bits = 48 coded bits; with the
      * 6 tail bits counted here: 42 steps, 84 mother bits, 14 x 4 = 56 */
     assert_int_equal(conv_coded_bits(CONV_RATE_3_4, 36), 56);
-    assert_int_equal(conv_coded_bits((conv_rate)-1, 10), 0);
+    assert_int_equal(conv_coded_bits((conv_rate)3, 10), 0);
+    assert_int_equal(conv_coded_bits((conv_rate)-2, 10), 0);
+    /* no code (CONV_RATE_NONE): the info bits alone, no tail, rate 1 */
+    assert_int_equal(conv_coded_bits(CONV_RATE_NONE, 10), 10);
+    assert_true(conv_code_rate(CONV_RATE_NONE) == 1.0);
     /* the rate tends to k/n for long blocks */
     for (int r = 0; r < 3; r++) {
         size_t n = 600000;

@@ -78,9 +78,9 @@ static void test_sweep_grid_and_zip(void **state)
     /* point 5 = zip 1 (f=0.2, g=0.5), grid 1 = (snr 0, qpsk) */
     assert_true(c.codec.f == 0.2 && c.codec.g == 0.5);
     assert_true(c.channel.snr_db == 0);
-    assert_int_equal(c.modem.scheme, MOD_QPSK);
+    assert_int_equal(c.modem.scheme, MODEM_QPSK);
     assert_int_equal(scenario_config(s, 11, &c, err, sizeof err), 0);
-    assert_true(c.codec.f == 0.3 && c.channel.snr_db == 10 && c.modem.scheme == MOD_QPSK);
+    assert_true(c.codec.f == 0.3 && c.channel.snr_db == 10 && c.modem.scheme == MODEM_QPSK);
     char txt[32];
     double num;
     scenario_swept_value(s, 2, 1, txt, sizeof txt, &num);
@@ -101,7 +101,7 @@ static void test_set_overrides(void **state)
     fl_config c;
     assert_int_equal(scenario_config(s, 2, &c, err, sizeof err), 0);
     assert_true(c.codec.f == 0.75);
-    assert_int_equal(c.modem.scheme, MOD_16QAM);
+    assert_int_equal(c.modem.scheme, MODEM_QAM16);
     assert_true(c.channel.snr_db == 3);
     assert_int_equal(scenario_points(s), 3);
     scenario_destroy(s);
@@ -576,42 +576,87 @@ static void test_schema_rows_consistent(void **state)
     }
 }
 
-/* Keys that hold a codec/ or channel/ enum: a choice's position (what the
- * schema stores) is that enum's value. */
+/* Keys that hold a codec/ or channel/ enum: the value a choice stores (its
+ * position, or the row's value map) is that enum's value, and a loaded
+ * scenario's config holds it. */
+static int config_enum(const fl_config *c, const char *key)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } f[] = {{"source.law", offsetof(fl_config, source.law)},
+             {"codec.index_coding", offsetof(fl_config, codec.index_coding)},
+             {"codec.quant", offsetof(fl_config, codec.quant)},
+             {"codec.entropy", offsetof(fl_config, codec.entropy)},
+             {"link.fec", offsetof(fl_config, link.fec)},
+             {"channel.kind", offsetof(fl_config, channel.kind)},
+             {"channel.fading", offsetof(fl_config, channel.fading)},
+             {"modem.scheme", offsetof(fl_config, modem.scheme)},
+             {"modem.demap", offsetof(fl_config, modem.demap)}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (!strcmp(f[i].key, key)) {
+            int v;
+            memcpy(&v, (const char *)c + f[i].off, sizeof v);
+            return v;
+        }
+    fail_msg("%s: no field", key);
+    return -1;
+}
+
 static void test_schema_choices_are_codec_enums(void **state)
 {
     (void)state;
     static const struct {
-        const char *key, *choice;
+        const char *key, *choice, *with;
         int value;
-    } m[] = {{"source.law", "clip", SOURCE_LAW_CLIP},     {"source.law", "laplace", SOURCE_LAW_LAPLACE},
-             {"source.law", "gaussian", SOURCE_LAW_GAUSSIAN},
-             {"codec.index_coding", "list", PINR_INDEX_LIST}, {"codec.index_coding", "bitmask", PINR_INDEX_BITMASK},
-             {"codec.index_coding", "seeded", PINR_INDEX_SEEDED},
-             {"codec.index_coding", "enumerative", PINR_INDEX_ENUMERATIVE},
-             {"codec.quant", "fp32", TOFC_QUANT_FP32},        {"codec.quant", "fp16", TOFC_QUANT_FP16},
-             {"codec.quant", "bf16", TOFC_QUANT_BF16},        {"codec.quant", "uniform", TOFC_QUANT_UNIFORM},
-             {"codec.quant", "rdoq", TOFC_QUANT_RDOQ},        {"codec.entropy", "raw", TOFC_ENTROPY_RAW},
-             {"codec.entropy", "laplace", TOFC_ENTROPY_LAPLACE}, {"channel.kind", "awgn", PHY_AWGN},
-             {"channel.kind", "rayleigh", PHY_RAYLEIGH},      {"channel.kind", "rician", PHY_RICIAN}};
+    } m[] = {{"source.law", "clip", "", SOURCE_LAW_CLIP},
+             {"source.law", "laplace", "", SOURCE_LAW_LAPLACE},
+             {"source.law", "gaussian", "", SOURCE_LAW_GAUSSIAN},
+             {"codec.index_coding", "list", "", PINR_INDEX_LIST},
+             {"codec.index_coding", "bitmask", "", PINR_INDEX_BITMASK},
+             {"codec.index_coding", "seeded", "", PINR_INDEX_SEEDED},
+             {"codec.index_coding", "enumerative", "", PINR_INDEX_ENUMERATIVE},
+             {"codec.quant", "fp32", "", TOFC_QUANT_FP32},
+             {"codec.quant", "fp16", "", TOFC_QUANT_FP16},
+             {"codec.quant", "bf16", "", TOFC_QUANT_BF16},
+             {"codec.quant", "uniform", "", TOFC_QUANT_UNIFORM},
+             {"codec.quant", "rdoq", "", TOFC_QUANT_RDOQ},
+             {"codec.entropy", "raw", "", TOFC_ENTROPY_RAW},
+             {"codec.entropy", "laplace", "", TOFC_ENTROPY_LAPLACE},
+             {"channel.kind", "awgn", "", PHY_AWGN},
+             {"channel.kind", "rayleigh", "", PHY_RAYLEIGH},
+             {"channel.kind", "rician", "", PHY_RICIAN},
+             {"link.fec", "none", "\"mode\": \"digital\"", CONV_RATE_NONE},
+             {"link.fec", "conv12", "\"mode\": \"digital\"", CONV_RATE_1_2},
+             {"link.fec", "conv23", "\"mode\": \"digital\"", CONV_RATE_2_3},
+             {"link.fec", "conv34", "\"mode\": \"digital\"", CONV_RATE_3_4},
+             {"channel.fading", "block", "\"kind\": \"rayleigh\"", PHY_FADING_BLOCK},
+             {"channel.fading", "fast", "\"kind\": \"rayleigh\"", PHY_FADING_FAST},
+             {"channel.fading", "jakes", "\"kind\": \"rayleigh\"", PHY_FADING_GAINS},
+             {"modem.scheme", "bpsk", "", MODEM_BPSK},
+             {"modem.scheme", "qpsk", "", MODEM_QPSK},
+             {"modem.scheme", "16qam", "", MODEM_QAM16},
+             {"modem.scheme", "64qam", "", MODEM_QAM64},
+             {"modem.scheme", "256qam", "", MODEM_QAM256},
+             {"modem.demap", "hard", "", BER_DEMAP_HARD},
+             {"modem.demap", "llr", "", BER_DEMAP_LLR_EXACT}};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         char err[SCN_ERR_LEN], text[256];
-        assert_int_equal(schema_enum_index(schema_find(m[i].key), m[i].choice), m[i].value);
+        int v = -2;
+        assert_int_equal(schema_enum_value(schema_find(m[i].key), m[i].choice, &v), 0);
+        assert_int_equal(v, m[i].value);
         const char *dot = strchr(m[i].key, '.');
-        snprintf(text, sizeof text, "{\"%.*s\": {\"%s\": \"%s\"}}", (int)(dot - m[i].key), m[i].key, dot + 1,
-                 m[i].choice);
+        snprintf(text, sizeof text, "{\"%.*s\": {\"%s\": \"%s\"%s%s}}", (int)(dot - m[i].key), m[i].key, dot + 1,
+                 m[i].choice, m[i].with[0] ? ", " : "", m[i].with);
         scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
-        if (!s) /* inert combinations: the position alone is checked */
+        if (!s) /* inert combinations: the value alone is checked */
             continue;
         fl_config c;
         assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
-        int got = !strcmp(m[i].key, "source.law") ? (int)c.source.law
-                  : !strcmp(m[i].key, "codec.index_coding") ? (int)c.codec.index_coding
-                  : !strcmp(m[i].key, "codec.quant") ? (int)c.codec.quant
-                  : !strcmp(m[i].key, "codec.entropy") ? (int)c.codec.entropy : (int)c.channel.kind;
-        assert_int_equal(got, m[i].value);
+        assert_int_equal(config_enum(&c, m[i].key), m[i].value);
         scenario_destroy(s);
     }
+    assert_int_equal(schema_enum_value(schema_find("modem.scheme"), "8psk", &(int){0}), -EINVAL);
 }
 
 /* The defaults of the schema are the config of an empty scenario. */
@@ -629,7 +674,7 @@ static void test_schema_defaults_fill_config(void **state)
     assert_memory_equal(&c, &d, sizeof c);
     assert_true(c.source.tail == 3.0 && c.source.tokens == 576 && c.seed == 1 && isnan(c.channel.ebn0_db));
     assert_int_equal(c.channel.has_ebn0, 0);
-    assert_int_equal(c.channel.fading, FAD_FAST);
+    assert_int_equal(c.channel.fading, PHY_FADING_FAST);
 }
 
 /* README's key table is what `featlink keys --format md` prints. */

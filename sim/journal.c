@@ -114,7 +114,9 @@ static int journal_matches(FILE *fp, const char *scenario_text)
 static journal_file *journal_fail(journal_file *j, int *rc, int e, char *err, size_t len, const char *what)
 {
     *rc = e;
-    snprintf(err, len, "%s: %s: %s", j && j->path ? j->path : "journal", what, strerror(-e));
+    /* -ESTALE is featlink's own "not this scenario": _what says it all */
+    snprintf(err, len, "%s: %s%s%s", j && j->path ? j->path : "journal", what, e == -ESTALE ? "" : ": ",
+             e == -ESTALE ? "" : strerror(-e));
     if (j) {
         if (j->fp)
             fclose(j->fp);
@@ -153,7 +155,7 @@ journal_file *journal_open(results *t, const char *out, const char *scenario_tex
         int e = journal_matches(old, scenario_text) ? journal_load(t, old, &cut) : -ESTALE;
         fclose(old);
         if (e == -ESTALE)
-            return journal_fail(j, rc, e, err, len, "belongs to a different scenario; remove it or run without --resume");
+            return journal_fail(j, rc, e, err, len, "belongs to a different scenario (the effective scenario, --set included, must be the same); remove it or run without --resume");
         if (e)
             return journal_fail(j, rc, e, err, len, "cannot load");
         if (!(j->fp = fopen(j->path, "a")))

@@ -110,7 +110,8 @@ static void run_keep(run_state *st, int64_t i, const row *full, const frametab *
     if (rc == -EFBIG)
         snprintf(st->store_err, sizeof st->store_err,
                  "%s: point %lld: /frames would hold more than system.max_frame_records = %lld records; "
-                 "raise the key (at most 67108864) or set it to 0 to keep no /frames", st->file, (long long)i,
+                 "raise the key (at most 67108864) or set it to 0 to keep no /frames and run again without --resume "
+                 "(a journal resumes only the same effective scenario, this key included)", st->file, (long long)i,
                  (long long)frames->max);
     else if (!rc)
         rc = results_set(st->t, i, full);

@@ -12,8 +12,10 @@
  * platform, and the tie rule above is the only rule. int64 ticks span
  * 2^63 ps = 106 days of simulated time; evq_seconds_to_ticks refuses more.
  *
- * Events may not be scheduled before the time of the last popped event
- * (-EINVAL), as in every discrete-event simulation; that monotonicity lets
+ * Events may not be scheduled before the time of the last popped or peeked
+ * event (-EINVAL), as in every discrete-event simulation (a peek commits the
+ * queue to the peeked event running next, so its time becomes the floor
+ * even before it is popped); that monotonicity lets
  * the queue be a radix heap over the integer times (sim/evq.c): a hold
  * (pop + push) costs O(1) amortised, and ties cost nothing extra. Entries
  * carry their payload; a handle names a slot and its generation, so a
@@ -58,12 +60,13 @@ int evq_print(const evq *q, char *buf, size_t len);
 
 //  evq_push : schedule _e (its t, cls, kind, id, arg); _h (may be NULL)
 //             receives the handle that cancels it. Returns 0, -EINVAL
-//             (cls > 255, or t before the last popped event's time),
+//             (cls > 255, or t before the last popped or peeked event's time),
 //             -ENOMEM (also beyond 2^24 pending), or -EOVERFLOW after 2^56 pushes.
 int evq_push(evq *q, const evq_event *e, evq_handle *h);
 //  evq_pop : remove the first event into *_e; 0, or -ENOENT when empty
 int evq_pop(evq *q, evq_event *e);
-//  evq_peek : the first event without removing it; 0 or -ENOENT
+//  evq_peek : the first event without removing it; 0 or -ENOENT. Its time
+//             becomes the floor of evq_push (as if it had been popped)
 int evq_peek(evq *q, evq_event *e);
 //  evq_cancel : remove the pending event of _h (O(1)); 0, or -ENOENT when
 //               it already ran, was cancelled, or _h is not a handle of _q

@@ -170,6 +170,16 @@ static void test_handles_and_bad_input(void **state)
     assert_int_equal(evq_push(q, &bad, NULL), 0);
     assert_int_equal(evq_pop(q, &got), 0);
     assert_int_equal(got.t, 10);
+    /* a peek makes the peeked time the floor (evq.h): 15 is refused once
+       the t = 20 event has been peeked, 20 itself is accepted */
+    assert_int_equal(evq_peek(q, &got), 0);
+    assert_int_equal(got.t, 20);
+    bad.t = 15;
+    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    bad.t = 20;
+    assert_int_equal(evq_push(q, &bad, NULL), 0);
+    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(got.t, 20);
     char buf[128];
     assert_int_equal(evq_print(q, buf, sizeof buf), 0);
     assert_non_null(strstr(buf, "1 pending"));

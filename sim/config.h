@@ -128,6 +128,8 @@ typedef struct {
 typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
 typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
 typedef enum { PER_CLOSED_FORM = 0, PER_BIT_TRUE = 1 } per_model_kind;   /* sim/bittrue.h */
+/* a device's mean SNR: device.snr_db, or from its distance (sysmodel_snr_db) */
+typedef enum { SNR_MODEL_FIXED = 0, SNR_MODEL_PATHLOSS = 1 } snr_model_kind;
 
 typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;
 
@@ -147,6 +149,7 @@ typedef struct {
     dev_compute compute;
     double      flops_per_patch, peak_flops, efficiency, overhead_s, codec_s_per_element;
     double      compute_power_w, tx_power_w, snr_db, shadowing_db;
+    double      distance_m, tx_power_dbm; /* uplink.snr_model pathloss */
 } scn_device;
 
 typedef struct {
@@ -163,6 +166,8 @@ typedef struct {
     double            doppler_hz, k_factor;
     int               pf_window;
     double            outage_retry_s;
+    snr_model_kind    snr_model;
+    double            pathloss_exponent, pathloss_ref_db, pathloss_ref_m, noise_figure_db;
 } scn_uplink;
 
 typedef struct {

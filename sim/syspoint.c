@@ -45,6 +45,19 @@ static double server_time_s(const fl_config *c)
     return sysmodel_server_time_s(&s);
 }
 
+/* The group's mean SNR over the full band: device.snr_db, or the
+ * log-distance path-loss budget of sysmodel_snr_db (device.shadowing_db
+ * is the per-device X_sigma, drawn in sim/system). */
+double syspoint_mean_snr_db(const fl_config *c)
+{
+    if (c->uplink.snr_model == SNR_MODEL_FIXED) return c->device.snr_db;
+    sysmodel_radio r = {.tx_power_dbm = c->device.tx_power_dbm, .pl_d0_db = c->uplink.pathloss_ref_db,
+                        .d0_m = c->uplink.pathloss_ref_m, .exponent = c->uplink.pathloss_exponent,
+                        .distance_m = c->device.distance_m, .noise_figure_db = c->uplink.noise_figure_db,
+                        .bandwidth_hz = c->uplink.bandwidth_hz};
+    return sysmodel_snr_db(&r);
+}
+
 int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u)
 {
     if (!(frame_bits >= 1 && frame_bits < 1.8e19) || point < 0) return -EINVAL;
@@ -61,7 +74,7 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
     s->groups[0] = (sys_group){.devices = (uint32_t)c->system.devices, .arrival = c->system.arrival,
                                .frame_rate_hz = c->system.frame_rate_hz, .jitter_s = c->system.jitter_s,
                                .frame_bits = (uint64_t)llround(frame_bits), .device_time_s = device_time_s(c),
-                               .mean_snr_db = c->device.snr_db, .shadowing_db = c->device.shadowing_db,
+                               .mean_snr_db = syspoint_mean_snr_db(c), .shadowing_db = c->device.shadowing_db,
                                .compute_power_w = c->device.compute_power_w,
                                .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c),
                                .server_shared_s = c->server.output_tokens / c->server.decode_tokens_per_s};

@@ -31,6 +31,10 @@
 #include "sim/config.h"
 #include "sim/frametab.h"
 
+//  syspoint_mean_snr_db : _c's mean uplink SNR over the full band (dB):
+//                         device.snr_db, or the path-loss budget
+//                         (uplink.snr_model pathloss, sysmodel_snr_db)
+double syspoint_mean_snr_db(const fl_config *c);
 //  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
 double syspoint_visual_tokens(const fl_config *c);
 //  syspoint_config : fill _s from _c for frames of _frame_bits bits at sweep

@@ -27,32 +27,7 @@
 
 #define run testutil_runf
 
-/* the value of column _col in data row _row (0-based) of CSV text _csv */
-static double csv_value(const char *csv, const char *col, int row)
-{
-    const char *nl = strchr(csv, '\n');
-    assert_non_null(nl);
-    int idx = -1, k = 0;
-    for (const char *p = csv; p < nl; k++) {
-        size_t n = strcspn(p, ",\n");
-        if (strlen(col) == n && strncmp(p, col, n) == 0) idx = k;
-        p += n + (p[n] == ',');
-        if (p[-1] == '\n' || p >= nl) break;
-    }
-    if (idx < 0) fail_msg("no column %s", col);
-    const char *line = nl + 1;
-    for (int r = 0; r < row; r++) {
-        line = strchr(line, '\n');
-        assert_non_null(line);
-        line++;
-    }
-    for (int i = 0; i < idx; i++) {
-        line = strchr(line, ',');
-        assert_non_null(line);
-        line++;
-    }
-    return strtod(line, NULL);
-}
+#define csv_value testutil_csv_value
 
 static char out[1 << 20];
 

@@ -93,3 +93,29 @@ int testutil_within_ci(const char *what, double est, double lo, double hi, doubl
            (est - theory) / half);
     return isfinite(half) && half > 0 && fabs(est - theory) <= 2.0 * half;
 }
+
+double testutil_csv_value(const char *csv, const char *col, int row)
+{
+    const char *nl = strchr(csv, '\n');
+    int idx = -1, k = 0;
+    for (const char *p = csv; nl && p < nl; k++) {
+        size_t n = strcspn(p, ",\n");
+        if (strlen(col) == n && strncmp(p, col, n) == 0) idx = k;
+        p += n + (p[n] == ',');
+        if (p[-1] == '\n' || p >= nl) break;
+    }
+    if (idx < 0) {
+        fprintf(stderr, "testutil_csv_value: no column %s\n", col);
+        return NAN;
+    }
+    const char *line = nl + 1;
+    for (int r = 0; line && r < row; r++)
+        if ((line = strchr(line, '\n'))) line++;
+    for (int i = 0; line && *line && i < idx; i++)
+        if ((line = strchr(line, ','))) line++;
+    if (!line || !*line) {
+        fprintf(stderr, "testutil_csv_value: no row %d of column %s\n", row, col);
+        return NAN;
+    }
+    return strtod(line, NULL);
+}

@@ -41,5 +41,9 @@ int testutil_runf(char *out, size_t len, const char *fmt, ...) __attribute__((fo
 int testutil_within_ci(const char *what, double est, double lo, double hi, double theory);
 //  testutil_write : write _text to _path; 0 or -1
 int testutil_write(const char *path, const char *text);
+//  testutil_csv_value : the value of column _col in data row _row (0-based)
+//      of CSV text _csv (a header line, then rows); NaN with a line on
+//      stderr when the column or the row is missing
+double testutil_csv_value(const char *csv, const char *col, int row);
 
 #endif

@@ -104,7 +104,21 @@ static const inert_rule inert_rules[] = {
     {"channel.block_symbols", in_not_block, "channel.fading is not \"block\""},
     {"channel.doppler_hz", in_not_jakes, "channel.fading is not \"jakes\""},
     {"channel.snr_db", in_ebn0, "channel.ebn0_db is given (Eb/N0 rules)"},
-    {"system.find,system.find_metric,system.find_target,system.find_max,system.arrival,system.frame_rate_hz,system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,device.distance_m,device.tx_power_dbm,uplink.bandwidth_hz,uplink.snr_model,uplink.pathloss_exponent,uplink.pathloss_ref_db,uplink.pathloss_ref_m,uplink.noise_figure_db,uplink.access,uplink.rate_model,uplink.cqi_table,uplink.uncoded_bits,uplink.per_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,server.projector_s,server.decode_s_per_element,server.batch_max,server.batch_max_wait_s", in_no_system, "system.devices is 0 (no system run)"},
+    /* one cause, two rules: tests/test_scenario reads a list into 1 KiB */
+    {"system.find,system.find_metric,system.find_target,system.find_max,system.arrival,system.frame_rate_hz,"
+     "system.jitter_s,system.duration_s,system.warmup_s,system.deadline_s,system.late,device.compute,"
+     "device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,"
+     "device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,device.distance_m,"
+     "device.tx_power_dbm", in_no_system,
+     "system.devices is 0 (no system run)"},
+    {"uplink.bandwidth_hz,uplink.snr_model,uplink.pathloss_exponent,uplink.pathloss_ref_db,"
+     "uplink.pathloss_ref_m,uplink.noise_figure_db,uplink.access,uplink.rate_model,uplink.cqi_table,"
+     "uplink.uncoded_bits,uplink.per_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,"
+     "uplink.max_retx,uplink.lost,uplink.doppler_hz,uplink.k_factor,uplink.pf_window,uplink.outage_retry_s,"
+     "server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,"
+     "server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,"
+     "server.projector_s,server.decode_s_per_element,server.batch_max,server.batch_max_wait_s", in_no_system,
+     "system.devices is 0 (no system run)"},
     {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
      in_no_device_model, "device.compute is \"none\""},
     {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},

@@ -239,6 +239,17 @@ int frametab_journal_line(const char *line)
     return !strncmp(p, ",\"k\":", 5);
 }
 
+/* 1 when _v can be integer column _c of a frame (ft_frame's field): a whole
+ * number from 0 to the field's largest (2^53 for the 64-bit counts, 2^31 - 1
+ * for dropped and deadline_met, else 2^32 - 1). A journal line with any
+ * other value was not written by featlink (fuzz_journal found 1e300 cast to
+ * uint32_t, undefined behaviour). */
+static int ft_int_ok(int c, double v)
+{
+    double max = c == 3 || c == 10 ? 9007199254740992.0 : c == 14 || c == 15 ? 2147483647.0 : 4294967295.0;
+    return v >= 0 && v <= max && v == floor(v);
+}
+
 /* The point, k and values of record line _line; 0 when it is whole. */
 static int ft_parse(const char *line, int64_t *point, double *k, double *v)
 {
@@ -256,6 +267,7 @@ static int ft_parse(const char *line, int64_t *point, double *k, double *v)
             v[c] = strtod(e->valuestring, NULL);
         else
             bad = 1;
+        bad |= ft_cols[c].type == CS_I64 && !ft_int_ok(c, v[c]);
     }
     if (!bad)
         *point = (int64_t)pi->valuedouble, *k = ki->valuedouble;

@@ -11,6 +11,9 @@
 #include "codec/pinr.h"
 #include "codec/rans.h"
 #include "codec/tofc.h"
+#include "sim/frametab.h"
+#include "sim/journal.h"
+#include "sim/results.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -287,6 +290,92 @@ static void seeds_hdf5(void)
     }
 }
 
+/* A results table of _n points: a number, an integer-valued and a text
+ * column, with (when _frames) three /frames records of point 0. */
+static results *seed_table(int n, int frames)
+{
+    results *t = results_create(n);
+    for (int i = 0; i < n; i++) {
+        row r;
+        row_reset(&r);
+        row_set(&r, "snr_db", -2.5 + i, "dB");
+        row_set(&r, "bits", 100 * i, "bit");
+        row_set_str(&r, "codec", i % 2 ? "tofc" : "pinr");
+        results_set(t, i, &r);
+    }
+    if (frames) {
+        frametab b;
+        frametab_init(&b, 0, 100);
+        for (int k = 0; k < 3; k++) {
+            sys_frame f = {.device = (uint32_t)k, .frame = (uint64_t)k, .arrival_s = 0.1 * k, .bits = 800};
+            f.completion_s = f.arrival_s + 0.05;
+            frametab_add(&b, &f);
+        }
+        frametab_store(t, 0, &b);
+        frametab_free(&b);
+    }
+    return t;
+}
+
+/* results files as featlink run writes them (fuzz_results) */
+static void seeds_results(void)
+{
+    char tmp[300], err[256];
+    snprintf(tmp, sizeof tmp, "%s/tmp.h5", root);
+    for (int j = 0; j < 3; j++) {
+        results *t = seed_table(1 + 3 * j, j == 2);
+        results_meta m = {.source = "{\"name\": \"seed\"}", .effective = j ? "{\"name\": \"seed\", \"trials\": 1}" : NULL,
+                          .name = "seed", .command_line = "featlink run seed.json"};
+        if (results_write_h5(t, tmp, &m, err, sizeof err) == 0)
+            put_file("fuzz_results", tmp);
+        results_destroy(t);
+    }
+}
+
+/* journals as featlink run --resume reads them (fuzz_journal): byte 0 the
+ * points - 1, then the file, whose scenario text is "fuzz" */
+static void seeds_journal(void)
+{
+    char out[300], jp[320], err[256];
+    snprintf(out, sizeof out, "%s/tmp", root);
+    snprintf(jp, sizeof jp, "%s.journal", out);
+    for (int j = 0; j < 3; j++) {
+        int rc, n = 2 + 3 * j;
+        results *t = seed_table(n, 0);
+        journal_file *jf = journal_open(t, out, "fuzz", 0, &rc, err, sizeof err);
+        frametab b;
+        frametab_init(&b, 0, 100);
+        sys_frame fr = {.device = 1, .frame = 7, .arrival_s = 0.5, .completion_s = 0.75, .bits = 64};
+        frametab_add(&b, &fr);
+        for (int i = 0; jf && i < n - j; i++) {
+            row r;
+            row_reset(&r);
+            row_set(&r, "snr_db", i == 1 ? INFINITY : 0.5 * i, "dB");
+            row_set_str(&r, "codec", "pinr");
+            if (j == 2)
+                journal_add_frames(jf, i, &b, err, sizeof err);
+            journal_add(jf, i, &r, err, sizeof err);
+        }
+        frametab_free(&b);
+        journal_close(jf, err, sizeof err);
+        results_destroy(t);
+        uint8_t pts = (uint8_t)(n - 1);
+        char one[320]; /* the points byte, then the journal */
+        snprintf(one, sizeof one, "%s/pts", root);
+        FILE *f = fopen(one, "wb");
+        fwrite(&pts, 1, 1, f);
+        FILE *in = fopen(jp, "rb");
+        int ch;
+        while (in && (ch = fgetc(in)) != EOF)
+            fputc(ch, f);
+        if (in)
+            fclose(in);
+        fclose(f);
+        remove(jp);
+        put_file("fuzz_journal", one);
+    }
+}
+
 /* every shipped scenario, alone and with --set overrides */
 static void seeds_scenario(const char *dir)
 {
@@ -331,6 +420,8 @@ int main(int argc, char **argv)
     seeds_viterbi();
     seeds_npy();
     seeds_hdf5();
+    seeds_results();
+    seeds_journal();
     seeds_scenario(argv[2]);
     printf("seeds: %d inputs under %s\n", counter, root);
     return 0;

@@ -1,5 +1,5 @@
 /* ber: Monte-Carlo error-rate engine (see ber.h). Interval: Clopper &
- * Pearson, Biometrika 26 (1934), via berclosed_clopper_pearson. */
+ * Pearson, Biometrika 26 (1934), via fl_berclosed_clopper_pearson. */
 #include "channel/ber.h"
 
 #include <errno.h>
@@ -12,29 +12,29 @@
 #include "channel/berclosed.h"
 #include "channel/noise.h"
 
-double ber_theory(const phy_config *pc, double ebn0_db)
+double fl_ber_theory(const phy_config *pc, double ebn0_db)
 {
-    double g = berclosed_db2lin(ebn0_db);
+    double g = fl_berclosed_db2lin(ebn0_db);
     unsigned k = (unsigned)pc->scheme;
     switch (pc->channel) {
     case PHY_AWGN:
-        return berclosed_ber_awgn(k, g);
+        return fl_berclosed_ber_awgn(k, g);
     case PHY_RAYLEIGH:
-        return berclosed_ber_rayleigh(k, g);
+        return fl_berclosed_ber_rayleigh(k, g);
     case PHY_RICIAN:
-        return berclosed_ber_rician(k, g, pc->k_factor);
+        return fl_berclosed_ber_rician(k, g, pc->k_factor);
     }
     return NAN;
 }
 
-double ber_ser_theory(const phy_config *pc, double ebn0_db)
+double fl_ber_ser_theory(const phy_config *pc, double ebn0_db)
 {
-    double g = berclosed_db2lin(ebn0_db);
+    double g = fl_berclosed_db2lin(ebn0_db);
     unsigned k = (unsigned)pc->scheme;
     if (pc->channel == PHY_AWGN)
-        return berclosed_ser_awgn(k, g);
+        return fl_berclosed_ser_awgn(k, g);
     if (pc->channel == PHY_RAYLEIGH)
-        return berclosed_ser_rayleigh(k, g);
+        return fl_berclosed_ser_rayleigh(k, g);
     return NAN;
 }
 
@@ -124,17 +124,17 @@ static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
 {
     const size_t nbits = cfg->frame_bits, nbytes = (nbits + 7) / 8;
     const unsigned k = (unsigned)cfg->phy.scheme;
-    noise_u32_at(cfg->phy.seed, cfg->phy.point, PURPOSE_BER_BITS, cfg->trial, f << 24, w->words,
+    fl_noise_u32_at(cfg->phy.seed, cfg->phy.point, PURPOSE_BER_BITS, cfg->trial, f << 24, w->words,
                  (nbytes + 3) / 4);
     memcpy(w->tx, w->words, nbytes);
     if (nbits % 8)
         w->tx[nbytes - 1] &= (uint8_t)(0xFF00u >> (nbits % 8));
     int rc;
     if (cfg->demap == BER_DEMAP_HARD) {
-        rc = phy_transmit_hard(w->p, cfg->trial, f, w->tx, nbits, w->rx);
+        rc = fl_phy_transmit_hard(w->p, cfg->trial, f, w->tx, nbits, w->rx);
     } else {
         modem_demap md = cfg->demap == BER_DEMAP_LLR_EXACT ? MODEM_DEMAP_EXACT : MODEM_DEMAP_MAXLOG;
-        rc = phy_transmit_llr(w->p, cfg->trial, f, w->tx, nbits, md, w->llr);
+        rc = fl_phy_transmit_llr(w->p, cfg->trial, f, w->tx, nbits, md, w->llr);
         memset(w->rx, 0, nbytes);
         for (size_t i = 0; i < nbits && rc == 0; i++)
             w->rx[i >> 3] |= (uint8_t)((w->llr[i] < 0.0f) << (7 - (i & 7)));
@@ -154,7 +154,7 @@ static void run_frame(const ber_config *cfg, struct worker *w, uint64_t f,
     cluster_sums(w->x, nbits, cbits, be, st);
 }
 
-int ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
+int fl_ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
                  uint64_t err_clusters, ber_result *out)
 {
     if (!out || bits == 0 || errors > bits || !(sum_n2 > 0))
@@ -175,11 +175,11 @@ int ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, d
         if (dmax > out->ber_deff)
             out->ber_deff = dmax;
     }
-    return berclosed_clopper_pearson_real((double)errors / out->ber_deff, nb / out->ber_deff, 0.95,
+    return fl_berclosed_clopper_pearson_real((double)errors / out->ber_deff, nb / out->ber_deff, 0.95,
                                           &out->ber_ci_low, &out->ber_ci_high);
 }
 
-int ber_run(const ber_config *cfg, ber_result *out)
+int fl_ber_run(const ber_config *cfg, ber_result *out)
 {
     if (!cfg || !out || cfg->frame_bits == 0 || cfg->max_bits == 0)
         return -EINVAL;
@@ -190,7 +190,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
         return -EINVAL;
     unsigned k = (unsigned)cfg->phy.scheme;
     phy_config pc = cfg->phy;
-    pc.esn0_db = phy_esn0_from_ebn0_db(cfg->ebn0_db, k, cfg->code_rate);
+    pc.esn0_db = fl_phy_esn0_from_ebn0_db(cfg->ebn0_db, k, cfg->code_rate);
     int nt = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     if (nt > BER_BATCH_FRAMES)
         nt = BER_BATCH_FRAMES;
@@ -203,7 +203,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
         return -ENOMEM;
     int rc = 0;
     for (int t = 0; t < nt && rc == 0; t++) {
-        ws[t].p = phy_create(&pc);
+        ws[t].p = fl_phy_create(&pc);
         ws[t].words = malloc(((nbytes + 3) / 4) * sizeof(uint32_t));
         ws[t].tx = malloc(nbytes);
         ws[t].rx = malloc(nbytes);
@@ -252,7 +252,7 @@ int ber_run(const ber_config *cfg, ber_result *out)
         }
     }
     for (int t = 0; t < nt; t++) {
-        phy_destroy(ws[t].p);
+        fl_phy_destroy(ws[t].p);
         free(ws[t].words);
         free(ws[t].tx);
         free(ws[t].rx);
@@ -265,17 +265,17 @@ int ber_run(const ber_config *cfg, ber_result *out)
     out->ber = (double)out->bit_errors / (double)out->bits;
     out->ser = (double)out->symbol_errors / (double)out->symbols;
     out->fer = (double)out->frame_errors / (double)out->frames;
-    rc = ber_interval(out->bits, out->bit_errors, sum_e2, sum_en, sum_n2, err_clusters, out);
+    rc = fl_ber_interval(out->bits, out->bit_errors, sum_e2, sum_en, sum_n2, err_clusters, out);
     if (rc)
         return rc;
     out->ebn0_db = cfg->ebn0_db;
     out->esn0_db = pc.esn0_db;
-    out->ber_theory = ber_theory(&pc, cfg->ebn0_db);
-    out->ser_theory = ber_ser_theory(&pc, cfg->ebn0_db);
+    out->fl_ber_theory = fl_ber_theory(&pc, cfg->ebn0_db);
+    out->ser_theory = fl_ber_ser_theory(&pc, cfg->ebn0_db);
     if (cfg->code_rate != 1.0) { /* closed forms are for the uncoded Eb/N0 */
         double eb_unc = pc.esn0_db - 10.0 * log10((double)k);
-        out->ber_theory = ber_theory(&pc, eb_unc);
-        out->ser_theory = ber_ser_theory(&pc, eb_unc);
+        out->fl_ber_theory = fl_ber_theory(&pc, eb_unc);
+        out->ser_theory = fl_ber_ser_theory(&pc, eb_unc);
     }
     return 0;
 }

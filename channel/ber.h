@@ -2,7 +2,7 @@
  * with the 95% Clopper-Pearson interval and the closed form next to it.
  *
  * Frames of frame_bits random bits (Philox purpose PURPOSE_BER_BITS of common/purpose.h, frame f
- * at draw index f << 24) go through phy_transmit_hard (or _llr followed by a
+ * at draw index f << 24) go through fl_phy_transmit_hard (or _llr followed by a
  * sign decision, LLR < 0 -> 1) until, after a whole frame, bit_errors >=
  * min_errors (when min_errors > 0) or bits >= max_bits. Frames are computed
  * in fixed batches of BER_BATCH_FRAMES, split over OpenMP threads, and the
@@ -86,27 +86,27 @@ typedef struct {
     uint64_t ber_error_clusters;        // clusters with at least one bit error
     int ber_deff_estimated;             // 1: ber_deff measured; 0: its upper bound
                                         // (fewer than BER_DEFF_MIN_CLUSTERS error clusters)
-    double ber_theory, ser_theory;      // closed forms (berclosed.h); NaN where none
+    double fl_ber_theory, ser_theory;      // closed forms (berclosed.h); NaN where none
     double ebn0_db, esn0_db;
 } ber_result;
 
-//  ber_theory : closed-form BER for _pc's scheme and channel at Eb/N0
+//  fl_ber_theory : closed-form BER for _pc's scheme and channel at Eb/N0
 //      _ebn0_db (uncoded): AWGN, Rayleigh (fast or block: the same mean),
 //      Rician with _pc->k_factor
-double ber_theory(const phy_config *pc, double ebn0_db);
-//  ber_ser_theory : closed-form SER (AWGN, Rayleigh; NaN for Rician)
-double ber_ser_theory(const phy_config *pc, double ebn0_db);
+double fl_ber_theory(const phy_config *pc, double ebn0_db);
+//  fl_ber_ser_theory : closed-form SER (AWGN, Rayleigh; NaN for Rician)
+double fl_ber_ser_theory(const phy_config *pc, double ebn0_db);
 
-//  ber_interval : the design effect and 95% interval (above) of _bits bits
+//  fl_ber_interval : the design effect and 95% interval (above) of _bits bits
 //      with _errors bit errors in clusters with sums _sum_e2 = sum e_j^2,
 //      _sum_en = sum e_j n_j, _sum_n2 = sum n_j^2, _err_clusters of them
 //      with an error; sets ber_deff, ber_deff_measured, ber_error_clusters,
 //      ber_deff_estimated, ber_ci_low, ber_ci_high of *_out. 0 or -EINVAL
-int ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
+int fl_ber_interval(uint64_t bits, uint64_t errors, double sum_e2, double sum_en, double sum_n2,
                  uint64_t err_clusters, ber_result *out);
 
-//  ber_run : one Monte-Carlo point; fills *_out. 0, -EINVAL (bad
+//  fl_ber_run : one Monte-Carlo point; fills *_out. 0, -EINVAL (bad
 //      configuration), -ENOMEM, -ERANGE (frame too long)
-int ber_run(const ber_config *cfg, ber_result *out);
+int fl_ber_run(const ber_config *cfg, ber_result *out);
 
 #endif

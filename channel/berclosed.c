@@ -14,13 +14,13 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_integration.h>
 
-double berclosed_db2lin(double db) { return pow(10.0, db / 10.0); }
+double fl_berclosed_db2lin(double db) { return pow(10.0, db / 10.0); }
 
-double berclosed_q(double x) { return 0.5 * erfc(x / M_SQRT2); }
+double fl_berclosed_q(double x) { return 0.5 * erfc(x / M_SQRT2); }
 
 static int valid_k(unsigned k) { return k == 1 || k == 2 || k == 4 || k == 6 || k == 8; }
 
-int berclosed_ber_terms(unsigned k, double *w, double *a)
+int fl_berclosed_ber_terms(unsigned k, double *w, double *a)
 {
     if (!valid_k(k))
         return 0;
@@ -55,15 +55,15 @@ int berclosed_ber_terms(unsigned k, double *w, double *a)
     return n;
 }
 
-double berclosed_ber_awgn(unsigned k, double ebn0)
+double fl_berclosed_ber_awgn(unsigned k, double ebn0)
 {
     double w[64], a[64];
-    int n = berclosed_ber_terms(k, w, a);
+    int n = fl_berclosed_ber_terms(k, w, a);
     if (n == 0 || !(ebn0 >= 0.0))
         return NAN;
     double s = 0.0;
     for (int j = 0; j < n; j++)
-        s += w[j] * berclosed_q(a[j] * sqrt(ebn0));
+        s += w[j] * fl_berclosed_q(a[j] * sqrt(ebn0));
     return s;
 }
 
@@ -75,10 +75,10 @@ static double rayleigh_q(double a, double gm)
     return 0.5 * (1.0 - sqrt(c / (1.0 + c)));
 }
 
-double berclosed_ber_rayleigh(unsigned k, double ebn0)
+double fl_berclosed_ber_rayleigh(unsigned k, double ebn0)
 {
     double w[64], a[64];
-    int n = berclosed_ber_terms(k, w, a);
+    int n = fl_berclosed_ber_terms(k, w, a);
     if (n == 0 || !(ebn0 >= 0.0))
         return NAN;
     double s = 0.0;
@@ -122,10 +122,10 @@ static double craig_avg(double a, double gm, double K, double upper)
     return r;
 }
 
-double berclosed_ber_rician(unsigned k, double ebn0, double k_factor)
+double fl_berclosed_ber_rician(unsigned k, double ebn0, double k_factor)
 {
     double w[64], a[64];
-    int n = berclosed_ber_terms(k, w, a);
+    int n = fl_berclosed_ber_terms(k, w, a);
     if (n == 0 || !(ebn0 >= 0.0) || !(k_factor >= 0.0))
         return NAN;
     double s = 0.0;
@@ -136,20 +136,20 @@ double berclosed_ber_rician(unsigned k, double ebn0, double k_factor)
 
 /* square QAM: P_L = 2(1 - 1/L) Q(sqrt(3 Es/N0 / (M-1))) per axis,
  * Ps = 1 - (1 - P_L)^2 (Proakis eq. 4.3-30); BPSK Ps = Pb */
-double berclosed_ser_awgn(unsigned k, double ebn0)
+double fl_berclosed_ser_awgn(unsigned k, double ebn0)
 {
     if (!valid_k(k) || !(ebn0 >= 0.0))
         return NAN;
     if (k == 1)
-        return berclosed_q(sqrt(2.0 * ebn0));
+        return fl_berclosed_q(sqrt(2.0 * ebn0));
     double M = (double)(1u << k), L = sqrt(M);
-    double pl = 2.0 * (1.0 - 1.0 / L) * berclosed_q(sqrt(3.0 * k * ebn0 / (M - 1.0)));
+    double pl = 2.0 * (1.0 - 1.0 / L) * fl_berclosed_q(sqrt(3.0 * k * ebn0 / (M - 1.0)));
     return 2.0 * pl - pl * pl; /* = 1 - (1 - P_L)^2 without cancellation */
 }
 
 /* Rayleigh SER: Ps = 2 c E[Q(x)] - c^2 E[Q^2(x)], c = 2(1 - 1/L),
  * x = sqrt(3 Es/N0 / (M-1)) with E[Q^2] from Craig's pi/4 form */
-double berclosed_ser_rayleigh(unsigned k, double ebn0)
+double fl_berclosed_ser_rayleigh(unsigned k, double ebn0)
 {
     if (!valid_k(k) || !(ebn0 >= 0.0))
         return NAN;
@@ -266,7 +266,7 @@ static double beta_quantile_upper(double q, double a, double b)
     return exp(0.5 * (lo + hi));
 }
 
-int berclosed_clopper_pearson_real(double k, double nn, double conf, double *lo, double *hi)
+int fl_berclosed_clopper_pearson_real(double k, double nn, double conf, double *lo, double *hi)
 {
     if (!lo || !hi || !(nn > 0) || !(k >= 0 && k <= nn) || !(conf > 0.0 && conf < 1.0))
         return -EINVAL;
@@ -276,10 +276,10 @@ int berclosed_clopper_pearson_real(double k, double nn, double conf, double *lo,
     return 0;
 }
 
-int berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
+int fl_berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
                               double *hi)
 {
     if (n == 0 || errors > n)
         return -EINVAL;
-    return berclosed_clopper_pearson_real((double)errors, (double)n, conf, lo, hi);
+    return fl_berclosed_clopper_pearson_real((double)errors, (double)n, conf, lo, hi);
 }

@@ -23,38 +23,38 @@
 
 #include <stdint.h>
 
-//  berclosed_db2lin : 10^(_db/10)
-double berclosed_db2lin(double db);
-//  berclosed_q : Gaussian tail Q(_x) = erfc(_x/sqrt 2)/2, any real _x
-double berclosed_q(double x);
+//  fl_berclosed_db2lin : 10^(_db/10)
+double fl_berclosed_db2lin(double db);
+//  fl_berclosed_q : Gaussian tail Q(_x) = erfc(_x/sqrt 2)/2, any real _x
+double fl_berclosed_q(double x);
 
-//  berclosed_ber_awgn : bit error rate in AWGN; _k bits/symbol, _ebn0 linear >= 0
-double berclosed_ber_awgn(unsigned k, double ebn0);
-//  berclosed_ser_awgn : symbol error rate in AWGN
-double berclosed_ser_awgn(unsigned k, double ebn0);
-//  berclosed_ber_rayleigh : BER averaged over Rayleigh fading, _ebn0 = mean Eb/N0
-double berclosed_ber_rayleigh(unsigned k, double ebn0);
-//  berclosed_ser_rayleigh : SER averaged over Rayleigh fading (numerical
+//  fl_berclosed_ber_awgn : bit error rate in AWGN; _k bits/symbol, _ebn0 linear >= 0
+double fl_berclosed_ber_awgn(unsigned k, double ebn0);
+//  fl_berclosed_ser_awgn : symbol error rate in AWGN
+double fl_berclosed_ser_awgn(unsigned k, double ebn0);
+//  fl_berclosed_ber_rayleigh : BER averaged over Rayleigh fading, _ebn0 = mean Eb/N0
+double fl_berclosed_ber_rayleigh(unsigned k, double ebn0);
+//  fl_berclosed_ser_rayleigh : SER averaged over Rayleigh fading (numerical
 //      integration for the Q^2 term of QAM)
-double berclosed_ser_rayleigh(unsigned k, double ebn0);
-//  berclosed_ber_rician : BER averaged over Rician fading with factor
+double fl_berclosed_ser_rayleigh(unsigned k, double ebn0);
+//  fl_berclosed_ber_rician : BER averaged over Rician fading with factor
 //      _k_factor (linear LOS/scatter power ratio >= 0; 0 = Rayleigh)
-double berclosed_ber_rician(unsigned k, double ebn0, double k_factor);
+double fl_berclosed_ber_rician(unsigned k, double ebn0, double k_factor);
 
-//  berclosed_ber_terms : the expansion BER = sum_j w[j] Q(a[j] sqrt(Eb/N0))
+//  fl_berclosed_ber_terms : the expansion BER = sum_j w[j] Q(a[j] sqrt(Eb/N0))
 //      used by every BER function above (Cho & Yoon eq. 16 with erfc = 2Q);
 //      _w, _a hold at least 64 entries; returns the number of terms, or 0 for
 //      a bad _k
-int berclosed_ber_terms(unsigned k, double *w, double *a);
+int fl_berclosed_ber_terms(unsigned k, double *w, double *a);
 
-//  berclosed_clopper_pearson : exact binomial confidence interval for
+//  fl_berclosed_clopper_pearson : exact binomial confidence interval for
 //      _errors successes out of _n trials (_errors <= _n, _n > 0), level
 //      _conf in (0,1) (0.95 for 95%); writes [*_lo, *_hi]; 0 or -EINVAL
-int berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
+int fl_berclosed_clopper_pearson(uint64_t errors, uint64_t n, double conf, double *lo,
                               double *hi);
-//  berclosed_clopper_pearson_real : the same at real-valued counts (0 <= _k
+//  fl_berclosed_clopper_pearson_real : the same at real-valued counts (0 <= _k
 //      <= _n, _n > 0), for effective sample sizes (counts divided by a
 //      design effect); 0 or -EINVAL
-int berclosed_clopper_pearson_real(double k, double n, double conf, double *lo, double *hi);
+int fl_berclosed_clopper_pearson_real(double k, double n, double conf, double *lo, double *hi);
 
 #endif

@@ -10,20 +10,20 @@
 #include <gsl/gsl_sf_expint.h>
 #include <math.h>
 
-double capacity_db2lin(double db) { return pow(10.0, db / 10.0); }
+double fl_capacity_db2lin(double db) { return pow(10.0, db / 10.0); }
 
 /* log1p keeps full accuracy at very low SNR, where 1 + snr rounds. */
-double capacity_awgn(double snr) { return log1p(snr) / M_LN2; }
+double fl_capacity_awgn(double snr) { return log1p(snr) / M_LN2; }
 
-double capacity_min_bandwidth_hz(double bits, double budget_s, double snr_db)
+double fl_capacity_min_bandwidth_hz(double bits, double budget_s, double snr_db)
 {
-    double c = capacity_awgn(capacity_db2lin(snr_db));
+    double c = fl_capacity_awgn(fl_capacity_db2lin(snr_db));
     return c > 0.0 ? bits / (budget_s * c) : INFINITY;
 }
 
-double capacity_transfer_time_s(double bits, double bandwidth_hz, double snr_db)
+double fl_capacity_transfer_time_s(double bits, double bandwidth_hz, double snr_db)
 {
-    double c = capacity_awgn(capacity_db2lin(snr_db));
+    double c = fl_capacity_awgn(fl_capacity_db2lin(snr_db));
     return c > 0.0 ? bits / (bandwidth_hz * c) : INFINITY;
 }
 
@@ -42,7 +42,7 @@ double capacity_transfer_time_s(double bits, double bandwidth_hz, double snr_db)
 static const double LN2 = 0.69314718055994530942;
 static const double LOG2E = 1.44269504088896340736;
 
-double capacity_ergodic_rayleigh(double snr)
+double fl_capacity_ergodic_rayleigh(double snr)
 {
     if (!(snr >= 0.0))
         return NAN;
@@ -55,7 +55,7 @@ double capacity_ergodic_rayleigh(double snr)
     return LOG2E * gsl_sf_expint_E1_scaled(1.0 / snr);
 }
 
-double capacity_outage_rayleigh(double snr, double rate)
+double fl_capacity_outage_rayleigh(double snr, double rate)
 {
     if (!(snr >= 0.0) || !(rate >= 0.0))
         return NAN;
@@ -67,7 +67,7 @@ double capacity_outage_rayleigh(double snr, double rate)
     return -expm1(-expm1(rate * LN2) / snr);
 }
 
-double capacity_eps_outage_rayleigh(double snr, double eps)
+double fl_capacity_eps_outage_rayleigh(double snr, double eps)
 {
     if (!(snr >= 0.0) || !(eps > 0.0 && eps < 1.0))
         return NAN;
@@ -144,7 +144,7 @@ static int cap_integrate(gsl_function *f, double k, double a, double b, double x
     return 0;
 }
 
-int capacity_rician_power_cdf(double k_factor, double x, double *p)
+int fl_capacity_rician_power_cdf(double k_factor, double x, double *p)
 {
     if (!p || !(k_factor >= 0.0 && k_factor <= CAP_K_MAX) || isnan(x))
         return -EINVAL;
@@ -169,7 +169,7 @@ int capacity_rician_power_cdf(double k_factor, double x, double *p)
     return 0;
 }
 
-int capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz)
+int fl_capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz)
 {
     if (!bits_per_hz || !(snr >= 0.0) || isinf(snr) || !(k_factor >= 0.0 && k_factor <= CAP_K_MAX))
         return -EINVAL;
@@ -183,7 +183,7 @@ int capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz)
     return cap_integrate(&f, k_factor, 0.0, INFINITY, 1.0 / snr, bits_per_hz);
 }
 
-int capacity_outage_rician(double snr, double k_factor, double rate, double *p_out)
+int fl_capacity_outage_rician(double snr, double k_factor, double rate, double *p_out)
 {
     if (!p_out || !(snr >= 0.0) || !(rate >= 0.0) || isinf(rate) ||
         !(k_factor >= 0.0 && k_factor <= CAP_K_MAX))
@@ -197,7 +197,7 @@ int capacity_outage_rician(double snr, double k_factor, double rate, double *p_o
         return 0;
     }
     // P(log2(1 + snr |h|^2) < R) = F((2^R - 1) / snr)
-    return capacity_rician_power_cdf(k_factor, expm1(rate * LN2) / snr, p_out);
+    return fl_capacity_rician_power_cdf(k_factor, expm1(rate * LN2) / snr, p_out);
 }
 
 struct cap_root { double k, eps; int rc; };
@@ -205,13 +205,13 @@ static double cap_root_fn(double x, void *par)
 {
     struct cap_root *c = par;
     double p = 0.0;
-    int rc = capacity_rician_power_cdf(c->k, x, &p);
+    int rc = fl_capacity_rician_power_cdf(c->k, x, &p);
     if (rc)
         c->rc = rc;
     return p - c->eps;
 }
 
-int capacity_eps_outage_rician(double snr, double k_factor, double eps, double *bits_per_hz)
+int fl_capacity_eps_outage_rician(double snr, double k_factor, double eps, double *bits_per_hz)
 {
     if (!bits_per_hz || !(snr >= 0.0) || isinf(snr) || !(eps > 0.0 && eps < 1.0) ||
         !(k_factor >= 0.0 && k_factor <= CAP_K_MAX))
@@ -249,25 +249,25 @@ int capacity_eps_outage_rician(double snr, double k_factor, double eps, double *
     return 0;
 }
 
-int capacity_fading_point(double snr_db, double k_factor, double rate, double eps,
+int fl_capacity_fading_point(double snr_db, double k_factor, double rate, double eps,
                           capacity_fading *out)
 {
     if (!out || !isfinite(snr_db) || !(rate >= 0.0) || isinf(rate) || !(eps > 0.0 && eps < 1.0) ||
         !(k_factor >= 0.0 && k_factor <= CAP_K_MAX))
         return -EINVAL;
-    double snr = capacity_db2lin(snr_db);
+    double snr = fl_capacity_db2lin(snr_db);
     if (isinf(snr))
         return -ERANGE;
     if (k_factor == 0.0) {
-        out->ergodic_bphz = capacity_ergodic_rayleigh(snr);
-        out->outage_prob = capacity_outage_rayleigh(snr, rate);
-        out->eps_outage_bphz = capacity_eps_outage_rayleigh(snr, eps);
+        out->ergodic_bphz = fl_capacity_ergodic_rayleigh(snr);
+        out->outage_prob = fl_capacity_outage_rayleigh(snr, rate);
+        out->eps_outage_bphz = fl_capacity_eps_outage_rayleigh(snr, eps);
         return 0;
     }
-    int rc = capacity_ergodic_rician(snr, k_factor, &out->ergodic_bphz);
+    int rc = fl_capacity_ergodic_rician(snr, k_factor, &out->ergodic_bphz);
     if (!rc)
-        rc = capacity_outage_rician(snr, k_factor, rate, &out->outage_prob);
+        rc = fl_capacity_outage_rician(snr, k_factor, rate, &out->outage_prob);
     if (!rc)
-        rc = capacity_eps_outage_rician(snr, k_factor, eps, &out->eps_outage_bphz);
+        rc = fl_capacity_eps_outage_rician(snr, k_factor, eps, &out->eps_outage_bphz);
     return rc;
 }

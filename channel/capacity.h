@@ -22,53 +22,53 @@
 
 #include <stdint.h>
 
-//  capacity_db2lin : 10^(_db/10)
-double capacity_db2lin(double db);
-//  capacity_awgn : AWGN spectral efficiency log2(1 + _snr) in bit/s/Hz; _snr linear >= 0
-double capacity_awgn(double snr);
-//  capacity_min_bandwidth_hz : smallest B with B log2(1+SNR) T >= _bits,
+//  fl_capacity_db2lin : 10^(_db/10)
+double fl_capacity_db2lin(double db);
+//  fl_capacity_awgn : AWGN spectral efficiency log2(1 + _snr) in bit/s/Hz; _snr linear >= 0
+double fl_capacity_awgn(double snr);
+//  fl_capacity_min_bandwidth_hz : smallest B with B log2(1+SNR) T >= _bits,
 //      i.e. _bits / (_budget_s log2(1 + 10^(_snr_db/10))) (paper 000, Table 1);
 //      _budget_s > 0. Returns +inf when the capacity is 0.
-double capacity_min_bandwidth_hz(double bits, double budget_s, double snr_db);
-//  capacity_transfer_time_s : _bits / (_bandwidth_hz log2(1+SNR)); _bandwidth_hz > 0
-double capacity_transfer_time_s(double bits, double bandwidth_hz, double snr_db);
+double fl_capacity_min_bandwidth_hz(double bits, double budget_s, double snr_db);
+//  fl_capacity_transfer_time_s : _bits / (_bandwidth_hz log2(1+SNR)); _bandwidth_hz > 0
+double fl_capacity_transfer_time_s(double bits, double bandwidth_hz, double snr_db);
 
 
-//  capacity_ergodic_rayleigh : E[log2(1 + _snr |h|^2)], Rayleigh, in bit/s/Hz:
+//  fl_capacity_ergodic_rayleigh : E[log2(1 + _snr |h|^2)], Rayleigh, in bit/s/Hz:
 //      log2(e) e^{1/snr} E1(1/snr) (W. C. Y. Lee, IEEE Trans. Veh. Technol. 39(3), 1990;
 //      Alouini & Goldsmith, IEEE Trans. Veh. Technol. 48(4), 1999).
 //      _snr : average SNR, linear, 0 <= _snr < inf. NaN for negative or NaN _snr.
-double capacity_ergodic_rayleigh(double snr);
-//  capacity_outage_rayleigh : P(log2(1 + _snr |h|^2) < _rate) = 1 - e^{-(2^R - 1)/snr}
+double fl_capacity_ergodic_rayleigh(double snr);
+//  fl_capacity_outage_rayleigh : P(log2(1 + _snr |h|^2) < _rate) = 1 - e^{-(2^R - 1)/snr}
 //      _snr : average SNR, linear, >= 0;  _rate : target rate R in bit/s/Hz, >= 0
 //      (0 for _rate = 0). NaN for bad arguments.
-double capacity_outage_rayleigh(double snr, double rate);
-//  capacity_eps_outage_rayleigh : largest R with P_out(R) <= _eps:
+double fl_capacity_outage_rayleigh(double snr, double rate);
+//  fl_capacity_eps_outage_rayleigh : largest R with P_out(R) <= _eps:
 //      log2(1 - snr ln(1 - eps)) in bit/s/Hz (Tse & Viswanath 2005, §5.4.1)
 //      _snr : average SNR, linear, >= 0;  _eps : outage probability, 0 < _eps < 1. NaN if bad.
-double capacity_eps_outage_rayleigh(double snr, double eps);
+double fl_capacity_eps_outage_rayleigh(double snr, double eps);
 
-//  capacity_rician_power_cdf : P(|h|^2 <= _x) for Rician fading with E|h|^2 = 1,
+//  fl_capacity_rician_power_cdf : P(|h|^2 <= _x) for Rician fading with E|h|^2 = 1,
 //      i.e. 1 - Q1(sqrt(2K), sqrt(2(K+1)x)) (Marcum Q), by numerical integration of f(x).
 //   _k_factor : Rician K, linear, 0 <= K <= 1e6 (0 = Rayleigh)
 //   _x        : power threshold, any real (<= 0 gives 0)
 //   _p        : out, the probability (relative accuracy ~1e-10, tails included)
 //   Returns 0, -EINVAL, -ERANGE (integration did not converge).
-int capacity_rician_power_cdf(double k_factor, double x, double *p);
-//  capacity_ergodic_rician : E[log2(1 + _snr |h|^2)] for Rician |h|, bit/s/Hz, by
+int fl_capacity_rician_power_cdf(double k_factor, double x, double *p);
+//  fl_capacity_ergodic_rician : E[log2(1 + _snr |h|^2)] for Rician |h|, bit/s/Hz, by
 //      adaptive Gauss-Kronrod integration over f(x) (GSL QAGP + QAGIU), rel. tol. 1e-10.
 //   _snr : average SNR, linear, 0 <= _snr < inf;  _k_factor : 0 <= K <= 1e6
 //   _bits_per_hz : out. Returns 0, -EINVAL, -ERANGE.
-int capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz);
-//  capacity_outage_rician : P(log2(1 + _snr |h|^2) < _rate) for Rician |h|
+int fl_capacity_ergodic_rician(double snr, double k_factor, double *bits_per_hz);
+//  fl_capacity_outage_rician : P(log2(1 + _snr |h|^2) < _rate) for Rician |h|
 //   _snr >= 0 linear; _k_factor in [0, 1e6]; _rate >= 0 in bit/s/Hz; _p_out : out
 //   Returns 0, -EINVAL, -ERANGE.
-int capacity_outage_rician(double snr, double k_factor, double rate, double *p_out);
-//  capacity_eps_outage_rician : the rate R with P_out(R) = _eps (Brent root of the
+int fl_capacity_outage_rician(double snr, double k_factor, double rate, double *p_out);
+//  fl_capacity_eps_outage_rician : the rate R with P_out(R) = _eps (Brent root of the
 //      Rician power CDF, x_eps = F^-1(eps), R = log2(1 + snr x_eps)), bit/s/Hz
 //   _snr >= 0 linear; _k_factor in [0, 1e6]; _eps in (0, 1); _bits_per_hz : out
 //   Returns 0, -EINVAL, -ERANGE.
-int capacity_eps_outage_rician(double snr, double k_factor, double eps, double *bits_per_hz);
+int fl_capacity_eps_outage_rician(double snr, double k_factor, double eps, double *bits_per_hz);
 
 // The capacity columns of one fading sweep point.
 typedef struct {
@@ -77,13 +77,13 @@ typedef struct {
     double eps_outage_bphz;  // eps-outage capacity, bit/s/Hz
 } capacity_fading;
 
-//  capacity_fading_point : the three columns for one point; K = 0 uses the Rayleigh
+//  fl_capacity_fading_point : the three columns for one point; K = 0 uses the Rayleigh
 //      closed forms, K > 0 the Rician numerics.
 //   _snr_db : average SNR in dB, finite;  _k_factor : Rician K, linear, [0, 1e6]
 //   _rate   : target rate for the outage column, bit/s/Hz, >= 0
 //   _eps    : outage level for the eps-outage column, (0, 1)
 //   _out    : filled on success. Returns 0, -EINVAL, -ERANGE.
-int capacity_fading_point(double snr_db, double k_factor, double rate, double eps,
+int fl_capacity_fading_point(double snr_db, double k_factor, double rate, double eps,
                           capacity_fading *out);
 
 #endif

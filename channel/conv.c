@@ -63,14 +63,14 @@ static int conv_rate_ok(conv_rate r)
     return r == CONV_RATE_1_2 || r == CONV_RATE_2_3 || r == CONV_RATE_3_4;
 }
 
-double conv_code_rate(conv_rate rate)
+double fl_conv_code_rate(conv_rate rate)
 {
     static const double rr[3] = {1.0 / 2.0, 2.0 / 3.0, 3.0 / 4.0};
     if (rate == CONV_RATE_NONE) return 1.0;
     return conv_rate_ok(rate) ? rr[rate] : 0.0;
 }
 
-size_t conv_coded_bits(conv_rate rate, size_t n_info_bits)
+size_t fl_conv_coded_bits(conv_rate rate, size_t n_info_bits)
 {
     if (rate == CONV_RATE_NONE) return n_info_bits;
     if (!conv_rate_ok(rate)) return 0;
@@ -108,7 +108,7 @@ static void conv_set_decpos(conv *q)
     }
 }
 
-int conv_set_kernel(conv *q, conv_kernel kernel)
+int fl_conv_set_kernel(conv *q, conv_kernel kernel)
 {
     if (!q) return -EINVAL;
     switch (kernel) {
@@ -141,9 +141,9 @@ int conv_set_kernel(conv *q, conv_kernel kernel)
     return 0;
 }
 
-conv_kernel conv_get_kernel(const conv *q) { return q->kernel; }
-conv_rate conv_get_rate(const conv *q) { return q->rate; }
-size_t conv_max_info_bits(const conv *q) { return q->max_n; }
+conv_kernel fl_conv_get_kernel(const conv *q) { return q->kernel; }
+conv_rate fl_conv_get_rate(const conv *q) { return q->rate; }
+size_t fl_conv_max_info_bits(const conv *q) { return q->max_n; }
 
 static void *conv_alloc64(size_t bytes)
 {
@@ -151,7 +151,7 @@ static void *conv_alloc64(size_t bytes)
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
-conv *conv_create(conv_rate rate, size_t max_info_bits)
+conv *fl_conv_create(conv_rate rate, size_t max_info_bits)
 {
     if (!conv_rate_ok(rate) || max_info_bits < 1 || max_info_bits > ((size_t)1 << 28))
         return NULL;
@@ -163,7 +163,7 @@ conv *conv_create(conv_rate rate, size_t max_info_bits)
     q->ql = conv_alloc64(2 * q->max_steps * sizeof *q->ql);
     q->dec = conv_alloc64(q->max_steps * sizeof *q->dec);
     if (!q->ql || !q->dec) {
-        conv_destroy(q);
+        fl_conv_destroy(q);
         return NULL;
     }
     unsigned t0 = conv_taps(CONV_G0), t1 = conv_taps(CONV_G1);
@@ -178,11 +178,11 @@ conv *conv_create(conv_rate rate, size_t max_info_bits)
         q->sa[i] = (o >> 1) ? -1 : 1;
         q->sc[i] = (o & 1u) ? -1 : 1;
     }
-    conv_set_kernel(q, CONV_KERNEL_AUTO);
+    fl_conv_set_kernel(q, CONV_KERNEL_AUTO);
     return q;
 }
 
-void conv_destroy(conv *q)
+void fl_conv_destroy(conv *q)
 {
     if (!q) return;
     free(q->ql);
@@ -199,7 +199,7 @@ static void conv_encode_core(const conv *q, const uint8_t *src, size_t n, int pa
     unsigned period = conv_period[q->rate], p = 0;
     unsigned s = 0;                       /* 6 most recent inputs, newest in bit 0 */
     size_t k = 0;
-    if (packed) memset(coded, 0, (conv_coded_bits(q->rate, n) + 7) / 8);
+    if (packed) memset(coded, 0, (fl_conv_coded_bits(q->rate, n) + 7) / 8);
     for (size_t t = 0; t < n + CONV_TAIL_BITS; t++) {
         unsigned u = 0;
         if (t < n)
@@ -219,14 +219,14 @@ static void conv_encode_core(const conv *q, const uint8_t *src, size_t n, int pa
     }
 }
 
-int conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded)
+int fl_conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded)
 {
     if (!q || !coded || (n > 0 && !bits)) return -EINVAL;
     conv_encode_core(q, bits, n, 0, coded);
     return 0;
 }
 
-int conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits, uint8_t *coded)
+int fl_conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits, uint8_t *coded)
 {
     if (!q || !coded || (n_bits > 0 && !bytes)) return -EINVAL;
     conv_encode_core(q, bytes, n_bits, 1, coded);
@@ -272,7 +272,7 @@ static double conv_mean_abs(const float *llr, size_t n)
 /* depuncture (stolen positions get 0) and quantise into q->ql */
 static void conv_load_soft(conv *q, const float *llr, size_t steps)
 {
-    size_t ncoded = conv_coded_bits(q->rate, steps - CONV_TAIL_BITS);
+    size_t ncoded = fl_conv_coded_bits(q->rate, steps - CONV_TAIL_BITS);
     double mean = conv_mean_abs(llr, ncoded);
     float scale = mean > 0.0 ? (float)(CONV_QMEAN / mean) : 1.0f;
     int16_t *ql = q->ql;
@@ -511,12 +511,12 @@ static int conv_decode_soft(conv *q, const float *llr, size_t n, uint8_t *out, i
     return 0;
 }
 
-int conv_decode(conv *q, const float *llr, size_t n, uint8_t *bits)
+int fl_conv_decode(conv *q, const float *llr, size_t n, uint8_t *bits)
 {
     return conv_decode_soft(q, llr, n, bits, 0);
 }
 
-int conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes)
+int fl_conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes)
 {
     return conv_decode_soft(q, llr, n, bytes, 1);
 }
@@ -533,12 +533,12 @@ static int conv_decode_hard_core(conv *q, const uint8_t *coded, size_t n, uint8_
     return 0;
 }
 
-int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits)
+int fl_conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits)
 {
     return conv_decode_hard_core(q, coded, n, bits, 0);
 }
 
-int conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes)
+int fl_conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes)
 {
     return conv_decode_hard_core(q, coded, n, bytes, 1);
 }

@@ -57,63 +57,63 @@ typedef enum {
 
 typedef struct conv conv;
 
-//  conv_code_rate : nominal code rate k/n of _rate (1/2, 2/3 or 3/4; 1 for
+//  fl_conv_code_rate : nominal code rate k/n of _rate (1/2, 2/3 or 3/4; 1 for
 //      CONV_RATE_NONE); 0 if invalid
-double conv_code_rate(conv_rate rate);
-//  conv_coded_bits : number of coded bits (after tail and puncturing) for
+double fl_conv_code_rate(conv_rate rate);
+//  fl_conv_coded_bits : number of coded bits (after tail and puncturing) for
 //      _n_info_bits info bits at _rate (_n_info_bits for CONV_RATE_NONE: no
 //      tail either); 0 if _rate is invalid.
-//      Effective rate = _n_info_bits / conv_coded_bits(...).
+//      Effective rate = _n_info_bits / fl_conv_coded_bits(...).
 //      _n_info_bits : 0 .. SIZE_MAX/4
-size_t conv_coded_bits(conv_rate rate, size_t n_info_bits);
+size_t fl_conv_coded_bits(conv_rate rate, size_t n_info_bits);
 
-//  conv_create : encoder/decoder with its workspace (no allocation per call)
+//  fl_conv_create : encoder/decoder with its workspace (no allocation per call)
 //      _rate          : CONV_RATE_1_2, CONV_RATE_2_3 or CONV_RATE_3_4
 //      _max_info_bits : largest block the decoder will see, 1 .. 2^28
 //      returns NULL on a bad argument or out of memory; caller destroys
-conv *conv_create(conv_rate rate, size_t max_info_bits);
-//  conv_destroy : free _q (NULL is allowed)
-void conv_destroy(conv *q);
-//  conv_get_rate : the rate _q was created with
-conv_rate conv_get_rate(const conv *q);
-//  conv_max_info_bits : the _max_info_bits _q was created with
-size_t conv_max_info_bits(const conv *q);
-//  conv_set_kernel : choose the decoder's ACS kernel (all give identical
+conv *fl_conv_create(conv_rate rate, size_t max_info_bits);
+//  fl_conv_destroy : free _q (NULL is allowed)
+void fl_conv_destroy(conv *q);
+//  fl_conv_get_rate : the rate _q was created with
+conv_rate fl_conv_get_rate(const conv *q);
+//  fl_conv_max_info_bits : the _max_info_bits _q was created with
+size_t fl_conv_max_info_bits(const conv *q);
+//  fl_conv_set_kernel : choose the decoder's ACS kernel (all give identical
 //      output); -ENOTSUP if _kernel is not compiled in, -EINVAL if unknown
-int conv_set_kernel(conv *q, conv_kernel kernel);
-//  conv_get_kernel : the kernel in use (never CONV_KERNEL_AUTO)
-conv_kernel conv_get_kernel(const conv *q);
+int fl_conv_set_kernel(conv *q, conv_kernel kernel);
+//  fl_conv_get_kernel : the kernel in use (never CONV_KERNEL_AUTO)
+conv_kernel fl_conv_get_kernel(const conv *q);
 
-//  conv_encode : encode _n unpacked info bits, append the tail, puncture
+//  fl_conv_encode : encode _n unpacked info bits, append the tail, puncture
 //      _bits  : _n bytes, 0 or nonzero; not owned
 //      _n     : info bits, any size (not limited by max_info_bits)
-//      _coded : caller's array of conv_coded_bits(rate, _n) bytes, set to 0/1
+//      _coded : caller's array of fl_conv_coded_bits(rate, _n) bytes, set to 0/1
 //      returns 0, or -EINVAL on NULL pointers (with _n > 0)
-int conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded);
-//  conv_encode_packed : as conv_encode with packed input and output
+int fl_conv_encode(const conv *q, const uint8_t *bits, size_t n, uint8_t *coded);
+//  fl_conv_encode_packed : as fl_conv_encode with packed input and output
 //      _bytes : ceil(_n_bits/8) bytes, MSB first (bits past _n_bits ignored)
-//      _coded : caller's ceil(conv_coded_bits(rate, _n_bits)/8) bytes, MSB
+//      _coded : caller's ceil(fl_conv_coded_bits(rate, _n_bits)/8) bytes, MSB
 //               first, pad bits of the last byte set to 0 (ready for
 //               phy_transmit_*)
-int conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits,
+int fl_conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits,
                        uint8_t *coded);
 
-//  conv_decode : soft-decision Viterbi (maximum-likelihood sequence) decoding
-//      _llr    : conv_coded_bits(rate, _n) LLRs in on-air order; not owned
-//      _n      : info bits in the block, 0 .. conv_max_info_bits(q)
+//  fl_conv_decode : soft-decision Viterbi (maximum-likelihood sequence) decoding
+//      _llr    : fl_conv_coded_bits(rate, _n) LLRs in on-air order; not owned
+//      _n      : info bits in the block, 0 .. fl_conv_max_info_bits(q)
 //      _bits   : caller's array of _n bytes, set to the decoded 0/1 bits
 //      returns 0, -EINVAL on NULL pointers, -ERANGE if _n is too large
-int conv_decode(conv *q, const float *llr, size_t n, uint8_t *bits);
-//  conv_decode_packed : as conv_decode, writing ceil(_n/8) bytes MSB-first
+int fl_conv_decode(conv *q, const float *llr, size_t n, uint8_t *bits);
+//  fl_conv_decode_packed : as fl_conv_decode, writing ceil(_n/8) bytes MSB-first
 //      to _bytes (pad bits of the last byte are 0)
-int conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes);
-//  conv_decode_hard : hard-decision Viterbi (Hamming metric, i.e. LLR = +-1)
-//      _coded : conv_coded_bits(rate, _n) received bits, 0 or nonzero
-//      others as conv_decode
-int conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits);
-//  conv_decode_hard_packed : as conv_decode_hard with packed input
-//      (ceil(conv_coded_bits(rate, _n)/8) bytes, e.g. phy_transmit_hard's
+int fl_conv_decode_packed(conv *q, const float *llr, size_t n, uint8_t *bytes);
+//  fl_conv_decode_hard : hard-decision Viterbi (Hamming metric, i.e. LLR = +-1)
+//      _coded : fl_conv_coded_bits(rate, _n) received bits, 0 or nonzero
+//      others as fl_conv_decode
+int fl_conv_decode_hard(conv *q, const uint8_t *coded, size_t n, uint8_t *bits);
+//  fl_conv_decode_hard_packed : as fl_conv_decode_hard with packed input
+//      (ceil(fl_conv_coded_bits(rate, _n)/8) bytes, e.g. fl_phy_transmit_hard's
 //      output) and packed output (ceil(_n/8) bytes, pad bits 0)
-int conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes);
+int fl_conv_decode_hard_packed(conv *q, const uint8_t *coded, size_t n, uint8_t *bytes);
 
 #endif

@@ -42,7 +42,7 @@ static const uint32_t (*crc32_tables(void))[256]
     return (const uint32_t (*)[256])crc32_tab;
 }
 
-uint32_t crc32_update_bytewise(uint32_t crc, const void *buf, size_t len)
+uint32_t fl_crc32_update_bytewise(uint32_t crc, const void *buf, size_t len)
 {
     const uint32_t (*t)[256] = crc32_tables();
     const uint8_t *p = buf;
@@ -52,7 +52,7 @@ uint32_t crc32_update_bytewise(uint32_t crc, const void *buf, size_t len)
     return ~c;
 }
 
-uint32_t crc32_update(uint32_t crc, const void *buf, size_t len)
+uint32_t fl_crc32_update(uint32_t crc, const void *buf, size_t len)
 {
     const uint32_t (*t)[256] = crc32_tables();
     const uint8_t *p = buf;
@@ -85,7 +85,7 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len)
     return ~c;
 }
 
-uint32_t crc32_compute(const void *buf, size_t len)
+uint32_t fl_crc32_compute(const void *buf, size_t len)
 {
-    return crc32_update(CRC32_INIT, buf, len);
+    return fl_crc32_update(CRC32_INIT, buf, len);
 }

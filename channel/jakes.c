@@ -8,7 +8,7 @@
  *     alpha_n = (2 pi n - pi + theta) / (4M), n = 1..M,
  *   theta, phi, psi_n independent uniform on [-pi, pi). E|Xc + jXs|^2 = 2; we
  *   scale by 1/sqrt(2) so E|h|^2 = 1. Changed from the paper: nothing in the
- *   model; jakes_fill evaluates the cosines on a grid by phasor rotation,
+ *   model; fl_jakes_fill evaluates the cosines on a grid by phasor rotation,
  *   re-anchored with exact sincos every JAKES_RESYNC samples.
  * JAKES_IDFT : D. J. Young, N. C. Beaulieu, "The generation of correlated
  *   Rayleigh random variates by inverse discrete Fourier transform", IEEE Trans.
@@ -31,7 +31,7 @@ typedef double jakes_v4d __attribute__((vector_size(32)));
 
 #define JAKES_RESYNC 64            // grid samples between exact phasor re-anchors
 #define JAKES_MAX_SINUSOIDS 4096u
-#define JAKES_IDFT_MIN_KM 16       // min Doppler bins k_m per side when jakes_fill pads
+#define JAKES_IDFT_MIN_KM 16       // min Doppler bins k_m per side when fl_jakes_fill pads
 #define JAKES_IDFT_MAX_N (1ull << 27)      // padded IDFT size cap (2 GiB of buffer)
 #define JAKES_IDFT_MAX_BLOCK (1ull << 30)  // fftw_plan_dft_1d takes an int size
 
@@ -55,7 +55,7 @@ struct jakes {
     double *filt;                // F[0..km], scaled to unit total power
     fftw_complex *buf;
     fftw_plan plan;
-    uint32_t next_block;         // jakes_fill block counter
+    uint32_t next_block;         // fl_jakes_fill block counter
 };
 
 static const double TWO_PI = 6.283185307179586476925286766559;
@@ -85,7 +85,7 @@ static double jakes_uphase(const jakes *j, uint32_t purpose, uint64_t u)
     return TWO_PI * x - PI;
 }
 
-jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_rad,
+jakes *fl_jakes_create(int kind, double fd_hz, double k_factor, double los_angle_rad,
                     unsigned n_sinusoids, uint32_t seed, uint32_t point, uint32_t trial)
 {
     if (kind != JAKES_SOS && kind != JAKES_IDFT)
@@ -146,12 +146,12 @@ jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_ra
     return j;
 }
 
-void jakes_destroy(jakes *j)
+void fl_jakes_destroy(jakes *j)
 {
     if (!j)
         return;
     if (j->plan) {
-#pragma omp critical(fftw_planner)
+#pragma omp critical(fl_fftw_planner)
         fftw_destroy_plan(j->plan);
     }
     fftw_free(j->buf);
@@ -160,11 +160,11 @@ void jakes_destroy(jakes *j)
     free(j);
 }
 
-int jakes_kind_of(const jakes *j) { return j ? j->kind : 0; }
-double jakes_fd_hz(const jakes *j) { return j ? j->fd_hz : NAN; }
-double jakes_k_factor(const jakes *j) { return j ? j->k_factor : NAN; }
+int fl_jakes_kind_of(const jakes *j) { return j ? j->kind : 0; }
+double fl_jakes_fd_hz(const jakes *j) { return j ? j->fd_hz : NAN; }
+double fl_jakes_k_factor(const jakes *j) { return j ? j->k_factor : NAN; }
 
-int jakes_gain(const jakes *j, double t_s, double *re, double *im)
+int fl_jakes_gain(const jakes *j, double t_s, double *re, double *im)
 {
     if (!j || !re || !im || j->kind != JAKES_SOS || !isfinite(t_s))
         return -EINVAL;
@@ -236,7 +236,7 @@ static int jakes_idft_prepare(jakes *j, double fs_hz, size_t nfft)
 {
     if (nfft != j->n_fft) {
         if (j->plan) {
-#pragma omp critical(fftw_planner)
+#pragma omp critical(fl_fftw_planner)
             fftw_destroy_plan(j->plan);
             j->plan = NULL;
         }
@@ -247,7 +247,7 @@ static int jakes_idft_prepare(jakes *j, double fs_hz, size_t nfft)
             return -ENOMEM;
         fftw_plan p;
         // FFTW planning is not thread safe: one named critical section for all of featlink.
-#pragma omp critical(fftw_planner)
+#pragma omp critical(fl_fftw_planner)
         p = fftw_plan_dft_1d((int)nfft, j->buf, j->buf, FFTW_BACKWARD, FFTW_ESTIMATE);
         if (!p)
             return -ENOMEM;
@@ -320,7 +320,7 @@ static void jakes_idft_block(jakes *j, uint32_t block, double t0_s, size_t n, fl
     }
 }
 
-int jakes_idft_fill(jakes *j, double fs_hz, size_t n, uint32_t block, float *re, float *im)
+int fl_jakes_idft_fill(jakes *j, double fs_hz, size_t n, uint32_t block, float *re, float *im)
 {
     if (!j || !re || !im || j->kind != JAKES_IDFT || !(fs_hz > 2.0 * j->fd_hz) ||
         !isfinite(fs_hz) || n < 16)
@@ -336,7 +336,7 @@ int jakes_idft_fill(jakes *j, double fs_hz, size_t n, uint32_t block, float *re,
     return 0;
 }
 
-int jakes_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *im)
+int fl_jakes_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *im)
 {
     if (!j || !re || !im || !isfinite(t0_s) || !(dt_s > 0.0) || !isfinite(dt_s))
         return -EINVAL;
@@ -367,16 +367,16 @@ int jakes_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *i
     return 0;
 }
 
-int jakes_generate(int kind, double fd_hz, double k_factor, double los_angle_rad,
+int fl_jakes_generate(int kind, double fd_hz, double k_factor, double los_angle_rad,
                    unsigned n_sinusoids, double symbol_rate_hz, size_t n,
                    uint32_t seed, uint32_t point, uint32_t trial, float *re, float *im)
 {
     if (!(symbol_rate_hz > 0.0) || !isfinite(symbol_rate_hz))
         return -EINVAL;
-    jakes *j = jakes_create(kind, fd_hz, k_factor, los_angle_rad, n_sinusoids, seed, point, trial);
+    jakes *j = fl_jakes_create(kind, fd_hz, k_factor, los_angle_rad, n_sinusoids, seed, point, trial);
     if (!j)
         return -EINVAL;
-    int rc = jakes_fill(j, 0.0, 1.0 / symbol_rate_hz, n, re, im);
-    jakes_destroy(j);
+    int rc = fl_jakes_fill(j, 0.0, 1.0 / symbol_rate_hz, n, re, im);
+    fl_jakes_destroy(j);
     return rc;
 }

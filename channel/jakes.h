@@ -53,7 +53,7 @@ enum jakes_kind {
 
 typedef struct jakes jakes;
 
-//  jakes_create : new fading process; NULL on bad parameters or no memory
+//  fl_jakes_create : new fading process; NULL on bad parameters or no memory
 //   _kind          : JAKES_SOS or JAKES_IDFT
 //   _fd_hz         : maximum Doppler frequency f_d in Hz, 0 < _fd_hz < 1e9
 //                    (f_d = v f_c / c; for IDFT also f_d < fs/2 at fill time)
@@ -62,49 +62,49 @@ typedef struct jakes jakes;
 //   _n_sinusoids   : SOS: sinusoids M per quadrature branch, 1..4096 (0 = default 16);
 //                    ignored for IDFT
 //   _seed, _point, _trial : Philox key {seed, point} and counter trial word
-jakes *jakes_create(int kind, double fd_hz, double k_factor, double los_angle_rad,
+jakes *fl_jakes_create(int kind, double fd_hz, double k_factor, double los_angle_rad,
                     unsigned n_sinusoids, uint32_t seed, uint32_t point, uint32_t trial);
-//  jakes_destroy : free the object (NULL is a no-op)
-void jakes_destroy(jakes *j);
+//  fl_jakes_destroy : free the object (NULL is a no-op)
+void fl_jakes_destroy(jakes *j);
 
-//  jakes_gain : h(t) of a JAKES_SOS process at time _t_s (seconds, any finite real);
+//  fl_jakes_gain : h(t) of a JAKES_SOS process at time _t_s (seconds, any finite real);
 //      writes *_re, *_im. Returns 0, -EINVAL for NULL arguments, non-finite t or
 //      a JAKES_IDFT object (it has no continuous-time form).
-int jakes_gain(const jakes *j, double t_s, double *re, double *im);
+int fl_jakes_gain(const jakes *j, double t_s, double *re, double *im);
 
-//  jakes_fill : _n gains at t0 + i dt, i = 0.._n-1, into caller arrays _re, _im (length _n)
+//  fl_jakes_fill : _n gains at t0 + i dt, i = 0.._n-1, into caller arrays _re, _im (length _n)
 //   _t0_s : time of the first sample in s (finite)
 //   _dt_s : sample spacing in s, > 0 (e.g. 1 / symbol_rate)
 //   JAKES_SOS : exactly h(t0 + i dt) of the object's single realisation; calls
 //               with overlapping times give the same values.
 //   JAKES_IDFT: one IDFT block of length _n at fs = 1/dt, block index = number of
-//               earlier jakes_fill calls on this object (0, 1, 2, ...): each call
+//               earlier fl_jakes_fill calls on this object (0, 1, 2, ...): each call
 //               is a fresh independent realisation; _t0_s only sets the LOS
 //               phase reference. _n >= 16 and f_d dt < 0.5 required. See
-//               jakes_idft_fill for an explicit block index.
+//               fl_jakes_idft_fill for an explicit block index.
 //   Returns 0, -EINVAL (bad arguments), -ERANGE (IDFT: _n > 2^30, or padding > 2^27), -ENOMEM.
-int jakes_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *im);
+int fl_jakes_fill(jakes *j, double t0_s, double dt_s, size_t n, float *re, float *im);
 
-//  jakes_idft_fill : one Young-Beaulieu block of a JAKES_IDFT object
+//  fl_jakes_idft_fill : one Young-Beaulieu block of a JAKES_IDFT object
 //   _fs_hz : sampling rate in Hz, > 2 f_d
 //   _n     : block length N, 16 <= N <= 2^30 and f_d N / fs >= 2; the FFTW plan is made on the first
 //            call and remade only when N changes
 //   _block : realisation index (Philox draw index high word); blocks are independent
 //   _re, _im : caller arrays of length _n; sample i is h(i / fs)
 //   Returns 0, -EINVAL, -ERANGE, -ENOMEM.
-int jakes_idft_fill(jakes *j, double fs_hz, size_t n, uint32_t block, float *re, float *im);
+int fl_jakes_idft_fill(jakes *j, double fs_hz, size_t n, uint32_t block, float *re, float *im);
 
-//  jakes_generate : one-shot helper: create, fill _n gains at spacing
+//  fl_jakes_generate : one-shot helper: create, fill _n gains at spacing
 //      1/_symbol_rate_hz starting at t = 0 (IDFT: block 0), destroy.
-//      Parameters as jakes_create / jakes_fill; _n_sinusoids = 0 for the default.
+//      Parameters as fl_jakes_create / fl_jakes_fill; _n_sinusoids = 0 for the default.
 //      Returns 0 or a negative errno.
-int jakes_generate(int kind, double fd_hz, double k_factor, double los_angle_rad,
+int fl_jakes_generate(int kind, double fd_hz, double k_factor, double los_angle_rad,
                    unsigned n_sinusoids, double symbol_rate_hz, size_t n,
                    uint32_t seed, uint32_t point, uint32_t trial, float *re, float *im);
 
-//  jakes_kind_of / jakes_fd_hz / jakes_k_factor : configuration accessors
-int jakes_kind_of(const jakes *j);
-double jakes_fd_hz(const jakes *j);
-double jakes_k_factor(const jakes *j);
+//  fl_jakes_kind_of / fl_jakes_fd_hz / fl_jakes_k_factor : configuration accessors
+int fl_jakes_kind_of(const jakes *j);
+double fl_jakes_fd_hz(const jakes *j);
+double fl_jakes_k_factor(const jakes *j);
 
 #endif

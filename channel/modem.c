@@ -45,7 +45,7 @@ static unsigned gray_inverse(unsigned g)
     return i;
 }
 
-modem *modem_create(modem_scheme scheme)
+modem *fl_modem_create(modem_scheme scheme)
 {
     unsigned k = (unsigned)scheme;
     if (k != 1 && k != 2 && k != 4 && k != 6 && k != 8)
@@ -77,13 +77,13 @@ modem *modem_create(modem_scheme scheme)
     return m;
 }
 
-void modem_destroy(modem *m) { free(m); }
+void fl_modem_destroy(modem *m) { free(m); }
 
-modem_scheme modem_scheme_get(const modem *m) { return m->scheme; }
+modem_scheme fl_modem_scheme_get(const modem *m) { return m->scheme; }
 
-unsigned modem_bits_per_symbol(const modem *m) { return m->k; }
+unsigned fl_modem_bits_per_symbol(const modem *m) { return m->k; }
 
-size_t modem_symbols_for_bits(const modem *m, size_t nbits)
+size_t fl_modem_symbols_for_bits(const modem *m, size_t nbits)
 {
     return (nbits + m->k - 1) / m->k;
 }
@@ -96,7 +96,7 @@ static const struct {
     {"64qam", MODEM_QAM64}, {"256qam", MODEM_QAM256},
 };
 
-int modem_scheme_parse(const char *name, modem_scheme *out)
+int fl_modem_scheme_parse(const char *name, modem_scheme *out)
 {
     if (!name || !out)
         return -EINVAL;
@@ -108,7 +108,7 @@ int modem_scheme_parse(const char *name, modem_scheme *out)
     return -EINVAL;
 }
 
-const char *modem_scheme_name(modem_scheme s)
+const char *fl_modem_scheme_name(modem_scheme s)
 {
     for (size_t i = 0; i < sizeof scheme_names / sizeof scheme_names[0]; i++)
         if (scheme_names[i].s == s)
@@ -116,13 +116,13 @@ const char *modem_scheme_name(modem_scheme s)
     return NULL;
 }
 
-int modem_print_config(const modem *m, char *buf, size_t len)
+int fl_modem_print_config(const modem *m, char *buf, size_t len)
 {
     return snprintf(buf, len, "modem %s: %u bit/symbol, Gray, Es = 1, d = %.6f",
-                    modem_scheme_name(m->scheme), m->k, (double)m->d);
+                    fl_modem_scheme_name(m->scheme), m->k, (double)m->d);
 }
 
-void modem_constellation(const modem *m, float *re, float *im)
+void fl_modem_constellation(const modem *m, float *re, float *im)
 {
     unsigned M = 1u << m->k;
     memcpy(re, m->cre, M * sizeof *re);
@@ -182,12 +182,12 @@ MODEM_HOT static void mod_table(const modem *m, const uint8_t *restrict b, size_
     }
 }
 
-int modem_modulate(const modem *m, const uint8_t *bits, size_t nbits, float *re, float *im)
+int fl_modem_modulate(const modem *m, const uint8_t *bits, size_t nbits, float *re, float *im)
 {
     if (!m || (!bits && nbits) || (nbits && (!re || (!im && m->k > 1))))
         return -EINVAL;
     const unsigned k = m->k;
-    size_t nsym = modem_symbols_for_bits(m, nbits);
+    size_t nsym = fl_modem_symbols_for_bits(m, nbits);
     /* whole groups of bytes on the fast path, then the tail symbol by symbol */
     size_t gbytes = k == 6 ? 3 : 1, gsyms = k == 6 ? 4 : 8 / k;
     size_t ngroups = nbits / (8 * gbytes);
@@ -256,7 +256,7 @@ static void pack_labels(const uint8_t *restrict v, size_t ngroups, unsigned k,
     }
 }
 
-int modem_demod_hard(const modem *m, const float *re, const float *im, size_t nbits,
+int fl_modem_demod_hard(const modem *m, const float *re, const float *im, size_t nbits,
                      uint8_t *bits)
 {
     if (!m || (nbits && (!re || !bits || (m->k > 1 && !im))))
@@ -284,7 +284,7 @@ int modem_demod_hard(const modem *m, const float *re, const float *im, size_t nb
     }
     /* tail: remaining bits one by one (the last byte was zeroed above, and
      * every byte before it is fully written by the fast path or here) */
-    size_t nsym = modem_symbols_for_bits(m, nbits);
+    size_t nsym = fl_modem_symbols_for_bits(m, nbits);
     const float inv_d = m->inv_d, lm1 = (float)(m->L - 1);
     for (size_t s = s_done; s < nsym; s++) {
         unsigned v;
@@ -471,7 +471,7 @@ static void llr_chunk(const modem *m, const float *re, const float *im, const fl
             out[s * k + t] = per[t][s];
 }
 
-int modem_demod_llr(const modem *m, const float *re, const float *im, const float *gain2,
+int fl_modem_demod_llr(const modem *m, const float *re, const float *im, const float *gain2,
                     float n0, modem_demap method, size_t nbits, float *llr)
 {
     if (!m || (nbits && (!re || !llr || (m->k > 1 && !im))))
@@ -480,7 +480,7 @@ int modem_demod_llr(const modem *m, const float *re, const float *im, const floa
         return -EINVAL;
     const unsigned k = m->k;
     const int exact = method == MODEM_DEMAP_EXACT;
-    const size_t nsym = modem_symbols_for_bits(m, nbits), whole = nbits / k;
+    const size_t nsym = fl_modem_symbols_for_bits(m, nbits), whole = nbits / k;
     float tail[8 * LLR_CHUNK];
     for (size_t s0 = 0; s0 < nsym; s0 += LLR_CHUNK) {
         size_t n = nsym - s0 < LLR_CHUNK ? nsym - s0 : LLR_CHUNK;
@@ -496,7 +496,7 @@ int modem_demod_llr(const modem *m, const float *re, const float *im, const floa
     return 0;
 }
 
-void modem_pack_bits(const uint8_t *unpacked, size_t n, uint8_t *packed)
+void fl_modem_pack_bits(const uint8_t *unpacked, size_t n, uint8_t *packed)
 {
     size_t nbytes = (n + 7) / 8;
     memset(packed, 0, nbytes);
@@ -504,7 +504,7 @@ void modem_pack_bits(const uint8_t *unpacked, size_t n, uint8_t *packed)
         packed[i >> 3] |= (uint8_t)((unpacked[i] & 1u) << (7 - (i & 7)));
 }
 
-void modem_unpack_bits(const uint8_t *packed, size_t n, uint8_t *unpacked)
+void fl_modem_unpack_bits(const uint8_t *packed, size_t n, uint8_t *unpacked)
 {
     for (size_t i = 0; i < n; i++)
         unpacked[i] = (packed[i >> 3] >> (7 - (i & 7))) & 1u;

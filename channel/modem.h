@@ -42,48 +42,48 @@ typedef enum {
 
 typedef struct modem modem;
 
-//  modem_create : NULL on a bad _scheme or allocation failure; caller frees
-//      with modem_destroy
-modem *modem_create(modem_scheme scheme);
-void modem_destroy(modem *m);
-//  modem_scheme_get : the scheme _m was created with
-modem_scheme modem_scheme_get(const modem *m);
-//  modem_bits_per_symbol : k in {1, 2, 4, 6, 8}
-unsigned modem_bits_per_symbol(const modem *m);
-//  modem_symbols_for_bits : ceil(_nbits / k)
-size_t modem_symbols_for_bits(const modem *m, size_t nbits);
-//  modem_scheme_parse : "bpsk", "qpsk", "16qam", "64qam", "256qam" -> *_out;
+//  fl_modem_create : NULL on a bad _scheme or allocation failure; caller frees
+//      with fl_modem_destroy
+modem *fl_modem_create(modem_scheme scheme);
+void fl_modem_destroy(modem *m);
+//  fl_modem_scheme_get : the scheme _m was created with
+modem_scheme fl_modem_scheme_get(const modem *m);
+//  fl_modem_bits_per_symbol : k in {1, 2, 4, 6, 8}
+unsigned fl_modem_bits_per_symbol(const modem *m);
+//  fl_modem_symbols_for_bits : ceil(_nbits / k)
+size_t fl_modem_symbols_for_bits(const modem *m, size_t nbits);
+//  fl_modem_scheme_parse : "bpsk", "qpsk", "16qam", "64qam", "256qam" -> *_out;
 //      0 or -EINVAL
-int modem_scheme_parse(const char *name, modem_scheme *out);
-//  modem_scheme_name : the name modem_scheme_parse accepts, or NULL
-const char *modem_scheme_name(modem_scheme s);
-//  modem_print_config : one-line description into _buf (_len bytes, NUL
+int fl_modem_scheme_parse(const char *name, modem_scheme *out);
+//  fl_modem_scheme_name : the name fl_modem_scheme_parse accepts, or NULL
+const char *fl_modem_scheme_name(modem_scheme s);
+//  fl_modem_print_config : one-line description into _buf (_len bytes, NUL
 //      terminated); returns snprintf's count
-int modem_print_config(const modem *m, char *buf, size_t len);
+int fl_modem_print_config(const modem *m, char *buf, size_t len);
 
-//  modem_constellation : the M = 2^k points, indexed by symbol value v
+//  fl_modem_constellation : the M = 2^k points, indexed by symbol value v
 //      (first stream bit = MSB of v); _re, _im each hold M floats
-void modem_constellation(const modem *m, float *re, float *im);
+void fl_modem_constellation(const modem *m, float *re, float *im);
 
-//  modem_modulate : map _nbits packed bits to ceil(_nbits/k) symbols.
+//  fl_modem_modulate : map _nbits packed bits to ceil(_nbits/k) symbols.
 //      _bits : ceil(_nbits/8) bytes, MSB first; the last symbol is padded
 //              with 0 bits
 //      _re, _im : ceil(_nbits/k) floats each (im = 0 for BPSK; for BPSK _im
 //                 may be NULL and is then not written)
 //      returns 0, or -EINVAL on NULL pointers
-int modem_modulate(const modem *m, const uint8_t *bits, size_t nbits,
+int fl_modem_modulate(const modem *m, const uint8_t *bits, size_t nbits,
                    float *re, float *im);
 
-//  modem_demod_hard : minimum-distance decisions on equalised symbols
+//  fl_modem_demod_hard : minimum-distance decisions on equalised symbols
 //      _re, _im : ceil(_nbits/k) equalised symbols z = y/h (_im unused for
 //                 BPSK and may be NULL there)
 //      _bits    : ceil(_nbits/8) bytes written, MSB first; bits past _nbits
 //                 in the last byte are 0
 //      returns 0 or -EINVAL
-int modem_demod_hard(const modem *m, const float *re, const float *im, size_t nbits,
+int fl_modem_demod_hard(const modem *m, const float *re, const float *im, size_t nbits,
                      uint8_t *bits);
 
-//  modem_demod_llr : per-bit LLRs ln P(b=0|y)/P(b=1|y)
+//  fl_modem_demod_llr : per-bit LLRs ln P(b=0|y)/P(b=1|y)
 //      _re, _im : ceil(_nbits/k) equalised symbols z = y/h (_im unused for BPSK)
 //      _gain2   : |h|^2 per symbol (> 0), or NULL for 1 (AWGN)
 //      _n0      : noise power per complex symbol N0 (> 0), Es = 1
@@ -91,13 +91,13 @@ int modem_demod_hard(const modem *m, const float *re, const float *im, size_t nb
 //      _method  : MODEM_DEMAP_EXACT or MODEM_DEMAP_MAXLOG
 //      _llr     : _nbits floats written
 //      returns 0, or -EINVAL (NULL pointers, _n0 <= 0, bad _method)
-int modem_demod_llr(const modem *m, const float *re, const float *im,
+int fl_modem_demod_llr(const modem *m, const float *re, const float *im,
                     const float *gain2, float n0, modem_demap method, size_t nbits,
                     float *llr);
 
-//  modem_pack_bits / modem_unpack_bits : 0/1 bytes <-> packed MSB-first bits
+//  fl_modem_pack_bits / fl_modem_unpack_bits : 0/1 bytes <-> packed MSB-first bits
 //      (_n bits; packed buffers hold ceil(_n/8) bytes, unused tail bits 0)
-void modem_pack_bits(const uint8_t *unpacked, size_t n, uint8_t *packed);
-void modem_unpack_bits(const uint8_t *packed, size_t n, uint8_t *unpacked);
+void fl_modem_pack_bits(const uint8_t *unpacked, size_t n, uint8_t *packed);
+void fl_modem_unpack_bits(const uint8_t *packed, size_t n, uint8_t *unpacked);
 
 #endif

@@ -235,7 +235,7 @@ static void u32_chunk(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t 
     }
 }
 
-void noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                   uint64_t block, uint32_t *out, size_t n)
 {
     const size_t per = 4 * NOISE_CHUNK;
@@ -274,19 +274,19 @@ static void float_fill_at(noise_float_chunk chunk, uint32_t seed, uint32_t point
     }
 }
 
-void noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                     uint64_t block, float *out, size_t n)
 {
     float_fill_at(gauss_chunk, seed, point, purpose, trial, block, out, n);
 }
 
-void noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                        uint64_t block, float *out, size_t n)
 {
     float_fill_at(rayleigh_chunk, seed, point, purpose, trial, block, out, n);
 }
 
-noise *noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial)
+noise *fl_noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial)
 {
     noise *s = malloc(sizeof *s);
     if (!s)
@@ -299,51 +299,51 @@ noise *noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t tr
     return s;
 }
 
-void noise_destroy(noise *s) { free(s); }
+void fl_noise_destroy(noise *s) { free(s); }
 
-void noise_seek(noise *s, uint64_t block) { s->block = block; }
+void fl_noise_seek(noise *s, uint64_t block) { s->block = block; }
 
-uint64_t noise_tell(const noise *s) { return s->block; }
+uint64_t fl_noise_tell(const noise *s) { return s->block; }
 
-void noise_set_stream(noise *s, uint32_t purpose, uint32_t trial)
+void fl_noise_set_stream(noise *s, uint32_t purpose, uint32_t trial)
 {
     s->purpose = purpose;
     s->trial = trial;
     s->block = 0;
 }
 
-void noise_u32_fill(noise *s, uint32_t *out, size_t n)
+void fl_noise_u32_fill(noise *s, uint32_t *out, size_t n)
 {
-    noise_u32_at(s->seed, s->point, s->purpose, s->trial, s->block, out, n);
+    fl_noise_u32_at(s->seed, s->point, s->purpose, s->trial, s->block, out, n);
     s->block += (n + 3) / 4;
 }
 
-void noise_gauss_fill(noise *s, float *out, size_t n)
+void fl_noise_gauss_fill(noise *s, float *out, size_t n)
 {
-    noise_gauss_at(s->seed, s->point, s->purpose, s->trial, s->block, out, n);
+    fl_noise_gauss_at(s->seed, s->point, s->purpose, s->trial, s->block, out, n);
     s->block += (uint64_t)((n + NOISE_GAUSS_GROUP - 1) / NOISE_GAUSS_GROUP) * NOISE_CHUNK;
 }
 
-void noise_uniform_fill(noise *s, float *out, size_t n)
+void fl_noise_uniform_fill(noise *s, float *out, size_t n)
 {
     uint32_t w[4 * NOISE_CHUNK];
     size_t done = 0;
     while (done < n) {
         size_t m = n - done < 4 * NOISE_CHUNK ? n - done : 4 * NOISE_CHUNK;
-        noise_u32_fill(s, w, m);
+        fl_noise_u32_fill(s, w, m);
         for (size_t i = 0; i < m; i++)
             out[done + i] = ((float)(w[i] >> 8) + 0.5f) * 0x1p-24f;
         done += m;
     }
 }
 
-void noise_uniform_fill_d(noise *s, double *out, size_t n)
+void fl_noise_uniform_fill_d(noise *s, double *out, size_t n)
 {
     uint32_t w[4 * NOISE_CHUNK];
     size_t done = 0;
     while (done < n) {
         size_t m = n - done < 2 * NOISE_CHUNK ? n - done : 2 * NOISE_CHUNK;
-        noise_u32_fill(s, w, 2 * m);
+        fl_noise_u32_fill(s, w, 2 * m);
         /* 53 bits: 27 from the first word, 26 from the second */
         for (size_t i = 0; i < m; i++) {
             uint64_t v = ((uint64_t)(w[2 * i] >> 5) << 26) | (w[2 * i + 1] >> 6);

@@ -25,7 +25,7 @@
  * with u = (w | 1) 2^-32 in (0, 1), r = sqrt(-2 ln u),
  * t = 2 pi (w' >> 8) 2^-24. The mapping is fixed relative to B, so a shorter
  * call gives a prefix of a longer one; a call for n values uses (and
- * noise_gauss_fill advances by) 64 ceil(n / 256) blocks, so successive fills
+ * fl_noise_gauss_fill advances by) 64 ceil(n / 256) blocks, so successive fills
  * never share a block. Only group-aligned (multiple of 256) fills concatenate
  * to the same values as one call.
  * Accuracy (checked by tests/test_noise.c against double-precision
@@ -51,48 +51,48 @@
 
 typedef struct noise noise;
 
-//  noise_create : a stream positioned at block 0; NULL on allocation failure.
+//  fl_noise_create : a stream positioned at block 0; NULL on allocation failure.
 //      _seed    : scenario seed (any uint32)
 //      _point   : sweep point index (any uint32)
 //      _purpose : stream purpose id, one of common/purpose.h (enum purpose_id)
 //      _trial   : trial index (any uint32)
-//      caller frees with noise_destroy.
-noise *noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial);
-void noise_destroy(noise *s);
-//  noise_seek : set the stream position to block _block (draw index, 0..2^64-1)
-void noise_seek(noise *s, uint64_t block);
-//  noise_tell : current stream position in blocks
-uint64_t noise_tell(const noise *s);
-//  noise_set_stream : change purpose and trial, and rewind to block 0
-void noise_set_stream(noise *s, uint32_t purpose, uint32_t trial);
+//      caller frees with fl_noise_destroy.
+noise *fl_noise_create(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial);
+void fl_noise_destroy(noise *s);
+//  fl_noise_seek : set the stream position to block _block (draw index, 0..2^64-1)
+void fl_noise_seek(noise *s, uint64_t block);
+//  fl_noise_tell : current stream position in blocks
+uint64_t fl_noise_tell(const noise *s);
+//  fl_noise_set_stream : change purpose and trial, and rewind to block 0
+void fl_noise_set_stream(noise *s, uint32_t purpose, uint32_t trial);
 
-//  noise_u32_fill : _n raw 32-bit words (4 per block); _out holds _n words
-void noise_u32_fill(noise *s, uint32_t *out, size_t n);
-//  noise_uniform_fill : _n floats uniform in (0,1), 24-bit resolution
+//  fl_noise_u32_fill : _n raw 32-bit words (4 per block); _out holds _n words
+void fl_noise_u32_fill(noise *s, uint32_t *out, size_t n);
+//  fl_noise_uniform_fill : _n floats uniform in (0,1), 24-bit resolution
 //      ((w >> 8) + 0.5) 2^-24, 4 per block
-void noise_uniform_fill(noise *s, float *out, size_t n);
-//  noise_uniform_fill_d : _n doubles uniform in (0,1), 53-bit resolution,
+void fl_noise_uniform_fill(noise *s, float *out, size_t n);
+//  fl_noise_uniform_fill_d : _n doubles uniform in (0,1), 53-bit resolution,
 //      2 per block (two words each)
-void noise_uniform_fill_d(noise *s, double *out, size_t n);
-//  noise_gauss_fill : _n standard normal floats N(0,1), planar groups of
+void fl_noise_uniform_fill_d(noise *s, double *out, size_t n);
+//  fl_noise_gauss_fill : _n standard normal floats N(0,1), planar groups of
 //      256 from 64 blocks (layout above); advances 64 ceil(_n/256) blocks
-void noise_gauss_fill(noise *s, float *out, size_t n);
+void fl_noise_gauss_fill(noise *s, float *out, size_t n);
 
 /* Stateless forms: same outputs as the stream forms positioned at _block. */
-//  noise_u32_at : _n words from blocks _block, _block+1, ... of the stream
+//  fl_noise_u32_at : _n words from blocks _block, _block+1, ... of the stream
 //      (_seed, _point, _purpose, _trial)
-void noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_u32_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                   uint64_t block, uint32_t *out, size_t n);
-//  noise_gauss_at : _n N(0,1) floats from blocks _block, _block+1, ...
+//  fl_noise_gauss_at : _n N(0,1) floats from blocks _block, _block+1, ...
 //      (64 ceil(_n/256) blocks, layout above)
-void noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_gauss_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                     uint64_t block, float *out, size_t n);
-//  noise_rayleigh_at : _n Rayleigh amplitudes a = sqrt(-ln u) >= 0, i.e.
+//  fl_noise_rayleigh_at : _n Rayleigh amplitudes a = sqrt(-ln u) >= 0, i.e.
 //      |h| for h ~ CN(0, 1) (a^2 ~ Exp(1), E a^2 = 1), u = (w | 1) 2^-32
 //      as for the Gaussians; one word each, same planar layout (value
 //      256 g + 64 j + i from word j of block _block + 64 g + i), same block
 //      use (64 ceil(_n/256)); a <= sqrt(32 ln 2) = 4.71
-void noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
+void fl_noise_rayleigh_at(uint32_t seed, uint32_t point, uint32_t purpose, uint32_t trial,
                        uint64_t block, float *out, size_t n);
 
 #endif

@@ -41,7 +41,7 @@ struct phy {
     float *xr, *xi, *nr, *ni, *hr, *hi, *zr, *zi, *g2, *bf_r, *bf_i;
 };
 
-double phy_esn0_from_ebn0_db(double ebn0_db, unsigned k, double code_rate)
+double fl_phy_esn0_from_ebn0_db(double ebn0_db, unsigned k, double code_rate)
 {
     return ebn0_db + 10.0 * log10((double)k * code_rate);
 }
@@ -56,7 +56,7 @@ static int set_snr(phy *p, double esn0_db)
     return 0;
 }
 
-phy *phy_create(const phy_config *cfg)
+phy *fl_phy_create(const phy_config *cfg)
 {
     if (!cfg || cfg->channel < PHY_AWGN || cfg->channel > PHY_RICIAN)
         return NULL;
@@ -70,10 +70,10 @@ phy *phy_create(const phy_config *cfg)
     if (!p)
         return NULL;
     p->cfg = *cfg;
-    p->m = modem_create(cfg->scheme);
+    p->m = fl_modem_create(cfg->scheme);
     float *ws = malloc(11 * PHY_WS * sizeof *ws);
     if (!p->m || !ws) {
-        modem_destroy(p->m);
+        fl_modem_destroy(p->m);
         free(ws);
         free(p);
         return NULL;
@@ -82,7 +82,7 @@ phy *phy_create(const phy_config *cfg)
                        &p->zr, &p->zi, &p->g2, &p->bf_r, &p->bf_i};
     for (int i = 0; i < 11; i++)
         *arr[i] = ws + (size_t)i * PHY_WS;
-    p->k = modem_bits_per_symbol(p->m);
+    p->k = fl_modem_bits_per_symbol(p->m);
     double K = cfg->channel == PHY_RICIAN ? cfg->k_factor : 0.0;
     p->los = (float)sqrt(K / (K + 1.0));
     p->scat = (float)sqrt(1.0 / (2.0 * (K + 1.0)));
@@ -90,22 +90,22 @@ phy *phy_create(const phy_config *cfg)
     return p;
 }
 
-void phy_destroy(phy *p)
+void fl_phy_destroy(phy *p)
 {
     if (!p)
         return;
-    modem_destroy(p->m);
+    fl_modem_destroy(p->m);
     free(p->xr); /* start of the workspace */
     free(p);
 }
 
-const modem *phy_modem(const phy *p) { return p->m; }
+const modem *fl_phy_modem(const phy *p) { return p->m; }
 
-int phy_set_esn0_db(phy *p, double esn0_db) { return set_snr(p, esn0_db); }
+int fl_phy_set_esn0_db(phy *p, double esn0_db) { return set_snr(p, esn0_db); }
 
-double phy_n0(const phy *p) { return p->n0; }
+double fl_phy_n0(const phy *p) { return p->n0; }
 
-int phy_set_gains(phy *p, const float *re, const float *im, size_t n)
+int fl_phy_set_gains(phy *p, const float *re, const float *im, size_t n)
 {
     if (!p || (re && !im))
         return -EINVAL;
@@ -171,30 +171,30 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
     /* BPSK never reads the quadrature part, except through a complex h */
     const int bpsk_real = p->k == 1 && (!fading || (!p->gre && cf->channel == PHY_RAYLEIGH &&
                                                     cf->fading == PHY_FADING_FAST));
-    modem_modulate(p->m, bits, nbits_chunk, p->xr, bpsk_real ? NULL : p->xi);
+    fl_modem_modulate(p->m, bits, nbits_chunk, p->xr, bpsk_real ? NULL : p->xi);
     *faded = fading;
-    noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_I, trial, base + s0 / 4, p->nr, c);
+    fl_noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_I, trial, base + s0 / 4, p->nr, c);
     if (!fading) {
         add_real(p->zr, p->xr, p->nr, p->sigma, c);
         if (p->k > 1) {
-            noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
+            fl_noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
             add_real(p->zi, p->xi, p->ni, p->sigma, c);
         }
         return 0;
     }
     if (p->k == 1 && !p->gre && cf->channel == PHY_RAYLEIGH && cf->fading == PHY_FADING_FAST) {
-        noise_rayleigh_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
+        fl_noise_rayleigh_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
         bpsk_rayleigh(p->xr, p->hr, p->nr, p->sigma, c, p->zr, p->g2);
         return 0;
     }
-    noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
+    fl_noise_gauss_at(seed, point, PURPOSE_PHY_NOISE_Q, trial, base + s0 / 4, p->ni, c);
     const float *hr = p->hr, *hi = p->hi;
     if (p->gre) {
         hr = p->gre + s0;
         hi = p->gim + s0;
     } else if (cf->fading == PHY_FADING_FAST) {
-        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
-        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + s0 / 4, p->hi, c);
+        fl_noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + s0 / 4, p->hr, c);
+        fl_noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + s0 / 4, p->hi, c);
         scale_gains(p->hr, p->hi, p->los, p->scat, c);
     } else {
         /* block j = s / N uses Gaussian number j of the fading streams */
@@ -204,8 +204,8 @@ static int run_chunk(phy *p, uint32_t trial, uint64_t base, const uint8_t *bits,
         size_t nb = jhi - a + 1;
         if (nb > PHY_WS) /* cannot happen for N >= 1 */
             return -ERANGE;
-        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + a / 4, p->bf_r, nb);
-        noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + a / 4, p->bf_i, nb);
+        fl_noise_gauss_at(seed, point, PURPOSE_PHY_FADE_I, trial, base + a / 4, p->bf_r, nb);
+        fl_noise_gauss_at(seed, point, PURPOSE_PHY_FADE_Q, trial, base + a / 4, p->bf_i, nb);
         scale_gains(p->bf_r, p->bf_i, p->los, p->scat, nb);
         for (size_t i = 0; i < c; i++) {
             size_t j = (s0 + i) / N - a;
@@ -222,7 +222,7 @@ static int check_args(const phy *p, uint64_t frame, const void *bits, size_t nbi
 {
     if (!p || !bits || !out || nbits == 0)
         return -EINVAL;
-    size_t nsym = modem_symbols_for_bits(p->m, nbits);
+    size_t nsym = fl_modem_symbols_for_bits(p->m, nbits);
     if (nsym > PHY_MAX_FRAME_SYMBOLS || frame >= ((uint64_t)1 << 40))
         return -ERANGE;
     if (p->gre && p->gn < nsym)
@@ -232,7 +232,7 @@ static int check_args(const phy *p, uint64_t frame, const void *bits, size_t nbi
     return 0;
 }
 
-int phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+int fl_phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
                       size_t nbits, uint8_t *out)
 {
     int rc = check_args(p, frame, bits, nbits, out);
@@ -242,17 +242,17 @@ int phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bit
     const size_t bits_per_chunk = (size_t)PHY_CHUNK * p->k; /* multiple of 8 */
     for (size_t b0 = 0; b0 < nbits; b0 += bits_per_chunk) {
         size_t nb = nbits - b0 < bits_per_chunk ? nbits - b0 : bits_per_chunk;
-        size_t s0 = b0 / p->k, c = modem_symbols_for_bits(p->m, nb);
+        size_t s0 = b0 / p->k, c = fl_modem_symbols_for_bits(p->m, nb);
         int faded;
         rc = run_chunk(p, trial, base, bits + b0 / 8, nb, s0, c, &faded);
         if (rc)
             return rc;
-        modem_demod_hard(p->m, p->zr, p->zi, nb, out + b0 / 8);
+        fl_modem_demod_hard(p->m, p->zr, p->zi, nb, out + b0 / 8);
     }
     return 0;
 }
 
-int phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+int fl_phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
                      size_t nbits, modem_demap method, float *llr)
 {
     int rc = check_args(p, frame, bits, nbits, llr);
@@ -264,12 +264,12 @@ int phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits
     const size_t bits_per_chunk = (size_t)PHY_CHUNK * p->k;
     for (size_t b0 = 0; b0 < nbits; b0 += bits_per_chunk) {
         size_t nb = nbits - b0 < bits_per_chunk ? nbits - b0 : bits_per_chunk;
-        size_t s0 = b0 / p->k, c = modem_symbols_for_bits(p->m, nb);
+        size_t s0 = b0 / p->k, c = fl_modem_symbols_for_bits(p->m, nb);
         int faded;
         rc = run_chunk(p, trial, base, bits + b0 / 8, nb, s0, c, &faded);
         if (rc)
             return rc;
-        rc = modem_demod_llr(p->m, p->zr, p->zi, faded ? p->g2 : NULL, (float)p->n0, method, nb,
+        rc = fl_modem_demod_llr(p->m, p->zr, p->zi, faded ? p->g2 : NULL, (float)p->n0, method, nb,
                              llr + b0);
         if (rc)
             return rc;

@@ -6,14 +6,14 @@
  * i.e. noise variance N0/2 per real dimension, N0 = 10^(-EsN0_dB/10).
  * SNR conventions: Es/N0 is per complex symbol (= SNR at Nyquist signalling);
  * Eb/N0 = Es/N0 / (k R) with k bits per symbol and code rate R
- * (phy_esn0_from_ebn0_db); for fading channels they are MEAN values, E|h|^2 = 1.
+ * (fl_phy_esn0_from_ebn0_db); for fading channels they are MEAN values, E|h|^2 = 1.
  *   AWGN     : h = 1
  *   Rayleigh : h ~ CN(0, 1)
  *   Rician   : h = sqrt(K/(K+1)) + CN(0, 1/(K+1)), LOS phase 0, K linear
  *   fading fast  : h independent per symbol
  *   fading block : h constant over blocks of block_symbols symbols, blocks
  *                  aligned to the start of each frame, independent per block
- *   caller gains : phy_set_gains() overrides the channel with h[s] supplied
+ *   caller gains : fl_phy_set_gains() overrides the channel with h[s] supplied
  *                  by the caller (e.g. time-correlated Jakes gains)
  * Detection: zero-forcing z = y/h (ML for these constellations with perfect
  * CSI), minimum-distance hard decisions or LLRs with |h|^2 (modem.h).
@@ -21,7 +21,7 @@
  * independent of the decision statistic Re(y) and is not generated.
  * BPSK over Rayleigh FAST fading uses the exactly equivalent real-valued
  * model z = x + sigma n / a, g2 = a^2, with a = |h| Rayleigh (a^2 ~ Exp(1),
- * noise_rayleigh_at, stream PURPOSE_PHY_FADE_I) and n ~ N(0,1) (stream
+ * fl_noise_rayleigh_at, stream PURPOSE_PHY_FADE_I) and n ~ N(0,1) (stream
  * PURPOSE_PHY_NOISE_I): 1 Gaussian and 1 uniform per bit instead of 4
  * Gaussians. Why it is exact: BPSK detection (hard or LLR) uses only
  * Re(z) = x + Re(conj(h) n_c) / |h|^2 and g2 = |h|^2; given h, conj(h) n_c /
@@ -34,7 +34,7 @@
  *
  * Randomness (docs/design-notes.md §5): key = {seed, point}; counter = {draw index,
  * purpose, trial} with the purposes PURPOSE_PHY_* (common/purpose.h); frame f, symbol s uses the
- * Gaussian number s of the noise_gauss_at sequence that starts at draw index
+ * Gaussian number s of the fl_noise_gauss_at sequence that starts at draw index
  * f << 24 (noise.h layout: 4 per Philox block, planar groups of 256 from 64
  * blocks, fixed relative to the start, so a shorter frame sees a prefix),
  * so a frame holds at most 2^26 symbols and the result of a frame depends
@@ -55,7 +55,7 @@
 
 typedef enum { PHY_AWGN = 0, PHY_RAYLEIGH = 1, PHY_RICIAN = 2 } phy_channel;
 //  phy_fading : how the gains of a fading channel vary; PHY_FADING_GAINS:
-//      the caller supplies every frame's gains (phy_set_gains, e.g. from a
+//      the caller supplies every frame's gains (fl_phy_set_gains, e.g. from a
 //      channel/jakes process), a fading frame without them is -EINVAL
 typedef enum { PHY_FADING_FAST = 0, PHY_FADING_BLOCK = 1, PHY_FADING_GAINS = 2 } phy_fading;
 
@@ -72,29 +72,29 @@ typedef struct {
 
 typedef struct phy phy;
 
-//  phy_esn0_from_ebn0_db : Es/N0 dB = Eb/N0 dB + 10 log10(_k _code_rate);
+//  fl_phy_esn0_from_ebn0_db : Es/N0 dB = Eb/N0 dB + 10 log10(_k _code_rate);
 //      _k bits per symbol >= 1, _code_rate in (0, 1]
-double phy_esn0_from_ebn0_db(double ebn0_db, unsigned k, double code_rate);
+double fl_phy_esn0_from_ebn0_db(double ebn0_db, unsigned k, double code_rate);
 
-//  phy_create : NULL on a bad configuration or allocation failure; the
+//  fl_phy_create : NULL on a bad configuration or allocation failure; the
 //      object holds its own modem and a fixed workspace (no allocation in
-//      phy_transmit_*); caller frees with phy_destroy
-phy *phy_create(const phy_config *cfg);
-void phy_destroy(phy *p);
-//  phy_modem : the modem used (owned by _p)
-const modem *phy_modem(const phy *p);
-//  phy_set_esn0_db : change Es/N0 (dB, finite); 0 or -EINVAL
-int phy_set_esn0_db(phy *p, double esn0_db);
-//  phy_n0 : N0 = 10^(-EsN0/10) (Es = 1)
-double phy_n0(const phy *p);
-//  phy_set_gains : use caller-supplied complex gains h[s] = _re[s] + j _im[s]
+//      phy_transmit_*); caller frees with fl_phy_destroy
+phy *fl_phy_create(const phy_config *cfg);
+void fl_phy_destroy(phy *p);
+//  fl_phy_modem : the modem used (owned by _p)
+const modem *fl_phy_modem(const phy *p);
+//  fl_phy_set_esn0_db : change Es/N0 (dB, finite); 0 or -EINVAL
+int fl_phy_set_esn0_db(phy *p, double esn0_db);
+//  fl_phy_n0 : N0 = 10^(-EsN0/10) (Es = 1)
+double fl_phy_n0(const phy *p);
+//  fl_phy_set_gains : use caller-supplied complex gains h[s] = _re[s] + j _im[s]
 //      for symbol s of every following frame instead of the configured fading;
 //      the arrays are NOT copied: they must stay valid (caller owns them) and
 //      hold _n >= symbols per frame values; NULL _re clears (back to the
 //      configured channel). 0 or -EINVAL (_re without _im)
-int phy_set_gains(phy *p, const float *re, const float *im, size_t n);
+int fl_phy_set_gains(phy *p, const float *re, const float *im, size_t n);
 
-//  phy_transmit_hard : bits -> channel -> hard bits
+//  fl_phy_transmit_hard : bits -> channel -> hard bits
 //      _trial  : trial index (Philox counter word 3)
 //      _frame  : frame index < 2^40 (selects the random numbers)
 //      _bits   : ceil(_nbits/8) bytes, packed MSB first
@@ -104,11 +104,11 @@ int phy_set_gains(phy *p, const float *re, const float *im, size_t n);
 //      returns 0, -EINVAL (NULL, or PHY_FADING_GAINS over a fading channel
 //      with no gains set), -ERANGE (frame too long, or caller gains shorter
 //      than the frame)
-int phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+int fl_phy_transmit_hard(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
                       size_t nbits, uint8_t *out);
-//  phy_transmit_llr : as phy_transmit_hard, but writes _nbits LLRs
+//  fl_phy_transmit_llr : as fl_phy_transmit_hard, but writes _nbits LLRs
 //      ln P(b=0|y)/P(b=1|y) to _llr using _method (exact or max-log)
-int phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
+int fl_phy_transmit_llr(phy *p, uint32_t trial, uint64_t frame, const uint8_t *bits,
                      size_t nbits, modem_demap method, float *llr);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bitw_init(bitw *w, uint64_t reserve_bits)
+int fl_bitw_init(bitw *w, uint64_t reserve_bits)
 {
     memset(w, 0, sizeof *w);
     size_t cap = (size_t)((reserve_bits + 7) / 8) + 16;
@@ -37,7 +37,7 @@ static int bitw_grow(bitw *w, uint64_t need_bits)
     return 0;
 }
 
-void bitw_put(bitw *w, uint64_t v, int n)
+void fl_bitw_put(bitw *w, uint64_t v, int n)
 {
     if (w->err || n <= 0)
         return;
@@ -58,7 +58,7 @@ void bitw_put(bitw *w, uint64_t v, int n)
     }
 }
 
-uint8_t *bitw_take(bitw *w, uint64_t *nbits)
+uint8_t *fl_bitw_take(bitw *w, uint64_t *nbits)
 {
     uint8_t *b = w->buf;
     if (nbits)
@@ -69,13 +69,13 @@ uint8_t *bitw_take(bitw *w, uint64_t *nbits)
     return b;
 }
 
-void bitw_free(bitw *w)
+void fl_bitw_free(bitw *w)
 {
     free(w->buf);
     memset(w, 0, sizeof *w);
 }
 
-void bitr_init(bitr *r, const uint8_t *buf, uint64_t nbits)
+void fl_bitr_init(bitr *r, const uint8_t *buf, uint64_t nbits)
 {
     r->buf = buf;
     r->nbits = buf ? nbits : 0;
@@ -83,7 +83,7 @@ void bitr_init(bitr *r, const uint8_t *buf, uint64_t nbits)
     r->err = 0;
 }
 
-uint64_t bitr_get(bitr *r, int n)
+uint64_t fl_bitr_get(bitr *r, int n)
 {
     if (n <= 0 || r->err)
         return 0;
@@ -105,7 +105,7 @@ uint64_t bitr_get(bitr *r, int n)
     return v;
 }
 
-int bitio_width(uint64_t n)
+int fl_bitio_width(uint64_t n)
 {
     int w = 0;
     while (w < 64 && (UINT64_C(1) << w) < n)

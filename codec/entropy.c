@@ -148,8 +148,8 @@ static int build_table(etab *et, uint32_t s, unsigned prec)
     if (!et->es)
         goto out;
     for (uint32_t i = 0; i < n; i++)
-        rans_esym_init(&et->es[i], cum[i], freq[i], prec);
-    rc = rans_table_init(&et->t, freq, n, prec);
+        fl_rans_esym_init(&et->es[i], cum[i], freq[i], prec);
+    rc = fl_rans_table_init(&et->t, freq, n, prec);
 out:
     free(gs);
     free(cum);
@@ -157,19 +157,19 @@ out:
     return rc;
 }
 
-void entropy_tables_destroy(entropy_tables *tb)
+void fl_entropy_tables_destroy(entropy_tables *tb)
 {
     if (!tb)
         return;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
-        rans_table_free(&tb->tab[k].t);
+        fl_rans_table_free(&tb->tab[k].t);
         free(tb->tab[k].es);
         free(tb->tab[k].cost);
     }
     free(tb);
 }
 
-entropy_tables *entropy_tables_create(int prec_bits)
+entropy_tables *fl_entropy_tables_create(int prec_bits)
 {
     if (prec_bits < ENTROPY_PREC_MIN || prec_bits > ENTROPY_PREC_MAX)
         return NULL;
@@ -179,7 +179,7 @@ entropy_tables *entropy_tables_create(int prec_bits)
     tb->prec = prec_bits;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
         if (build_table(&tb->tab[k], scale_q32[k], (unsigned)prec_bits) != 0) {
-            entropy_tables_destroy(tb);
+            fl_entropy_tables_destroy(tb);
             return NULL;
         }
         // Golomb's parameter for a geometric tail of mean b is ~ b ln 2
@@ -189,12 +189,12 @@ entropy_tables *entropy_tables_create(int prec_bits)
     return tb;
 }
 
-int entropy_tables_prec(const entropy_tables *tb)
+int fl_entropy_tables_prec(const entropy_tables *tb)
 {
     return tb ? tb->prec : -EINVAL;
 }
 
-int entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t *half_range)
+int fl_entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t *half_range)
 {
     if (!tb || k < 0 || k >= ENTROPY_SCALES)
         return -EINVAL;
@@ -207,12 +207,12 @@ int entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t
     return (int)et->t.n;
 }
 
-double entropy_scale(int k)
+double fl_entropy_scale(int k)
 {
     return exp2(-4.0 + k / SPO);
 }
 
-uint32_t entropy_scale_q32(int k)
+uint32_t fl_entropy_scale_q32(int k)
 {
     return (k >= 0 && k < ENTROPY_SCALES) ? scale_q32[k] : 0;
 }
@@ -244,7 +244,7 @@ static inline int clamp_k(int k)
 
 /* ----------------------------------------------------------------- fit */
 
-void entropy_model_free(entropy_model *m)
+void fl_entropy_model_free(entropy_model *m)
 {
     if (!m)
         return;
@@ -266,7 +266,7 @@ static int model_alloc(entropy_model *m, int n_e, int64_t T, int64_t D)
     m->scale = calloc((size_t)T + 1, 1);
     m->mean = calloc((size_t)T + 1, sizeof *m->mean);
     if (!m->off || !m->prof || !m->scale || !m->mean) {
-        entropy_model_free(m);
+        fl_entropy_model_free(m);
         return -ENOMEM;
     }
     return 0;
@@ -516,7 +516,7 @@ static int fit_profiles(const entropy_tables *tb, const int32_t *L, int64_t T, i
     int64_t *cnt = malloc((size_t)n_e * sizeof *cnt);
     if (!tmp || !r || !cen || !acc || !tsc || !cnt) {
         rc = -ENOMEM;
-        entropy_model_free(m);
+        fl_entropy_model_free(m);
         goto out;
     }
     // 1. per-token mean
@@ -588,7 +588,7 @@ static int fit_profiles(const entropy_tables *tb, const int32_t *L, int64_t T, i
     if (!rc)
         rc = choose_tokens(tb, L, m);
     if (rc)
-        entropy_model_free(m);
+        fl_entropy_model_free(m);
 out:
     free(tmp);
     free(r);
@@ -601,7 +601,7 @@ out:
 
 static double model_total_bits(const entropy_tables *tb, const entropy_model *m, const int32_t *L);
 
-int entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D, int n_models,
+int fl_entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D, int n_models,
                 entropy_model *m)
 {
     if (!tb || !m || T < 0 || D < 0 || (T > 0 && D > 0 && !L) || n_models < 1
@@ -614,7 +614,7 @@ int entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D
         return rc;
     int32_t *tmp = malloc((size_t)D * sizeof *tmp);
     if (!tmp) {
-        entropy_model_free(m);
+        fl_entropy_model_free(m);
         return -ENOMEM;
     }
     token_medians(L, T, D, tmp, m->mean);
@@ -629,16 +629,16 @@ int entropy_fit(const entropy_tables *tb, const int32_t *L, int64_t T, int64_t D
         entropy_model p;
         rc = fit_profiles(tb, L, T, D, cand[c], &p);
         if (rc) {
-            entropy_model_free(m);
+            fl_entropy_model_free(m);
             return rc;
         }
         double bits = model_total_bits(tb, &p, L);
         if (bits < best) {
             best = bits;
-            entropy_model_free(m);
+            fl_entropy_model_free(m);
             *m = p;
         } else {
-            entropy_model_free(&p);
+            fl_entropy_model_free(&p);
         }
     }
     return 0;
@@ -662,22 +662,22 @@ typedef struct {
 
 static void side_free(side_models *s)
 {
-    rans_adapt_free(&s->off);
-    rans_adapt_free(&s->prof);
-    rans_adapt_free(&s->scale);
-    rans_adapt_free(&s->mean);
+    fl_rans_adapt_free(&s->off);
+    fl_rans_adapt_free(&s->prof);
+    fl_rans_adapt_free(&s->scale);
+    fl_rans_adapt_free(&s->mean);
 }
 
 static int side_init(side_models *s, int n_e)
 {
     memset(s, 0, sizeof *s);
-    int rc = rans_adapt_init(&s->off, OFF_MAX - OFF_MIN + 1);
+    int rc = fl_rans_adapt_init(&s->off, OFF_MAX - OFF_MIN + 1);
     if (!rc && n_e > 1)
-        rc = rans_adapt_init(&s->prof, (uint32_t)n_e);
+        rc = fl_rans_adapt_init(&s->prof, (uint32_t)n_e);
     if (!rc)
-        rc = rans_adapt_init(&s->scale, ENTROPY_SCALES);
+        rc = fl_rans_adapt_init(&s->scale, ENTROPY_SCALES);
     if (!rc)
-        rc = rans_adapt_init(&s->mean, MEAN_SYMS);
+        rc = fl_rans_adapt_init(&s->mean, MEAN_SYMS);
     if (rc)
         side_free(s);
     return rc;
@@ -689,22 +689,22 @@ static int record_side(const entropy_tables *tb, const entropy_model *m, rans_re
     int rc = side_init(&s, m->n_models);
     if (rc)
         return rc;
-    rans_rec_push_bits(rec, (uint64_t)tb->prec, 5);
-    rans_rec_push_bits(rec, (uint64_t)(m->n_models - 1), 6);
+    fl_rans_rec_push_bits(rec, (uint64_t)tb->prec, 5);
+    fl_rans_rec_push_bits(rec, (uint64_t)(m->n_models - 1), 6);
     for (int64_t i = 0; i < m->n_models * m->dims; i++)
-        rans_adapt_encode(&s.off, (uint32_t)(m->off[i] - OFF_MIN), rec);
+        fl_rans_adapt_encode(&s.off, (uint32_t)(m->off[i] - OFF_MIN), rec);
     int32_t prev = 0;
     for (int64_t t = 0; t < m->tokens; t++) {
         if (m->n_models > 1)
-            rans_adapt_encode(&s.prof, m->prof[t], rec);
-        rans_adapt_encode(&s.scale, m->scale[t], rec);
+            fl_rans_adapt_encode(&s.prof, m->prof[t], rec);
+        fl_rans_adapt_encode(&s.scale, m->scale[t], rec);
         uint64_t z = zigzag((int64_t)m->mean[t] - prev);
         prev = m->mean[t];
         if (z < MEAN_SYMS - 1) {
-            rans_adapt_encode(&s.mean, (uint32_t)z, rec);
+            fl_rans_adapt_encode(&s.mean, (uint32_t)z, rec);
         } else {
-            rans_adapt_encode(&s.mean, MEAN_SYMS - 1, rec);
-            rans_rec_push_gamma(rec, z - (MEAN_SYMS - 2));
+            fl_rans_adapt_encode(&s.mean, MEAN_SYMS - 1, rec);
+            fl_rans_rec_push_gamma(rec, z - (MEAN_SYMS - 2));
         }
     }
     side_free(&s);
@@ -727,7 +727,7 @@ static int model_check(const entropy_model *m)
 
 /* ---------------------------------------------------------------- encode */
 
-int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *L,
+int fl_entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *L,
                          uint8_t **out, size_t *nbytes, entropy_stats *st)
 {
     if (!out || !nbytes)
@@ -738,11 +738,11 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
         return -EINVAL;
     const int64_t T = m->tokens, D = m->dims;
     rans_rec rec;
-    rans_rec_init(&rec);
+    fl_rans_rec_init(&rec);
     int rc = record_side(tb, m, &rec);
     const etab **tp = malloc(((size_t)D + 1) * sizeof *tp);
     rans_enc e;
-    int erc = rans_enc_init(&e, (size_t)(T * D / 4) + 64);
+    int erc = fl_rans_enc_init(&e, (size_t)(T * D / 4) + 64);
     if (!rc && (!tp || erc))
         rc = -ENOMEM;
     double data_bits = 0;
@@ -764,7 +764,7 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
                     // decode order: escape, sign, gamma(m >> rice + 1), rice low bits
                     uint64_t mag = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
                     rans_enc_put_bits(&e, (uint32_t)mag, et->rice);
-                    rans_enc_put_gamma(&e, (mag >> et->rice) + 1);
+                    fl_rans_enc_put_gamma(&e, (mag >> et->rice) + 1);
                     rans_enc_put_bits(&e, v < 0, 1);
                     rans_enc_put_esym(&e, &et->es[et->esc]);
                     escapes++;
@@ -773,23 +773,23 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
                     data_bits += elem_cost(et, v);
             }
         }
-        rans_enc_put_rec(&e, &rec);
-        rc = rans_enc_finish(&e, out, nbytes);
+        fl_rans_enc_put_rec(&e, &rec);
+        rc = fl_rans_enc_finish(&e, out, nbytes);
     }
     if (st && !rc) {
         st->bits = 8ull * *nbytes;
-        st->side_bits = rans_rec_info_bits(&rec);
+        st->side_bits = fl_rans_rec_info_bits(&rec);
         st->ideal_bits = data_bits + st->side_bits;
         st->escapes = escapes;
         st->n_models = m->n_models;
     }
-    rans_enc_free(&e);
-    rans_rec_free(&rec);
+    fl_rans_enc_free(&e);
+    fl_rans_rec_free(&rec);
     free(tp);
     return rc;
 }
 
-int entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+int fl_entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
                    int n_models, uint8_t **out, size_t *nbytes, entropy_stats *st)
 {
     if (out)
@@ -797,50 +797,50 @@ int entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t toke
     if (nbytes)
         *nbytes = 0;
     entropy_model m;
-    int rc = entropy_fit(tb, levels, tokens, dims, n_models, &m);
+    int rc = fl_entropy_fit(tb, levels, tokens, dims, n_models, &m);
     if (rc)
         return rc;
-    rc = entropy_encode_model(tb, &m, levels, out, nbytes, st);
-    entropy_model_free(&m);
+    rc = fl_entropy_encode_model(tb, &m, levels, out, nbytes, st);
+    fl_entropy_model_free(&m);
     return rc;
 }
 
 static double model_total_bits(const entropy_tables *tb, const entropy_model *m, const int32_t *L)
 {
     rans_rec rec;
-    rans_rec_init(&rec);
-    double b = record_side(tb, m, &rec) == 0 ? rans_rec_info_bits(&rec) : INFINITY;
-    rans_rec_free(&rec);
+    fl_rans_rec_init(&rec);
+    double b = record_side(tb, m, &rec) == 0 ? fl_rans_rec_info_bits(&rec) : INFINITY;
+    fl_rans_rec_free(&rec);
     const int64_t D = m->dims;
     for (int64_t t = 0; t < m->tokens; t++)
         b += token_cost(tb, L + t * D, m->mean[t], m->off + (int64_t)m->prof[t] * D, m->scale[t], D);
     return b;
 }
 
-int entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+int fl_entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
                        int n_models, double *bits)
 {
     if (!bits)
         return -EINVAL;
     entropy_model m;
-    int rc = entropy_fit(tb, levels, tokens, dims, n_models, &m);
+    int rc = fl_entropy_fit(tb, levels, tokens, dims, n_models, &m);
     if (rc)
         return rc;
     *bits = model_total_bits(tb, &m, levels);
-    entropy_model_free(&m);
+    fl_entropy_model_free(&m);
     return isfinite(*bits) ? 0 : -ENOMEM;
 }
 
 /* ---------------------------------------------------------------- decode */
 
-int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t T, int64_t D,
+int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t T, int64_t D,
                    int32_t *levels)
 {
     if (!tb || T < 0 || D < 0 || (D > 0 && T > MAX_ELEMS / D) || (T * D > 0 && !levels))
         return -EINVAL;
     const size_t nel = (size_t)(T * D);
     rans_dec dec;
-    if (rans_dec_init(&dec, buf, nbytes) != 0) {
+    if (fl_rans_dec_init(&dec, buf, nbytes) != 0) {
         if (nel)
             memset(levels, 0, nel * sizeof *levels);
         return -EBADMSG;
@@ -859,7 +859,7 @@ int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, 
     if (model_alloc(&m, n_e, T, D) != 0)
         return -ENOMEM;
     if (side_init(&s, n_e) != 0) {
-        entropy_model_free(&m);
+        fl_entropy_model_free(&m);
         return -ENOMEM;
     }
     tp = malloc(((size_t)D + 1) * sizeof *tp);
@@ -868,14 +868,14 @@ int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, 
         goto out;
     }
     for (int64_t i = 0; i < (int64_t)n_e * D; i++)
-        m.off[i] = (int8_t)((int)rans_adapt_decode(&s.off, &dec) + OFF_MIN);
+        m.off[i] = (int8_t)((int)fl_rans_adapt_decode(&s.off, &dec) + OFF_MIN);
     int64_t prev = 0;
     for (int64_t t = 0; t < T && !dec.err; t++) {
-        m.prof[t] = n_e > 1 ? (uint8_t)rans_adapt_decode(&s.prof, &dec) : 0;
-        m.scale[t] = (uint8_t)rans_adapt_decode(&s.scale, &dec);
-        uint64_t z = rans_adapt_decode(&s.mean, &dec);
+        m.prof[t] = n_e > 1 ? (uint8_t)fl_rans_adapt_decode(&s.prof, &dec) : 0;
+        m.scale[t] = (uint8_t)fl_rans_adapt_decode(&s.scale, &dec);
+        uint64_t z = fl_rans_adapt_decode(&s.mean, &dec);
         if (z == MEAN_SYMS - 1) {
-            uint64_t g = rans_dec_get_gamma(&dec);
+            uint64_t g = fl_rans_dec_get_gamma(&dec);
             if (g > (1ull << 34)) {
                 rc = -EBADMSG;
                 goto out;
@@ -904,7 +904,7 @@ int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, 
                 v = (int64_t)i - et->R;
             } else {
                 uint32_t neg = rans_dec_get_bits(&dec, 1);
-                uint64_t hi = rans_dec_get_gamma(&dec) - 1;
+                uint64_t hi = fl_rans_dec_get_gamma(&dec) - 1;
                 if (hi > (1ull << 33)) {
                     rc = -EBADMSG;
                     goto out;
@@ -922,20 +922,20 @@ int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, 
             row[d] = (int32_t)lv;
         }
     }
-    if (rans_dec_finish(&dec) != 0)
+    if (fl_rans_dec_finish(&dec) != 0)
         rc = -EBADMSG;
 out:
     if (rc && nel)
         memset(levels, 0, nel * sizeof *levels);
     free(tp);
     side_free(&s);
-    entropy_model_free(&m);
+    fl_entropy_model_free(&m);
     return rc;
 }
 
 /* ------------------------------------------------------------------ RDOQ */
 
-entropy_rdoq *entropy_rdoq_create(const entropy_tables *tb, const float *x, int64_t T, int64_t D,
+entropy_rdoq *fl_entropy_rdoq_create(const entropy_tables *tb, const float *x, int64_t T, int64_t D,
                                   double step, int n_models)
 {
     if (!tb || T < 0 || D < 0 || (T * D > 0 && !x) || !(step > 0)
@@ -951,7 +951,7 @@ entropy_rdoq *entropy_rdoq_create(const entropy_tables *tb, const float *x, int6
         lv[i] = (int32_t)(q > 1e9 ? 1e9 : (q < -1e9 ? -1e9 : (isnan(q) ? 0 : q)));
     }
     entropy_model m;
-    if (entropy_fit(tb, lv, T, D, n_models, &m) != 0)
+    if (fl_entropy_fit(tb, lv, T, D, n_models, &m) != 0)
         goto fail;
     r->tb = tb;
     r->tokens = T;
@@ -960,22 +960,22 @@ entropy_rdoq *entropy_rdoq_create(const entropy_tables *tb, const float *x, int6
     r->mean = m.mean;
     m.mean = NULL;
     if (!r->k) {
-        entropy_model_free(&m);
+        fl_entropy_model_free(&m);
         goto fail;
     }
     for (int64_t t = 0; t < T; t++)
         for (int64_t d = 0; d < D; d++)
             r->k[t * D + d] = (uint8_t)clamp_k(m.scale[t] + m.off[(int64_t)m.prof[t] * D + d]);
-    entropy_model_free(&m);
+    fl_entropy_model_free(&m);
     free(lv);
     return r;
 fail:
     free(lv);
-    entropy_rdoq_destroy(r);
+    fl_entropy_rdoq_destroy(r);
     return NULL;
 }
 
-double entropy_rdoq_bits(void *ctx, int64_t idx, int32_t level)
+double fl_entropy_rdoq_bits(void *ctx, int64_t idx, int32_t level)
 {
     const entropy_rdoq *r = ctx;
     if (!r || idx < 0 || idx >= r->tokens * r->dims)
@@ -984,7 +984,7 @@ double entropy_rdoq_bits(void *ctx, int64_t idx, int32_t level)
     return elem_cost(et, (int64_t)level - r->mean[idx / r->dims]);
 }
 
-void entropy_rdoq_destroy(entropy_rdoq *r)
+void fl_entropy_rdoq_destroy(entropy_rdoq *r)
 {
     if (!r)
         return;

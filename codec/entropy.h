@@ -49,25 +49,25 @@
 
 typedef struct entropy_tables entropy_tables;
 
-//  entropy_tables_create : build the 64 Laplacian tables once (read-only
+//  fl_entropy_tables_create : build the 64 Laplacian tables once (read-only
 //  afterwards, shareable between threads)
 //      _prec_bits : probability precision, ENTROPY_PREC_MIN..ENTROPY_PREC_MAX
-//  returns the tables (caller frees with entropy_tables_destroy) or NULL
+//  returns the tables (caller frees with fl_entropy_tables_destroy) or NULL
 //  (bad argument or out of memory)
-entropy_tables *entropy_tables_create(int prec_bits);
-void entropy_tables_destroy(entropy_tables *tb);
-//  entropy_tables_prec : the precision the tables were built with
-int entropy_tables_prec(const entropy_tables *tb);
-//  entropy_tables_freq : copy table _k's frequencies (symbols v = -R..R then escape)
+entropy_tables *fl_entropy_tables_create(int prec_bits);
+void fl_entropy_tables_destroy(entropy_tables *tb);
+//  fl_entropy_tables_prec : the precision the tables were built with
+int fl_entropy_tables_prec(const entropy_tables *tb);
+//  fl_entropy_tables_freq : copy table _k's frequencies (symbols v = -R..R then escape)
 //      _k    : scale index 0..63
 //      _freq : NULL or room for 2R+2 values
 //      _half_range : receives R
 //  returns the number of symbols 2R+2, or -EINVAL
-int entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t *half_range);
-//  entropy_scale : the Laplacian scale b_k of grid index _k (0..63), in quantisation steps
-double entropy_scale(int k);
-//  entropy_scale_q32 : the integer constant round(2^32 exp(-1/(2 b_k))) behind table _k
-uint32_t entropy_scale_q32(int k);
+int fl_entropy_tables_freq(const entropy_tables *tb, int k, uint32_t *freq, int32_t *half_range);
+//  fl_entropy_scale : the Laplacian scale b_k of grid index _k (0..63), in quantisation steps
+double fl_entropy_scale(int k);
+//  fl_entropy_scale_q32 : the integer constant round(2^32 exp(-1/(2 b_k))) behind table _k
+uint32_t fl_entropy_scale_q32(int k);
 
 typedef struct {
     uint64_t bits;        // exact coded length, = 8 * nbytes
@@ -78,7 +78,7 @@ typedef struct {
 } entropy_stats;
 
 /* A fitted model: what the side information carries.  Arrays are malloc'd
- * by entropy_fit and released by entropy_model_free. */
+ * by fl_entropy_fit and released by fl_entropy_model_free. */
 typedef struct {
     int n_models;         // n_e actually used, 1..ENTROPY_MODELS_MAX
     int64_t tokens, dims;
@@ -88,22 +88,22 @@ typedef struct {
     int32_t *mean;        // per token integer mean level
 } entropy_model;
 
-//  entropy_fit : choose the model for a tensor: per-token median mean,
+//  fl_entropy_fit : choose the model for a tensor: per-token median mean,
 //  k-means profiles on the tokens' relative log-magnitudes, then per token the
 //  (profile, scale) of shortest code and a cost-driven refinement of the
 //  offsets.  Deterministic, single-threaded.
-//      _levels, _tokens, _dims, _n_models : as entropy_encode
-//      _m : receives the model (caller frees with entropy_model_free)
+//      _levels, _tokens, _dims, _n_models : as fl_entropy_encode
+//      _m : receives the model (caller frees with fl_entropy_model_free)
 //  returns 0, -EINVAL or -ENOMEM
-int entropy_fit(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+int fl_entropy_fit(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
                 int n_models, entropy_model *m);
-void entropy_model_free(entropy_model *m);
+void fl_entropy_model_free(entropy_model *m);
 
-//  entropy_encode_model : code _levels with a given model (as entropy_encode, no fitting)
-int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *levels,
+//  fl_entropy_encode_model : code _levels with a given model (as fl_entropy_encode, no fitting)
+int fl_entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *levels,
                          uint8_t **out, size_t *nbytes, entropy_stats *st);
 
-//  entropy_encode : entropy_fit + entropy_encode_model
+//  fl_entropy_encode : fl_entropy_fit + fl_entropy_encode_model
 //      _tb       : tables (its precision is written to the stream)
 //      _levels   : tokens x dims int32 levels, row-major
 //      _tokens   : >= 0;  _dims : >= 0; tokens * dims <= 2^40
@@ -112,40 +112,40 @@ int entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const
 //      _nbytes   : its size in bytes
 //      _st       : NULL or receives the bit counts
 //  returns 0, -EINVAL or -ENOMEM
-int entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+int fl_entropy_encode(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
                    int n_models, uint8_t **out, size_t *nbytes, entropy_stats *st);
 
-//  entropy_decode : decode a stream made by entropy_encode with the same shape
+//  fl_entropy_decode : decode a stream made by fl_entropy_encode with the same shape
 //      _buf, _nbytes : the stream (any bytes: corrupt input is detected, never read out of bounds)
 //      _levels       : room for tokens x dims levels (zero-filled on error)
 //  returns 0, -EBADMSG (corrupt, truncated, or other precision), -EINVAL or -ENOMEM
-int entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t tokens,
+int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t tokens,
                    int64_t dims, int32_t *levels);
 
-//  entropy_ideal_bits : -sum log2 p under the model entropy_encode would use
+//  fl_entropy_ideal_bits : -sum log2 p under the model fl_entropy_encode would use
 //  (same fit, same integer tables); equals entropy_stats.ideal_bits
 //      _bits : receives the information content in bits
 //  returns 0, -EINVAL or -ENOMEM
-int entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
+int fl_entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64_t tokens, int64_t dims,
                        int n_models, double *bits);
 
-/* RDOQ cost context.  entropy_rdoq_bits has the signature of codec/quant's
+/* RDOQ cost context.  fl_entropy_rdoq_bits has the signature of codec/quant's
  *   typedef double (*quant_bits_fn)(void *ctx, int64_t elem_index, int32_t level);
  * and returns the bits the coder spends on `level` at element `elem_index`
  * (row-major index) under the model fitted to round(x / step). */
 typedef struct entropy_rdoq entropy_rdoq;
 
-//  entropy_rdoq_create : fit the model to the provisional levels round(_x[i] / _step)
+//  fl_entropy_rdoq_create : fit the model to the provisional levels round(_x[i] / _step)
 //      _tb       : tables (must outlive the context)
 //      _x        : tokens x dims unquantised values, row-major
 //      _step     : quantisation step > 0 (same unit as x)
 //      _n_models : n_e, 1..ENTROPY_MODELS_MAX
-//  returns the context (caller frees with entropy_rdoq_destroy) or NULL
-entropy_rdoq *entropy_rdoq_create(const entropy_tables *tb, const float *x, int64_t tokens,
+//  returns the context (caller frees with fl_entropy_rdoq_destroy) or NULL
+entropy_rdoq *fl_entropy_rdoq_create(const entropy_tables *tb, const float *x, int64_t tokens,
                                   int64_t dims, double step, int n_models);
-//  entropy_rdoq_bits : bits for _level at element _elem_index (0 <= idx < tokens*dims;
+//  fl_entropy_rdoq_bits : bits for _level at element _elem_index (0 <= idx < tokens*dims;
 //  out-of-range index gives +inf); _ctx is an entropy_rdoq *
-double entropy_rdoq_bits(void *ctx, int64_t elem_index, int32_t level);
-void entropy_rdoq_destroy(entropy_rdoq *r);
+double fl_entropy_rdoq_bits(void *ctx, int64_t elem_index, int32_t level);
+void fl_entropy_rdoq_destroy(entropy_rdoq *r);
 
 #endif

@@ -26,7 +26,7 @@ static inline uint32_t freq_one(uint64_t k_rem, uint64_t n_rem)
     return (uint32_t)f;
 }
 
-int enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out, size_t *nbytes,
+int fl_enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out, size_t *nbytes,
                         uint64_t *bits)
 {
     if (!out || !nbytes)
@@ -50,7 +50,7 @@ int enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out
     if (total != k)
         return -EINVAL;
     rans_enc e;
-    if (rans_enc_init(&e, (size_t)(stop / 64) + 16) != 0)
+    if (fl_rans_enc_init(&e, (size_t)(stop / 64) + 16) != 0)
         return -ENOMEM;
     // LIFO: last position first; ones = members in [0, i) after the decrement
     for (int64_t i = stop - 1; i >= 0; i--) {
@@ -63,14 +63,14 @@ int enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out
         else
             rans_enc_put(&e, 0, f0, PREC);
     }
-    int rc = rans_enc_finish(&e, out, nbytes);
-    rans_enc_free(&e);
+    int rc = fl_rans_enc_finish(&e, out, nbytes);
+    fl_rans_enc_free(&e);
     if (rc == 0 && bits)
         *bits = 8ull * *nbytes;
     return rc;
 }
 
-int enumidx_encode(const int64_t *idx, int64_t k, int64_t n, uint8_t **out, size_t *nbytes,
+int fl_enumidx_encode(const int64_t *idx, int64_t k, int64_t n, uint8_t **out, size_t *nbytes,
                    uint64_t *bits)
 {
     if (!out || !nbytes)
@@ -87,17 +87,17 @@ int enumidx_encode(const int64_t *idx, int64_t k, int64_t n, uint8_t **out, size
         return -ENOMEM;
     for (int64_t j = 0; j < k; j++)
         mask[idx[j]] = 1;
-    int rc = enumidx_encode_mask(mask, n, k, out, nbytes, bits);
+    int rc = fl_enumidx_encode_mask(mask, n, k, out, nbytes, bits);
     free(mask);
     return rc;
 }
 
-int enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, uint8_t *mask)
+int fl_enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, uint8_t *mask)
 {
     if (n < 0 || n > ENUMIDX_N_MAX || k < 0 || k > n || (n > 0 && !mask))
         return -EINVAL;
     rans_dec d;
-    if (rans_dec_init(&d, buf, nbytes) != 0) {
+    if (fl_rans_dec_init(&d, buf, nbytes) != 0) {
         if (n)
             memset(mask, 0, (size_t)n);
         return -EBADMSG;
@@ -123,7 +123,7 @@ int enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k,
         mask[i] = (uint8_t)bit;
         k_rem -= bit;
     }
-    if (rans_dec_finish(&d) != 0) {
+    if (fl_rans_dec_finish(&d) != 0) {
         if (n)
             memset(mask, 0, (size_t)n);
         return -EBADMSG;
@@ -131,14 +131,14 @@ int enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k,
     return 0;
 }
 
-int enumidx_decode(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, int64_t *idx)
+int fl_enumidx_decode(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, int64_t *idx)
 {
     if (n < 0 || n > ENUMIDX_N_MAX || k < 0 || k > n || (k > 0 && !idx))
         return -EINVAL;
     uint8_t *mask = malloc((size_t)n + 1);
     if (!mask)
         return -ENOMEM;
-    int rc = enumidx_decode_mask(buf, nbytes, n, k, mask);
+    int rc = fl_enumidx_decode_mask(buf, nbytes, n, k, mask);
     if (rc == 0) {
         int64_t j = 0;
         for (int64_t i = 0; i < n; i++)
@@ -149,7 +149,7 @@ int enumidx_decode(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, int6
     return rc;
 }
 
-double enumidx_log2_binom(int64_t n, int64_t k)
+double fl_enumidx_log2_binom(int64_t n, int64_t k)
 {
     if (k < 0 || k > n)
         return NAN;

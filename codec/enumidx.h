@@ -24,30 +24,30 @@
 
 #define ENUMIDX_N_MAX 0xFFFFFFFFll  // largest n
 
-//  enumidx_encode_mask : code the subset {i : mask[i] != 0}
+//  fl_enumidx_encode_mask : code the subset {i : mask[i] != 0}
 //      _mask   : n bytes, nonzero = member
 //      _n      : set size, 0..ENUMIDX_N_MAX
 //      _k      : subset size; must equal the number of nonzero bytes
 //      _out    : receives a malloc'd byte buffer (caller frees)
 //      _nbytes : its size in bytes; _bits: NULL or receives 8 * nbytes
 //  returns 0, -EINVAL or -ENOMEM
-int enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out, size_t *nbytes,
+int fl_enumidx_encode_mask(const uint8_t *mask, int64_t n, int64_t k, uint8_t **out, size_t *nbytes,
                         uint64_t *bits);
 
-//  enumidx_encode : as enumidx_encode_mask from a sorted index list
+//  fl_enumidx_encode : as fl_enumidx_encode_mask from a sorted index list
 //      _idx : k strictly increasing indices in [0, n)
-int enumidx_encode(const int64_t *idx, int64_t k, int64_t n, uint8_t **out, size_t *nbytes,
+int fl_enumidx_encode(const int64_t *idx, int64_t k, int64_t n, uint8_t **out, size_t *nbytes,
                    uint64_t *bits);
 
-//  enumidx_decode_mask : decode into _mask (n bytes of 0/1; exactly k ones on success)
+//  fl_enumidx_decode_mask : decode into _mask (n bytes of 0/1; exactly k ones on success)
 //  returns 0, -EBADMSG (corrupt or truncated stream: mask then all zero) or -EINVAL
-int enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, uint8_t *mask);
+int fl_enumidx_decode_mask(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, uint8_t *mask);
 
-//  enumidx_decode : decode into _idx (room for k indices, increasing)
+//  fl_enumidx_decode : decode into _idx (room for k indices, increasing)
 //  returns 0, -EBADMSG, -EINVAL or -ENOMEM
-int enumidx_decode(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, int64_t *idx);
+int fl_enumidx_decode(const uint8_t *buf, size_t nbytes, int64_t n, int64_t k, int64_t *idx);
 
-//  enumidx_log2_binom : log2 C(n, k) (lgamma; for reports), 0 <= k <= n
-double enumidx_log2_binom(int64_t n, int64_t k);
+//  fl_enumidx_log2_binom : log2 C(n, k) (lgamma; for reports), 0 <= k <= n
+double fl_enumidx_log2_binom(int64_t n, int64_t k);
 
 #endif

@@ -80,7 +80,7 @@ static int h5guard_layout(hid_t d, int *filtered, char *why, size_t len)
     return 0;
 }
 
-int h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
+int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
                     char *why, size_t len)
 {
     memset(info, 0, sizeof *info);

@@ -28,13 +28,13 @@ typedef struct {
     uint64_t elements;
 } h5guard_info;
 
-//  h5guard_dataset : check dataset _d of file _f (see above)
+//  fl_h5guard_dataset : check dataset _d of file _f (see above)
 //  _max_rank  : 1..3
 //  _max_elems : largest element count accepted
 //  _info      : receives rank, extents, type size and element count
 //  _why       : receives the reason on failure (NUL-terminated, _len bytes)
 //  returns 0, -EINVAL (shape, type, layout or size), -EIO (HDF5 query failed)
-int h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
+int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
                     char *why, size_t len);
 
 #endif

@@ -16,7 +16,7 @@
  * so |e_ij - d²_ij| <= τ_ij = 2(γ_d + u)‖x_i‖‖x_j‖; we use twice that. Every
  * decision (K nearest, δ, nearest centre) takes the tokens whose interval
  * [e - τ, e + τ] can still win and settles it on the exact double d² of
- * merge_dist2, the same numbers merge_reference uses. Hence fast ==
+ * merge_dist2, the same numbers fl_merge_reference uses. Hence fast ==
  * reference bit for bit, independent of BLAS blocking and thread count.
  */
 #include "codec/merge.h"
@@ -133,7 +133,7 @@ static size_t merge_eff_k(size_t knn, size_t n)
 
 /* ---------------------------------------------------------------- fast -- */
 
-merge_t merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn)
+merge_t fl_merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn)
 {
     const size_t lim = (size_t)1 << 24;
     if (tokens < 1 || tokens > lim || dims < 1 || dims > lim || clusters < 1 ||
@@ -171,13 +171,13 @@ merge_t merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn)
     if (!q->keys || !q->cand_aux || !q->kbuf || !q->gram || !q->nn || !q->nrm || !q->logrho || !q->score || !q->e ||
         !q->t || !q->w || !q->cand_d2 || !q->cand_idx || !q->order ||
         !q->cl_of || !q->cen || !q->assign || !q->sizes || !q->sums) {
-        merge_destroy(q);
+        fl_merge_destroy(q);
         return NULL;
     }
     return q;
 }
 
-void merge_destroy(merge_t q)
+void fl_merge_destroy(merge_t q)
 {
     if (!q)
         return;
@@ -203,7 +203,7 @@ void merge_destroy(merge_t q)
     free(q);
 }
 
-size_t merge_clusters(merge_t q)
+size_t fl_merge_clusters(merge_t q)
 {
     return q ? q->nc : 0;
 }
@@ -493,7 +493,7 @@ static void merge_patch(merge_t q, const float *x, float *y, int32_t *assign,
         memcpy(centres, q->cen, nc * sizeof *centres);
 }
 
-int merge_execute(merge_t q, const float *x, size_t patches, float *y,
+int fl_merge_execute(merge_t q, const float *x, size_t patches, float *y,
                   int32_t *assign, int32_t *sizes, int32_t *centres)
 {
     if (!q || !x || !y || patches < 1)
@@ -522,7 +522,7 @@ int merge_execute(merge_t q, const float *x, size_t patches, float *y,
 
 /* ----------------------------------------------------------- reference -- */
 
-int merge_reference(const float *x, size_t patches, size_t tokens, size_t dims,
+int fl_merge_reference(const float *x, size_t patches, size_t tokens, size_t dims,
                     size_t clusters, size_t knn, float *y, int32_t *assign,
                     int32_t *sizes, int32_t *centres)
 {
@@ -654,7 +654,7 @@ out:
 
 /* -------------------------------------------------------------- expand -- */
 
-int merge_expand(const float *y, const int32_t *assign, size_t patches,
+int fl_merge_expand(const float *y, const int32_t *assign, size_t patches,
                  size_t tokens, size_t clusters, size_t dims, float *x_hat)
 {
     if (!y || !assign || !x_hat || clusters < 1 || dims < 1)

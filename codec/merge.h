@@ -8,9 +8,9 @@
  *   centres  = the n_c tokens of largest ρ_i·δ_i; every other token joins its
  *              nearest centre; each cluster is replaced by its mean (average pooling).
  *
- * Numerics and tie-breaking (identical in merge_execute and merge_reference):
+ * Numerics and tie-breaking (identical in fl_merge_execute and fl_merge_reference):
  *   - d² is the double sum Σ_k (x_ik - x_jk)² over k = 0..dims-1 in order;
- *     merge_execute finds candidates with a CBLAS Gram matrix
+ *     fl_merge_execute finds candidates with a CBLAS Gram matrix
  *     (‖a‖² + ‖b‖² - 2aᵀb) and an a-priori bound on its rounding error, then
  *     decides every comparison on that exact d², so both give the same bits
  *     whatever the OpenBLAS thread count.
@@ -29,7 +29,7 @@
  *   - n_c >= n: every token is its own cluster (identity, output = input).
  *
  * Shapes: a source is patches x tokens x dims floats, row-major (2-D sources
- * are patches = 1). Output: patches x n_c x dims, n_c = merge_clusters(q).
+ * are patches = 1). Output: patches x n_c x dims, n_c = fl_merge_clusters(q).
  */
 #ifndef FEATLINK_MERGE_H
 #define FEATLINK_MERGE_H
@@ -39,21 +39,21 @@
 
 typedef struct merge_s *merge_t;
 
-//  merge_create : workspace for patches of _tokens x _dims; NULL on bad
-//      configuration or no memory. No allocation happens in merge_execute.
+//  fl_merge_create : workspace for patches of _tokens x _dims; NULL on bad
+//      configuration or no memory. No allocation happens in fl_merge_execute.
 //  _tokens   : tokens per patch n (1 <= n <= 2^24)
 //  _dims     : features per token d (1 <= d <= 2^24)
 //  _clusters : merged tokens per patch n_c (>= 1; clamped to n)
 //  _knn      : neighbours K in eq. (2) (>= 1; clamped to n - 1)
-merge_t merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn);
+merge_t fl_merge_create(size_t tokens, size_t dims, size_t clusters, size_t knn);
 
-//  merge_destroy : frees _q (NULL is fine)
-void merge_destroy(merge_t q);
+//  fl_merge_destroy : frees _q (NULL is fine)
+void fl_merge_destroy(merge_t q);
 
-//  merge_clusters : effective n_c = min(_clusters, _tokens) rows per merged patch
-size_t merge_clusters(merge_t q);
+//  fl_merge_clusters : effective n_c = min(_clusters, _tokens) rows per merged patch
+size_t fl_merge_clusters(merge_t q);
 
-//  merge_execute : DPC-KNN merge of every patch.
+//  fl_merge_execute : DPC-KNN merge of every patch.
 //  _x       : input, _patches x tokens x dims floats, finite, each token with
 //             ‖x‖² < 1e30 (else -ERANGE; non-finite -> -EINVAL)
 //  _patches : number of patches (>= 1)
@@ -62,25 +62,25 @@ size_t merge_clusters(merge_t q);
 //  _sizes   : output, _patches x n_c member counts (may be NULL)
 //  _centres : output, _patches x n_c centre token indices, ascending (may be NULL)
 //  returns 0, -EINVAL (NULL or non-finite input), -ERANGE (too large values)
-int merge_execute(merge_t q, const float *x, size_t patches, float *y,
+int fl_merge_execute(merge_t q, const float *x, size_t patches, float *y,
                   int32_t *assign, int32_t *sizes, int32_t *centres);
 
-//  merge_reference : the same merge by the direct O(n² d) method (plain loops,
+//  fl_merge_reference : the same merge by the direct O(n² d) method (plain loops,
 //      double accumulation, full distance matrix); for tests and benches.
 //      Allocates n² doubles per call. Same arguments and results as
-//      merge_execute (bit-identical), with the configuration passed here.
+//      fl_merge_execute (bit-identical), with the configuration passed here.
 //  returns 0, -EINVAL, -ERANGE, -ENOMEM
-int merge_reference(const float *x, size_t patches, size_t tokens, size_t dims,
+int fl_merge_reference(const float *x, size_t patches, size_t tokens, size_t dims,
                     size_t clusters, size_t knn, float *y, int32_t *assign,
                     int32_t *sizes, int32_t *centres);
 
-//  merge_expand : decoder-side inverse for metrics: every original token gets
+//  fl_merge_expand : decoder-side inverse for metrics: every original token gets
 //      its cluster's merged vector.
 //  _y        : merged, _patches x _clusters x _dims floats
 //  _assign   : _patches x _tokens cluster numbers, each in [0, _clusters)
 //              (else -EINVAL, _x_hat untouched from that patch on)
 //  _x_hat    : output, _patches x _tokens x _dims floats (caller allocates)
-int merge_expand(const float *y, const int32_t *assign, size_t patches,
+int fl_merge_expand(const float *y, const int32_t *assign, size_t patches,
                  size_t tokens, size_t clusters, size_t dims, float *x_hat);
 
 #endif

@@ -36,7 +36,7 @@ struct metrics_ws {
     size_t cap[METRICS_WS_SLOTS];  // bytes
 };
 
-int metrics_ws_create(metrics_ws **out)
+int fl_metrics_ws_create(metrics_ws **out)
 {
     if (!out)
         return -EINVAL;
@@ -44,7 +44,7 @@ int metrics_ws_create(metrics_ws **out)
     return *out ? 0 : -ENOMEM;
 }
 
-void metrics_ws_destroy(metrics_ws *ws)
+void fl_metrics_ws_destroy(metrics_ws *ws)
 {
     if (!ws)
         return;
@@ -66,7 +66,7 @@ static void *ws_get(metrics_ws *ws, int i, size_t bytes)
     return ws->buf[i];
 }
 
-int metrics_cosine(const float *x, const float *y, size_t n, double *cosine)
+int fl_metrics_cosine(const float *x, const float *y, size_t n, double *cosine)
 {
     if (!x || !y || !cosine || n == 0)
         return -EINVAL;
@@ -82,7 +82,7 @@ int metrics_cosine(const float *x, const float *y, size_t n, double *cosine)
     return 0;
 }
 
-int metrics_nmse(const float *x, const float *y, size_t n, double *nmse)
+int fl_metrics_nmse(const float *x, const float *y, size_t n, double *nmse)
 {
     if (!x || !y || !nmse || n == 0)
         return -EINVAL;
@@ -98,7 +98,7 @@ int metrics_nmse(const float *x, const float *y, size_t n, double *nmse)
     return 0;
 }
 
-double metrics_snr_db(double nmse)
+double fl_metrics_snr_db(double nmse)
 {
     if (isnan(nmse) || nmse < 0.0)
         return NAN;
@@ -336,7 +336,7 @@ static int greedy_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
     return 0;
 }
 
-int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
+int fl_metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
                          size_t dims, double *precision, double *recall,
                          double *f1)
 {
@@ -456,7 +456,7 @@ static int cka_ws(metrics_ws *ws, const float *x, size_t dx, const float *y,
     return 0;
 }
 
-int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
+int fl_metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
                 double *cka)
 {
     metrics_ws ws = {{0}, {0}};
@@ -473,12 +473,12 @@ static int compute_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
     int rc;
 
     if ((flags & METRICS_ELEMENTWISE) && nx == ny) {
-        rc = metrics_cosine(x, y, nx * dims, &r.cosine);
+        rc = fl_metrics_cosine(x, y, nx * dims, &r.cosine);
         if (rc)
             return rc;
-        rc = metrics_nmse(x, y, nx * dims, &r.nmse);
+        rc = fl_metrics_nmse(x, y, nx * dims, &r.nmse);
         if (rc == 0)
-            r.snr_db = metrics_snr_db(r.nmse);
+            r.snr_db = fl_metrics_snr_db(r.nmse);
         else if (rc != -ERANGE)
             return rc;
     }
@@ -501,7 +501,7 @@ static int compute_ws(metrics_ws *ws, const float *x, size_t nx, const float *y,
     return 0;
 }
 
-int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
+int fl_metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
                     size_t ny, size_t dims, unsigned flags, metrics_report *out)
 {
     if (!x || !y || !out || nx == 0 || ny == 0 || dims == 0)
@@ -517,7 +517,7 @@ int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
     return rc;
 }
 
-void metrics_normalise(const metrics_report *raw, const metrics_report *ref,
+void fl_metrics_normalise(const metrics_report *raw, const metrics_report *ref,
                        metrics_report *out)
 {
     if (!raw || !ref || !out)

@@ -32,13 +32,13 @@
 
 #include <stddef.h>
 
-// Which metrics metrics_compute evaluates (bit flags, OR them together).
+// Which metrics fl_metrics_compute evaluates (bit flags, OR them together).
 #define METRICS_ELEMENTWISE 0x1u   // cosine, nmse, snr_db (needs equal token counts)
 #define METRICS_GREEDY      0x2u   // precision, recall, f1
 #define METRICS_CKA         0x4u   // cka (needs equal token counts)
 #define METRICS_ALL         0x7u
 
-// Cosine matrix of metrics_greedy_match: kept whole when it has at most
+// Cosine matrix of fl_metrics_greedy_match: kept whole when it has at most
 // METRICS_CACHE_ELEMS entries (16 MiB of floats), otherwise formed in tiles
 // of METRICS_TILE_ROWS x METRICS_TILE_COLS floats (twice: one pass for the
 // float maxima, one for their refinement), so memory stays bounded.
@@ -56,42 +56,42 @@ typedef struct metrics_report {
     double cka;        // linear CKA in [0, 1]; NaN if not computed
 } metrics_report;
 
-// Reusable scratch memory for metrics_compute (the cosine tiles, normalised
+// Reusable scratch memory for fl_metrics_compute (the cosine tiles, normalised
 // and centred copies, Gram matrices). Buffers grow to the largest call and
 // are kept, so a sweep that measures many frames does not pay for fresh
 // pages every frame. Not thread-safe: one workspace per thread.
 typedef struct metrics_ws metrics_ws;
 
-//  metrics_ws_create : new empty workspace
-//  _out    : receives it; caller frees with metrics_ws_destroy
+//  fl_metrics_ws_create : new empty workspace
+//  _out    : receives it; caller frees with fl_metrics_ws_destroy
 //  returns 0, -EINVAL (NULL), -ENOMEM
-int metrics_ws_create(metrics_ws **out);
+int fl_metrics_ws_create(metrics_ws **out);
 
-//  metrics_ws_destroy : free a workspace and its buffers (NULL is a no-op)
-void metrics_ws_destroy(metrics_ws *ws);
+//  fl_metrics_ws_destroy : free a workspace and its buffers (NULL is a no-op)
+void fl_metrics_ws_destroy(metrics_ws *ws);
 
-//  metrics_cosine : cosine similarity of two flattened tensors, sum x_i y_i /
+//  fl_metrics_cosine : cosine similarity of two flattened tensors, sum x_i y_i /
 //      (‖x‖ ‖y‖) accumulated in double; 0 if either vector is all zero.
 //  _x, _y  : arrays of _n floats each (not modified)
 //  _n      : element count, >= 1
 //  _cosine : output, in [-1, 1]
 //  returns 0, or -EINVAL (NULL pointer, _n == 0)
-int metrics_cosine(const float *x, const float *y, size_t n, double *cosine);
+int fl_metrics_cosine(const float *x, const float *y, size_t n, double *cosine);
 
-//  metrics_nmse : normalised MSE ‖x − y‖² / ‖x‖², sums in double.
+//  fl_metrics_nmse : normalised MSE ‖x − y‖² / ‖x‖², sums in double.
 //  _x      : the reference (original) array of _n floats
 //  _y      : the reconstruction, _n floats
 //  _n      : element count, >= 1
 //  _nmse   : output, >= 0
 //  returns 0, -EINVAL (NULL pointer, _n == 0), or -ERANGE when ‖x‖ == 0
 //      (NMSE undefined for an all-zero reference)
-int metrics_nmse(const float *x, const float *y, size_t n, double *nmse);
+int fl_metrics_nmse(const float *x, const float *y, size_t n, double *nmse);
 
-//  metrics_snr_db : feature SNR in dB from an NMSE: −10 log10(_nmse).
+//  fl_metrics_snr_db : feature SNR in dB from an NMSE: −10 log10(_nmse).
 //  _nmse   : >= 0; 0 gives +inf (exact match), NaN or negative gives NaN
-double metrics_snr_db(double nmse);
+double fl_metrics_snr_db(double nmse);
 
-//  metrics_greedy_match : BERTScore greedy matching on feature tokens.
+//  fl_metrics_greedy_match : BERTScore greedy matching on feature tokens.
 //      Tokens are unit-normalised (to float), the cosine matrix is formed by
 //      cblas_sgemm (whole or in tiles, see METRICS_CACHE_ELEMS) and reduced to
 //      running row and column maxima. Every entry within the float rounding
@@ -108,11 +108,11 @@ double metrics_snr_db(double nmse);
 //  _dims   : values per token, >= 1
 //  _precision, _recall, _f1 : outputs (any may be NULL); f1 = 2PR/(P+R), 0 when P+R == 0
 //  returns 0, -EINVAL (NULL tensor, zero size), -ENOMEM
-int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
+int fl_metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
                          size_t dims, double *precision, double *recall,
                          double *f1);
 
-//  metrics_cka : linear CKA between X (_n x _dx) and Y (_n x _dy) on the same
+//  fl_metrics_cka : linear CKA between X (_n x _dx) and Y (_n x _dy) on the same
 //      token grid: columns centred, CKA = ‖YᵀX‖_F² / (‖XᵀX‖_F ‖YᵀY‖_F).
 //      Computed in double with BLAS: when _n < _dx + _dy through the n x n
 //      Gram matrices K = XXᵀ, L = YYᵀ (dsyrk, cost n²(dx+dy)/2 flops, using
@@ -126,10 +126,10 @@ int metrics_greedy_match(const float *x, size_t nx, const float *y, size_t ny,
 //  _cka    : output in [0, 1]
 //  returns 0, -EINVAL (NULL pointer, bad size), -ENOMEM, or -ERANGE when X or
 //      Y is constant over tokens (zero after centring: CKA undefined)
-int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
+int fl_metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
                 double *cka);
 
-//  metrics_compute : every metric selected by _flags for one pair (X, Y).
+//  fl_metrics_compute : every metric selected by _flags for one pair (X, Y).
 //      METRICS_ELEMENTWISE and METRICS_CKA need _ny == _nx; when the counts
 //      differ (a merged tensor not expanded back to the grid) those fields
 //      are left NaN and only the greedy matching is computed. Degenerate
@@ -146,10 +146,10 @@ int metrics_cka(const float *x, size_t dx, const float *y, size_t dy, size_t n,
 //  _flags  : OR of METRICS_* (0 is allowed: all fields NaN)
 //  _out    : output report (every field written)
 //  returns 0, -EINVAL (NULL pointer, zero size), -ENOMEM
-int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
+int fl_metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
                     size_t ny, size_t dims, unsigned flags, metrics_report *out);
 
-//  metrics_normalise : divide a report by the report of a reference pair
+//  fl_metrics_normalise : divide a report by the report of a reference pair
 //      (paper 000 Figs. 2-3 "normalized by the uncompressed reference").
 //      cosine, precision, recall, f1, cka : _raw / _ref (IEEE division; a 0 or
 //          NaN reference gives inf or NaN).
@@ -158,11 +158,11 @@ int metrics_compute(metrics_ws *ws, const float *x, size_t nx, const float *y,
 //          reference has a finite, non-zero error; for a clean reference
 //          (nmse == 0, snr +inf) they are copied from _raw unchanged.
 //  _raw    : the report of (X, X̂)
-//  _ref    : the report of (X, X_ref); "clean": metrics_compute(ws, x, n, x, n, ...)
+//  _ref    : the report of (X, X_ref); "clean": fl_metrics_compute(ws, x, n, x, n, ...)
 //            (not all ones: zero tokens of X score 0), "same_snr": X_ref =
 //            uncompressed X through the same channel
 //  _out    : output; may alias _raw
-void metrics_normalise(const metrics_report *raw, const metrics_report *ref,
+void fl_metrics_normalise(const metrics_report *raw, const metrics_report *ref,
                        metrics_report *out);
 
 #endif

@@ -4,7 +4,7 @@
  * Distributed LMMs with Different Information Fusion Techniques" (paper 000),
  * with the overhead accounting of its §3. Changes from the paper: set sizes
  * are rounded to integers (the paper's analytic figures use f Nt etc. as
- * reals; pinr_analytic_compute keeps that), and besides the paper's index
+ * reals; fl_pinr_analytic_compute keeps that), and besides the paper's index
  * list the selection can be sent as bitmasks, as a 64-bit seed, or
  * enumeratively coded.
  *
@@ -29,7 +29,7 @@
 /* Largest stream we agree to build: 2^40 bits (128 GiB). */
 #define PINR_MAX_BITS (UINT64_C(1) << 40)
 
-void pinr_analytic_compute(const pinr_params *p, pinr_analytic *a)
+void fl_pinr_analytic_compute(const pinr_params *p, pinr_analytic *a)
 {
     double nt = (double)p->tokens, ns = (double)p->dims, nb = (double)p->bits;
     double f = p->f, g = p->g, h = p->h;
@@ -53,7 +53,7 @@ static uint64_t pinr_index_bits(const pinr_params *p, const pinr_layout *l)
     uint64_t k = (uint64_t)l->pruned_per_token;
     switch (p->index) {
     case PINR_INDEX_LIST:
-        return (na + nbp) * (uint64_t)bitio_width(nt) + nbp * k * (uint64_t)bitio_width(ns);
+        return (na + nbp) * (uint64_t)fl_bitio_width(nt) + nbp * k * (uint64_t)fl_bitio_width(ns);
     case PINR_INDEX_BITMASK:
         return nt + (nt - na) + nbp * ns;
     case PINR_INDEX_SEEDED:
@@ -64,7 +64,7 @@ static uint64_t pinr_index_bits(const pinr_params *p, const pinr_layout *l)
     return 0;
 }
 
-int pinr_check(const pinr_params *p)
+int fl_pinr_check(const pinr_params *p)
 {
     if (p->tokens < 1 || p->dims < 1 || p->tokens > UINT32_MAX || p->dims > UINT32_MAX)
         return -EINVAL;
@@ -81,9 +81,9 @@ int pinr_check(const pinr_params *p)
     return 0;
 }
 
-int pinr_plan(const pinr_params *p, pinr_layout *l)
+int fl_pinr_plan(const pinr_params *p, pinr_layout *l)
 {
-    int rc = pinr_check(p);
+    int rc = fl_pinr_check(p);
     if (rc)
         return rc;
     memset(l, 0, sizeof *l);
@@ -107,7 +107,7 @@ static uint64_t pinr_draw(uint64_t key64, uint32_t purpose, uint32_t sub, uint64
     return ((uint64_t)r.v[0] << 32) | r.v[1];
 }
 
-uint64_t pinr_frame_seed(uint32_t seed, uint32_t point, uint32_t trial)
+uint64_t fl_pinr_frame_seed(uint32_t seed, uint32_t point, uint32_t trial)
 {
     philox4x32_ctr_t c = {{0, 0, PURPOSE_PINR_FRAMESEED, trial}};
     philox4x32_key_t k = {{seed, point}};
@@ -184,10 +184,10 @@ static int pinr_draw_selection(const pinr_params *p, const pinr_layout *l, uint6
     return 0;
 }
 
-int pinr_select(const pinr_params *p, uint64_t frame_seed, uint8_t *keep)
+int fl_pinr_select(const pinr_params *p, uint64_t frame_seed, uint8_t *keep)
 {
     pinr_layout l;
-    int rc = pinr_plan(p, &l);
+    int rc = fl_pinr_plan(p, &l);
     if (rc)
         return rc;
     uint8_t *removed = malloc((size_t)p->tokens), *pruned = malloc((size_t)p->tokens);
@@ -262,13 +262,13 @@ static void pinr_put_list(bitw *bw, const uint8_t *mark, int64_t n, int w)
 {
     for (int64_t i = 0; i < n; i++)
         if (mark[i])
-            bitw_put(bw, (uint64_t)i, w);
+            fl_bitw_put(bw, (uint64_t)i, w);
 }
 
 static void pinr_put_mask(bitw *bw, const uint8_t *mark, int64_t n)
 {
     for (int64_t i = 0; i < n; i++)
-        bitw_put(bw, mark[i], 1);
+        fl_bitw_put(bw, mark[i], 1);
 }
 
 /* Enumerative coding of a subset through codec/enumidx, wrapped as
@@ -278,28 +278,28 @@ static int pinr_put_enum(bitw *bw, const uint8_t *mark, int64_t n, int64_t k)
     uint8_t *buf = NULL;
     size_t nbytes = 0;
     uint64_t bits = 0;
-    int rc = enumidx_encode_mask(mark, n, k, &buf, &nbytes, &bits);
+    int rc = fl_enumidx_encode_mask(mark, n, k, &buf, &nbytes, &bits);
     if (rc)
         return rc;
-    bitw_put(bw, nbytes, 32);
+    fl_bitw_put(bw, nbytes, 32);
     for (size_t i = 0; i < nbytes; i++)
-        bitw_put(bw, buf[i], 8);
+        fl_bitw_put(bw, buf[i], 8);
     free(buf);
     return 0;
 }
 
-int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
+int fl_pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
                 uint8_t **out, uint64_t *nbits, pinr_layout *lay)
 {
     pinr_layout l;
-    int rc = pinr_plan(p, &l);
+    int rc = fl_pinr_plan(p, &l);
     if (rc)
         return rc;
     int64_t nt = p->tokens, ns = p->dims;
     uint8_t *removed = malloc((size_t)nt), *pruned = malloc((size_t)nt);
     uint8_t *keep = malloc((size_t)(nt * ns));
     bitw bw = {0};
-    if (!removed || !pruned || !keep || bitw_init(&bw, l.total_bits)) {
+    if (!removed || !pruned || !keep || fl_bitw_init(&bw, l.total_bits)) {
         rc = -ENOMEM;
         goto done;
     }
@@ -314,22 +314,22 @@ int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
     uint32_t scale_bits;
     memcpy(&scale_bits, &scale, sizeof scale_bits);
 
-    bitw_put(&bw, PINR_MAGIC, 32);
-    bitw_put(&bw, PINR_VERSION, 8);
-    bitw_put(&bw, (uint64_t)p->index, 8);
-    bitw_put(&bw, (uint64_t)p->bits, 8);
-    bitw_put(&bw, 0, 8);
-    bitw_put(&bw, (uint64_t)nt, 32);
-    bitw_put(&bw, (uint64_t)ns, 32);
-    bitw_put(&bw, (uint64_t)l.removed, 32);
-    bitw_put(&bw, (uint64_t)l.pruned_tokens, 32);
-    bitw_put(&bw, (uint64_t)l.pruned_per_token, 32);
-    bitw_put(&bw, scale_bits, 32);
+    fl_bitw_put(&bw, PINR_MAGIC, 32);
+    fl_bitw_put(&bw, PINR_VERSION, 8);
+    fl_bitw_put(&bw, (uint64_t)p->index, 8);
+    fl_bitw_put(&bw, (uint64_t)p->bits, 8);
+    fl_bitw_put(&bw, 0, 8);
+    fl_bitw_put(&bw, (uint64_t)nt, 32);
+    fl_bitw_put(&bw, (uint64_t)ns, 32);
+    fl_bitw_put(&bw, (uint64_t)l.removed, 32);
+    fl_bitw_put(&bw, (uint64_t)l.pruned_tokens, 32);
+    fl_bitw_put(&bw, (uint64_t)l.pruned_per_token, 32);
+    fl_bitw_put(&bw, scale_bits, 32);
     if (p->index == PINR_INDEX_SEEDED)
-        bitw_put(&bw, frame_seed, 64);
+        fl_bitw_put(&bw, frame_seed, 64);
 
     uint64_t index_start = bw.nbits;
-    int wt = bitio_width((uint64_t)nt), ws = bitio_width((uint64_t)ns);
+    int wt = fl_bitio_width((uint64_t)nt), ws = fl_bitio_width((uint64_t)ns);
     if (p->index == PINR_INDEX_LIST || p->index == PINR_INDEX_BITMASK ||
         p->index == PINR_INDEX_ENUMERATIVE) {
         /* B (unremoved tokens) in ascending order, flagged when pruned */
@@ -382,17 +382,17 @@ int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
 
     for (int64_t i = 0; i < nt * ns; i++)
         if (keep[i])
-            bitw_put(&bw, pinr_quantise(x[i], p->bits, scale), p->bits);
+            fl_bitw_put(&bw, pinr_quantise(x[i], p->bits, scale), p->bits);
     if (bw.err) {
         rc = bw.err;
         goto done;
     }
     l.total_bits = bw.nbits;
-    *out = bitw_take(&bw, nbits);
+    *out = fl_bitw_take(&bw, nbits);
     if (lay)
         *lay = l;
 done:
-    bitw_free(&bw);
+    fl_bitw_free(&bw);
     free(removed), free(pruned), free(keep);
     return rc;
 }
@@ -404,7 +404,7 @@ static int pinr_get_list(bitr *br, uint8_t *mark, int64_t n, int64_t k, int w)
     memset(mark, 0, (size_t)n);
     int64_t prev = -1;
     for (int64_t i = 0; i < k; i++) {
-        int64_t v = (int64_t)bitr_get(br, w);
+        int64_t v = (int64_t)fl_bitr_get(br, w);
         if (br->err || v >= n || v <= prev)
             return -EBADMSG;
         mark[v] = 1;
@@ -418,7 +418,7 @@ static int pinr_get_mask(bitr *br, uint8_t *mark, int64_t n, int64_t k)
 {
     int64_t ones = 0;
     for (int64_t i = 0; i < n; i++) {
-        mark[i] = (uint8_t)bitr_get(br, 1);
+        mark[i] = (uint8_t)fl_bitr_get(br, 1);
         ones += mark[i];
     }
     return br->err || ones != k ? -EBADMSG : 0;
@@ -426,15 +426,15 @@ static int pinr_get_mask(bitr *br, uint8_t *mark, int64_t n, int64_t k)
 
 static int pinr_get_enum(bitr *br, uint8_t *mark, int64_t n, int64_t k)
 {
-    uint64_t nbytes = bitr_get(br, 32);
+    uint64_t nbytes = fl_bitr_get(br, 32);
     if (br->err || nbytes * 8 > br->nbits - br->pos)
         return -EBADMSG;
     uint8_t *buf = malloc(nbytes ? nbytes : 1);
     if (!buf)
         return -ENOMEM;
     for (uint64_t i = 0; i < nbytes; i++)
-        buf[i] = (uint8_t)bitr_get(br, 8);
-    int rc = enumidx_decode_mask(buf, nbytes, n, k, mark);
+        buf[i] = (uint8_t)fl_bitr_get(br, 8);
+    int rc = fl_enumidx_decode_mask(buf, nbytes, n, k, mark);
     free(buf);
     return rc == -ENOMEM ? rc : rc ? -EBADMSG : 0;
 }
@@ -455,7 +455,7 @@ static int pinr_erased(const uint8_t *erased, uint64_t nbits, uint64_t from, uin
     return 0;
 }
 
-int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
+int fl_pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
                 int64_t tokens, int64_t dims, float *x,
                 pinr_layout *lay, int64_t *lost_symbols)
 {
@@ -465,23 +465,23 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
     if (lost_symbols)
         *lost_symbols = 0;
     bitr br;
-    bitr_init(&br, buf, nbits);
+    fl_bitr_init(&br, buf, nbits);
     if (pinr_erased(erased, nbits, 0, nbits < PINR_HEADER_BITS ? nbits : PINR_HEADER_BITS))
         return -EBADMSG;
 
     pinr_params p = {0};
     pinr_layout l = {0};
-    uint32_t magic = (uint32_t)bitr_get(&br, 32);
-    unsigned version = (unsigned)bitr_get(&br, 8);
-    p.index = (pinr_index)bitr_get(&br, 8);
-    p.bits = (int)bitr_get(&br, 8);
-    bitr_get(&br, 8);
-    p.tokens = (int64_t)bitr_get(&br, 32);
-    p.dims = (int64_t)bitr_get(&br, 32);
-    l.removed = (int64_t)bitr_get(&br, 32);
-    l.pruned_tokens = (int64_t)bitr_get(&br, 32);
-    l.pruned_per_token = (int64_t)bitr_get(&br, 32);
-    uint32_t scale_bits = (uint32_t)bitr_get(&br, 32);
+    uint32_t magic = (uint32_t)fl_bitr_get(&br, 32);
+    unsigned version = (unsigned)fl_bitr_get(&br, 8);
+    p.index = (pinr_index)fl_bitr_get(&br, 8);
+    p.bits = (int)fl_bitr_get(&br, 8);
+    fl_bitr_get(&br, 8);
+    p.tokens = (int64_t)fl_bitr_get(&br, 32);
+    p.dims = (int64_t)fl_bitr_get(&br, 32);
+    l.removed = (int64_t)fl_bitr_get(&br, 32);
+    l.pruned_tokens = (int64_t)fl_bitr_get(&br, 32);
+    l.pruned_per_token = (int64_t)fl_bitr_get(&br, 32);
+    uint32_t scale_bits = (uint32_t)fl_bitr_get(&br, 32);
     if (br.err || magic != PINR_MAGIC || version != PINR_VERSION)
         return -EBADMSG;
     if (p.tokens != tokens || p.dims != dims || p.bits < 1 || p.bits > 64 ||
@@ -497,7 +497,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
     if (p.index == PINR_INDEX_SEEDED) {
         if (pinr_erased(erased, nbits, PINR_HEADER_BITS, PINR_HEADER_BITS + PINR_SEED_BITS))
             return -EBADMSG;
-        seed = bitr_get(&br, 64);
+        seed = fl_bitr_get(&br, 64);
     }
     l.header_bits = br.pos;
     l.kept_symbols = (tokens - l.removed) * dims - l.pruned_tokens * l.pruned_per_token;
@@ -517,7 +517,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
         if (rc)
             goto done;
     } else {
-        int wt = bitio_width((uint64_t)nt), ws = bitio_width((uint64_t)ns);
+        int wt = fl_bitio_width((uint64_t)nt), ws = fl_bitio_width((uint64_t)ns);
         int64_t nb = nt - l.removed;
         if (p.index == PINR_INDEX_LIST)
             rc = pinr_get_list(&br, removed, nt, l.removed, wt);
@@ -590,7 +590,7 @@ int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
         if (!keep[i])
             continue;
         uint64_t at = br.pos;
-        uint64_t v = bitr_get(&br, p.bits);
+        uint64_t v = fl_bitr_get(&br, p.bits);
         if (pinr_erased(erased, nbits, at, at + (uint64_t)p.bits)) {
             lost++;
             continue;

@@ -6,7 +6,7 @@
  * Bp of round(g |B|) tokens to prune, and drops round(h Ns) symbols of each
  * pruned token. The decoder rebuilds the tensor with zeros at every dropped
  * position. Selections are random, drawn from Philox keyed by a 64-bit frame
- * seed (pinr_frame_seed), so they are reproducible per (seed, point, trial).
+ * seed (fl_pinr_frame_seed), so they are reproducible per (seed, point, trial).
  *
  * Bitstream, version 1 (MSB first, see pinr.c for the exact fields):
  *   header (256 bits; +64 for the seeded index mode),
@@ -71,26 +71,26 @@ typedef struct {
     uint64_t total_bits;       /* header + index + payload: the stream length */
 } pinr_layout;
 
-//  pinr_analytic_compute : the analytic figures of paper 000 §3 for _p
-void pinr_analytic_compute(const pinr_params *p, pinr_analytic *a);
-//  pinr_check : 0 if _p is usable, else -EINVAL (sizes) or -ERANGE (stream too long)
-int pinr_check(const pinr_params *p);
-//  pinr_plan : integer set sizes and the exact bit count of a frame for _p
+//  fl_pinr_analytic_compute : the analytic figures of paper 000 §3 for _p
+void fl_pinr_analytic_compute(const pinr_params *p, pinr_analytic *a);
+//  fl_pinr_check : 0 if _p is usable, else -EINVAL (sizes) or -ERANGE (stream too long)
+int fl_pinr_check(const pinr_params *p);
+//  fl_pinr_plan : integer set sizes and the exact bit count of a frame for _p
 //              (independent of the data); 0 or -EINVAL
-int pinr_plan(const pinr_params *p, pinr_layout *lay);
-//  pinr_frame_seed : the 64-bit seed of a frame's selections, from the
+int fl_pinr_plan(const pinr_params *p, pinr_layout *lay);
+//  fl_pinr_frame_seed : the 64-bit seed of a frame's selections, from the
 //                    scenario seed, the sweep point and the trial
-uint64_t pinr_frame_seed(uint32_t seed, uint32_t point, uint32_t trial);
-//  pinr_select : the keep mask (Nt x Ns bytes, 1 = sent) of the selection
+uint64_t fl_pinr_frame_seed(uint32_t seed, uint32_t point, uint32_t trial);
+//  fl_pinr_select : the keep mask (Nt x Ns bytes, 1 = sent) of the selection
 //                drawn from _frame_seed; caller allocates _keep; 0 or -ENOMEM
-int pinr_select(const pinr_params *p, uint64_t frame_seed, uint8_t *keep);
+int fl_pinr_select(const pinr_params *p, uint64_t frame_seed, uint8_t *keep);
 
-//  pinr_encode : encode tensor _x (Nt x Ns floats, row-major) into a new
+//  fl_pinr_encode : encode tensor _x (Nt x Ns floats, row-major) into a new
 //                buffer *_out (caller frees) of *_nbits bits; _lay may be NULL
 //                returns 0, -EINVAL or -ENOMEM
-int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
+int fl_pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
                 uint8_t **out, uint64_t *nbits, pinr_layout *lay);
-//  pinr_decode : rebuild the Nt x Ns tensor _x from _nbits bits of _buf;
+//  fl_pinr_decode : rebuild the Nt x Ns tensor _x from _nbits bits of _buf;
 //                _erased: NULL or one flag per byte of _buf (1 = lost in the
 //                channel). Dropped and erased symbols are zero-filled;
 //                *_lost_symbols (may be NULL) counts the erased kept symbols.
@@ -98,7 +98,7 @@ int pinr_encode(const pinr_params *p, const float *x, uint64_t frame_seed,
 //                corrupt level beyond the encoder's range is clamped).
 //                Returns 0, or -EBADMSG when the header or index section is
 //                corrupt or erased (then _x is all zeros), -ENOMEM.
-int pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
+int fl_pinr_decode(const uint8_t *buf, uint64_t nbits, const uint8_t *erased,
                 int64_t tokens, int64_t dims, float *x,
                 pinr_layout *lay, int64_t *lost_symbols);
 

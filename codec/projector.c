@@ -62,7 +62,7 @@ static int alloc_projector(size_t in, size_t hidden, size_t out, projector **res
     p->w2 = malloc(out * hidden * sizeof *p->w2);
     p->b2 = malloc(out * sizeof *p->b2);
     if (!p->w1 || !p->b1 || !p->w2 || !p->b2) {
-        projector_destroy(p);
+        fl_projector_destroy(p);
         return -ENOMEM;
     }
     *res = p;
@@ -75,7 +75,7 @@ static int weights_finite(const projector *p)
            all_finite(p->w2, p->out * p->hidden) && all_finite(p->b2, p->out);
 }
 
-int projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
+int fl_projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
                      const float *w1, const float *b1, const float *w2,
                      const float *b2, projector **out)
 {
@@ -90,7 +90,7 @@ int projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
     memcpy(p->w2, w2, out_dims * hidden_dims * sizeof *w2);
     memcpy(p->b2, b2, out_dims * sizeof *b2);
     if (!weights_finite(p)) {
-        projector_destroy(p);
+        fl_projector_destroy(p);
         return -EINVAL;
     }
     *out = p;
@@ -112,7 +112,7 @@ static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
         return -EINVAL;
     h5guard_info gi;
     char why[192];
-    int rc = h5guard_dataset(f, ds, 2, PROJECTOR_MAX_WEIGHTS, &gi, why, sizeof why);
+    int rc = fl_h5guard_dataset(f, ds, 2, PROJECTOR_MAX_WEIGHTS, &gi, why, sizeof why);
     H5Dclose(ds);
     if (rc)
         return rc;
@@ -157,18 +157,18 @@ static int load_open(hid_t f, projector **out)
         return rc;
     if ((rc = ds_read(f, "/w1", p->w1)) || (rc = ds_read(f, "/b1", p->b1)) ||
         (rc = ds_read(f, "/w2", p->w2)) || (rc = ds_read(f, "/b2", p->b2))) {
-        projector_destroy(p);
+        fl_projector_destroy(p);
         return rc;
     }
     if (!weights_finite(p)) {  // also catches float64 values beyond float range
-        projector_destroy(p);
+        fl_projector_destroy(p);
         return -EINVAL;
     }
     *out = p;
     return 0;
 }
 
-int projector_load(const char *path, projector **out)
+int fl_projector_load(const char *path, projector **out)
 {
     if (!path || !out)
         return -EINVAL;
@@ -197,11 +197,11 @@ int projector_load(const char *path, projector **out)
     return rc;
 }
 
-size_t projector_in_dims(const projector *p) { return p ? p->in : 0; }
-size_t projector_hidden_dims(const projector *p) { return p ? p->hidden : 0; }
-size_t projector_out_dims(const projector *p) { return p ? p->out : 0; }
+size_t fl_projector_in_dims(const projector *p) { return p ? p->in : 0; }
+size_t fl_projector_hidden_dims(const projector *p) { return p ? p->hidden : 0; }
+size_t fl_projector_out_dims(const projector *p) { return p ? p->out : 0; }
 
-int projector_execute(const projector *p, const float *x, size_t tokens, float *y)
+int fl_projector_execute(const projector *p, const float *x, size_t tokens, float *y)
 {
     if (!p || !x || !y || tokens == 0 || tokens > (size_t)INT_MAX ||
         tokens > SIZE_MAX / sizeof(float) / (p->in > p->out ? p->in : p->out))
@@ -236,7 +236,7 @@ int projector_execute(const projector *p, const float *x, size_t tokens, float *
     return 0;
 }
 
-void projector_destroy(projector *p)
+void fl_projector_destroy(projector *p)
 {
     if (!p)
         return;

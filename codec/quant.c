@@ -34,7 +34,7 @@ static float quant_float_of(uint32_t b)
 
 /* --------------------------------------------------------------- fp16 -- */
 
-uint16_t quant_f32_to_f16(float x)
+uint16_t fl_quant_f32_to_f16(float x)
 {
     const uint32_t b = quant_bits_of(x);
     const uint16_t sign = (uint16_t)((b >> 16) & 0x8000u);
@@ -74,7 +74,7 @@ uint16_t quant_f32_to_f16(float x)
     return (uint16_t)(sign | h);
 }
 
-float quant_f16_to_f32(uint16_t h)
+float fl_quant_f16_to_f32(uint16_t h)
 {
     const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
     const uint32_t exp = (h >> 10) & 0x1fu;
@@ -97,7 +97,7 @@ float quant_f16_to_f32(uint16_t h)
 
 /* --------------------------------------------------------------- bf16 -- */
 
-uint16_t quant_f32_to_bf16(float x)
+uint16_t fl_quant_f32_to_bf16(float x)
 {
     uint32_t b = quant_bits_of(x);
     if ((b & 0x7fffffffu) > 0x7f800000u)
@@ -108,46 +108,46 @@ uint16_t quant_f32_to_bf16(float x)
     return (uint16_t)(b >> 16);
 }
 
-float quant_bf16_to_f32(uint16_t h)
+float fl_quant_bf16_to_f32(uint16_t h)
 {
     return quant_float_of((uint32_t)h << 16);
 }
 
 /* ------------------------------------------------------------- arrays -- */
 
-int quant_fp16_encode(const float *x, size_t n, uint16_t *h)
+int fl_quant_fp16_encode(const float *x, size_t n, uint16_t *h)
 {
     if (n && (!x || !h))
         return -EINVAL;
     for (size_t i = 0; i < n; i++)
-        h[i] = quant_f32_to_f16(x[i]);
+        h[i] = fl_quant_f32_to_f16(x[i]);
     return 0;
 }
 
-int quant_fp16_decode(const uint16_t *h, size_t n, float *x)
+int fl_quant_fp16_decode(const uint16_t *h, size_t n, float *x)
 {
     if (n && (!x || !h))
         return -EINVAL;
     for (size_t i = 0; i < n; i++)
-        x[i] = quant_f16_to_f32(h[i]);
+        x[i] = fl_quant_f16_to_f32(h[i]);
     return 0;
 }
 
-int quant_bf16_encode(const float *x, size_t n, uint16_t *h)
+int fl_quant_bf16_encode(const float *x, size_t n, uint16_t *h)
 {
     if (n && (!x || !h))
         return -EINVAL;
     for (size_t i = 0; i < n; i++)
-        h[i] = quant_f32_to_bf16(x[i]);
+        h[i] = fl_quant_f32_to_bf16(x[i]);
     return 0;
 }
 
-int quant_bf16_decode(const uint16_t *h, size_t n, float *x)
+int fl_quant_bf16_decode(const uint16_t *h, size_t n, float *x)
 {
     if (n && (!x || !h))
         return -EINVAL;
     for (size_t i = 0; i < n; i++)
-        x[i] = quant_bf16_to_f32(h[i]);
+        x[i] = fl_quant_bf16_to_f32(h[i]);
     return 0;
 }
 
@@ -158,7 +158,7 @@ static int quant_step_ok(double step)
     return isfinite(step) && step > 0.0;
 }
 
-int quant_uniform(const float *x, size_t n, double step, double rounding,
+int fl_quant_uniform(const float *x, size_t n, double step, double rounding,
                   int32_t *level)
 {
     if ((n && (!x || !level)) || !quant_step_ok(step) ||
@@ -179,7 +179,7 @@ int quant_uniform(const float *x, size_t n, double step, double rounding,
     return 0;
 }
 
-int quant_dequantize(const int32_t *level, size_t n, double step, float *y)
+int fl_quant_dequantize(const int32_t *level, size_t n, double step, float *y)
 {
     if ((n && (!level || !y)) || !quant_step_ok(step))
         return -EINVAL;
@@ -194,7 +194,7 @@ int quant_dequantize(const int32_t *level, size_t n, double step, float *y)
 
 /* --------------------------------------------------------------- rdoq -- */
 
-int quant_rdoq(const float *x, size_t n, int64_t first_index, double step,
+int fl_quant_rdoq(const float *x, size_t n, int64_t first_index, double step,
                double lambda, quant_bits_fn bits, void *ctx, int32_t *level,
                double *rate_bits, double *sse)
 {

@@ -38,40 +38,40 @@ typedef double (*quant_bits_fn)(void *ctx, int64_t elem_index, int32_t level);
 
 /* ------------------------------------------------------------ scalars -- */
 
-//  quant_f32_to_f16 : binary16 bits of _x (round to nearest even)
-uint16_t quant_f32_to_f16(float x);
-//  quant_f16_to_f32 : value of binary16 bits _h (exact)
-float quant_f16_to_f32(uint16_t h);
-//  quant_f32_to_bf16 : bfloat16 bits of _x (round to nearest even)
-uint16_t quant_f32_to_bf16(float x);
-//  quant_bf16_to_f32 : value of bfloat16 bits _h (exact)
-float quant_bf16_to_f32(uint16_t h);
+//  fl_quant_f32_to_f16 : binary16 bits of _x (round to nearest even)
+uint16_t fl_quant_f32_to_f16(float x);
+//  fl_quant_f16_to_f32 : value of binary16 bits _h (exact)
+float fl_quant_f16_to_f32(uint16_t h);
+//  fl_quant_f32_to_bf16 : bfloat16 bits of _x (round to nearest even)
+uint16_t fl_quant_f32_to_bf16(float x);
+//  fl_quant_bf16_to_f32 : value of bfloat16 bits _h (exact)
+float fl_quant_bf16_to_f32(uint16_t h);
 
 /* ------------------------------------------------------------- arrays -- */
 
-//  quant_fp16_encode / quant_bf16_encode : _n floats _x -> _n 16-bit codes _h
-//  quant_fp16_decode / quant_bf16_decode : _n codes _h -> _n floats _x
+//  fl_quant_fp16_encode / fl_quant_bf16_encode : _n floats _x -> _n 16-bit codes _h
+//  fl_quant_fp16_decode / fl_quant_bf16_decode : _n codes _h -> _n floats _x
 //  returns 0, -EINVAL (NULL with _n > 0)
-int quant_fp16_encode(const float *x, size_t n, uint16_t *h);
-int quant_fp16_decode(const uint16_t *h, size_t n, float *x);
-int quant_bf16_encode(const float *x, size_t n, uint16_t *h);
-int quant_bf16_decode(const uint16_t *h, size_t n, float *x);
+int fl_quant_fp16_encode(const float *x, size_t n, uint16_t *h);
+int fl_quant_fp16_decode(const uint16_t *h, size_t n, float *x);
+int fl_quant_bf16_encode(const float *x, size_t n, uint16_t *h);
+int fl_quant_bf16_decode(const uint16_t *h, size_t n, float *x);
 
-//  quant_uniform : levels of _n values.
+//  fl_quant_uniform : levels of _n values.
 //  _x        : input, finite (else -EINVAL)
 //  _step     : Δ > 0, finite
 //  _rounding : r in [0, 0.5]; 0.5 plain rounding, less is a dead zone
 //  _level    : output, _n levels (caller allocates)
 //  returns 0, -EINVAL, -ERANGE (|x|/Δ + 1 > INT32_MAX)
-int quant_uniform(const float *x, size_t n, double step, double rounding,
+int fl_quant_uniform(const float *x, size_t n, double step, double rounding,
                   int32_t *level);
 
-//  quant_dequantize : _y[i] = (float)(_level[i] _step), clamped to +-FLT_MAX;
+//  fl_quant_dequantize : _y[i] = (float)(_level[i] _step), clamped to +-FLT_MAX;
 //                     _step > 0, finite.
 //  returns 0, -EINVAL
-int quant_dequantize(const int32_t *level, size_t n, double step, float *y);
+int fl_quant_dequantize(const int32_t *level, size_t n, double step, float *y);
 
-//  quant_rdoq : rate-distortion optimised levels (see top of file).
+//  fl_quant_rdoq : rate-distortion optimised levels (see top of file).
 //  _x           : input, finite (else -EINVAL)
 //  _first_index : elem_index passed to _bits for _x[0]; _x[i] gets _first_index + i
 //  _step        : Δ > 0, finite
@@ -86,7 +86,7 @@ int quant_dequantize(const int32_t *level, size_t n, double step, float *y);
 //  _sse         : output, Σ (x - level Δ)² (may be NULL)
 //  returns 0, -EINVAL, -ERANGE (|x|/Δ + 1 > INT32_MAX); on error _level is
 //      filled up to the failing element only
-int quant_rdoq(const float *x, size_t n, int64_t first_index, double step,
+int fl_quant_rdoq(const float *x, size_t n, int64_t first_index, double step,
                double lambda, quant_bits_fn bits, void *ctx, int32_t *level,
                double *rate_bits, double *sse);
 

@@ -14,7 +14,7 @@
 
 /* ---------------------------------------------------------------- encoder */
 
-int rans_enc_init(rans_enc *e, size_t cap_words)
+int fl_rans_enc_init(rans_enc *e, size_t cap_words)
 {
     memset(e, 0, sizeof *e);
     if (cap_words < 16)
@@ -30,14 +30,14 @@ int rans_enc_init(rans_enc *e, size_t cap_words)
     return 0;
 }
 
-void rans_enc_free(rans_enc *e)
+void fl_rans_enc_free(rans_enc *e)
 {
     free(e->buf);
     e->buf = NULL;
     e->cap = e->pos = 0;
 }
 
-int rans_enc_grow(rans_enc *e)
+int fl_rans_enc_grow(rans_enc *e)
 {
     if (e->err)
         return e->err;
@@ -80,7 +80,7 @@ static unsigned floor_log2_u64(uint64_t v)
     return n;
 }
 
-void rans_enc_put_gamma(rans_enc *e, uint64_t v)
+void fl_rans_enc_put_gamma(rans_enc *e, uint64_t v)
 {
     if (v == 0) {
         e->err = e->err ? e->err : -EINVAL;
@@ -94,13 +94,13 @@ void rans_enc_put_gamma(rans_enc *e, uint64_t v)
         rans_enc_put_bits(e, 0, 1);
 }
 
-int rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes)
+int fl_rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes)
 {
     *out = NULL;
     *nbytes = 0;
     if (e->err)
         return e->err;
-    if (e->pos < 2 && rans_enc_grow(e) != 0)
+    if (e->pos < 2 && fl_rans_enc_grow(e) != 0)
         return e->err;
     uint64_t x = e->x;
     if (x < (1ull << 32)) {
@@ -132,7 +132,7 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes)
+int fl_rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes)
 {
     memset(d, 0, sizeof *d);
     d->x = RANS_L;
@@ -157,7 +157,7 @@ int rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes)
     return 0;
 }
 
-uint64_t rans_dec_get_bits64(rans_dec *d, unsigned nbits)
+uint64_t fl_rans_dec_get_bits64(rans_dec *d, unsigned nbits)
 {
     uint64_t v = 0;
     for (unsigned sh = 0; sh < nbits; sh += RAW_CHUNK) {
@@ -167,7 +167,7 @@ uint64_t rans_dec_get_bits64(rans_dec *d, unsigned nbits)
     return v;
 }
 
-uint64_t rans_dec_get_gamma(rans_dec *d)
+uint64_t fl_rans_dec_get_gamma(rans_dec *d)
 {
     unsigned n = 0;
     while (rans_dec_get_bits(d, 1) == 0) {
@@ -176,10 +176,10 @@ uint64_t rans_dec_get_gamma(rans_dec *d)
             return 1;
         }
     }
-    return (1ull << n) | rans_dec_get_bits64(d, n);
+    return (1ull << n) | fl_rans_dec_get_bits64(d, n);
 }
 
-int rans_dec_finish(const rans_dec *d)
+int fl_rans_dec_finish(const rans_dec *d)
 {
     if (d->err || d->p != d->end || d->x != RANS_L)
         return -EBADMSG;
@@ -188,7 +188,7 @@ int rans_dec_finish(const rans_dec *d)
 
 /* ----------------------------------------------------------- static table */
 
-int rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned prec)
+int fl_rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned prec)
 {
     memset(t, 0, sizeof *t);
     if (!freq || n == 0 || n > (1u << 24) || prec < 1 || prec > 24)
@@ -208,7 +208,7 @@ int rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned pr
     t->cum = malloc(((size_t)n + 1) * sizeof *t->cum);
     t->bucket = malloc(((size_t)1 << bb) * sizeof *t->bucket);
     if (!t->cum || !t->bucket) {
-        rans_table_free(t);
+        fl_rans_table_free(t);
         return -ENOMEM;
     }
     t->cum[0] = 0;
@@ -224,7 +224,7 @@ int rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned pr
     return 0;
 }
 
-void rans_table_free(rans_table *t)
+void fl_rans_table_free(rans_table *t)
 {
     free(t->cum);
     free(t->bucket);
@@ -234,18 +234,18 @@ void rans_table_free(rans_table *t)
 
 /* -------------------------------------------------------------- recorder */
 
-void rans_rec_init(rans_rec *r)
+void fl_rans_rec_init(rans_rec *r)
 {
     memset(r, 0, sizeof *r);
 }
 
-void rans_rec_free(rans_rec *r)
+void fl_rans_rec_free(rans_rec *r)
 {
     free(r->s);
     memset(r, 0, sizeof *r);
 }
 
-void rans_rec_push(rans_rec *r, uint32_t start, uint32_t freq, unsigned prec)
+void fl_rans_rec_push(rans_rec *r, uint32_t start, uint32_t freq, unsigned prec)
 {
     if (r->err)
         return;
@@ -262,15 +262,15 @@ void rans_rec_push(rans_rec *r, uint32_t start, uint32_t freq, unsigned prec)
     r->s[r->n++] = (rans_sym){start, freq, prec};
 }
 
-void rans_rec_push_bits(rans_rec *r, uint64_t value, unsigned nbits)
+void fl_rans_rec_push_bits(rans_rec *r, uint64_t value, unsigned nbits)
 {
     for (unsigned sh = 0; sh < nbits; sh += RAW_CHUNK) {
         unsigned len = nbits - sh < RAW_CHUNK ? nbits - sh : RAW_CHUNK;
-        rans_rec_push(r, (uint32_t)(value >> sh) & ((1u << len) - 1), 1, len);
+        fl_rans_rec_push(r, (uint32_t)(value >> sh) & ((1u << len) - 1), 1, len);
     }
 }
 
-void rans_rec_push_gamma(rans_rec *r, uint64_t v)
+void fl_rans_rec_push_gamma(rans_rec *r, uint64_t v)
 {
     if (v == 0) {
         r->err = r->err ? r->err : -EINVAL;
@@ -278,12 +278,12 @@ void rans_rec_push_gamma(rans_rec *r, uint64_t v)
     }
     unsigned n = floor_log2_u64(v);
     for (unsigned i = 0; i < n; i++)
-        rans_rec_push(r, 0, 1, 1);
-    rans_rec_push(r, 1, 1, 1);
-    rans_rec_push_bits(r, v, n);
+        fl_rans_rec_push(r, 0, 1, 1);
+    fl_rans_rec_push(r, 1, 1, 1);
+    fl_rans_rec_push_bits(r, v, n);
 }
 
-double rans_rec_info_bits(const rans_rec *r)
+double fl_rans_rec_info_bits(const rans_rec *r)
 {
     double b = 0;
     for (size_t i = 0; i < r->n; i++)
@@ -291,7 +291,7 @@ double rans_rec_info_bits(const rans_rec *r)
     return b;
 }
 
-void rans_enc_put_rec(rans_enc *e, const rans_rec *r)
+void fl_rans_enc_put_rec(rans_enc *e, const rans_rec *r)
 {
     if (r->err) {
         e->err = e->err ? e->err : r->err;
@@ -323,7 +323,7 @@ static void adapt_rebuild(rans_adapt *m)
         m->cum[i + 1] += m->cum[i];
 }
 
-int rans_adapt_init(rans_adapt *m, uint32_t n)
+int fl_rans_adapt_init(rans_adapt *m, uint32_t n)
 {
     memset(m, 0, sizeof *m);
     if (n < 2 || n > 4096)
@@ -331,7 +331,7 @@ int rans_adapt_init(rans_adapt *m, uint32_t n)
     m->count = malloc(n * sizeof *m->count);
     m->cum = malloc(((size_t)n + 1) * sizeof *m->cum);
     if (!m->count || !m->cum) {
-        rans_adapt_free(m);
+        fl_rans_adapt_free(m);
         return -ENOMEM;
     }
     m->n = n;
@@ -342,7 +342,7 @@ int rans_adapt_init(rans_adapt *m, uint32_t n)
     return 0;
 }
 
-void rans_adapt_free(rans_adapt *m)
+void fl_rans_adapt_free(rans_adapt *m)
 {
     free(m->count);
     free(m->cum);
@@ -363,24 +363,24 @@ static void adapt_update(rans_adapt *m, uint32_t sym)
     adapt_rebuild(m);
 }
 
-void rans_adapt_encode(rans_adapt *m, uint32_t sym, rans_rec *r)
+void fl_rans_adapt_encode(rans_adapt *m, uint32_t sym, rans_rec *r)
 {
     if (sym >= m->n) {
         r->err = r->err ? r->err : -EINVAL;
         return;
     }
-    rans_rec_push(r, m->cum[sym], m->cum[sym + 1] - m->cum[sym], RANS_ADAPT_PREC);
+    fl_rans_rec_push(r, m->cum[sym], m->cum[sym + 1] - m->cum[sym], RANS_ADAPT_PREC);
     adapt_update(m, sym);
 }
 
-double rans_adapt_cost_bits(const rans_adapt *m, uint32_t sym)
+double fl_rans_adapt_cost_bits(const rans_adapt *m, uint32_t sym)
 {
     if (sym >= m->n)
         return INFINITY;
     return RANS_ADAPT_PREC - log2((double)(m->cum[sym + 1] - m->cum[sym]));
 }
 
-uint32_t rans_adapt_decode(rans_adapt *m, rans_dec *d)
+uint32_t fl_rans_adapt_decode(rans_adapt *m, rans_dec *d)
 {
     uint32_t slot = rans_dec_peek(d, RANS_ADAPT_PREC);
     // binary search for the symbol whose interval holds slot
@@ -397,7 +397,7 @@ uint32_t rans_adapt_decode(rans_adapt *m, rans_dec *d)
     return lo;
 }
 
-void rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec)
+void fl_rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec)
 {
     memset(s, 0, sizeof *s);
     if (freq == 0 || prec - 1 >= RANS_PREC_MAX || freq > (1u << prec))

@@ -16,11 +16,11 @@
  *   [value, value + 1) at precision nbits (so no second mechanism is needed).
  * - The encoder is LIFO: symbols must be pushed in the REVERSE of the order
  *   in which the decoder reads them.  rans_rec records symbols in decode
- *   order (needed for adaptive models) and rans_enc_put_rec pushes them back
+ *   order (needed for adaptive models) and fl_rans_enc_put_rec pushes them back
  *   to front.
  * - The encoder starts at x = RANS_L; the decoder checks at the end that the
  *   state has returned to RANS_L and that every word was consumed
- *   (rans_dec_finish): this is the end-of-stream check that turns most
+ *   (fl_rans_dec_finish): this is the end-of-stream check that turns most
  *   corruptions into -EBADMSG.  The decoder never reads past its buffer: a
  *   missing word sets a sticky error flag and zero is shifted in instead.
  * - Final flush: if x < 2^32 one word (which is >= 2^31), otherwise two
@@ -51,15 +51,15 @@ typedef struct {
     int err;         // sticky: -ENOMEM or -EINVAL
 } rans_enc;
 
-//  rans_enc_init : start an empty encoder
-//      _e         : encoder to initialise (caller owns the struct; free with rans_enc_free)
+//  fl_rans_enc_init : start an empty encoder
+//      _e         : encoder to initialise (caller owns the struct; free with fl_rans_enc_free)
 //      _cap_words : initial buffer capacity in 32-bit words (0: a small default); grows as needed
 //  returns 0 or -ENOMEM
-int rans_enc_init(rans_enc *e, size_t cap_words);
-//  rans_enc_free : release the buffer of _e (safe on a zeroed struct)
-void rans_enc_free(rans_enc *e);
-//  rans_enc_grow : internal, doubles the buffer (called by rans_enc_put when full)
-int rans_enc_grow(rans_enc *e);
+int fl_rans_enc_init(rans_enc *e, size_t cap_words);
+//  fl_rans_enc_free : release the buffer of _e (safe on a zeroed struct)
+void fl_rans_enc_free(rans_enc *e);
+//  fl_rans_enc_grow : internal, doubles the buffer (called by rans_enc_put when full)
+int fl_rans_enc_grow(rans_enc *e);
 
 //  rans_enc_put : push one symbol
 //      _start : cumulative frequency of the symbol, start + freq <= 2^prec
@@ -76,7 +76,7 @@ static inline void rans_enc_put(rans_enc *e, uint32_t start, uint32_t freq, unsi
     uint64_t x = e->x;
     uint64_t x_max = ((RANS_L >> prec) << 32) * freq;
     if (x >= x_max) {
-        if (e->pos == 0 && rans_enc_grow(e) != 0)
+        if (e->pos == 0 && fl_rans_enc_grow(e) != 0)
             return;
         e->buf[--e->pos] = (uint32_t)x;
         x >>= 32;
@@ -102,10 +102,10 @@ typedef struct {
     uint32_t freq;   // 0: not codable (rans_enc_put_esym sets -EINVAL)
 } rans_esym;
 
-//  rans_esym_init : the encoder symbol for [_start, _start + _freq) at
+//  fl_rans_esym_init : the encoder symbol for [_start, _start + _freq) at
 //      precision _prec (1..RANS_PREC_MAX); _freq = 0 or a bad _prec gives a
 //      symbol that sets the encoder's error when pushed
-void rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec);
+void fl_rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec);
 
 //  rans_enc_put_esym : push one symbol (same stream as rans_enc_put)
 static inline void rans_enc_put_esym(rans_enc *e, const rans_esym *s)
@@ -116,7 +116,7 @@ static inline void rans_enc_put_esym(rans_enc *e, const rans_esym *s)
     }
     uint64_t x = e->x;
     if (x >= s->x_max) {
-        if (e->pos == 0 && rans_enc_grow(e) != 0)
+        if (e->pos == 0 && fl_rans_enc_grow(e) != 0)
             return;
         e->buf[--e->pos] = (uint32_t)x;
         x >>= 32;
@@ -133,16 +133,16 @@ static inline void rans_enc_put_bits(rans_enc *e, uint32_t value, unsigned nbits
         rans_enc_put(e, value & (uint32_t)((1ull << nbits) - 1), 1, nbits);
 }
 
-//  rans_enc_put_gamma : push the Elias-gamma code of _v (v >= 1, up to 2^63)
+//  fl_rans_enc_put_gamma : push the Elias-gamma code of _v (v >= 1, up to 2^63)
 //      (decoded as: N zero bits, a one bit, then N low bits of v)
-void rans_enc_put_gamma(rans_enc *e, uint64_t v);
+void fl_rans_enc_put_gamma(rans_enc *e, uint64_t v);
 
-//  rans_enc_finish : flush the state and return the stream
+//  fl_rans_enc_finish : flush the state and return the stream
 //      _out    : receives a malloc'd byte buffer (caller frees)
 //      _nbytes : its length in bytes (a multiple of 4; bits = 8 * nbytes)
 //  returns 0, -ENOMEM, or the encoder's sticky error.  The encoder stays
-//  allocated (call rans_enc_free).
-int rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes);
+//  allocated (call fl_rans_enc_free).
+int fl_rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes);
 
 /* ---------------------------------------------------------------- decoder */
 
@@ -152,10 +152,10 @@ typedef struct {
     int err;         // sticky: set when a word was missing or a code invalid
 } rans_dec;
 
-//  rans_dec_init : start decoding _buf (not copied; must outlive _d)
+//  fl_rans_dec_init : start decoding _buf (not copied; must outlive _d)
 //      _nbytes : length in bytes; must be a multiple of 4 and >= 4
 //  returns 0 or -EBADMSG (bad length or impossible initial state)
-int rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes);
+int fl_rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes);
 
 //  rans_dec_peek : the slot in [0, 2^prec) that identifies the next symbol
 static inline uint32_t rans_dec_peek(const rans_dec *d, unsigned prec)
@@ -198,14 +198,14 @@ static inline uint32_t rans_dec_get_bits(rans_dec *d, unsigned nbits)
     return v;
 }
 
-//  rans_dec_get_gamma : read an Elias-gamma code; codes longer than 2*63+1
+//  fl_rans_dec_get_gamma : read an Elias-gamma code; codes longer than 2*63+1
 //  bits set the error flag and return 1.
-uint64_t rans_dec_get_gamma(rans_dec *d);
+uint64_t fl_rans_dec_get_gamma(rans_dec *d);
 
-//  rans_dec_finish : end-of-stream check
+//  fl_rans_dec_finish : end-of-stream check
 //  returns 0 when no error occurred, every word was consumed and the state is
 //  back at RANS_L; -EBADMSG otherwise
-int rans_dec_finish(const rans_dec *d);
+int fl_rans_dec_finish(const rans_dec *d);
 
 /* ----------------------------------------------------------- static table */
 
@@ -217,14 +217,14 @@ typedef struct {
     uint32_t *bucket;     // first symbol whose interval meets each bucket
 } rans_table;
 
-//  rans_table_init : build a static table from integer frequencies
-//      _t    : table to fill (free with rans_table_free)
+//  fl_rans_table_init : build a static table from integer frequencies
+//      _t    : table to fill (free with fl_rans_table_free)
 //      _freq : _n frequencies summing exactly to 2^_prec (0 allowed: symbol not codable)
 //      _n    : number of symbols, 1..2^24
 //      _prec : precision in bits, 1..24
 //  returns 0, -EINVAL (bad sum or argument) or -ENOMEM
-int rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned prec);
-void rans_table_free(rans_table *t);
+int fl_rans_table_init(rans_table *t, const uint32_t *freq, uint32_t n, unsigned prec);
+void fl_rans_table_free(rans_table *t);
 
 //  rans_table_lookup : the symbol whose interval holds _slot (0 <= slot < 2^prec)
 static inline uint32_t rans_table_lookup(const rans_table *t, uint32_t slot)
@@ -257,22 +257,22 @@ typedef struct {
     int err;              // sticky -ENOMEM
 } rans_rec;
 
-//  rans_rec_init / rans_rec_free : an empty list of symbols in decode order
-void rans_rec_init(rans_rec *r);
-void rans_rec_free(rans_rec *r);
-//  rans_rec_push : append one symbol (same meaning as rans_enc_put)
-void rans_rec_push(rans_rec *r, uint32_t start, uint32_t freq, unsigned prec);
-//  rans_rec_push_bits : append _nbits (0..63) raw bits of _value
-void rans_rec_push_bits(rans_rec *r, uint64_t value, unsigned nbits);
-//  rans_rec_push_gamma : append the Elias-gamma code of _v >= 1
-void rans_rec_push_gamma(rans_rec *r, uint64_t v);
-//  rans_rec_info_bits : sum of -log2(freq / 2^prec) over the recorded symbols
-double rans_rec_info_bits(const rans_rec *r);
-//  rans_enc_put_rec : push the recorded symbols into _e back to front
-void rans_enc_put_rec(rans_enc *e, const rans_rec *r);
+//  fl_rans_rec_init / fl_rans_rec_free : an empty list of symbols in decode order
+void fl_rans_rec_init(rans_rec *r);
+void fl_rans_rec_free(rans_rec *r);
+//  fl_rans_rec_push : append one symbol (same meaning as rans_enc_put)
+void fl_rans_rec_push(rans_rec *r, uint32_t start, uint32_t freq, unsigned prec);
+//  fl_rans_rec_push_bits : append _nbits (0..63) raw bits of _value
+void fl_rans_rec_push_bits(rans_rec *r, uint64_t value, unsigned nbits);
+//  fl_rans_rec_push_gamma : append the Elias-gamma code of _v >= 1
+void fl_rans_rec_push_gamma(rans_rec *r, uint64_t v);
+//  fl_rans_rec_info_bits : sum of -log2(freq / 2^prec) over the recorded symbols
+double fl_rans_rec_info_bits(const rans_rec *r);
+//  fl_rans_enc_put_rec : push the recorded symbols into _e back to front
+void fl_rans_enc_put_rec(rans_enc *e, const rans_rec *r);
 
-//  rans_dec_get_bits64 : read _nbits (0..63) raw bits written by rans_rec_push_bits
-uint64_t rans_dec_get_bits64(rans_dec *d, unsigned nbits);
+//  fl_rans_dec_get_bits64 : read _nbits (0..63) raw bits written by fl_rans_rec_push_bits
+uint64_t fl_rans_dec_get_bits64(rans_dec *d, unsigned nbits);
 
 /* --------------------------------------------------------- adaptive model */
 
@@ -293,14 +293,14 @@ typedef struct {
     uint32_t *cum;        // n + 1 cumulative frequencies at RANS_ADAPT_PREC
 } rans_adapt;
 
-//  rans_adapt_init : uniform model over _n symbols (2 <= n <= 4096); 0, -EINVAL or -ENOMEM
-int rans_adapt_init(rans_adapt *m, uint32_t n);
-void rans_adapt_free(rans_adapt *m);
-//  rans_adapt_encode : record symbol _sym (< n) into _r (decode order), then adapt
-void rans_adapt_encode(rans_adapt *m, uint32_t sym, rans_rec *r);
-//  rans_adapt_cost_bits : -log2 p(_sym) under the current state (no update)
-double rans_adapt_cost_bits(const rans_adapt *m, uint32_t sym);
-//  rans_adapt_decode : decode one symbol from _d, then adapt
-uint32_t rans_adapt_decode(rans_adapt *m, rans_dec *d);
+//  fl_rans_adapt_init : uniform model over _n symbols (2 <= n <= 4096); 0, -EINVAL or -ENOMEM
+int fl_rans_adapt_init(rans_adapt *m, uint32_t n);
+void fl_rans_adapt_free(rans_adapt *m);
+//  fl_rans_adapt_encode : record symbol _sym (< n) into _r (decode order), then adapt
+void fl_rans_adapt_encode(rans_adapt *m, uint32_t sym, rans_rec *r);
+//  fl_rans_adapt_cost_bits : -log2 p(_sym) under the current state (no update)
+double fl_rans_adapt_cost_bits(const rans_adapt *m, uint32_t sym);
+//  fl_rans_adapt_decode : decode one symbol from _d, then adapt
+uint32_t fl_rans_adapt_decode(rans_adapt *m, rans_dec *d);
 
 #endif

@@ -34,7 +34,7 @@ static double source_laplace(double u)
     return u < 0.5 ? b * log(2.0 * u) : -b * log(2.0 * (1.0 - u));
 }
 
-int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, source_tensor *out)
+int fl_source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, source_tensor *out)
 {
     memset(out, 0, sizeof *out);
     if (p->patches < 1 || p->tokens < 1 || p->dims < 1 || !(p->scale > 0))
@@ -117,7 +117,7 @@ done:
     return 0;
 }
 
-void source_free(source_tensor *t)
+void fl_source_free(source_tensor *t)
 {
     free(t->x);
     memset(t, 0, sizeof *t);
@@ -216,7 +216,7 @@ static void npy_convert(const unsigned char *raw, size_t n, int esize, float *x)
     for (size_t i = 0; i < n; i++) {
         const unsigned char *b = raw + i * (size_t)esize;
         if (esize == 2) {
-            x[i] = quant_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
+            x[i] = fl_quant_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
         } else if (esize == 4) {
             uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
                          (uint32_t)b[3] << 24;
@@ -288,7 +288,7 @@ static int npy_header(FILE *fp, source_tensor *out, int *esize, char *why, size_
  * then a Python dict literal with descr, fortran_order and shape. The data
  * size the shape declares is checked against the file's size before any
  * allocation; the data is converted in blocks (no second full-size buffer). */
-int source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
+int fl_source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
 {
     memset(out, 0, sizeof *out);
     snprintf(why, len, "unreadable");
@@ -338,11 +338,11 @@ int source_load_npy(const char *path, source_tensor *out, char *why, size_t len)
     return 0;
 fail:
     fclose(fp);
-    source_free(out);
+    fl_source_free(out);
     return rc;
 }
 
-int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, char *why,
+int fl_source_load_hdf5(const char *path, const char *dataset, source_tensor *out, char *why,
                      size_t len)
 {
     memset(out, 0, sizeof *out);
@@ -370,7 +370,7 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
     }
     h5guard_info gi;
     char gwhy[192];
-    rc = h5guard_dataset(f, d, 3, (uint64_t)SOURCE_MAX_ELEMENTS, &gi, gwhy, sizeof gwhy);
+    rc = fl_h5guard_dataset(f, d, 3, (uint64_t)SOURCE_MAX_ELEMENTS, &gi, gwhy, sizeof gwhy);
     if (rc) {
         snprintf(why, len, "dataset '%s': %s", dataset, gwhy);
         goto done;
@@ -397,7 +397,7 @@ int source_load_hdf5(const char *path, const char *dataset, source_tensor *out, 
     rc = 0;
 done:
     if (rc)
-        source_free(out);
+        fl_source_free(out);
     if (d >= 0)
         H5Dclose(d);
     if (f >= 0)

@@ -53,17 +53,17 @@ typedef struct {
     float  *x;                        /* patches*tokens*dims, owned */
 } source_tensor;
 
-//  source_synthetic : generate a frame; _seed: scenario seed; _trial: frame
+//  fl_source_synthetic : generate a frame; _seed: scenario seed; _trial: frame
 //                     number. 0, -EINVAL (bad parameters) or -ENOMEM.
-int source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, source_tensor *out);
-//  source_load_npy : read a .npy file; 0, -ENOENT, -EIO (unreadable, or the
+int fl_source_synthetic(const source_synth *p, uint32_t seed, uint32_t trial, source_tensor *out);
+//  fl_source_load_npy : read a .npy file; 0, -ENOENT, -EIO (unreadable, or the
 //                    file shorter than its shape declares: checked before
 //                    allocating), -EINVAL (format, shape beyond the limits), -ENOMEM;
 //                    on error _why holds the reason and _out is zeroed
-int source_load_npy(const char *path, source_tensor *out, char *why, size_t whylen);
-//  source_load_hdf5 : read dataset _dataset of an HDF5 file; codes as npy
-int source_load_hdf5(const char *path, const char *dataset, source_tensor *out,
+int fl_source_load_npy(const char *path, source_tensor *out, char *why, size_t whylen);
+//  fl_source_load_hdf5 : read dataset _dataset of an HDF5 file; codes as npy
+int fl_source_load_hdf5(const char *path, const char *dataset, source_tensor *out,
                      char *why, size_t whylen);
-void source_free(source_tensor *t);
+void fl_source_free(source_tensor *t);
 
 #endif

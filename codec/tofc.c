@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint16_t tofc_fletcher16(const uint8_t *b, size_t n)
+uint16_t fl_tofc_fletcher16(const uint8_t *b, size_t n)
 {
     // Fletcher, IEEE Trans. Commun. 30(1), 1982: two running sums mod 255
     uint32_t s1 = 0, s2 = 0;
@@ -133,13 +133,13 @@ static int level_width(const int32_t *lv, size_t n)
     return w;
 }
 
-int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
+int fl_tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
                 tofc_stats *st, int32_t *assign)
 {
-    return tofc_encode_with(NULL, p, x, out, nbytes, st, assign);
+    return fl_tofc_encode_with(NULL, p, x, out, nbytes, st, assign);
 }
 
-int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
+int fl_tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
                      size_t *nbytes, tofc_stats *st, int32_t *assign)
 {
     if (!x || !out || !nbytes)
@@ -159,17 +159,17 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
     float *merged = NULL;
     merge_t mq = NULL;
     if (p->select == TOFC_SELECT_MERGE) {
-        mq = merge_create((size_t)p->tokens, (size_t)p->dims, (size_t)p->clusters, (size_t)p->knn);
+        mq = fl_merge_create((size_t)p->tokens, (size_t)p->dims, (size_t)p->clusters, (size_t)p->knn);
         if (!mq)
             return -ENOMEM;
-        rows = (int64_t)merge_clusters(mq);
+        rows = (int64_t)fl_merge_clusters(mq);
         merged = malloc((size_t)(p->patches * rows * p->dims) * sizeof *merged);
         if (!merged) {
-            merge_destroy(mq);
+            fl_merge_destroy(mq);
             return -ENOMEM;
         }
-        rc = merge_execute(mq, x, (size_t)p->patches, merged, assign, NULL, NULL);
-        merge_destroy(mq);
+        rc = fl_merge_execute(mq, x, (size_t)p->patches, merged, assign, NULL, NULL);
+        fl_merge_destroy(mq);
         if (rc) {
             free(merged);
             return rc;
@@ -197,7 +197,7 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
             rc = -ENOMEM;
             goto fail;
         }
-        rc = p->quant == TOFC_QUANT_FP16 ? quant_fp16_encode(y, n, h16) : quant_bf16_encode(y, n, h16);
+        rc = p->quant == TOFC_QUANT_FP16 ? fl_quant_fp16_encode(y, n, h16) : fl_quant_bf16_encode(y, n, h16);
     } else if (is_level_quant(p->quant)) {
         lv = malloc(n * sizeof *lv + 1);
         if (!lv) {
@@ -205,20 +205,20 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
             goto fail;
         }
         if (p->quant == TOFC_QUANT_UNIFORM) {
-            rc = quant_uniform(y, n, step, p->deadzone, lv);
+            rc = fl_quant_uniform(y, n, step, p->deadzone, lv);
         } else {
             // RDOQ: J = (x - x̂)² + λ bits(x̂) (001 eq. (9) per value), bits from the
             // Laplacian model fitted to the plain-rounding levels
             if (!tb)
-                tb = own = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+                tb = own = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
             int nm = p->entropy == TOFC_ENTROPY_LAPLACE ? p->models : 1;
-            entropy_rdoq *ctx = tb ? entropy_rdoq_create(tb, y, ent_tokens, p->dims, step, nm) : NULL;
+            entropy_rdoq *ctx = tb ? fl_entropy_rdoq_create(tb, y, ent_tokens, p->dims, step, nm) : NULL;
             if (!ctx) {
                 rc = -ENOMEM;
                 goto fail;
             }
-            rc = quant_rdoq(y, n, 0, step, p->lambda, entropy_rdoq_bits, ctx, lv, &rdoq_bits, NULL);
-            entropy_rdoq_destroy(ctx);
+            rc = fl_quant_rdoq(y, n, 0, step, p->lambda, fl_entropy_rdoq_bits, ctx, lv, &rdoq_bits, NULL);
+            fl_entropy_rdoq_destroy(ctx);
         }
     }
     if (rc)
@@ -231,28 +231,28 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
     entropy_stats es = {0};
     if (p->entropy == TOFC_ENTROPY_LAPLACE) {
         if (!tb)
-            tb = own = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+            tb = own = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
         if (!tb) {
             rc = -ENOMEM;
             goto fail;
         }
-        rc = entropy_encode(tb, lv, ent_tokens, p->dims, p->models, &pay, &pay_n, &es);
+        rc = fl_entropy_encode(tb, lv, ent_tokens, p->dims, p->models, &pay, &pay_n, &es);
         if (rc)
             goto fail;
     } else if (lv) {
         width = level_width(lv, n);
         bitw w;
-        if ((rc = bitw_init(&w, (uint64_t)n * (uint64_t)width)) != 0)
+        if ((rc = fl_bitw_init(&w, (uint64_t)n * (uint64_t)width)) != 0)
             goto fail;
         for (size_t i = 0; i < n; i++)
-            bitw_put(&w, (uint64_t)(uint32_t)lv[i], width);
+            fl_bitw_put(&w, (uint64_t)(uint32_t)lv[i], width);
         if (w.err) {
             rc = w.err;
-            bitw_free(&w);
+            fl_bitw_free(&w);
             goto fail;
         }
         uint64_t nb;
-        pay = bitw_take(&w, &nb);
+        pay = fl_bitw_take(&w, &nb);
         pay_n = (size_t)((nb + 7) / 8);
         if (!pay && pay_n) {
             rc = -ENOMEM;
@@ -299,7 +299,7 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
     put_u32(s + 20, (uint32_t)p->dims);
     put_u32(s + 24, is_level_quant(p->quant) ? f32_bits(stepf) : 0u);
     put_u32(s + 28, (uint32_t)pay_n);
-    uint16_t ck = tofc_fletcher16(s, 34);
+    uint16_t ck = fl_tofc_fletcher16(s, 34);
     s[34] = (uint8_t)ck, s[35] = (uint8_t)(ck >> 8);
     if (pay_n)
         memcpy(s + TOFC_HEADER_BYTES, pay, pay_n);
@@ -323,12 +323,12 @@ int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const f
     *nbytes = TOFC_HEADER_BYTES + pay_n;
     rc = 0;
 fail:
-    entropy_tables_destroy(own);
+    fl_entropy_tables_destroy(own);
     free(lv), free(h16), free(merged);
     return rc;
 }
 
-void tofc_frame_free(tofc_frame *f)
+void fl_tofc_frame_free(tofc_frame *f)
 {
     if (!f)
         return;
@@ -347,13 +347,13 @@ static int erased_in(const uint8_t *er, size_t a, size_t b)
     return 0;
 }
 
-int tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
+int fl_tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
                 tofc_frame *f)
 {
-    return tofc_decode_with(NULL, buf, nbytes, erased, max_values, f);
+    return fl_tofc_decode_with(NULL, buf, nbytes, erased, max_values, f);
 }
 
-int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
+int fl_tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
                      int64_t max_values, tofc_frame *f)
 {
     if (!f || (!buf && nbytes))
@@ -366,7 +366,7 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
     const uint8_t *h = buf;
     if (h[0] != 'T' || h[1] != 'F' || h[2] != TOFC_VERSION)
         return -EBADMSG;
-    if (tofc_fletcher16(h, 34) != (uint16_t)(h[34] | h[35] << 8) || h[32] || h[33])
+    if (fl_tofc_fletcher16(h, 34) != (uint16_t)(h[34] | h[35] << 8) || h[32] || h[33])
         return -EBADMSG;
     unsigned sel = h[3], qu = h[4], en = h[5], models = h[6], width = h[7];
     int64_t patches = get_u32(h + 8), tokens = get_u32(h + 12), rows = get_u32(h + 16),
@@ -418,23 +418,23 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
     }
     double step = (double)stepf;
     if (en == TOFC_ENTROPY_LAPLACE) {
-        entropy_tables *own = tables ? NULL : entropy_tables_create(ENTROPY_PREC_DEFAULT);
+        entropy_tables *own = tables ? NULL : fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
         if (!tables && !own) {
             rc = -ENOMEM;
             goto fail;
         }
-        rc = entropy_decode(tables ? tables : own, pay, pay_n, patches * rows, dims, lv);
-        entropy_tables_destroy(own);
+        rc = fl_entropy_decode(tables ? tables : own, pay, pay_n, patches * rows, dims, lv);
+        fl_entropy_tables_destroy(own);
         if (rc)
             goto fail;
-        rc = quant_dequantize(lv, n, step, f->y);
+        rc = fl_quant_dequantize(lv, n, step, f->y);
         if (rc)
             goto fail;
     } else if (lvq) {
         bitr r;
-        bitr_init(&r, pay, (uint64_t)pay_n * 8);
+        fl_bitr_init(&r, pay, (uint64_t)pay_n * 8);
         for (size_t i = 0; i < n; i++) {
-            uint64_t u = bitr_get(&r, (int)width);
+            uint64_t u = fl_bitr_get(&r, (int)width);
             // sign-extend the w-bit two's-complement word
             int64_t v = (u >> (width - 1)) & 1 ? (int64_t)u - ((int64_t)1 << width) : (int64_t)u;
             lv[i] = (int32_t)v;
@@ -448,7 +448,7 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
             rc = -EBADMSG;
             goto fail;
         }
-        rc = quant_dequantize(lv, n, step, f->y);
+        rc = fl_quant_dequantize(lv, n, step, f->y);
         if (rc)
             goto fail;
     } else {
@@ -464,10 +464,10 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
                 f->y[i] = bits_f32(get_u32(q));
             } else {
                 uint16_t c = (uint16_t)(q[0] | q[1] << 8);
-                f->y[i] = qu == TOFC_QUANT_FP16 ? quant_f16_to_f32(c) : quant_bf16_to_f32(c);
+                f->y[i] = qu == TOFC_QUANT_FP16 ? fl_quant_f16_to_f32(c) : fl_quant_bf16_to_f32(c);
             }
             if (!isfinite(f->y[i]))
-                f->lost[i] = 1; // an inf/NaN word (never sent: tofc_encode takes finite x) is lost
+                f->lost[i] = 1; // an inf/NaN word (never sent: fl_tofc_encode takes finite x) is lost
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -481,7 +481,7 @@ int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nb
     return 0;
 fail:
     free(lv);
-    tofc_frame_free(f);
+    fl_tofc_frame_free(f);
     memset(f, 0, sizeof *f);
     return rc;
 }

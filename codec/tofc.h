@@ -11,8 +11,8 @@
  * What is NOT transmitted: the DPC-KNN assignment of original tokens to
  * clusters. As in paper 001, the receiver (the LLM) consumes the n_c merged
  * tokens themselves; a simulator that wants metrics on the original token
- * grid may expand with the encoder-side assignment (tofc_encode's _assign and
- * merge_expand), which is side knowledge, not part of the rate.
+ * grid may expand with the encoder-side assignment (fl_tofc_encode's _assign and
+ * fl_merge_expand), which is side knowledge, not part of the rate.
  *
  * Stream (version 1). A 36-byte header, little-endian:
  *   off  size  field
@@ -37,7 +37,7 @@
  *                              packed (codec/bitio), zero-padded to a byte;
  *   uniform / rdoq + laplace : one codec/entropy stream (tokens = patches*rows).
  * Floating-point formats are not entropy coded (fp* + laplace is -EINVAL).
- * Reconstruction of a level v is v Δ (computed as in quant_dequantize).
+ * Reconstruction of a level v is v Δ (computed as in fl_quant_dequantize).
  *
  * Losses. The decoder takes any bytes: a wrong magic/version/checksum, a
  * length that disagrees with the header, or a corrupt entropy stream gives
@@ -65,7 +65,7 @@
 // decodes: the most probable symbol of any Laplacian table at the decoder's
 // precision 16 has 65514 / 2^16 (-log2: 4.8e-4 bits), less the rANS rounding
 // slack log2(1 + 2^16 / RANS_L) = 4.4e-5 bits per symbol, less the same slack
-// on side information; halved for margin. tofc_decode refuses a stream
+// on side information; halved for margin. fl_tofc_decode refuses a stream
 // announcing more than (8 payload bytes + 64) / TOFC_ENTROPY_MIN_BITS values
 // before allocating (test_tofc checks the constant against the tables).
 #define TOFC_ENTROPY_MIN_BITS 2e-4
@@ -109,7 +109,7 @@ typedef struct {
     uint64_t escapes;         // laplace: values sent through the escape path
 } tofc_stats;
 
-//  tofc_encode : compress one frame.
+//  fl_tofc_encode : compress one frame.
 //  _p       : codec parameters (see tofc_params; -EINVAL when out of range or
 //             a float format is combined with laplace)
 //  _x       : input, _p->patches x tokens x dims floats, finite (else -EINVAL)
@@ -119,21 +119,21 @@ typedef struct {
 //  _assign  : NULL or room for patches x tokens cluster numbers (merge: the
 //             encoder-side assignment, NOT transmitted; none: the identity t)
 //  returns 0, -EINVAL, -ERANGE (values too large for the step), -ENOMEM
-int tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
+int fl_tofc_encode(const tofc_params *p, const float *x, uint8_t **out, size_t *nbytes,
                 tofc_stats *st, int32_t *assign);
-//  tofc_encode_with : tofc_encode with the Laplacian tables _tables the
-//      caller built once (entropy_tables_create(ENTROPY_PREC_DEFAULT), shared
+//  fl_tofc_encode_with : fl_tofc_encode with the Laplacian tables _tables the
+//      caller built once (fl_entropy_tables_create(ENTROPY_PREC_DEFAULT), shared
 //      by every frame; read-only, so threads may share them too) instead of
-//      the 64 tables tofc_encode builds for each call (laplace or rdoq);
+//      the 64 tables fl_tofc_encode builds for each call (laplace or rdoq);
 //      NULL: build them for this call. The stream records the tables'
-//      precision; the same frame gives the same stream as tofc_encode when
+//      precision; the same frame gives the same stream as fl_tofc_encode when
 //      _tables has ENTROPY_PREC_DEFAULT
-int tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
+int fl_tofc_encode_with(const entropy_tables *tables, const tofc_params *p, const float *x, uint8_t **out,
                      size_t *nbytes, tofc_stats *st, int32_t *assign);
 
 // A decoded frame: patches x rows x dims values (merged tokens when the
 // stream was merged), with a loss flag per value. Arrays malloc'd by
-// tofc_decode; release with tofc_frame_free.
+// fl_tofc_decode; release with fl_tofc_frame_free.
 typedef struct {
     int64_t  patches, tokens, rows, dims;  // from the header (tokens: original per patch)
     tofc_select select;
@@ -144,7 +144,7 @@ typedef struct {
     int64_t  lost_values;
 } tofc_frame;
 
-//  tofc_decode : decompress one stream.
+//  fl_tofc_decode : decompress one stream.
 //  _buf, _nbytes : the received bytes (any content)
 //  _erased       : NULL, or _nbytes flags (non-zero = that byte was erased)
 //  _max_values   : refuse streams announcing more than this many sent values
@@ -153,23 +153,23 @@ typedef struct {
 //                  by what the stream can hold: raw forms exactly, entropy-
 //                  coded ones at most (8 payload bytes + 64) /
 //                  TOFC_ENTROPY_MIN_BITS values (a 40-byte stream: < 1e6)
-//  _f            : receives the frame (caller frees with tofc_frame_free;
+//  _f            : receives the frame (caller frees with fl_tofc_frame_free;
 //                  zeroed on error)
 //  returns 0, -EBADMSG (corrupt, truncated, wrong version, or a lost frame),
 //      -EINVAL (NULL), -ENOMEM
-int tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
+int fl_tofc_decode(const uint8_t *buf, size_t nbytes, const uint8_t *erased, int64_t max_values,
                 tofc_frame *f);
 
-//  tofc_decode_with : tofc_decode with caller-built tables (as
-//      tofc_encode_with; NULL builds them for this call). An entropy-coded
+//  fl_tofc_decode_with : fl_tofc_decode with caller-built tables (as
+//      fl_tofc_encode_with; NULL builds them for this call). An entropy-coded
 //      stream of another precision than _tables' is -EBADMSG
-int tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
+int fl_tofc_decode_with(const entropy_tables *tables, const uint8_t *buf, size_t nbytes, const uint8_t *erased,
                      int64_t max_values, tofc_frame *f);
 
-//  tofc_frame_free : free the arrays of _f (a zeroed frame is fine)
-void tofc_frame_free(tofc_frame *f);
+//  fl_tofc_frame_free : free the arrays of _f (a zeroed frame is fine)
+void fl_tofc_frame_free(tofc_frame *f);
 
-//  tofc_fletcher16 : Fletcher-16 checksum of _n bytes (sums mod 255), as in the header
-uint16_t tofc_fletcher16(const uint8_t *b, size_t n);
+//  fl_tofc_fletcher16 : Fletcher-16 checksum of _n bytes (sums mod 255), as in the header
+uint16_t fl_tofc_fletcher16(const uint8_t *b, size_t n);
 
 #endif

@@ -34,7 +34,7 @@ static int check(modem_scheme s, const char *name, double ebn0_db)
                     .ebn0_db = ebn0_db, .code_rate = 1.0, .demap = BER_DEMAP_HARD,
                     .frame_bits = 8000, .min_errors = 4000, .max_bits = 100000000};
     ber_result r;
-    int rc = ber_run(&c, &r);
+    int rc = fl_ber_run(&c, &r);
     if (rc) {
         fprintf(stderr, "ber_run failed: %d\n", rc);
         return -1;

@@ -4,7 +4,7 @@
  *     and the stream length 256 (header) + index list + kept symbols x Nb,
  *     the index list holding |A| + |Bp| token numbers of ceil(log2 Nt) bits
  *     and |Bp| k symbol numbers of ceil(log2 Ns) bits;
- *   - decode(encode(x)): the symbols pinr_select drops (|A| Ns + |Bp| k of
+ *   - decode(encode(x)): the symbols fl_pinr_select drops (|A| Ns + |Bp| k of
  *     them) are 0, and every kept one is within half a quantiser step
  *     (max|x| / (2^(Nb-1) - 1)) of x.
  * Uses codec/ only. Exit 0 when all agree, 1 otherwise.
@@ -39,14 +39,14 @@ int main(void)
     uint8_t *buf = NULL;
     uint64_t nbits = 0;
     pinr_layout lay;
-    if (pinr_encode(&p, x, pinr_frame_seed(1, 0, 0), &buf, &nbits, &lay) ||
-        pinr_decode(buf, nbits, NULL, NT, NS, y, NULL, NULL)) {
+    if (fl_pinr_encode(&p, x, fl_pinr_frame_seed(1, 0, 0), &buf, &nbits, &lay) ||
+        fl_pinr_decode(buf, nbits, NULL, NT, NS, y, NULL, NULL)) {
         fprintf(stderr, "pinr_encode/decode failed\n");
         return 1;
     }
     free(buf);
     static uint8_t keep[NT * NS];
-    if (pinr_select(&p, pinr_frame_seed(1, 0, 0), keep)) {
+    if (fl_pinr_select(&p, fl_pinr_frame_seed(1, 0, 0), keep)) {
         fprintf(stderr, "pinr_select failed\n");
         return 1;
     }

@@ -66,8 +66,8 @@ int main(void)
     size_t nbytes = 0;
     tofc_stats st;
     tofc_frame fr = {0};
-    if (source_synthetic(&sp, 1, 0, &src) || tofc_encode(&p, src.x, &buf, &nbytes, &st, NULL) ||
-        tofc_decode(buf, nbytes, NULL, 0, &fr)) {
+    if (fl_source_synthetic(&sp, 1, 0, &src) || fl_tofc_encode(&p, src.x, &buf, &nbytes, &st, NULL) ||
+        fl_tofc_decode(buf, nbytes, NULL, 0, &fr)) {
         fprintf(stderr, "source/encode/decode failed\n");
         return 1;
     }
@@ -93,7 +93,7 @@ int main(void)
     int ok = off_grid == 0 && fabs(z) < 4 && rate >= h_th - 0.01 && rate <= h_th + 0.05 && rate > slb;
     printf(ok ? "agree\n" : "DISAGREE\n");
     free(buf);
-    tofc_frame_free(&fr);
-    source_free(&src);
+    fl_tofc_frame_free(&fr);
+    fl_source_free(&src);
     return ok ? 0 : 1;
 }

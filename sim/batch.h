@@ -61,12 +61,12 @@ typedef struct {
     evq_time max_wait;   /* batch_max_wait_s in ticks */
 } batch_policy;
 
-//  batch_ready : whether a free worker of _s starts a batch at _now (1) or
+//  fl_batch_ready : whether a free worker of _s starts a batch at _now (1) or
 //                waits (0); when it waits, *_wake is when to ask again
 //                (EVQ_TIME_MAX: nothing waits)
-int batch_ready(const batch_policy *p, const station *s, evq_time now, evq_time *wake);
-//  batch_model_s : S(B) = sum _own[i] + max _shared[i] over _n >= 1 requests
+int fl_batch_ready(const batch_policy *p, const station *s, evq_time now, evq_time *wake);
+//  fl_batch_model_s : S(B) = sum _own[i] + max _shared[i] over _n >= 1 requests
 //                  (the model above; _own = a_i, _shared = d_i, seconds)
-double batch_model_s(const double *own, const double *shared, size_t n);
+double fl_batch_model_s(const double *own, const double *shared, size_t n);
 
 #endif

@@ -33,15 +33,15 @@
 
 typedef struct bittrue bittrue;
 
-//  bittrue_create : the bit-true sender for _u (copied); NULL when _u has
+//  fl_bittrue_create : the bit-true sender for _u (copied); NULL when _u has
 //                   no bit-true chain (see above) or on no memory
-bittrue *bittrue_create(const uplink_cfg *u);
-void bittrue_destroy(bittrue *b);
-//  bittrue_supported : 1 when _u has a bit-true chain
-int bittrue_supported(const uplink_cfg *u);
-//  bittrue_attempt : a sys_attempt_fn (_arg a bittrue *): sends attempt _a
+bittrue *fl_bittrue_create(const uplink_cfg *u);
+void fl_bittrue_destroy(bittrue *b);
+//  fl_bittrue_supported : 1 when _u has a bit-true chain
+int fl_bittrue_supported(const uplink_cfg *u);
+//  fl_bittrue_attempt : a sys_attempt_fn (_arg a bittrue *): sends attempt _a
 //                    and sets *_lost; 0, -EINVAL (NaN SNR, 0 bits) or
 //                    -ENOMEM. Not thread safe per object (one per run).
-int bittrue_attempt(void *arg, const sys_attempt *a, int *lost);
+int fl_bittrue_attempt(void *arg, const sys_attempt *a, int *lost);
 
 #endif

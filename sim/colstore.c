@@ -128,7 +128,7 @@ static int64_t pool_intern(cs_pool *p, const char *s)
 
 /* ---- table ---- */
 
-cs_table *cs_create(const char *name, int64_t rows)
+cs_table *fl_cs_create(const char *name, int64_t rows)
 {
     cs_table *t = calloc(1, sizeof *t);
     if (!t)
@@ -139,13 +139,13 @@ cs_table *cs_create(const char *name, int64_t rows)
     t->rows = rows > 0 ? rows : 0;
     t->cap = t->rows > 0 ? t->rows : 16;
     if (!t->name || !t->slot) {
-        cs_destroy(t);
+        fl_cs_destroy(t);
         return NULL;
     }
     return t;
 }
 
-void cs_destroy(cs_table *t)
+void fl_cs_destroy(cs_table *t)
 {
     if (!t)
         return;
@@ -161,9 +161,9 @@ void cs_destroy(cs_table *t)
     free(t);
 }
 
-const char *cs_name(const cs_table *t) { return t->name; }
-int64_t cs_rows(const cs_table *t) { return t->rows; }
-int cs_cols(const cs_table *t) { return t->ncols; }
+const char *fl_cs_name(const cs_table *t) { return t->name; }
+int64_t fl_cs_rows(const cs_table *t) { return t->rows; }
+int fl_cs_cols(const cs_table *t) { return t->ncols; }
 
 static cs_cell cs_missing(cs_type type)
 {
@@ -184,7 +184,7 @@ static void cs_fill(cs_col *c, int64_t from, int64_t to)
         c->cell[r] = m;
 }
 
-int64_t cs_append(cs_table *t)
+int64_t fl_cs_append(cs_table *t)
 {
     if (t->rows == t->cap) {
         int64_t cap = 2 * t->cap;
@@ -201,7 +201,7 @@ int64_t cs_append(cs_table *t)
     return t->rows++;
 }
 
-int cs_find(const cs_table *t, const char *name)
+int fl_cs_find(const cs_table *t, const char *name)
 {
     size_t h = (size_t)cs_hash(name) & (t->nslot - 1);
     for (; t->slot[h]; h = (h + 1) & (t->nslot - 1))
@@ -248,9 +248,9 @@ static int cs_col_init(cs_col *c, int64_t cap, int64_t rows, const char *name, c
     return 0;
 }
 
-int cs_column(cs_table *t, const char *name, cs_type type, const char *unit, const char *desc)
+int fl_cs_column(cs_table *t, const char *name, cs_type type, const char *unit, const char *desc)
 {
-    int k = cs_find(t, name);
+    int k = fl_cs_find(t, name);
     if (k >= 0)
         return k;
     if ((size_t)(t->ncols + 1) * 2 > t->nslot && cs_rehash(t, 2 * t->nslot))
@@ -279,7 +279,7 @@ static cs_col *cs_cell_col(const cs_table *t, int col, int64_t row, cs_type type
     return &t->col[col];
 }
 
-int cs_put_f64(cs_table *t, int col, int64_t row, double v)
+int fl_cs_put_f64(cs_table *t, int col, int64_t row, double v)
 {
     cs_col *c = cs_cell_col(t, col, row, CS_F64);
     if (!c)
@@ -288,7 +288,7 @@ int cs_put_f64(cs_table *t, int col, int64_t row, double v)
     return 0;
 }
 
-int cs_put_i64(cs_table *t, int col, int64_t row, int64_t v)
+int fl_cs_put_i64(cs_table *t, int col, int64_t row, int64_t v)
 {
     cs_col *c = cs_cell_col(t, col, row, CS_I64);
     if (!c)
@@ -297,7 +297,7 @@ int cs_put_i64(cs_table *t, int col, int64_t row, int64_t v)
     return 0;
 }
 
-int cs_put_str(cs_table *t, int col, int64_t row, const char *s)
+int fl_cs_put_str(cs_table *t, int col, int64_t row, const char *s)
 {
     cs_col *c = cs_cell_col(t, col, row, CS_STR);
     if (!c)
@@ -309,7 +309,7 @@ int cs_put_str(cs_table *t, int col, int64_t row, const char *s)
     return 0;
 }
 
-double cs_f64(const cs_table *t, int col, int64_t row)
+double fl_cs_f64(const cs_table *t, int col, int64_t row)
 {
     const cs_col *c = cs_cell_col(t, col, row, CS_F64);
     if (c)
@@ -318,24 +318,24 @@ double cs_f64(const cs_table *t, int col, int64_t row)
     return c && c->cell[row].i != CS_I64_MISSING ? (double)c->cell[row].i : NAN;
 }
 
-int64_t cs_i64(const cs_table *t, int col, int64_t row)
+int64_t fl_cs_i64(const cs_table *t, int col, int64_t row)
 {
     const cs_col *c = cs_cell_col(t, col, row, CS_I64);
     return c ? c->cell[row].i : CS_I64_MISSING;
 }
 
-const char *cs_str(const cs_table *t, int col, int64_t row)
+const char *fl_cs_str(const cs_table *t, int col, int64_t row)
 {
     const cs_col *c = cs_cell_col(t, col, row, CS_STR);
     return c ? c->pool.text[c->cell[row].s] : "";
 }
 
-const char *cs_col_name(const cs_table *t, int col) { return t->col[col].name; }
-cs_type cs_col_type(const cs_table *t, int col) { return t->col[col].type; }
-const char *cs_col_unit(const cs_table *t, int col) { return t->col[col].unit; }
-const char *cs_col_desc(const cs_table *t, int col) { return t->col[col].desc; }
+const char *fl_cs_col_name(const cs_table *t, int col) { return t->col[col].name; }
+cs_type fl_cs_col_type(const cs_table *t, int col) { return t->col[col].type; }
+const char *fl_cs_col_unit(const cs_table *t, int col) { return t->col[col].unit; }
+const char *fl_cs_col_desc(const cs_table *t, int col) { return t->col[col].desc; }
 
-size_t cs_str_maxlen(const cs_table *t, int col)
+size_t fl_cs_str_maxlen(const cs_table *t, int col)
 {
     return t->col[col].type == CS_STR ? t->col[col].pool.maxlen : 0;
 }

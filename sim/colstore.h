@@ -7,8 +7,8 @@
  * distinct texts, each text stored once). Memory is O(rows x columns x 8
  * bytes) plus the distinct texts; there is no limit on the column count.
  * Cells never set read as missing: NaN (double), CS_I64_MISSING (int64), ""
- * (string). Rows are added at the end (cs_append) or reserved up front
- * (cs_create with _rows); columns keep the order of their creation.
+ * (string). Rows are added at the end (fl_cs_append) or reserved up front
+ * (fl_cs_create with _rows); columns keep the order of their creation.
  */
 #ifndef FEATLINK_COLSTORE_H
 #define FEATLINK_COLSTORE_H
@@ -22,36 +22,36 @@ typedef enum { CS_F64, CS_I64, CS_STR } cs_type;
 
 typedef struct cs_table cs_table;
 
-//  cs_create : an empty-celled table _name with _rows rows; NULL on ENOMEM
-cs_table *cs_create(const char *name, int64_t rows);
-void cs_destroy(cs_table *t);
-const char *cs_name(const cs_table *t);
-int64_t cs_rows(const cs_table *t);
-int cs_cols(const cs_table *t);
-//  cs_append : add one row of missing cells; its index, or -ENOMEM
-int64_t cs_append(cs_table *t);
-//  cs_find : index of column _name, or -1 (O(1) expected)
-int cs_find(const cs_table *t, const char *name);
-//  cs_column : index of column _name, created with _type, _unit and _desc
+//  fl_cs_create : an empty-celled table _name with _rows rows; NULL on ENOMEM
+cs_table *fl_cs_create(const char *name, int64_t rows);
+void fl_cs_destroy(cs_table *t);
+const char *fl_cs_name(const cs_table *t);
+int64_t fl_cs_rows(const cs_table *t);
+int fl_cs_cols(const cs_table *t);
+//  fl_cs_append : add one row of missing cells; its index, or -ENOMEM
+int64_t fl_cs_append(cs_table *t);
+//  fl_cs_find : index of column _name, or -1 (O(1) expected)
+int fl_cs_find(const cs_table *t, const char *name);
+//  fl_cs_column : index of column _name, created with _type, _unit and _desc
 //              (NULL: "") when new. An existing column keeps its type, unit
 //              and description. Index, or -ENOMEM
-int cs_column(cs_table *t, const char *name, cs_type type, const char *unit, const char *desc);
+int fl_cs_column(cs_table *t, const char *name, cs_type type, const char *unit, const char *desc);
 //  cs_put_* : set the cell (_row, _col); 0, -EINVAL (row or column out of
 //             range, or a column of another type) or -ENOMEM
-int cs_put_f64(cs_table *t, int col, int64_t row, double v);
-int cs_put_i64(cs_table *t, int col, int64_t row, int64_t v);
-int cs_put_str(cs_table *t, int col, int64_t row, const char *s);
-//  cs_f64 / cs_i64 / cs_str : the cell, or the missing value when out of
-//  range or of another type (cs_f64 of an int64 cell converts it)
-double cs_f64(const cs_table *t, int col, int64_t row);
-int64_t cs_i64(const cs_table *t, int col, int64_t row);
-const char *cs_str(const cs_table *t, int col, int64_t row);
+int fl_cs_put_f64(cs_table *t, int col, int64_t row, double v);
+int fl_cs_put_i64(cs_table *t, int col, int64_t row, int64_t v);
+int fl_cs_put_str(cs_table *t, int col, int64_t row, const char *s);
+//  fl_cs_f64 / fl_cs_i64 / fl_cs_str : the cell, or the missing value when out of
+//  range or of another type (fl_cs_f64 of an int64 cell converts it)
+double fl_cs_f64(const cs_table *t, int col, int64_t row);
+int64_t fl_cs_i64(const cs_table *t, int col, int64_t row);
+const char *fl_cs_str(const cs_table *t, int col, int64_t row);
 //  cs_col_* : a column's name, type, unit, description
-const char *cs_col_name(const cs_table *t, int col);
-cs_type cs_col_type(const cs_table *t, int col);
-const char *cs_col_unit(const cs_table *t, int col);
-const char *cs_col_desc(const cs_table *t, int col);
-//  cs_str_maxlen : the longest text of string column _col (0 for others)
-size_t cs_str_maxlen(const cs_table *t, int col);
+const char *fl_cs_col_name(const cs_table *t, int col);
+cs_type fl_cs_col_type(const cs_table *t, int col);
+const char *fl_cs_col_unit(const cs_table *t, int col);
+const char *fl_cs_col_desc(const cs_table *t, int col);
+//  fl_cs_str_maxlen : the longest text of string column _col (0 for others)
+size_t fl_cs_str_maxlen(const cs_table *t, int col);
 
 #endif

@@ -159,7 +159,7 @@ static int columns_index(const char *name, size_t len)
     return -1;
 }
 
-const column_doc *columns_find(const char *name)
+const column_doc *fl_columns_find(const char *name)
 {
     size_t n = strlen(name), ns = strlen(TRIALS_SEM_SUFFIX);
     int i = columns_index(name, n);
@@ -171,6 +171,6 @@ const column_doc *columns_find(const char *name)
     return &sem_docs[i];
 }
 
-int columns_count(void) { return NCOLS; }
+int fl_columns_count(void) { return NCOLS; }
 
-const column_doc *columns_at(int i) { return i >= 0 && i < NCOLS ? &catalogue[i] : NULL; }
+const column_doc *fl_columns_at(int i) { return i >= 0 && i < NCOLS ? &catalogue[i] : NULL; }

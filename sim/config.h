@@ -128,7 +128,7 @@ typedef struct {
 typedef enum { DEV_COMPUTE_MODEL = 0, DEV_COMPUTE_NONE = 1 } dev_compute;
 typedef enum { CQI_NR = 0, CQI_LTE = 1 } cqi_table_kind;
 typedef enum { PER_CLOSED_FORM = 0, PER_BIT_TRUE = 1 } per_model_kind;   /* sim/bittrue.h */
-/* a device's mean SNR: device.snr_db, or from its distance (sysmodel_snr_db) */
+/* a device's mean SNR: device.snr_db, or from its distance (fl_sysmodel_snr_db) */
 typedef enum { SNR_MODEL_FIXED = 0, SNR_MODEL_PATHLOSS = 1 } snr_model_kind;
 
 typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;

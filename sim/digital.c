@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-double digital_esn0_db(const fl_config *c)
+double fl_digital_esn0_db(const fl_config *c)
 {
     if (c->channel.has_ebn0)
-        return phy_esn0_from_ebn0_db(c->channel.ebn0_db, (unsigned)c->modem.scheme, conv_code_rate(c->link.fec));
+        return fl_phy_esn0_from_ebn0_db(c->channel.ebn0_db, (unsigned)c->modem.scheme, fl_conv_code_rate(c->link.fec));
     return c->channel.snr_db;
 }
 
@@ -28,7 +28,7 @@ static void digital_phy_config(const fl_config *c, uint32_t point, phy_config *p
     pc->fading = c->channel.fading;
     pc->k_factor = c->channel.kind == PHY_RICIAN ? c->channel.k_factor : 0.0;
     pc->block_symbols = (size_t)c->channel.block_symbols;
-    pc->esn0_db = digital_esn0_db(c);
+    pc->esn0_db = fl_digital_esn0_db(c);
     pc->seed = c->seed;
     pc->point = point;
 }
@@ -47,13 +47,13 @@ struct digital_chain {
     float   *llr, *gre, *gim;
 };
 
-void digital_chain_destroy(digital_chain *d)
+void fl_digital_chain_destroy(digital_chain *d)
 {
     if (!d)
         return;
-    phy_destroy(d->phy);
-    conv_destroy(d->fec);
-    jakes_destroy(d->fade);
+    fl_phy_destroy(d->phy);
+    fl_conv_destroy(d->fec);
+    fl_jakes_destroy(d->fade);
     free(d->coded), free(d->llr), free(d->gre), free(d->gim);
     free(d);
 }
@@ -63,9 +63,9 @@ static int digital_chain_buffers(digital_chain *d, const fl_config *c, size_t ma
 {
     size_t coded_bits = max_bits;
     if (c->link.fec != CONV_RATE_NONE) {
-        if (!(d->fec = conv_create(c->link.fec, max_bits)))
+        if (!(d->fec = fl_conv_create(c->link.fec, max_bits)))
             return -ENOMEM;
-        coded_bits = conv_coded_bits(c->link.fec, max_bits);
+        coded_bits = fl_conv_coded_bits(c->link.fec, max_bits);
     }
     d->soft = d->fec != NULL || c->modem.demap != BER_DEMAP_HARD;
     d->coded = malloc((coded_bits + 7) / 8);
@@ -82,7 +82,7 @@ static int digital_chain_buffers(digital_chain *d, const fl_config *c, size_t ma
     return 0;
 }
 
-int digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, size_t max_bits,
+int fl_digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, size_t max_bits,
                          digital_chain **out)
 {
     *out = NULL;
@@ -95,27 +95,27 @@ int digital_chain_create(const fl_config *c, uint32_t point, uint32_t device, si
         return -ENOMEM;
     d->k = (unsigned)pc.scheme;
     d->max_bits = max_bits;
-    d->phy = phy_create(&pc);
+    d->phy = fl_phy_create(&pc);
     int rc = d->phy ? digital_chain_buffers(d, c, max_bits) : -EINVAL;
     if (!rc && d->gre) {
         /* time-correlated gains: one continuous sum-of-sinusoids process */
-        d->fade = jakes_create(JAKES_SOS, c->channel.doppler_hz > 0 ? c->channel.doppler_hz : 1e-9,
+        d->fade = fl_jakes_create(JAKES_SOS, c->channel.doppler_hz > 0 ? c->channel.doppler_hz : 1e-9,
                                c->channel.kind == PHY_RICIAN ? c->channel.k_factor : 0.0, 0.0, 0, c->seed,
                                point, device);
         d->symbol_rate_hz = c->channel.symbol_rate_hz;
         rc = d->fade ? 0 : -ENOMEM;
     }
     if (rc) {
-        digital_chain_destroy(d);
+        fl_digital_chain_destroy(d);
         return rc;
     }
     *out = d;
     return 0;
 }
 
-uint64_t digital_chain_air_bits(const digital_chain *d, size_t n)
+uint64_t fl_digital_chain_air_bits(const digital_chain *d, size_t n)
 {
-    return d->fec ? conv_coded_bits(conv_get_rate(d->fec), n) : n;
+    return d->fec ? fl_conv_coded_bits(fl_conv_get_rate(d->fec), n) : n;
 }
 
 /* LLR = ln P(0)/P(1) < 0 decides 1 */
@@ -127,7 +127,7 @@ static void digital_llr_hard(const float *llr, size_t n, uint8_t *out)
             out[i >> 3] |= (uint8_t)(0x80u >> (i & 7));
 }
 
-int64_t digital_chain_send(digital_chain *d, double t_s, uint32_t trial, uint64_t phy_frame, const uint8_t *bits,
+int64_t fl_digital_chain_send(digital_chain *d, double t_s, uint32_t trial, uint64_t phy_frame, const uint8_t *bits,
                            size_t n, uint8_t *out)
 {
     if (n == 0 || n > d->max_bits)
@@ -135,28 +135,28 @@ int64_t digital_chain_send(digital_chain *d, double t_s, uint32_t trial, uint64_
     const uint8_t *tx = bits;
     size_t nc = n;
     if (d->fec) {
-        nc = conv_coded_bits(conv_get_rate(d->fec), n);
-        if (conv_encode_packed(d->fec, bits, n, d->coded))
+        nc = fl_conv_coded_bits(fl_conv_get_rate(d->fec), n);
+        if (fl_conv_encode_packed(d->fec, bits, n, d->coded))
             return -EINVAL;
         tx = d->coded;
     }
     size_t nsym = (nc + d->k - 1) / d->k;
     if (d->fade) {
-        int rc = jakes_fill(d->fade, t_s, 1.0 / d->symbol_rate_hz, nsym, d->gre, d->gim);
+        int rc = fl_jakes_fill(d->fade, t_s, 1.0 / d->symbol_rate_hz, nsym, d->gre, d->gim);
         if (!rc)
-            rc = phy_set_gains(d->phy, d->gre, d->gim, nsym);
+            rc = fl_phy_set_gains(d->phy, d->gre, d->gim, nsym);
         if (rc)
             return rc;
     }
     int rc;
     if (d->soft) {
-        rc = phy_transmit_llr(d->phy, trial, phy_frame, tx, nc, MODEM_DEMAP_EXACT, d->llr);
+        rc = fl_phy_transmit_llr(d->phy, trial, phy_frame, tx, nc, MODEM_DEMAP_EXACT, d->llr);
         if (!rc && d->fec)
-            rc = conv_decode_packed(d->fec, d->llr, n, out);
+            rc = fl_conv_decode_packed(d->fec, d->llr, n, out);
         else if (!rc)
             digital_llr_hard(d->llr, n, out);
     } else {
-        rc = phy_transmit_hard(d->phy, trial, phy_frame, tx, nc, out);
+        rc = fl_phy_transmit_hard(d->phy, trial, phy_frame, tx, nc, out);
     }
     return rc ? rc : (int64_t)nsym;
 }
@@ -178,8 +178,8 @@ static void digital_progress_fn(void *arg, uint64_t bits, uint64_t errors)
  * DIGITAL_PURPOSE_BITS from block f << 24, MSB first. */
 static void digital_ber_bits(noise *src, uint64_t f, uint32_t *words, size_t n, uint8_t *tx)
 {
-    noise_seek(src, f << 24);
-    noise_u32_fill(src, words, (n + 31) / 32);
+    fl_noise_seek(src, f << 24);
+    fl_noise_u32_fill(src, words, (n + 31) / 32);
     for (size_t i = 0; i < (n + 7) / 8; i++)
         tx[i] = (uint8_t)(words[i / 4] >> (24 - 8 * (i % 4)));
 }
@@ -217,15 +217,15 @@ static int digital_ber_loop(const fl_config *c, int64_t point, const digital_pro
     digital_chain *d = NULL;
     uint8_t *tx = malloc((n + 7) / 8), *rx = malloc((n + 7) / 8);
     uint32_t *words = malloc(((n + 31) / 32) * sizeof *words);
-    noise *src = noise_create(c->seed, (uint32_t)point, DIGITAL_PURPOSE_BITS, 0);
-    int rc = tx && rx && words && src ? digital_chain_create(c, (uint32_t)point, 0, n, &d) : -ENOMEM;
+    noise *src = fl_noise_create(c->seed, (uint32_t)point, DIGITAL_PURPOSE_BITS, 0);
+    int rc = tx && rx && words && src ? fl_digital_chain_create(c, (uint32_t)point, 0, n, &d) : -ENOMEM;
     memset(o, 0, sizeof *o);
     digital_clusters k = {0};
     uint64_t reported = 0;
     double t_s = 0.0;
     for (uint64_t f = 0; !rc; f++) {
         digital_ber_bits(src, f, words, n, tx);
-        int64_t nsym = digital_chain_send(d, t_s, 0, f, tx, n, rx);
+        int64_t nsym = fl_digital_chain_send(d, t_s, 0, f, tx, n, rx);
         if (nsym < 0) {
             rc = (int)nsym;
             break;
@@ -247,22 +247,22 @@ static int digital_ber_loop(const fl_config *c, int64_t point, const digital_pro
          * frame is the cluster of the design effect (channel/ber.h; with
          * fewer than BER_DEFF_MIN_CLUSTERS frames in error, every frame
          * counts as one trial) */
-        rc = ber_interval(o->bits, o->bit_errors, k.e2, k.en, k.n2, o->frame_errors, o);
+        rc = fl_ber_interval(o->bits, o->bit_errors, k.e2, k.en, k.n2, o->frame_errors, o);
     }
-    digital_chain_destroy(d);
+    fl_digital_chain_destroy(d);
     free(tx), free(rx), free(words);
-    noise_destroy(src);
+    fl_noise_destroy(src);
     return rc;
 }
 
-int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb progress, void *progress_arg, row *r,
+int fl_digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb progress, void *progress_arg, row *r,
                       char *err, size_t len)
 {
     digital_progress prog = {progress, progress_arg, point};
     int report = progress != NULL;
     unsigned k = (unsigned)c->modem.scheme;
-    double rate = conv_code_rate(c->link.fec);
-    double esn0 = digital_esn0_db(c);
+    double rate = fl_conv_code_rate(c->link.fec);
+    double esn0 = fl_digital_esn0_db(c);
     double ebn0 = esn0 - 10.0 * log10((double)k * rate);
     ber_result o;
     phy_config pc;
@@ -283,10 +283,10 @@ int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb pro
             .progress = report ? digital_progress_fn : NULL,
             .progress_arg = report ? &prog : NULL,
         };
-        rc = ber_run(&bc, &o);
+        rc = fl_ber_run(&bc, &o);
     } else {
         rc = digital_ber_loop(c, point, report ? &prog : NULL, &o);
-        o.ber_theory = NAN;
+        o.fl_ber_theory = NAN;
         o.ser_theory = NAN;
     }
     if (rc) {
@@ -295,23 +295,23 @@ int digital_ber_point(const fl_config *c, int64_t point, digital_progress_cb pro
     }
     /* the uncoded closed form (berclosed.h) at the same Eb/N0 per
      * information bit, beside coded results too (the coding gain reference) */
-    double uncoded = ber_theory(&pc, ebn0);
-    row_set(r, "ebn0_db", ebn0, "dB Eb/N0 per info bit");
-    row_set(r, "esn0_db", esn0, "dB Es/N0 per symbol");
-    row_set(r, "code_rate", rate, "");
-    row_set(r, "bits", (double)o.bits, "bit");
-    row_set(r, "bit_errors", (double)o.bit_errors, "");
-    row_set(r, "ber", o.ber, "");
-    row_set(r, "ber_ci_low", o.ber_ci_low, "");
-    row_set(r, "ber_ci_high", o.ber_ci_high, "");
-    row_set(r, "ber_design_effect", o.ber_deff, "");
-    row_set(r, "ber_design_effect_estimated", (double)o.ber_deff_estimated, "");
-    row_set(r, "ber_error_clusters", (double)o.ber_error_clusters, "");
-    row_set(r, "ber_theory", c->link.fec == CONV_RATE_NONE ? uncoded : NAN, "");
-    row_set(r, "ber_uncoded_theory", uncoded, "");
-    row_set(r, "ser", o.ser, "");
-    row_set(r, "ser_theory", c->link.fec == CONV_RATE_NONE && c->channel.fading != PHY_FADING_GAINS ? o.ser_theory : NAN, "");
-    row_set(r, "per", o.fer, "");
-    row_set(r, "packets", (double)o.frames, "");
+    double uncoded = fl_ber_theory(&pc, ebn0);
+    fl_row_set(r, "ebn0_db", ebn0, "dB Eb/N0 per info bit");
+    fl_row_set(r, "esn0_db", esn0, "dB Es/N0 per symbol");
+    fl_row_set(r, "code_rate", rate, "");
+    fl_row_set(r, "bits", (double)o.bits, "bit");
+    fl_row_set(r, "bit_errors", (double)o.bit_errors, "");
+    fl_row_set(r, "ber", o.ber, "");
+    fl_row_set(r, "ber_ci_low", o.ber_ci_low, "");
+    fl_row_set(r, "ber_ci_high", o.ber_ci_high, "");
+    fl_row_set(r, "ber_design_effect", o.ber_deff, "");
+    fl_row_set(r, "ber_design_effect_estimated", (double)o.ber_deff_estimated, "");
+    fl_row_set(r, "ber_error_clusters", (double)o.ber_error_clusters, "");
+    fl_row_set(r, "ber_theory", c->link.fec == CONV_RATE_NONE ? uncoded : NAN, "");
+    fl_row_set(r, "ber_uncoded_theory", uncoded, "");
+    fl_row_set(r, "ser", o.ser, "");
+    fl_row_set(r, "ser_theory", c->link.fec == CONV_RATE_NONE && c->channel.fading != PHY_FADING_GAINS ? o.ser_theory : NAN, "");
+    fl_row_set(r, "per", o.fer, "");
+    fl_row_set(r, "packets", (double)o.frames, "");
     return 0;
 }

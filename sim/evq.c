@@ -127,19 +127,19 @@ static int grow_slots(evq *q, size_t n)
     return 0;
 }
 
-evq *evq_create(size_t capacity)
+evq *fl_evq_create(size_t capacity)
 {
     evq *q = calloc(1, sizeof *q);
     if (!q) return NULL;
     q->free_head = NO_SLOT;
     if (grow_slots(q, capacity ? (capacity < SLOT_MASK ? capacity : SLOT_MASK) : 1)) {
-        evq_destroy(q);
+        fl_evq_destroy(q);
         return NULL;
     }
     return q;
 }
 
-void evq_destroy(evq *q)
+void fl_evq_destroy(evq *q)
 {
     if (!q) return;
     for (int i = 0; i < NBUCKETS; i++) free(q->b[i].e);
@@ -169,7 +169,7 @@ static void drop(evq *q, const entry *e, size_t n)
         if (live(q, &e[k])) release(q, e[k].slot & SLOT_MASK);
 }
 
-void evq_clear(evq *q)
+void fl_evq_clear(evq *q)
 {
     for (int i = 1; i < NBUCKETS; i++) {
         drop(q, q->b[i].e, q->b[i].n);
@@ -187,7 +187,7 @@ void evq_clear(evq *q)
     q->last = 0;
 }
 
-int evq_print(const evq *q, char *buf, size_t len)
+int fl_evq_print(const evq *q, char *buf, size_t len)
 {
     int w = snprintf(buf, len, "evq: %zu pending, %zu slots, %llu pushed, now %lld ticks, 1 tick = 1 ps",
                      q->pending, q->nslots, (unsigned long long)q->seq, (long long)q->last);
@@ -215,7 +215,7 @@ static int place(evq *q, const entry *x)
     return 0;
 }
 
-int evq_push(evq *q, const evq_event *e, evq_handle *h)
+int fl_evq_push(evq *q, const evq_event *e, evq_handle *h)
 {
     if (e->cls >= EVQ_CLASSES || e->t < q->last) return -EINVAL;
     if (q->seq > EVQ_SEQ_MAX) return -EOVERFLOW;
@@ -311,7 +311,7 @@ static void fill(const evq *q, const entry *x, evq_event *e)
     e->arg = p->arg;
 }
 
-int evq_peek(evq *q, evq_event *e)
+int fl_evq_peek(evq *q, evq_event *e)
 {
     fifo *f;
     entry *x = q->pending ? front(q, &f) : NULL;
@@ -320,7 +320,7 @@ int evq_peek(evq *q, evq_event *e)
     return 0;
 }
 
-int evq_pop(evq *q, evq_event *e)
+int fl_evq_pop(evq *q, evq_event *e)
 {
     fifo *f;
     entry *x = q->pending ? front(q, &f) : NULL;
@@ -334,7 +334,7 @@ int evq_pop(evq *q, evq_event *e)
     return 0;
 }
 
-int evq_cancel(evq *q, evq_handle h)
+int fl_evq_cancel(evq *q, evq_handle h)
 {
     uint32_t s = (uint32_t)h, gen = (uint32_t)(h >> 32);
     if (!(gen & 1) || s >= q->nslots || q->gen[s] != gen) return -ENOENT;
@@ -345,9 +345,9 @@ int evq_cancel(evq *q, evq_handle h)
     return 0;
 }
 
-size_t evq_pending(const evq *q) { return q->pending; }
+size_t fl_evq_pending(const evq *q) { return q->pending; }
 
-int evq_seconds_to_ticks(double s, evq_time *t)
+int fl_evq_seconds_to_ticks(double s, evq_time *t)
 {
     /* 2^63 ticks = 9.22e6 s: beyond it the count would overflow */
     if (!(s >= 0.0) || s * (double)EVQ_TICKS_PER_S >= 9.2233720368547758e18) return -ERANGE;
@@ -355,4 +355,4 @@ int evq_seconds_to_ticks(double s, evq_time *t)
     return 0;
 }
 
-double evq_ticks_to_seconds(evq_time t) { return (double)t / (double)EVQ_TICKS_PER_S; }
+double fl_evq_ticks_to_seconds(evq_time t) { return (double)t / (double)EVQ_TICKS_PER_S; }

@@ -10,7 +10,7 @@
  * double: sums of durations are exact and associative (a frame's latency is
  * exactly the sum of its parts), equal times compare equal on every
  * platform, and the tie rule above is the only rule. int64 ticks span
- * 2^63 ps = 106 days of simulated time; evq_seconds_to_ticks refuses more.
+ * 2^63 ps = 106 days of simulated time; fl_evq_seconds_to_ticks refuses more.
  *
  * Events may not be scheduled before the time of the last popped or peeked
  * event (-EINVAL), as in every discrete-event simulation (a peek commits the
@@ -22,7 +22,7 @@
  * cancel is O(1) (the entry is skipped when it surfaces), and cancelling
  * an event that already ran or was cancelled is refused (-ENOENT), never
  * removes another event. Storage grows by doubling (no malloc per event
- * once the queue has reached its working size; evq_create's capacity
+ * once the queue has reached its working size; fl_evq_create's capacity
  * preallocates the slots); at most 2^24 events pending.
  */
 #ifndef FEATLINK_EVQ_H
@@ -49,35 +49,35 @@ typedef struct {
 
 typedef struct evq evq;
 
-//  evq_create : an empty queue with room for _capacity pending events
+//  fl_evq_create : an empty queue with room for _capacity pending events
 //               before its arena grows (>= 1); NULL when out of memory
-evq *evq_create(size_t capacity);
-void evq_destroy(evq *q);
-//  evq_clear : drop every pending event; the sequence restarts at 0
-void evq_clear(evq *q);
-//  evq_print : one line saying what the queue holds, into _buf
-int evq_print(const evq *q, char *buf, size_t len);
+evq *fl_evq_create(size_t capacity);
+void fl_evq_destroy(evq *q);
+//  fl_evq_clear : drop every pending event; the sequence restarts at 0
+void fl_evq_clear(evq *q);
+//  fl_evq_print : one line saying what the queue holds, into _buf
+int fl_evq_print(const evq *q, char *buf, size_t len);
 
-//  evq_push : schedule _e (its t, cls, kind, id, arg); _h (may be NULL)
+//  fl_evq_push : schedule _e (its t, cls, kind, id, arg); _h (may be NULL)
 //             receives the handle that cancels it. Returns 0, -EINVAL
 //             (cls > 255, or t before the last popped or peeked event's time),
 //             -ENOMEM (also beyond 2^24 pending), or -EOVERFLOW after 2^56 pushes.
-int evq_push(evq *q, const evq_event *e, evq_handle *h);
-//  evq_pop : remove the first event into *_e; 0, or -ENOENT when empty
-int evq_pop(evq *q, evq_event *e);
-//  evq_peek : the first event without removing it; 0 or -ENOENT. Its time
-//             becomes the floor of evq_push (as if it had been popped)
-int evq_peek(evq *q, evq_event *e);
-//  evq_cancel : remove the pending event of _h (O(1)); 0, or -ENOENT when
+int fl_evq_push(evq *q, const evq_event *e, evq_handle *h);
+//  fl_evq_pop : remove the first event into *_e; 0, or -ENOENT when empty
+int fl_evq_pop(evq *q, evq_event *e);
+//  fl_evq_peek : the first event without removing it; 0 or -ENOENT. Its time
+//             becomes the floor of fl_evq_push (as if it had been popped)
+int fl_evq_peek(evq *q, evq_event *e);
+//  fl_evq_cancel : remove the pending event of _h (O(1)); 0, or -ENOENT when
 //               it already ran, was cancelled, or _h is not a handle of _q
-int evq_cancel(evq *q, evq_handle h);
-//  evq_pending : number of pending events
-size_t evq_pending(const evq *q);
+int fl_evq_cancel(evq *q, evq_handle h);
+//  fl_evq_pending : number of pending events
+size_t fl_evq_pending(const evq *q);
 
-//  evq_seconds_to_ticks : _s seconds as ticks, rounded to nearest;
+//  fl_evq_seconds_to_ticks : _s seconds as ticks, rounded to nearest;
 //                         0 or -ERANGE (negative, NaN or beyond EVQ_TIME_MAX)
-int evq_seconds_to_ticks(double s, evq_time *t);
-//  evq_ticks_to_seconds : _t ticks in seconds
-double evq_ticks_to_seconds(evq_time t);
+int fl_evq_seconds_to_ticks(double s, evq_time *t);
+//  fl_evq_ticks_to_seconds : _t ticks in seconds
+double fl_evq_ticks_to_seconds(evq_time t);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Exported numbers are exact without printing 0.20000000000000001. */
-void export_number(double v, char *buf, size_t len)
+void fl_export_number(double v, char *buf, size_t len)
 {
     if (!buf || len == 0)
         return;
@@ -21,32 +21,32 @@ void export_number(double v, char *buf, size_t len)
 }
 
 /* A point never run has every cell missing in the column store, so the
- * points table prints the same from its store as through results_value. */
+ * points table prints the same from its store as through fl_results_value. */
 static void export_cell(const cs_table *t, int64_t i, int c, char *buf, size_t len)
 {
-    if (cs_col_type(t, c) == CS_STR)
-        snprintf(buf, len, "%s", cs_str(t, c, i));
+    if (fl_cs_col_type(t, c) == CS_STR)
+        snprintf(buf, len, "%s", fl_cs_str(t, c, i));
     else
-        export_number(cs_f64(t, c, i), buf, len);
+        fl_export_number(fl_cs_f64(t, c, i), buf, len);
 }
 
 static void export_json(const cs_table *t, FILE *out)
 {
     char cell[64];
     fprintf(out, "[\n");
-    for (int64_t i = 0; i < cs_rows(t); i++) {
+    for (int64_t i = 0; i < fl_cs_rows(t); i++) {
         fprintf(out, "  {");
-        for (int c = 0; c < cs_cols(t); c++) {
-            const char *name = cs_col_name(t, c), *sep = c ? ", " : "";
+        for (int c = 0; c < fl_cs_cols(t); c++) {
+            const char *name = fl_cs_col_name(t, c), *sep = c ? ", " : "";
             export_cell(t, i, c, cell, sizeof cell);
-            if (cs_col_type(t, c) == CS_STR)
+            if (fl_cs_col_type(t, c) == CS_STR)
                 fprintf(out, "%s\"%s\": \"%s\"", sep, name, cell);
-            else if (isfinite(cs_f64(t, c, i)))
+            else if (isfinite(fl_cs_f64(t, c, i)))
                 fprintf(out, "%s\"%s\": %s", sep, name, cell);
             else
                 fprintf(out, "%s\"%s\": null", sep, name);
         }
-        fprintf(out, "}%s\n", i + 1 < cs_rows(t) ? "," : "");
+        fprintf(out, "}%s\n", i + 1 < fl_cs_rows(t) ? "," : "");
     }
     fprintf(out, "]\n");
 }
@@ -57,18 +57,18 @@ static void export_rows(const cs_table *t, FILE *out, int md)
     char cell[64];
     const char *sep = md ? " | " : ",";
     fprintf(out, "%s", md ? "| " : "");
-    for (int c = 0; c < cs_cols(t); c++)
-        fprintf(out, "%s%s", c ? sep : "", cs_col_name(t, c));
+    for (int c = 0; c < fl_cs_cols(t); c++)
+        fprintf(out, "%s%s", c ? sep : "", fl_cs_col_name(t, c));
     fprintf(out, "%s\n", md ? " |" : "");
     if (md) {
         fprintf(out, "|");
-        for (int c = 0; c < cs_cols(t); c++)
+        for (int c = 0; c < fl_cs_cols(t); c++)
             fprintf(out, "---|");
         fprintf(out, "\n");
     }
-    for (int64_t i = 0; i < cs_rows(t); i++) {
+    for (int64_t i = 0; i < fl_cs_rows(t); i++) {
         fprintf(out, "%s", md ? "| " : "");
-        for (int c = 0; c < cs_cols(t); c++) {
+        for (int c = 0; c < fl_cs_cols(t); c++) {
             export_cell(t, i, c, cell, sizeof cell);
             fprintf(out, "%s%s", c ? sep : "", cell);
         }
@@ -88,15 +88,15 @@ static int export_table(const cs_table *t, FILE *out, results_format fmt)
     return 0;
 }
 
-int results_export(const results *t, FILE *out, results_format fmt)
+int fl_results_export(const results *t, FILE *out, results_format fmt)
 {
-    return export_table(results_points_table(t), out, fmt);
+    return export_table(fl_results_points_table(t), out, fmt);
 }
 
-int results_export_records(const results *t, const char *name, FILE *out, results_format fmt)
+int fl_results_export_records(const results *t, const char *name, FILE *out, results_format fmt)
 {
-    for (int k = 0; k < results_record_tables(t); k++)
-        if (!strcmp(cs_name(results_record_table(t, k)), name))
-            return export_table(results_record_table(t, k), out, fmt);
+    for (int k = 0; k < fl_results_record_tables(t); k++)
+        if (!strcmp(fl_cs_name(fl_results_record_table(t, k)), name))
+            return export_table(fl_results_record_table(t, k), out, fmt);
     return -ENOENT;
 }

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-//  export_number : the shortest of %.15g, %.16g, %.17g that reads back as
+//  fl_export_number : the shortest of %.15g, %.16g, %.17g that reads back as
 //                  the same double ("inf", "-inf", "nan" when not finite)
-void export_number(double v, char *buf, size_t len);
+void fl_export_number(double v, char *buf, size_t len);
 
 #endif

@@ -7,18 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
-int frame_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len)
+int fl_frame_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len)
 {
     char why[256] = "";
-    int rc = c->source.kind == SRC_NPY ? source_load_npy(c->source.path, t, why, sizeof why)
-                                       : source_load_hdf5(c->source.path, c->source.dataset, t, why,
+    int rc = c->source.kind == SRC_NPY ? fl_source_load_npy(c->source.path, t, why, sizeof why)
+                                       : fl_source_load_hdf5(c->source.path, c->source.dataset, t, why,
                                                           sizeof why);
     if (rc)
         snprintf(err, len, "%s: $.source.path: \"%s\": %s", file, c->source.path, why);
     return rc;
 }
 
-int frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, const source_tensor **src)
+int fl_frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, const source_tensor **src)
 {
     if (f->file_source) {
         *src = f->file_source;
@@ -37,32 +37,32 @@ int frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, const s
         .outlier_gain = c->source.outlier_gain,
         .scale = c->source.scale,
     };
-    int rc = source_synthetic(&p, c->seed, trial, own);
+    int rc = fl_source_synthetic(&p, c->seed, trial, own);
     *src = own;
     return rc;
 }
 
-double frame_send_time(const frame_ctx *f, uint32_t trial) { return (double)trial * f->c->link.budget_s; }
+double fl_frame_send_time(const frame_ctx *f, uint32_t trial) { return (double)trial * f->c->link.budget_s; }
 
 static int frame_projector(frame_ctx *f, char *err, size_t len)
 {
     const fl_config *c = f->c;
     if (!c->metrics.projector[0])
         return 0;
-    int rc = projector_load(c->metrics.projector, &f->proj);
+    int rc = fl_projector_load(c->metrics.projector, &f->proj);
     if (rc) {
         snprintf(err, len, "$.metrics.projector: cannot load \"%s\" (%s)", c->metrics.projector, strerror(-rc));
         return rc;
     }
-    if (projector_in_dims(f->proj) != (size_t)f->dims) {
+    if (fl_projector_in_dims(f->proj) != (size_t)f->dims) {
         snprintf(err, len, "$.metrics.projector: input dimension %zu does not match source.dims %lld",
-                 projector_in_dims(f->proj), (long long)f->dims);
+                 fl_projector_in_dims(f->proj), (long long)f->dims);
         return -EINVAL;
     }
     return 0;
 }
 
-int frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const point_ctx *ctx, int want_tables,
+int fl_frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const point_ctx *ctx, int want_tables,
                      char *err, size_t len)
 {
     memset(f, 0, sizeof *f);
@@ -73,25 +73,25 @@ int frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const poin
     f->patches = fs ? fs->patches : c->source.patches;
     f->tokens = fs ? fs->tokens : c->source.tokens;
     f->dims = fs ? fs->dims : c->source.dims;
-    int rc = metrics_ws_create(&f->ws);
-    if (!rc && want_tables && !(f->tables = entropy_tables_create(ENTROPY_PREC_DEFAULT)))
+    int rc = fl_metrics_ws_create(&f->ws);
+    if (!rc && want_tables && !(f->tables = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT)))
         rc = -ENOMEM;
     if (rc)
         snprintf(err, len, "out of memory");
     if (!rc)
         rc = frame_projector(f, err, len);
-    if (!rc && (rc = link_create(c, (uint32_t)point, 0, &f->link)) != 0)
+    if (!rc && (rc = fl_link_create(c, (uint32_t)point, 0, &f->link)) != 0)
         snprintf(err, len, "link setup failed (%s)", strerror(-rc));
     if (rc)
-        frame_ctx_destroy(f);
+        fl_frame_ctx_destroy(f);
     return rc;
 }
 
-void frame_ctx_destroy(frame_ctx *f)
+void fl_frame_ctx_destroy(frame_ctx *f)
 {
-    metrics_ws_destroy(f->ws);
-    projector_destroy(f->proj);
-    entropy_tables_destroy(f->tables);
-    link_destroy(f->link);
+    fl_metrics_ws_destroy(f->ws);
+    fl_projector_destroy(f->proj);
+    fl_entropy_tables_destroy(f->tables);
+    fl_link_destroy(f->link);
     memset(f, 0, sizeof *f);
 }

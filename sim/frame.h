@@ -1,6 +1,6 @@
 /* frame: what a sweep point builds once and its frames share.
  *
- * point_run (sim/point) makes one frame_ctx per point, on the thread that
+ * fl_point_run (sim/point) makes one frame_ctx per point, on the thread that
  * runs the point, and hands it to the frame stages (sim/pinr_stage,
  * sim/tofc_stage), the link (sim/link) and the measurement (sim/measure):
  * the metrics workspace, the projector of metrics.projector (loaded once),
@@ -24,7 +24,7 @@
 //                      bit errors so far); may be called from any thread
 typedef void (*point_progress_fn)(void *arg, int64_t point, uint64_t bits, uint64_t errors);
 
-/* What the runner gives a point (sim/point.h's point_run). */
+/* What the runner gives a point (sim/point.h's fl_point_run). */
 typedef struct {
     const source_tensor *file_source; /* the loaded npy/HDF5 tensor, or NULL */
     point_progress_fn progress;       /* may be NULL */
@@ -45,24 +45,24 @@ typedef struct {
     fl_link *link;                       /* the point's link (device 0), for all its frames */
 } frame_ctx;
 
-//  frame_ctx_create : the context of point _point of _c (_ctx may be NULL);
+//  fl_frame_ctx_create : the context of point _point of _c (_ctx may be NULL);
 //      loads the projector (checked against the frame's dims), builds the
 //      entropy tables when _want_tables, creates the link. 0, or a negative
 //      errno with a message in _err (JSON path for a bad projector); on
-//      failure _f is left empty (frame_ctx_destroy is a no-op)
-int frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const point_ctx *ctx, int want_tables,
+//      failure _f is left empty (fl_frame_ctx_destroy is a no-op)
+int fl_frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const point_ctx *ctx, int want_tables,
                      char *err, size_t len);
-//  frame_ctx_destroy : free what _f owns (an empty or zeroed context is fine)
-void frame_ctx_destroy(frame_ctx *f);
-//  frame_source : the tensor frame _trial works on: the file tensor, or a
-//      synthetic one generated into _own (caller source_free's _own); *_src
+//  fl_frame_ctx_destroy : free what _f owns (an empty or zeroed context is fine)
+void fl_frame_ctx_destroy(frame_ctx *f);
+//  fl_frame_source : the tensor frame _trial works on: the file tensor, or a
+//      synthetic one generated into _own (caller fl_source_free's _own); *_src
 //      points at whichever. 0 or a negative errno
-int frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, const source_tensor **src);
-//  frame_send_time : when frame _trial of a point is sent: _trial x
+int fl_frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, const source_tensor **src);
+//  fl_frame_send_time : when frame _trial of a point is sent: _trial x
 //      link.budget_s (one frame per budget period), in s
-double frame_send_time(const frame_ctx *f, uint32_t trial);
-//  frame_load_source : load the file source a config names (npy/HDF5) into
+double fl_frame_send_time(const frame_ctx *f, uint32_t trial);
+//  fl_frame_load_source : load the file source a config names (npy/HDF5) into
 //      _t; 0 or a negative errno with "FILE: $.source.path: ..." in _err
-int frame_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len);
+int fl_frame_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len);
 
 #endif

@@ -64,14 +64,14 @@ static void ft_frame(const double *v, sys_frame *f, uint32_t *trial)
     f->airtime_s = v[16], f->energy_j = v[17];
 }
 
-void frametab_init(frametab *b, double warmup_s, int64_t max)
+void fl_frametab_init(frametab *b, double warmup_s, int64_t max)
 {
     memset(b, 0, sizeof *b);
     b->warmup_s = warmup_s;
     b->max = max;
 }
 
-void frametab_free(frametab *b)
+void fl_frametab_free(frametab *b)
 {
     free(b->f);
     free(b->trial);
@@ -79,7 +79,7 @@ void frametab_free(frametab *b)
     b->n = b->cap = 0;
 }
 
-void frametab_reset(frametab *b) { b->n = 0; }
+void fl_frametab_reset(frametab *b) { b->n = 0; }
 
 static int ft_push(frametab *b, const sys_frame *f, uint32_t trial)
 {
@@ -99,10 +99,10 @@ static int ft_push(frametab *b, const sys_frame *f, uint32_t trial)
     return 0;
 }
 
-int frametab_add(void *arg, const sys_frame *f)
+int fl_frametab_add(void *arg, const sys_frame *f)
 {
     frametab *b = arg;
-    /* the frames sim/syssum counts (syssum_add's test), so that a point's
+    /* the frames sim/syssum counts (fl_syssum_add's test), so that a point's
        records agree with its `frames` column */
     if (f->arrival_s < b->warmup_s)
         return 0;
@@ -112,40 +112,40 @@ int frametab_add(void *arg, const sys_frame *f)
 /* The /frames table of _t, or NULL when the run kept no records. */
 static cs_table *ft_table(const results *t)
 {
-    for (int k = 0; k < results_record_tables(t); k++)
-        if (!strcmp(cs_name(results_record_table(t, k)), "frames"))
-            return (cs_table *)results_record_table(t, k);
+    for (int k = 0; k < fl_results_record_tables(t); k++)
+        if (!strcmp(fl_cs_name(fl_results_record_table(t, k)), "frames"))
+            return (cs_table *)fl_results_record_table(t, k);
     return NULL;
 }
 
-int frametab_store(results *t, int64_t point, const frametab *b)
+int fl_frametab_store(results *t, int64_t point, const frametab *b)
 {
     if (!b->n)
         return 0;
-    if (point < 0 || point >= results_points(t))
+    if (point < 0 || point >= fl_results_points(t))
         return -EINVAL;
     const cs_table *old = ft_table(t);
-    int64_t have = old ? cs_rows(old) : 0;
+    int64_t have = old ? fl_cs_rows(old) : 0;
     if (b->n > (size_t)INT64_MAX - (size_t)have || have + (int64_t)b->n > b->max)
         return -EFBIG;
-    cs_table *tab = results_records(t, "frames");
+    cs_table *tab = fl_results_records(t, "frames");
     if (!tab)
         return -ENOMEM;
     int col[FRAMETAB_COLUMNS];
     for (int c = 0; c < FRAMETAB_COLUMNS; c++)
-        if ((col[c] = cs_column(tab, ft_cols[c].name, ft_cols[c].type, ft_cols[c].unit, ft_cols[c].desc)) < 0)
+        if ((col[c] = fl_cs_column(tab, ft_cols[c].name, ft_cols[c].type, ft_cols[c].unit, ft_cols[c].desc)) < 0)
             return col[c];
     int rc = 0;
     for (size_t i = 0; i < b->n && !rc; i++) {
         double v[FRAMETAB_COLUMNS];
         ft_values(&b->f[i], b->trial[i], v);
-        int64_t at = cs_append(tab);
+        int64_t at = fl_cs_append(tab);
         if (at < 0)
             return (int)at;
-        rc = cs_put_i64(tab, 0, at, point);
+        rc = fl_cs_put_i64(tab, 0, at, point);
         for (int c = 0; c < FRAMETAB_COLUMNS && !rc; c++)
-            rc = ft_cols[c].type == CS_I64 ? cs_put_i64(tab, col[c], at, (int64_t)v[c])
-                                           : cs_put_f64(tab, col[c], at, v[c]);
+            rc = ft_cols[c].type == CS_I64 ? fl_cs_put_i64(tab, col[c], at, (int64_t)v[c])
+                                           : fl_cs_put_f64(tab, col[c], at, v[c]);
     }
     return rc;
 }
@@ -153,33 +153,33 @@ int frametab_store(results *t, int64_t point, const frametab *b)
 /* Column _c of _tab rearranged so that row _perm[r] moves to row r. */
 static void ft_permute(cs_table *tab, int c, const int64_t *perm, void *tmp)
 {
-    int64_t n = cs_rows(tab);
-    cs_type ty = cs_col_type(tab, c);
+    int64_t n = fl_cs_rows(tab);
+    cs_type ty = fl_cs_col_type(tab, c);
     for (int64_t r = 0; r < n; r++) {
         if (ty == CS_I64)
-            ((int64_t *)tmp)[r] = cs_i64(tab, c, perm[r]);
+            ((int64_t *)tmp)[r] = fl_cs_i64(tab, c, perm[r]);
         else if (ty == CS_F64)
-            ((double *)tmp)[r] = cs_f64(tab, c, perm[r]);
+            ((double *)tmp)[r] = fl_cs_f64(tab, c, perm[r]);
         else /* texts stay in the column's pool: the pointers remain valid */
-            ((const char **)tmp)[r] = cs_str(tab, c, perm[r]);
+            ((const char **)tmp)[r] = fl_cs_str(tab, c, perm[r]);
     }
     for (int64_t r = 0; r < n; r++) {
         if (ty == CS_I64)
-            cs_put_i64(tab, c, r, ((int64_t *)tmp)[r]);
+            fl_cs_put_i64(tab, c, r, ((int64_t *)tmp)[r]);
         else if (ty == CS_F64)
-            cs_put_f64(tab, c, r, ((double *)tmp)[r]);
+            fl_cs_put_f64(tab, c, r, ((double *)tmp)[r]);
         else
-            cs_put_str(tab, c, r, ((const char **)tmp)[r]);
+            fl_cs_put_str(tab, c, r, ((const char **)tmp)[r]);
     }
 }
 
-int frametab_sort(results *t)
+int fl_frametab_sort(results *t)
 {
     cs_table *tab = ft_table(t);
-    int64_t n = tab ? cs_rows(tab) : 0, np = results_points(t);
+    int64_t n = tab ? fl_cs_rows(tab) : 0, np = fl_results_points(t);
     int sorted = 1;
     for (int64_t r = 1; r < n && sorted; r++)
-        sorted = cs_i64(tab, 0, r - 1) <= cs_i64(tab, 0, r);
+        sorted = fl_cs_i64(tab, 0, r - 1) <= fl_cs_i64(tab, 0, r);
     if (sorted)
         return 0;
     /* a stable counting sort by point: each point's records keep their order */
@@ -187,7 +187,7 @@ int frametab_sort(results *t)
     void *tmp = malloc((size_t)n * 8);
     int rc = start && perm && tmp ? 0 : -ENOMEM;
     for (int64_t r = 0; !rc && r < n; r++) {
-        int64_t p = cs_i64(tab, 0, r);
+        int64_t p = fl_cs_i64(tab, 0, r);
         if (p < 0 || p >= np)
             rc = -EINVAL;
         else
@@ -196,8 +196,8 @@ int frametab_sort(results *t)
     for (int64_t p = 0; !rc && p < np; p++)
         start[p + 1] += start[p];
     for (int64_t r = 0; !rc && r < n; r++)
-        perm[start[cs_i64(tab, 0, r)]++] = r;
-    for (int c = 0; !rc && c < cs_cols(tab); c++)
+        perm[start[fl_cs_i64(tab, 0, r)]++] = r;
+    for (int c = 0; !rc && c < fl_cs_cols(tab); c++)
         ft_permute(tab, c, perm, tmp);
     free(start), free(perm), free(tmp);
     return rc;
@@ -207,7 +207,7 @@ int frametab_sort(results *t)
 
 #define FT_LINE_HEAD "{\"point\":"
 
-int frametab_journal_write(FILE *fp, int64_t point, const frametab *b)
+int fl_frametab_journal_write(FILE *fp, int64_t point, const frametab *b)
 {
     errno = 0;
     for (size_t i = 0; i < b->n; i++) {
@@ -217,8 +217,8 @@ int frametab_journal_write(FILE *fp, int64_t point, const frametab *b)
             return errno ? -errno : -EIO;
         for (int c = 0; c < FRAMETAB_COLUMNS; c++) {
             char num[40];
-            export_number(v[c], num, sizeof num);
-            /* JSON has no NaN or infinities: those as the text export_number gives */
+            fl_export_number(v[c], num, sizeof num);
+            /* JSON has no NaN or infinities: those as the text fl_export_number gives */
             if (fprintf(fp, isfinite(v[c]) ? "%s%s" : "%s\"%s\"", c ? "," : "", num) < 0)
                 return errno ? -errno : -EIO;
         }
@@ -228,7 +228,7 @@ int frametab_journal_write(FILE *fp, int64_t point, const frametab *b)
     return 0;
 }
 
-int frametab_journal_line(const char *line)
+int fl_frametab_journal_line(const char *line)
 {
     size_t h = strlen(FT_LINE_HEAD);
     if (strncmp(line, FT_LINE_HEAD, h))
@@ -275,19 +275,19 @@ static int ft_parse(const char *line, int64_t *point, double *k, double *v)
     return bad;
 }
 
-int frametab_journal_read(frametab *b, int64_t *point, const char *line)
+int fl_frametab_journal_read(frametab *b, int64_t *point, const char *line)
 {
     int64_t p;
     double k, v[FRAMETAB_COLUMNS];
     if (ft_parse(line, &p, &k, v)) {
-        frametab_reset(b), *point = -1;
+        fl_frametab_reset(b), *point = -1;
         return 0;
     }
     if (k == 0) { /* a point's records start (again: a run that stopped before its row) */
-        frametab_reset(b);
+        fl_frametab_reset(b);
         *point = p;
     } else if (p != *point || k != (double)b->n) {
-        frametab_reset(b), *point = -1;
+        fl_frametab_reset(b), *point = -1;
         return 0;
     }
     sys_frame f;

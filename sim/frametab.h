@@ -8,7 +8,7 @@
  * column. The capacity search's probes (system.find) are not recorded.
  * Order: by point, then trial, then the order the frames finished in the
  * run (completion, or the drop), which sim/system fixes for a seed — so the
- * table is byte-identical for any --jobs (frametab_sort puts the points in
+ * table is byte-identical for any --jobs (fl_frametab_sort puts the points in
  * order at the end of a run; within a point the order is kept).
  *
  * Size: system.max_frame_records bounds the records of a run (0: no
@@ -45,31 +45,31 @@ typedef struct frametab {
     int64_t    max;       /* system.max_frame_records: most records of a run */
 } frametab;
 
-//  frametab_init : an empty buffer keeping frames from _warmup_s on, for a
+//  fl_frametab_init : an empty buffer keeping frames from _warmup_s on, for a
 //                  table of at most _max records
-void frametab_init(frametab *b, double warmup_s, int64_t max);
-void frametab_free(frametab *b);
-//  frametab_reset : forget the frames (keeps the memory)
-void frametab_reset(frametab *b);
-//  frametab_add : a sys_frame_fn: keep frame _f (of trial b->trial_now) when
+void fl_frametab_init(frametab *b, double warmup_s, int64_t max);
+void fl_frametab_free(frametab *b);
+//  fl_frametab_reset : forget the frames (keeps the memory)
+void fl_frametab_reset(frametab *b);
+//  fl_frametab_add : a sys_frame_fn: keep frame _f (of trial b->trial_now) when
 //                 it arrived at or after warm-up; 0 or -ENOMEM
-int frametab_add(void *b, const sys_frame *f);
-//  frametab_store : append _b's frames to the /frames table of _t as point
+int fl_frametab_add(void *b, const sys_frame *f);
+//  fl_frametab_store : append _b's frames to the /frames table of _t as point
 //                   _point; at most b->max records in the table (-EFBIG when
 //                   they would be more: nothing appended). 0, -EFBIG, -ENOMEM
-int frametab_store(results *t, int64_t point, const frametab *b);
-//  frametab_sort : order /frames of _t by point (stable); 0 or -ENOMEM
-int frametab_sort(results *t);
-//  frametab_journal_write : _b's frames as journal lines of point _point
+int fl_frametab_store(results *t, int64_t point, const frametab *b);
+//  fl_frametab_sort : order /frames of _t by point (stable); 0 or -ENOMEM
+int fl_frametab_sort(results *t);
+//  fl_frametab_journal_write : _b's frames as journal lines of point _point
 //                           into _fp (not flushed); 0 or a negative errno
-int frametab_journal_write(FILE *fp, int64_t point, const frametab *b);
-//  frametab_journal_line : 1 when journal _line is a frame record line
-int frametab_journal_line(const char *line);
-//  frametab_journal_read : record line _line onto _b when it continues the
+int fl_frametab_journal_write(FILE *fp, int64_t point, const frametab *b);
+//  fl_frametab_journal_line : 1 when journal _line is a frame record line
+int fl_frametab_journal_line(const char *line);
+//  fl_frametab_journal_read : record line _line onto _b when it continues the
 //                          records of point *_point (k = b->n), or starts a
 //                          point's records (k = 0: _b reset, *_point set);
 //                          any other line resets _b and *_point = -1.
 //                          0 or -ENOMEM
-int frametab_journal_read(frametab *b, int64_t *point, const char *line);
+int fl_frametab_journal_read(frametab *b, int64_t *point, const char *line);
 
 #endif

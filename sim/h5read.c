@@ -142,12 +142,12 @@ static size_t h5r_column_type(h5r *r, hid_t ty, const char *name, int *is_text)
 /* The cells of column _d (checked: _w-byte elements) into column _c. */
 static int h5r_read_cells(h5r *r, cs_table *pts, int c, hid_t d, size_t w, int is_text, const char *name)
 {
-    int64_t n = cs_rows(pts);
+    int64_t n = fl_cs_rows(pts);
     size_t cell = is_text ? w + 1 : sizeof(double);
     char *buf = malloc((size_t)n * cell);
     if (!buf)
         return h5r_fail(r, -ENOMEM, r->col, name, strerror(ENOMEM));
-    int as_int = cs_col_type(pts, c) == CS_I64; /* a record table's integers (its point column) */
+    int as_int = fl_cs_col_type(pts, c) == CS_I64; /* a record table's integers (its point column) */
     hid_t mt = is_text ? H5Tcopy(H5T_C_S1) : H5Tcopy(as_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE);
     if (is_text)
         H5Tset_size(mt, w + 1);
@@ -157,11 +157,11 @@ static int h5r_read_cells(h5r *r, cs_table *pts, int c, hid_t d, size_t w, int i
     for (int64_t i = 0; !rc && i < n; i++) {
         if (is_text) {
             buf[(size_t)i * cell + w] = 0;
-            rc = cs_put_str(pts, c, i, buf + (size_t)i * cell);
+            rc = fl_cs_put_str(pts, c, i, buf + (size_t)i * cell);
         } else if (as_int) {
-            rc = cs_put_i64(pts, c, i, ((int64_t *)buf)[i]);
+            rc = fl_cs_put_i64(pts, c, i, ((int64_t *)buf)[i]);
         } else {
-            rc = cs_put_f64(pts, c, i, ((double *)buf)[i]);
+            rc = fl_cs_put_f64(pts, c, i, ((double *)buf)[i]);
         }
     }
     free(buf);
@@ -228,7 +228,7 @@ static int h5r_count(h5r *r, hid_t g, const char *cols, int64_t *n)
  * as float64 (/points, as before). */
 static int h5r_fill(h5r *r, hid_t g, char *cols, cs_table *tab, int ints)
 {
-    int64_t n = cs_rows(tab);
+    int64_t n = fl_cs_rows(tab);
     int rc = 0, is_text;
     size_t w;
     char *save = NULL;
@@ -242,10 +242,10 @@ static int h5r_fill(h5r *r, hid_t g, char *cols, cs_table *tab, int ints)
         if (!rc)
             rc = h5r_attr_str(r, d, where, "description", &desc);
         cs_type ty = is_text ? CS_STR : ints && r->is_int ? CS_I64 : CS_F64;
-        int c = rc ? -1 : cs_column(tab, name, ty, unit, desc);
+        int c = rc ? -1 : fl_cs_column(tab, name, ty, unit, desc);
         if (!rc && c < 0)
             rc = h5r_fail(r, c, r->col, name, strerror(-c));
-        if (!rc && cs_col_type(tab, c) == ty)
+        if (!rc && fl_cs_col_type(tab, c) == ty)
             rc = h5r_read_cells(r, tab, c, d, w, is_text, name);
         free(unit), free(desc);
         H5Dclose(d);
@@ -260,15 +260,15 @@ static int h5r_points(h5r *r, hid_t g, char *cols, results **out)
     int rc = h5r_count(r, g, cols, &n);
     if (rc)
         return rc;
-    results *t = results_create(n);
+    results *t = fl_results_create(n);
     if (!t)
         return h5r_fail(r, -ENOMEM, "%s", "/points", strerror(ENOMEM));
-    rc = h5r_fill(r, g, cols, results_points_store(t), 0);
+    rc = h5r_fill(r, g, cols, fl_results_points_store(t), 0);
     if (rc) {
-        results_destroy(t);
+        fl_results_destroy(t);
         return rc;
     }
-    results_mark_all(t);
+    fl_results_mark_all(t);
     *out = t;
     return 0;
 }
@@ -325,12 +325,12 @@ static int h5r_group(h5r *r, hid_t f, const char *name, hid_t *g, char **cols)
     return rc;
 }
 
-int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t len)
+int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
 {
     h5r r = {path, err, len, "/points", "/points/%s", 0};
     *out = NULL;
-    if (scenario_text)
-        *scenario_text = NULL;
+    if (fl_scenario_text)
+        *fl_scenario_text = NULL;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rc = 0;
     hid_t f = h5r_open(&r, &rc);
@@ -341,13 +341,13 @@ int results_read_h5(const char *path, results **out, char **scenario_text, char 
     rc = h5r_group(&r, f, "points", &g, &cols);
     if (!rc)
         rc = h5r_points(&r, g, cols, out);
-    if (!rc && scenario_text) {
+    if (!rc && fl_scenario_text) {
         const char *which = H5Lexists(f, "scenario_effective", H5P_DEFAULT) > 0 ? "scenario_effective" : "scenario";
         if (H5Lexists(f, which, H5P_DEFAULT) > 0)
-            rc = h5r_text(&r, f, which, scenario_text);
+            rc = h5r_text(&r, f, which, fl_scenario_text);
     }
     if (rc) {
-        results_destroy(*out);
+        fl_results_destroy(*out);
         *out = NULL;
     }
     free(cols);
@@ -357,13 +357,13 @@ int results_read_h5(const char *path, results **out, char **scenario_text, char 
     return rc;
 }
 
-int results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len)
+int fl_results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len)
 {
     char grp[80], col[84];
     snprintf(grp, sizeof grp, "/%s", name);
     snprintf(col, sizeof col, "/%s/%%s", name);
     h5r r = {path, err, len, grp, col, 0};
-    if (!results_record_name_ok(name)) {
+    if (!fl_results_record_name_ok(name)) {
         snprintf(err, len, "%s: /%s: not a record table name ([a-z0-9_], not points or scenario*)", path, name);
         return -EINVAL;
     }
@@ -378,11 +378,11 @@ int results_read_records_h5(const char *path, const char *name, results *t, char
     rc = h5r_group(&r, f, name, &g, &cols);
     if (!rc)
         rc = h5r_count(&r, g, cols, &n);
-    cs_table *tab = rc ? NULL : results_records(t, name);
-    if (!rc && (!tab || cs_rows(tab) != 0))
+    cs_table *tab = rc ? NULL : fl_results_records(t, name);
+    if (!rc && (!tab || fl_cs_rows(tab) != 0))
         rc = h5r_fail(&r, tab ? -EINVAL : -ENOMEM, "%s", grp, tab ? "read twice" : strerror(ENOMEM));
     for (int64_t i = 0; !rc && i < n; i++)
-        if (cs_append(tab) < 0)
+        if (fl_cs_append(tab) < 0)
             rc = h5r_fail(&r, -ENOMEM, "%s", grp, strerror(ENOMEM));
     if (!rc)
         rc = h5r_fill(&r, g, cols, tab, 1);

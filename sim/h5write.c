@@ -45,19 +45,19 @@ static int h5_attr_str(hid_t obj, const char *name, const char *value)
  * producer sim/frametab), keeps the unit and description its producer gave. */
 static void column_info(const cs_table *t, int c, const char **unit, const char **desc, int *is_count)
 {
-    const char *name = cs_col_name(t, c);
-    *unit = cs_col_unit(t, c);
-    *desc = cs_col_desc(t, c);
-    *is_count = cs_col_type(t, c) == CS_I64;
-    if (strcmp(cs_name(t), "points") != 0) /* record tables describe their own columns */
+    const char *name = fl_cs_col_name(t, c);
+    *unit = fl_cs_col_unit(t, c);
+    *desc = fl_cs_col_desc(t, c);
+    *is_count = fl_cs_col_type(t, c) == CS_I64;
+    if (strcmp(fl_cs_name(t), "points") != 0) /* record tables describe their own columns */
         return;
     const char *ku, *kd;
     int kint;
-    if (scenario_key_doc(name, &ku, &kd, &kint) == 0) {
+    if (fl_scenario_key_doc(name, &ku, &kd, &kint) == 0) {
         *unit = ku, *desc = kd, *is_count = kint;
         return;
     }
-    const column_doc *d = columns_find(name);
+    const column_doc *d = fl_columns_find(name);
     if (d)
         *unit = d->unit, *desc = d->description, *is_count = d->is_count;
 }
@@ -66,8 +66,8 @@ static void column_info(const cs_table *t, int c, const char **unit, const char 
  * that int64 holds (means over trials may not be: then float64). */
 static int column_integral(const cs_table *t, int c)
 {
-    for (int64_t i = 0; i < cs_rows(t); i++) {
-        double v = cs_f64(t, c, i);
+    for (int64_t i = 0; i < fl_cs_rows(t); i++) {
+        double v = fl_cs_f64(t, c, i);
         if (!(v == floor(v) && fabs(v) < 9.2e18))
             return 0;
     }
@@ -76,19 +76,19 @@ static int column_integral(const cs_table *t, int c)
 
 static int h5_write_strings(hid_t g, const cs_table *t, int c, hid_t sp, hid_t *d)
 {
-    size_t w = cs_str_maxlen(t, c) + 1;
+    size_t w = fl_cs_str_maxlen(t, c) + 1;
     if (w < ROW_STR_LEN)
         w = ROW_STR_LEN;
-    int64_t n = cs_rows(t);
+    int64_t n = fl_cs_rows(t);
     char *buf = calloc((size_t)(n ? n : 1), w);
     if (!buf)
         return -ENOMEM;
     for (int64_t i = 0; i < n; i++)
-        memcpy(buf + i * w, cs_str(t, c, i), strlen(cs_str(t, c, i)));
+        memcpy(buf + i * w, fl_cs_str(t, c, i), strlen(fl_cs_str(t, c, i)));
     hid_t ty = H5Tcopy(H5T_C_S1);
     H5Tset_size(ty, w);
     H5Tset_strpad(ty, H5T_STR_NULLTERM);
-    *d = H5Dcreate2(g, cs_col_name(t, c), ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    *d = H5Dcreate2(g, fl_cs_col_name(t, c), ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int rc = *d >= 0 && H5Dwrite(*d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 ? 0 : h5_failed();
     H5Tclose(ty);
     free(buf);
@@ -97,18 +97,18 @@ static int h5_write_strings(hid_t g, const cs_table *t, int c, hid_t sp, hid_t *
 
 static int h5_write_numbers(hid_t g, const cs_table *t, int c, int is_count, hid_t sp, hid_t *d)
 {
-    int64_t n = cs_rows(t);
-    int as_int = cs_col_type(t, c) == CS_I64 || (is_count && column_integral(t, c));
+    int64_t n = fl_cs_rows(t);
+    int as_int = fl_cs_col_type(t, c) == CS_I64 || (is_count && column_integral(t, c));
     void *buf = malloc((size_t)(n ? n : 1) * 8);
     if (!buf)
         return -ENOMEM;
     for (int64_t i = 0; i < n; i++) {
         if (as_int)
-            ((int64_t *)buf)[i] = cs_col_type(t, c) == CS_I64 ? cs_i64(t, c, i) : (int64_t)cs_f64(t, c, i);
+            ((int64_t *)buf)[i] = fl_cs_col_type(t, c) == CS_I64 ? fl_cs_i64(t, c, i) : (int64_t)fl_cs_f64(t, c, i);
         else
-            ((double *)buf)[i] = cs_f64(t, c, i);
+            ((double *)buf)[i] = fl_cs_f64(t, c, i);
     }
-    *d = H5Dcreate2(g, cs_col_name(t, c), as_int ? H5T_STD_I64LE : H5T_IEEE_F64LE, sp, H5P_DEFAULT,
+    *d = H5Dcreate2(g, fl_cs_col_name(t, c), as_int ? H5T_STD_I64LE : H5T_IEEE_F64LE, sp, H5P_DEFAULT,
                     H5P_DEFAULT, H5P_DEFAULT);
     int rc = *d >= 0 && H5Dwrite(*d, as_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
                                  H5P_DEFAULT, buf) >= 0 ? 0 : h5_failed();
@@ -122,9 +122,9 @@ static int h5_write_column(hid_t g, const cs_table *t, int c)
     const char *unit, *desc;
     int is_count;
     column_info(t, c, &unit, &desc, &is_count);
-    hsize_t n = (hsize_t)cs_rows(t);
+    hsize_t n = (hsize_t)fl_cs_rows(t);
     hid_t sp = H5Screate_simple(1, &n, NULL), d = -1;
-    int rc = cs_col_type(t, c) == CS_STR ? h5_write_strings(g, t, c, sp, &d)
+    int rc = fl_cs_col_type(t, c) == CS_STR ? h5_write_strings(g, t, c, sp, &d)
                                          : h5_write_numbers(g, t, c, is_count, sp, &d);
     if (!rc)
         rc = h5_attr_str(d, "unit", unit);
@@ -140,20 +140,20 @@ static int h5_write_column(hid_t g, const cs_table *t, int c)
 static int h5_write_table(hid_t f, const cs_table *t)
 {
     errno = 0;
-    hid_t g = H5Gcreate2(f, cs_name(t), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, fl_cs_name(t), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         return h5_failed();
     size_t clen = 1;
-    for (int c = 0; c < cs_cols(t); c++)
-        clen += strlen(cs_col_name(t, c)) + 1;
+    for (int c = 0; c < fl_cs_cols(t); c++)
+        clen += strlen(fl_cs_col_name(t, c)) + 1;
     char *cl = calloc(clen, 1);
     int rc = cl ? 0 : -ENOMEM;
-    for (size_t at = 0, c = 0; cl && c < (size_t)cs_cols(t); c++)
-        at += (size_t)sprintf(cl + at, "%s%s", c ? "," : "", cs_col_name(t, (int)c));
+    for (size_t at = 0, c = 0; cl && c < (size_t)fl_cs_cols(t); c++)
+        at += (size_t)sprintf(cl + at, "%s%s", c ? "," : "", fl_cs_col_name(t, (int)c));
     if (!rc)
         rc = h5_attr_str(g, "columns", cl);
     free(cl);
-    for (int c = 0; c < cs_cols(t) && !rc; c++)
+    for (int c = 0; c < fl_cs_cols(t) && !rc; c++)
         rc = h5_write_column(g, t, c);
     H5Gclose(g);
     return rc;
@@ -185,7 +185,7 @@ static int h5_write_inputs(hid_t f, const results_meta *m, char *err, size_t len
     int rc = 0;
     for (int k = 0; k < m->ninputs && !rc; k++) {
         char an[64], hex[65], role[40];
-        int hrc = sha256_file_hex(m->inputs[k].path, hex);
+        int hrc = fl_sha256_file_hex(m->inputs[k].path, hex);
         if (hrc) {
             snprintf(err, len, "%s: cannot read it for its SHA-256: %s", m->inputs[k].path, strerror(-hrc));
             return hrc;
@@ -210,7 +210,7 @@ static int h5_write_meta(hid_t f, const results *t, const results_meta *m, char 
     time_t now = time(NULL);
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-    snprintf(num, sizeof num, "%lld", (long long)results_points(t));
+    snprintf(num, sizeof num, "%lld", (long long)fl_results_points(t));
     const char *attr[][2] = {{"featlink_version", featlink_version()}, {"git_revision", featlink_git_revision()},
                              {"name", m->name ? m->name : ""}, {"points", num}, {"created_utc", when},
                              {"command_line", m->command_line ? m->command_line : ""}};
@@ -231,9 +231,9 @@ static int h5_write_all(hid_t f, const results *t, const results_meta *m, char *
 {
     int rc = h5_write_meta(f, t, m, err, len);
     if (!rc)
-        rc = h5_write_table(f, results_points_table(t));
-    for (int k = 0; k < results_record_tables(t) && !rc; k++)
-        rc = h5_write_table(f, results_record_table(t, k));
+        rc = h5_write_table(f, fl_results_points_table(t));
+    for (int k = 0; k < fl_results_record_tables(t) && !rc; k++)
+        rc = h5_write_table(f, fl_results_record_table(t, k));
     return rc;
 }
 
@@ -293,7 +293,7 @@ static int h5_build_image(const results *t, const results_meta *m, void **img, s
     return rc;
 }
 
-int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len)
+int fl_results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);

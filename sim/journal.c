@@ -34,10 +34,10 @@ static int journal_col(row *r, const cJSON *c)
     if (!cJSON_IsString(nm) || !cJSON_IsString(un))
         return 0;
     if (is_str && cJSON_IsString(v))
-        return row_set_str(r, nm->valuestring, v->valuestring);
+        return fl_row_set_str(r, nm->valuestring, v->valuestring);
     if (cJSON_IsString(v)) /* non-finite numbers: "inf", "-inf", "nan" */
-        return row_set(r, nm->valuestring, strtod(v->valuestring, NULL), un->valuestring);
-    return row_set(r, nm->valuestring, cJSON_IsNumber(v) ? v->valuedouble : NAN, un->valuestring);
+        return fl_row_set(r, nm->valuestring, strtod(v->valuestring, NULL), un->valuestring);
+    return fl_row_set(r, nm->valuestring, cJSON_IsNumber(v) ? v->valuedouble : NAN, un->valuestring);
 }
 
 /* One point line into _t, with the /frames records _pend of that point
@@ -51,20 +51,20 @@ static int journal_line(results *t, const char *line, frametab *pend, int64_t *p
     const cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "row");
     int rc = 0;
     double p = cJSON_IsNumber(pi) ? pi->valuedouble : -1;
-    if (cJSON_IsArray(cols) && p >= 0 && p < (double)results_points(t) && p == floor(p)) {
+    if (cJSON_IsArray(cols) && p >= 0 && p < (double)fl_results_points(t) && p == floor(p)) {
         row r;
-        row_reset(&r);
+        fl_row_reset(&r);
         const cJSON *c;
         int bad = 0;
         cJSON_ArrayForEach(c, cols) bad |= journal_col(&r, c) != 0;
         if (!bad) /* a row with more columns than a row holds is not ours */
-            rc = results_set(t, (int64_t)p, &r);
+            rc = fl_results_set(t, (int64_t)p, &r);
         /* the row commits the records written just before it */
         if (!bad && !rc && *pend_point == (int64_t)p)
-            rc = frametab_store(t, (int64_t)p, pend);
+            rc = fl_frametab_store(t, (int64_t)p, pend);
     }
     cJSON_Delete(j);
-    frametab_reset(pend);
+    fl_frametab_reset(pend);
     *pend_point = -1;
     return rc == -ENOMEM ? rc : 0;
 }
@@ -79,24 +79,24 @@ static int journal_load(results *t, FILE *fp, int *cut)
     ssize_t n;
     frametab pend;
     int64_t pend_point = -1;
-    frametab_init(&pend, -INFINITY, INT64_MAX); /* what the journal holds was within the cap */
+    fl_frametab_init(&pend, -INFINITY, INT64_MAX); /* what the journal holds was within the cap */
     errno = 0;
     while (!rc && (n = getline(&line, &cap, fp)) > 0) {
         *cut = line[n - 1] != '\n';
-        if (frametab_journal_line(line))
-            rc = frametab_journal_read(&pend, &pend_point, line);
+        if (fl_frametab_journal_line(line))
+            rc = fl_frametab_journal_read(&pend, &pend_point, line);
         else
             rc = journal_line(t, line, &pend, &pend_point);
     }
     if (!rc && ferror(fp))
         rc = errno ? -errno : -EIO;
-    frametab_free(&pend);
+    fl_frametab_free(&pend);
     free(line);
     return rc;
 }
 
 /* 1 when the first line of _fp names _scenario_text; 0 when it does not. */
-static int journal_matches(FILE *fp, const char *scenario_text)
+static int journal_matches(FILE *fp, const char *fl_scenario_text)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -104,7 +104,7 @@ static int journal_matches(FILE *fp, const char *scenario_text)
     if (getline(&line, &cap, fp) > 0) {
         cJSON *h = cJSON_Parse(line);
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(h, "scenario");
-        ok = cJSON_IsString(s) && strcmp(s->valuestring, scenario_text) == 0;
+        ok = cJSON_IsString(s) && strcmp(s->valuestring, fl_scenario_text) == 0;
         cJSON_Delete(h);
     }
     free(line);
@@ -127,10 +127,10 @@ static journal_file *journal_fail(journal_file *j, int *rc, int e, char *err, si
 }
 
 /* Write the header line of a new journal. */
-static int journal_header(FILE *fp, const char *scenario_text)
+static int journal_header(FILE *fp, const char *fl_scenario_text)
 {
     cJSON *h = cJSON_CreateObject();
-    char *s = h && cJSON_AddStringToObject(h, "scenario", scenario_text) ? cJSON_PrintUnformatted(h) : NULL;
+    char *s = h && cJSON_AddStringToObject(h, "scenario", fl_scenario_text) ? cJSON_PrintUnformatted(h) : NULL;
     cJSON_Delete(h);
     if (!s)
         return -ENOMEM;
@@ -140,7 +140,7 @@ static int journal_header(FILE *fp, const char *scenario_text)
     return rc;
 }
 
-journal_file *journal_open(results *t, const char *out, const char *scenario_text, int resume, int *rc,
+journal_file *fl_journal_open(results *t, const char *out, const char *fl_scenario_text, int resume, int *rc,
                       char *err, size_t len)
 {
     journal_file *j = calloc(1, sizeof *j);
@@ -152,7 +152,7 @@ journal_file *journal_open(results *t, const char *out, const char *scenario_tex
         if (!old)
             return journal_fail(j, rc, -errno, err, len, "cannot read");
         int cut = 0;
-        int e = journal_matches(old, scenario_text) ? journal_load(t, old, &cut) : -ESTALE;
+        int e = journal_matches(old, fl_scenario_text) ? journal_load(t, old, &cut) : -ESTALE;
         fclose(old);
         if (e == -ESTALE)
             return journal_fail(j, rc, e, err, len, "belongs to a different scenario (the effective scenario, --set included, must be the same); remove it or run without --resume");
@@ -168,7 +168,7 @@ journal_file *journal_open(results *t, const char *out, const char *scenario_tex
     }
     if (!(j->fp = fopen(j->path, "w")))
         return journal_fail(j, rc, -errno, err, len, "cannot create");
-    int e = journal_header(j->fp, scenario_text);
+    int e = journal_header(j->fp, fl_scenario_text);
     if (e)
         return journal_fail(j, rc, e, err, len, "cannot write");
     return j;
@@ -188,7 +188,7 @@ static char *journal_format(int64_t i, const row *r)
         if (r->col[c].is_str)
             val = cJSON_CreateString(r->col[c].str);
         else if (isfinite(v)) /* the exact shortest form, not cJSON's */
-            export_number(v, num, sizeof num), val = cJSON_CreateRaw(num);
+            fl_export_number(v, num, sizeof num), val = cJSON_CreateRaw(num);
         else /* JSON has no infinities: keep them as text */
             val = cJSON_CreateString(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
         ok = e && cJSON_AddItemToArray(arr, e) && cJSON_AddItemToArray(e, cJSON_CreateString(r->col[c].name)) &&
@@ -200,7 +200,7 @@ static char *journal_format(int64_t i, const row *r)
     return s;
 }
 
-int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len)
+int fl_journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len)
 {
     char *s = journal_format(i, r);
     int rc = -ENOMEM;
@@ -214,9 +214,9 @@ int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len)
     return rc;
 }
 
-int journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len)
+int fl_journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len)
 {
-    int rc = frametab_journal_write(j->fp, i, b);
+    int rc = fl_frametab_journal_write(j->fp, i, b);
     errno = 0;
     if (!rc && fflush(j->fp) != 0)
         rc = errno ? -errno : -EIO;
@@ -226,7 +226,7 @@ int journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err,
     return rc;
 }
 
-int journal_close(journal_file *j, char *err, size_t len)
+int fl_journal_close(journal_file *j, char *err, size_t len)
 {
     if (!j)
         return 0;
@@ -239,9 +239,9 @@ int journal_close(journal_file *j, char *err, size_t len)
     return rc;
 }
 
-const char *journal_path(const journal_file *j) { return j->path; }
+const char *fl_journal_path(const journal_file *j) { return j->path; }
 
-void journal_remove(const char *out)
+void fl_journal_remove(const char *out)
 {
     char *jp = journal_name(out);
     if (jp)

@@ -20,26 +20,26 @@
 
 typedef struct journal journal_file;
 
-//  journal_open : open "<_out>.journal"; with _resume, first load its rows
+//  fl_journal_open : open "<_out>.journal"; with _resume, first load its rows
 //                 into _t when its scenario text equals _scenario_text
 //                 (else *_rc = -ESTALE). New journal (no _resume): created,
 //                 replacing any old one. NULL with *_rc (negative errno) and
 //                 a message naming the file in _err on failure
-journal_file *journal_open(results *t, const char *out, const char *scenario_text, int resume, int *rc,
+journal_file *fl_journal_open(results *t, const char *out, const char *fl_scenario_text, int resume, int *rc,
                       char *err, size_t len);
-//  journal_add : append point _i's row and flush; 0 or a negative errno
+//  fl_journal_add : append point _i's row and flush; 0 or a negative errno
 //                (ENOSPC, EFBIG, EIO, ...) with a message naming the file
-int journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len);
-//  journal_add_frames : append point _i's /frames records (sim/frametab),
-//                       before its row (journal_add), which commits them on
+int fl_journal_add(journal_file *j, int64_t i, const row *r, char *err, size_t len);
+//  fl_journal_add_frames : append point _i's /frames records (sim/frametab),
+//                       before its row (fl_journal_add), which commits them on
 //                       --resume; flushed; 0 or a negative errno, message
 //                       naming the file
-int journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len);
-//  journal_close : close it; 0 or the negative errno of the last flush
-int journal_close(journal_file *j, char *err, size_t len);
-//  journal_path : "<out>.journal"
-const char *journal_path(const journal_file *j);
-//  journal_remove : delete "<_out>.journal" once the results file is written
-void journal_remove(const char *out);
+int fl_journal_add_frames(journal_file *j, int64_t i, const frametab *b, char *err, size_t len);
+//  fl_journal_close : close it; 0 or the negative errno of the last flush
+int fl_journal_close(journal_file *j, char *err, size_t len);
+//  fl_journal_path : "<out>.journal"
+const char *fl_journal_path(const journal_file *j);
+//  fl_journal_remove : delete "<_out>.journal" once the results file is written
+void fl_journal_remove(const char *out);
 
 #endif

@@ -143,8 +143,8 @@ static const inert_rule inert_rules[] = {
 #define NRULES ((int)(sizeof inert_rules / sizeof inert_rules[0]))
 _Static_assert(NRULES <= KEYRULES_MAX, "at most 64 inert rules (a uint64_t of fired rules)");
 
-int keyrules_count(void) { return NRULES; }
-const char *keyrules_keys(int r) { return r >= 0 && r < NRULES ? inert_rules[r].keys : ""; }
+int fl_keyrules_count(void) { return NRULES; }
+const char *fl_keyrules_keys(int r) { return r >= 0 && r < NRULES ? inert_rules[r].keys : ""; }
 
 /* The schema index of the _j-th key of rule _r's list (-1 past its end);
  * every name in the lists is a schema key (checked by test_scenario). */
@@ -160,11 +160,11 @@ static int rule_key(int r, int j)
     char key[64];
     size_t n = strcspn(k, ",");
     snprintf(key, sizeof key, "%.*s", (int)n, k);
-    const schema_key *d = schema_find(key);
-    return d ? schema_index(d) : -1;
+    const schema_key *d = fl_schema_find(key);
+    return d ? fl_schema_index(d) : -1;
 }
 
-void keyrules_prepare(const unsigned char *given, int *first)
+void fl_keyrules_prepare(const unsigned char *given, int *first)
 {
     for (int r = 0; r < NRULES; r++) {
         first[r] = -1;
@@ -174,19 +174,19 @@ void keyrules_prepare(const unsigned char *given, int *first)
     }
 }
 
-int keyrules_inert(const fl_config *c, const int *first, int64_t point, schema_report *r)
+int fl_keyrules_inert(const fl_config *c, const int *first, int64_t point, schema_report *r)
 {
     for (int i = 0; i < NRULES; i++) {
         if (first[i] < 0 || !inert_rules[i].inert(c))
             continue;
         char at[64];
-        return schema_fail(r, "$.%s%s: has no effect because %s; remove it", schema_at(first[i])->key,
+        return fl_schema_fail(r, "$.%s%s: has no effect because %s; remove it", fl_schema_at(first[i])->key,
                            keyrules_at(point, at, sizeof at), inert_rules[i].because);
     }
     return 0;
 }
 
-uint64_t keyrules_fired(const fl_config *c)
+uint64_t fl_keyrules_fired(const fl_config *c)
 {
     uint64_t f = 0;
     for (int i = 0; i < NRULES; i++)
@@ -195,7 +195,7 @@ uint64_t keyrules_fired(const fl_config *c)
     return f;
 }
 
-void keyrules_mask(uint64_t fired, unsigned char *inert)
+void fl_keyrules_mask(uint64_t fired, unsigned char *inert)
 {
     for (int i = 0; i < NRULES; i++)
         if (fired >> i & 1)
@@ -211,48 +211,48 @@ static int keyrules_source(const fl_config *c, const char *at, schema_report *r)
     if (c->source.kind == SRC_SYNTHETIC || c->source.kind == SRC_BITS) {
         double n = (double)c->source.patches * (double)c->source.tokens * (double)c->source.dims;
         if (n > (double)KEYRULES_MAX_ELEMENTS)
-            return schema_fail(r, "$.source.tokens%s: patches x tokens x dims = %.0f elements exceeds the limit "
+            return fl_schema_fail(r, "$.source.tokens%s: patches x tokens x dims = %.0f elements exceeds the limit "
                                "of 2^30 (allowed: patches*tokens*dims <= 1073741824)", at, n);
         if (c->source.outlier_dims > c->source.dims)
-            return schema_fail(r, "$.source.outlier_dims%s: must be in [0, source.dims = %lld], got %d", at,
+            return fl_schema_fail(r, "$.source.outlier_dims%s: must be in [0, source.dims = %lld], got %d", at,
                                (long long)c->source.dims, c->source.outlier_dims);
     }
     if ((c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY) && !c->source.path[0])
-        return schema_fail(r, "$.source.path%s: required when source.kind is %s (allowed: a readable file)", at,
+        return fl_schema_fail(r, "$.source.path%s: required when source.kind is %s (allowed: a readable file)", at,
                            c->source.kind == SRC_HDF5 ? "hdf5" : "npy");
     return 0;
 }
 
-/* the system layer's limits across keys (sim/system.c sys_check holds the same) */
+/* the system layer's limits across keys (sim/system.c fl_sys_check holds the same) */
 static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
 {
     const scn_system *y = &c->system;
     if (y->devices == 0)
         return 0;
     if (y->warmup_s >= y->duration_s)
-        return schema_fail(r, "$.system.warmup_s%s: must be below system.duration_s (%g s), got %g", at,
+        return fl_schema_fail(r, "$.system.warmup_s%s: must be below system.duration_s (%g s), got %g", at,
                            y->duration_s, y->warmup_s);
     if (y->arrival == SYS_PERIODIC && y->jitter_s >= 0.5 / y->frame_rate_hz)
-        return schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
+        return fl_schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
                            0.5 / y->frame_rate_hz, y->jitter_s);
     if (c->trials > 4096)
-        return schema_fail(r, "$.trials%s: a system run's replications must be at most 4096 (distinct fading "
+        return fl_schema_fail(r, "$.trials%s: a system run's replications must be at most 4096 (distinct fading "
                            "streams), got %lld", at, (long long)c->trials);
     int ub = c->uplink.uncoded_bits;
     if (ub != 0 && ub != 1 && ub != 2 && ub != 4 && ub != 6 && ub != 8)
-        return schema_fail(r, "$.uplink.uncoded_bits%s: must be 0, 1, 2, 4, 6 or 8, got %d", at, ub);
+        return fl_schema_fail(r, "$.uplink.uncoded_bits%s: must be 0, 1, 2, 4, 6 or 8, got %d", at, ub);
     if (c->uplink.per_model == PER_BIT_TRUE &&
         (ub == 0 || (c->uplink.rate_model != UPLINK_SHANNON && c->uplink.rate_model != UPLINK_FIXED)))
-        return schema_fail(r, "$.uplink.per_model%s: \"bit_true\" needs uplink.rate_model shannon or fixed with "
+        return fl_schema_fail(r, "$.uplink.per_model%s: \"bit_true\" needs uplink.rate_model shannon or fixed with "
                            "uplink.uncoded_bits 1, 2, 4, 6 or 8 (no coded MCS chain), got %s with %d", at,
-                           uplink_rate_model_name(c->uplink.rate_model), ub);
+                           fl_uplink_rate_model_name(c->uplink.rate_model), ub);
     if ((double)y->devices * y->frame_rate_hz * y->duration_s > 1e9)
-        return schema_fail(r, "$.system.duration_s%s: devices x frame rate x duration must be at most 1e9 frames, "
+        return fl_schema_fail(r, "$.system.duration_s%s: devices x frame rate x duration must be at most 1e9 frames, "
                            "got %.3g", at, (double)y->devices * y->frame_rate_hz * y->duration_s);
     return 0;
 }
 
-int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
+int fl_keyrules_check(const fl_config *c, int64_t point, schema_report *r)
 {
     char at[64];
     keyrules_at(point, at, sizeof at);
@@ -261,22 +261,22 @@ int keyrules_check(const fl_config *c, int64_t point, schema_report *r)
         return rc;
     if (c->codec.select == SEL_MERGE && c->source.kind != SRC_HDF5 && c->source.kind != SRC_NPY &&
         c->codec.knn >= c->source.tokens)
-        return schema_fail(r, "$.codec.knn%s: must be in [1, source.tokens-1 = %lld], got %d", at,
+        return fl_schema_fail(r, "$.codec.knn%s: must be in [1, source.tokens-1 = %lld], got %d", at,
                            (long long)c->source.tokens - 1, c->codec.knn);
     if ((c->link.mode == LINK_DIGITAL || c->source.kind == SRC_BITS) && !c->channel.has_ebn0 &&
         !isfinite(c->channel.snr_db))
-        return schema_fail(r, "$.channel.snr_db%s: must be finite for a digital link or BER run "
+        return fl_schema_fail(r, "$.channel.snr_db%s: must be finite for a digital link or BER run "
                            "(allowed: a number in [-100, 300])", at);
     if (c->codec.entropy == TOFC_ENTROPY_LAPLACE && c->codec.quant != TOFC_QUANT_UNIFORM && c->codec.quant != TOFC_QUANT_RDOQ)
-        return schema_fail(r, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
+        return fl_schema_fail(r, "$.codec.entropy%s: \"laplace\" codes integer levels: needs codec.quant "
                            "uniform or rdoq (allowed: raw with fp32/fp16/bf16)", at);
     if (c->stop.min_errors > c->stop.max_bits)
-        return schema_fail(r, "$.stop.min_errors%s: must be <= stop.max_bits (%lld), got %lld", at,
+        return fl_schema_fail(r, "$.stop.min_errors%s: must be <= stop.max_bits (%lld), got %lld", at,
                            (long long)c->stop.max_bits, (long long)c->stop.min_errors);
     return keyrules_system(c, at, r);
 }
 
-int keyrules_file_needed(const fl_config *c, const schema_key *k)
+int fl_keyrules_file_needed(const fl_config *c, const schema_key *k)
 {
     const char *path = (const char *)c + k->off;
     if (!(k->flags & SCHEMA_PATH) || !path[0])
@@ -286,20 +286,20 @@ int keyrules_file_needed(const fl_config *c, const schema_key *k)
     return 1;
 }
 
-int keyrules_file(const fl_config *c, const schema_key *k, int64_t point, schema_report *r)
+int fl_keyrules_file(const fl_config *c, const schema_key *k, int64_t point, schema_report *r)
 {
     const char *path = (const char *)c + k->off;
-    if (!keyrules_file_needed(c, k) || access(path, R_OK) == 0)
+    if (!fl_keyrules_file_needed(c, k) || access(path, R_OK) == 0)
         return 0;
     char at[64];
-    return schema_fail(r, "$.%s%s: file \"%s\" does not exist or is not readable", k->key,
+    return fl_schema_fail(r, "$.%s%s: file \"%s\" does not exist or is not readable", k->key,
                        keyrules_at(point, at, sizeof at), path);
 }
 
-int keyrules_files(const fl_config *c, int64_t point, schema_report *r)
+int fl_keyrules_files(const fl_config *c, int64_t point, schema_report *r)
 {
-    for (int i = 0; i < schema_count(); i++) {
-        int rc = keyrules_file(c, schema_at(i), point, r);
+    for (int i = 0; i < fl_schema_count(); i++) {
+        int rc = fl_keyrules_file(c, fl_schema_at(i), point, r);
         if (rc)
             return rc;
     }

@@ -1,4 +1,4 @@
-/* link: capacity, analog and digital links behind link_send (link.h). */
+/* link: capacity, analog and digital links behind fl_link_send (link.h). */
 #include "sim/link.h"
 
 #include "channel/capacity.h"
@@ -20,16 +20,16 @@ struct fl_link {
     uint8_t *frame, *got;   /* digital: one packet out and back */
 };
 
-void link_destroy(fl_link *l)
+void fl_link_destroy(fl_link *l)
 {
     if (!l)
         return;
-    digital_chain_destroy(l->chain);
+    fl_digital_chain_destroy(l->chain);
     free(l->frame), free(l->got);
     free(l);
 }
 
-int link_create(const fl_config *c, uint32_t point, uint32_t device, fl_link **out)
+int fl_link_create(const fl_config *c, uint32_t point, uint32_t device, fl_link **out)
 {
     *out = NULL;
     uint32_t most = c->link.mode == LINK_DIGITAL ? LINK_MAX_DEVICES_DIGITAL : LINK_MAX_DEVICES_ANALOG;
@@ -44,17 +44,17 @@ int link_create(const fl_config *c, uint32_t point, uint32_t device, fl_link **o
         l->frame_max = (size_t)c->link.packet_bytes + PACKET_OVERHEAD_BYTES;
         l->frame = malloc(l->frame_max);
         l->got = malloc(l->frame_max);
-        rc = l->frame && l->got ? digital_chain_create(c, point, device, l->frame_max * 8, &l->chain) : -ENOMEM;
+        rc = l->frame && l->got ? fl_digital_chain_create(c, point, device, l->frame_max * 8, &l->chain) : -ENOMEM;
     }
     if (rc) {
-        link_destroy(l);
+        fl_link_destroy(l);
         return rc;
     }
     *out = l;
     return 0;
 }
 
-link_kind link_mode(const fl_link *l) { return l->mode; }
+link_kind fl_link_mode(const fl_link *l) { return l->mode; }
 
 /* Analog (paper 000 Fig. 3): see link.h. */
 static int link_analog(const fl_link *l, const link_tx *tx, float *y)
@@ -70,20 +70,20 @@ static int link_analog(const fl_link *l, const link_tx *tx, float *y)
             sent++;
         }
     p = sent ? p / (double)sent : 0.0;
-    float sigma = isinf(snr_db) ? 0.0f : (float)sqrt(p / capacity_db2lin(snr_db));
+    float sigma = isinf(snr_db) ? 0.0f : (float)sqrt(p / fl_capacity_db2lin(snr_db));
     float *g = malloc((size_t)n * sizeof *g + 1);
-    noise *ns = noise_create(l->c->seed, l->point, tx->purpose, tx->frame);
+    noise *ns = fl_noise_create(l->c->seed, l->point, tx->purpose, tx->frame);
     if (!g || !ns) {
         free(g);
-        noise_destroy(ns);
+        fl_noise_destroy(ns);
         return -ENOMEM;
     }
-    noise_seek(ns, (uint64_t)l->device << 48 | (uint64_t)tx->attempt << 40);
-    noise_gauss_fill(ns, g, (size_t)n);
+    fl_noise_seek(ns, (uint64_t)l->device << 48 | (uint64_t)tx->attempt << 40);
+    fl_noise_gauss_fill(ns, g, (size_t)n);
     for (int64_t i = 0; i < n; i++)
         y[i] = !keep || keep[i] ? x[i] + sigma * g[i] : 0.0f;
     free(g);
-    noise_destroy(ns);
+    fl_noise_destroy(ns);
     return 0;
 }
 
@@ -92,7 +92,7 @@ static int link_analog(const fl_link *l, const link_tx *tx, float *y)
 static int link_digital(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, link_report *rep)
 {
     packet_layout L;
-    int rc = packet_layout_init(&L, tx->nbits, (size_t)l->c->link.packet_bytes);
+    int rc = fl_packet_layout_init(&L, tx->nbits, (size_t)l->c->link.packet_bytes);
     if (rc)
         return rc;
     if (L.n_packets > LINK_MAX_PACKETS)
@@ -100,17 +100,17 @@ static int link_digital(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, 
     uint64_t key = (uint64_t)l->device << 32 | (uint64_t)tx->attempt << 24;
     double t = t_s;
     for (size_t k = 0; k < L.n_packets; k++) {
-        size_t fb = packet_frame_bytes(&L, k);
-        if ((rc = packet_build(&L, tx->bits, k, l->frame)) != 0)
+        size_t fb = fl_packet_frame_bytes(&L, k);
+        if ((rc = fl_packet_build(&L, tx->bits, k, l->frame)) != 0)
             return rc;
-        int64_t nsym = digital_chain_send(l->chain, t, tx->frame, key | k, l->frame, fb * 8, l->got);
+        int64_t nsym = fl_digital_chain_send(l->chain, t, tx->frame, key | k, l->frame, fb * 8, l->got);
         if (nsym < 0)
             return (int)nsym;
         t += (double)nsym / l->c->channel.symbol_rate_hz;
         rep->symbols += (uint64_t)nsym;
         rep->packet_bits += fb * 8;
-        rep->air_bits += digital_chain_air_bits(l->chain, fb * 8);
-        if (packet_check(&L, k, l->got, fb, rx->bits, rx->erased) == -EBADMSG)
+        rep->air_bits += fl_digital_chain_air_bits(l->chain, fb * 8);
+        if (fl_packet_check(&L, k, l->got, fb, rx->bits, rx->erased) == -EBADMSG)
             rep->packets_lost++;
     }
     rep->packets = L.n_packets;
@@ -118,7 +118,7 @@ static int link_digital(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, 
     return 0;
 }
 
-int link_send(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, link_report *rep)
+int fl_link_send(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, link_report *rep)
 {
     link_report spare;
     rep = rep ? rep : &spare;

@@ -28,9 +28,9 @@
  *            frame, packet, attempt) draws fresh, reproducible noise and
  *            fading, a retransmission (attempt + 1) different noise from
  *            the first; device 0, attempt 0 is the packet index alone.
- *            Jakes: jakes_create(seed, point, trial word = device).
+ *            Jakes: fl_jakes_create(seed, point, trial word = device).
  *            BER points (sim/digital) use the chain directly: trial word 0,
- *            phy frame index = BER frame (never mixed with link_send in one point).
+ *            phy frame index = BER frame (never mixed with fl_link_send in one point).
  */
 #ifndef FEATLINK_LINK_H
 #define FEATLINK_LINK_H
@@ -82,19 +82,19 @@ typedef struct {
     double   airtime_s;    /* symbols / channel.symbol_rate_hz */
 } link_report;
 
-//  link_create : the link of config _c for device _device of point _point;
-//      *_out gets it (caller frees with link_destroy) or NULL.
+//  fl_link_create : the link of config _c for device _device of point _point;
+//      *_out gets it (caller frees with fl_link_destroy) or NULL.
 //      0, -EINVAL (digital: no finite Es/N0), -ERANGE (_device too large),
 //      -ENOMEM
-int link_create(const fl_config *c, uint32_t point, uint32_t device, fl_link **out);
-void link_destroy(fl_link *l);
-//  link_mode : what the link carries (LINK_CAPACITY, LINK_ANALOG, LINK_DIGITAL):
+int fl_link_create(const fl_config *c, uint32_t point, uint32_t device, fl_link **out);
+void fl_link_destroy(fl_link *l);
+//  fl_link_mode : what the link carries (LINK_CAPACITY, LINK_ANALOG, LINK_DIGITAL):
 //              analog links carry link_tx.values, the others link_tx.bits
-link_kind link_mode(const fl_link *l);
-//  link_send : send _tx at time _t_s (s, >= 0: the first symbol's time on
+link_kind fl_link_mode(const fl_link *l);
+//  fl_link_send : send _tx at time _t_s (s, >= 0: the first symbol's time on
 //      the Jakes process) into _rx; _rep (may be NULL) gets the cost.
 //      0, -EINVAL (missing buffers), -ERANGE (attempt or packet count out
 //      of the counter layout), -ENOMEM
-int link_send(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, link_report *rep);
+int fl_link_send(fl_link *l, double t_s, const link_tx *tx, link_rx *rx, link_report *rep);
 
 #endif

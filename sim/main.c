@@ -310,7 +310,7 @@ static int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
+    scenario *s = fl_scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
     if (!s) {
         fprintf(stderr, "featlink: %s\n", err);
         return EXIT_USAGE;
@@ -321,50 +321,50 @@ static int cmd_run(int argc, char **argv)
         o.out = outbuf;
     }
     fl_config c0;
-    scenario_config(s, 0, &c0, err, sizeof err);
+    fl_scenario_config(s, 0, &c0, err, sizeof err);
     /* a file source must load before any output exists */
     if (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5) {
         source_tensor probe;
-        if (point_load_source(&c0, o.file, &probe, err, sizeof err)) {
+        if (fl_point_load_source(&c0, o.file, &probe, err, sizeof err)) {
             fprintf(stderr, "featlink: %s\n", err);
-            scenario_destroy(s);
+            fl_scenario_destroy(s);
             return EXIT_USAGE;
         }
-        source_free(&probe);
+        fl_source_free(&probe);
     }
     rc = check_output(&o);
     if (rc) {
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return rc;
     }
 #ifdef FEATLINK_MPI
     if (mpirun_rank() > 0) {
         /* the other ranks compute points for rank 0, which keeps the journal
            and writes the file (sim/mpirun.h) */
-        rc = run_points(s, o.file, NULL, NULL, o.jobs, NULL, err, sizeof err);
-        scenario_destroy(s);
+        rc = fl_run_points(s, o.file, NULL, NULL, o.jobs, NULL, err, sizeof err);
+        fl_scenario_destroy(s);
         return rc == -EINVAL ? EXIT_USAGE : rc ? EXIT_RUNTIME : 0;
     }
 #endif
     int drc = make_parent_dirs(o.out);
     if (drc) {
         fprintf(stderr, "featlink: %s: cannot create its directory: %s\n", o.out, strerror(-drc));
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return EXIT_RUNTIME;
     }
     /* a file-size limit (ulimit -f) fails the write with EFBIG, reported
        like a full disk, instead of killing the run */
     signal(SIGXFSZ, SIG_IGN);
-    results *t = results_create(scenario_points(s));
+    results *t = fl_results_create(fl_scenario_points(s));
     int jrc = 0;
-    journal_file *journal = t ? journal_open(t, o.out, scenario_text(s), o.resume, &jrc, err, sizeof err) : NULL;
+    journal_file *journal = t ? fl_journal_open(t, o.out, fl_scenario_text(s), o.resume, &jrc, err, sizeof err) : NULL;
     if (!t || !journal) {
         if (!t)
             snprintf(err, sizeof err, "%s: the results table of %lld points: %s", o.out,
-                     (long long)scenario_points(s), strerror(ENOMEM));
+                     (long long)fl_scenario_points(s), strerror(ENOMEM));
         fprintf(stderr, "featlink: %s\n", err);
-        results_destroy(t);
-        scenario_destroy(s);
+        fl_results_destroy(t);
+        fl_scenario_destroy(s);
         return EXIT_RUNTIME;
     }
     progress_view view = {.tty = isatty(2), .t0 = now_s(), .last_point = -1};
@@ -375,9 +375,9 @@ static int cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    rc = run_points(s, o.file, t, journal, o.jobs, &hooks, err, sizeof err);
+    rc = fl_run_points(s, o.file, t, journal, o.jobs, &hooks, err, sizeof err);
     char cerr[SCN_ERR_LEN];
-    int crc = journal_close(journal, cerr, sizeof cerr);
+    int crc = fl_journal_close(journal, cerr, sizeof cerr);
     if (crc && !rc) {
         snprintf(err, sizeof err, "%s", cerr);
         rc = crc;
@@ -386,21 +386,21 @@ static int cmd_run(int argc, char **argv)
         fputc('\n', stderr);
     if (rc == -EINTR) {
         int64_t done = 0;
-        for (int64_t i = 0; i < scenario_points(s); i++)
-            done += results_has(t, i);
+        for (int64_t i = 0; i < fl_scenario_points(s); i++)
+            done += fl_results_has(t, i);
         fprintf(stderr, "featlink: interrupted: %lld of %lld points kept in %s.journal; "
                         "continue with: featlink run %s -o %s --resume%s\n",
-                (long long)done, (long long)scenario_points(s), o.out, o.file, o.out,
+                (long long)done, (long long)fl_scenario_points(s), o.out, o.file, o.out,
                 o.nsets ? " (and the same --set options)" : "");
-        results_destroy(t);
-        scenario_destroy(s);
+        fl_results_destroy(t);
+        fl_scenario_destroy(s);
         return 130;
     }
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
-        results_destroy(t);
-        scenario_destroy(s);
+        fl_results_destroy(t);
+        fl_scenario_destroy(s);
         return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
     }
     /* the inputs the run read, each file once, with its SHA-256 */
@@ -408,9 +408,9 @@ static int cmd_run(int argc, char **argv)
     results_input in[MAX_INPUTS] = {{"scenario", o.file}};
     static fl_config seen[MAX_INPUTS];
     int nin = 1;
-    for (int64_t i = 0; i < scenario_points(s) && nin < MAX_INPUTS - 1; i++) {
+    for (int64_t i = 0; i < fl_scenario_points(s) && nin < MAX_INPUTS - 1; i++) {
         fl_config *c = &seen[nin];
-        if (scenario_config(s, i, c, err, sizeof err))
+        if (fl_scenario_config(s, i, c, err, sizeof err))
             break;
         const char *paths[2] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
                                 c->metrics.projector};
@@ -423,20 +423,20 @@ static int cmd_run(int argc, char **argv)
                 in[nin++] = (results_input){roles[k], paths[k]};
         }
     }
-    results_meta meta = {.source = scenario_source_text(s), .sets = scenario_sets(s),
-                         .effective = scenario_text(s), .name = c0.name, .command_line = command_line,
+    results_meta meta = {.source = fl_scenario_source_text(s), .sets = fl_scenario_sets(s),
+                         .effective = fl_scenario_text(s), .name = c0.name, .command_line = command_line,
                          .inputs = in, .ninputs = nin};
-    rc = results_write_h5(t, o.out, &meta, err, sizeof err);
+    rc = fl_results_write_h5(t, o.out, &meta, err, sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
     } else {
-        journal_remove(o.out);
+        fl_journal_remove(o.out);
         if (!o.quiet)
-            fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)scenario_points(s), o.out);
+            fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)fl_scenario_points(s), o.out);
     }
-    results_destroy(t);
-    scenario_destroy(s);
+    fl_results_destroy(t);
+    fl_scenario_destroy(s);
     return rc ? EXIT_RUNTIME : 0;
 }
 
@@ -448,7 +448,7 @@ static int cmd_validate(int argc, char **argv)
         return rc;
     static char errs[SCN_MAX_ERRORS * (SCN_ERR_LEN + 1) + 1];
     int nerr = 0;
-    scenario *s = scenario_validate(o.file, o.sets, o.nsets, errs, sizeof errs, &nerr);
+    scenario *s = fl_scenario_validate(o.file, o.sets, o.nsets, errs, sizeof errs, &nerr);
     if (!s) {
         for (char *line = errs, *nl; *line; line = nl + 1) {
             nl = strchr(line, '\n');
@@ -460,9 +460,9 @@ static int cmd_validate(int argc, char **argv)
                 nerr >= SCN_MAX_ERRORS ? " (stopped at the limit; there may be more)" : "");
         return EXIT_USAGE;
     }
-    printf("%s: ok (%lld point%s)\n", o.file, (long long)scenario_points(s),
-           scenario_points(s) == 1 ? "" : "s");
-    scenario_destroy(s);
+    printf("%s: ok (%lld point%s)\n", o.file, (long long)fl_scenario_points(s),
+           fl_scenario_points(s) == 1 ? "" : "s");
+    fl_scenario_destroy(s);
     return 0;
 }
 
@@ -501,15 +501,15 @@ static int cmd_export(int argc, char **argv)
     char err[SCN_ERR_LEN];
     results *t;
     const char *table = o.table && strcmp(o.table, "points") ? o.table : NULL;
-    rc = results_read_h5(o.file, &t, NULL, err, sizeof err);
-    if (!rc && table && (rc = results_read_records_h5(o.file, table, t, err, sizeof err)))
-        results_destroy(t);
+    rc = fl_results_read_h5(o.file, &t, NULL, err, sizeof err);
+    if (!rc && table && (rc = fl_results_read_records_h5(o.file, table, t, err, sizeof err)))
+        fl_results_destroy(t);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
-    rc = table ? results_export_records(t, table, stdout, fmt) : results_export(t, stdout, fmt);
-    results_destroy(t);
+    rc = table ? fl_results_export_records(t, table, stdout, fmt) : fl_results_export(t, stdout, fmt);
+    fl_results_destroy(t);
     if (rc)
         fprintf(stderr, "featlink: standard output: %s\n", strerror(-rc));
     return rc ? EXIT_RUNTIME : 0;
@@ -527,7 +527,7 @@ static int cmd_table(int argc, char **argv)
         return EXIT_USAGE;
     table_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
-    rc = table_print(o.file, fmt, stdout, err, sizeof err);
+    rc = fl_table_print(o.file, fmt, stdout, err, sizeof err);
     if (rc) {
         fprintf(stderr, "featlink: %s\n", err);
         return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_RUNTIME;
@@ -561,7 +561,7 @@ static int cmd_keys(int argc, char **argv)
     int fi = cli_format("keys", format, "md|json");
     if (fi < 0)
         return EXIT_USAGE;
-    if (schema_print(stdout, fmts[fi]) || fflush(stdout)) {
+    if (fl_schema_print(stdout, fmts[fi]) || fflush(stdout)) {
         fprintf(stderr, "featlink keys: cannot print the key table: %s\n", strerror(errno ? errno : ENOMEM));
         return EXIT_RUNTIME;
     }

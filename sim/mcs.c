@@ -59,7 +59,7 @@ static const mcs_table tables[] = {
      NENT(ax_he20), 4096 * 8, ax_he20},
 };
 
-const mcs_table *mcs_table_find(const char *name)
+const mcs_table *fl_mcs_table_find(const char *name)
 {
     if (!name)
         return NULL;
@@ -69,7 +69,7 @@ const mcs_table *mcs_table_find(const char *name)
     return NULL;
 }
 
-int mcs_select(const mcs_table *t, double snr_db)
+int fl_mcs_select(const mcs_table *t, double snr_db)
 {
     if (!t || isnan(snr_db) || t->n <= 0 || snr_db < t->e[0].threshold_db)
         return -1;

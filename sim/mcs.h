@@ -68,12 +68,12 @@ typedef struct {
     const mcs_entry *e;
 } mcs_table;
 
-//  mcs_table_find : the table called _name ("nr_cqi", "lte_cqi", "ax_he20"),
+//  fl_mcs_table_find : the table called _name ("nr_cqi", "lte_cqi", "ax_he20"),
 //                   or NULL (unknown name or NULL); static, never freed
-const mcs_table *mcs_table_find(const char *name);
-//  mcs_select : the highest entry (0-based position in _t->e) whose
+const mcs_table *fl_mcs_table_find(const char *name);
+//  fl_mcs_select : the highest entry (0-based position in _t->e) whose
 //               threshold is <= _snr_db; -1 below the lowest threshold
 //               (outage), for a NaN _snr_db or a NULL _t
-int mcs_select(const mcs_table *t, double snr_db);
+int fl_mcs_select(const mcs_table *t, double snr_db);
 
 #endif

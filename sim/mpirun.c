@@ -39,7 +39,7 @@ typedef struct {
     char msg[MPIRUN_MSG_LEN];  /* the failure's message */
 } ask_hdr;
 
-/* The row travels as column values (row_pack), never as struct bytes. */
+/* The row travels as column values (fl_row_pack), never as struct bytes. */
 typedef struct {
     ask_hdr h;
     unsigned char packed[ROW_PACK_MAX];
@@ -130,7 +130,7 @@ typedef struct {
 static int64_t server_take(server *sv)
 {
     int64_t i = -1;
-#pragma omp critical(mpirun_take)
+#pragma omp critical(fl_mpirun_take)
     {
         if (!sv->failed && sv->next < sv->npending)
             i = sv->pending[sv->next++];
@@ -141,7 +141,7 @@ static int64_t server_take(server *sv)
 /* Record a failure; the first one wins and stops the dealing. */
 static void server_fail(server *sv, int rc, const char *msg)
 {
-#pragma omp critical(mpirun_take)
+#pragma omp critical(fl_mpirun_take)
     {
         if (!sv->failed) {
             sv->failed = rc;
@@ -152,7 +152,7 @@ static void server_fail(server *sv, int rc, const char *msg)
 
 static void server_store(server *sv, int64_t i, const row *r)
 {
-#pragma omp critical(mpirun_store)
+#pragma omp critical(fl_mpirun_store)
     sv->store(sv->arg, i, r);
 }
 
@@ -188,7 +188,7 @@ static void server_loop(server *sv, int size)
         } else if (m->h.i >= 0) {
             size_t want = sizeof m->h + (size_t)(m->h.nbytes > 0 ? m->h.nbytes : 0);
             if (m->h.nbytes < 2 || (size_t)count != want ||
-                row_unpack(r, m->packed, (size_t)m->h.nbytes) != 0) {
+                fl_row_unpack(r, m->packed, (size_t)m->h.nbytes) != 0) {
                 char msg[96];
                 snprintf(msg, sizeof msg, "rank %d sent a malformed row for point %lld", src,
                          (long long)m->h.i);
@@ -239,7 +239,7 @@ static void worker_thread(mpirun_compute_fn compute, void *arg)
         size_t bytes = sizeof m->h;
         m->h.nbytes = 0;
         if (m->h.i >= 0 && !m->h.rc) {
-            int nb = row_pack(r, m->packed, sizeof m->packed);
+            int nb = fl_row_pack(r, m->packed, sizeof m->packed);
             if (nb < 0) { /* cannot happen: ROW_PACK_MAX holds any row */
                 m->h.rc = nb;
                 snprintf(m->h.msg, sizeof m->h.msg, "point %lld: row too large to send", (long long)m->h.i);
@@ -249,7 +249,7 @@ static void worker_thread(mpirun_compute_fn compute, void *arg)
             }
         }
         int64_t next = -1;
-#pragma omp critical(mpirun_comm)
+#pragma omp critical(fl_mpirun_comm)
         {
             MPI_Send(m, (int)bytes, MPI_BYTE, 0, TAG_ASK, MPI_COMM_WORLD);
             MPI_Recv(&next, 1, MPI_INT64_T, 0, TAG_GIVE, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -277,7 +277,7 @@ int mpirun_points(const results *t, int64_t n, int jobs, mpirun_compute_fn compu
             sv.failed = -ENOMEM; /* deal nothing; the others stop at once */
         }
         for (int64_t i = 0; sv.pending && i < n; i++)
-            if (!results_has(t, i))
+            if (!fl_results_has(t, i))
                 sv.pending[sv.npending++] = i;
         /* thread 0 (the main thread) serves the other ranks, the rest compute */
 #pragma omp parallel num_threads(jobs + 1)

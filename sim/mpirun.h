@@ -10,7 +10,7 @@
  * (with --resume, those missing from its journal) and deals them out one at a
  * time to every asking thread: its own --jobs threads and, over MPI, the
  * --jobs threads of every other rank. A thread of another rank sends its
- * finished row (as column values, row_pack in sim/row.h) with its
+ * finished row (as column values, fl_row_pack in sim/row.h) with its
  * next request. Rank 0 keeps a polling thread for this, besides its --jobs
  * computing threads; it stores every row, writes the journal and, at the end,
  * the HDF5 file. Each point draws its randomness from Philox keyed by

@@ -7,9 +7,9 @@
 
 #include <gsl/gsl_cdf.h>
 
-double outstat_t975(int dof) { return gsl_cdf_tdist_Pinv(0.975, (double)dof); }
+double fl_outstat_t975(int dof) { return gsl_cdf_tdist_Pinv(0.975, (double)dof); }
 
-size_t outstat_mser5(const double *x, size_t n)
+size_t fl_outstat_mser5(const double *x, size_t n)
 {
     size_t m = n / 5;
     if (m < 2) return 0;
@@ -46,13 +46,13 @@ static void interval(const double *b, int k, double est, outstat_est *out)
     for (int j = 0; j < k; j++) m += b[j];
     m /= k;
     for (int j = 0; j < k; j++) v += (b[j] - m) * (b[j] - m);
-    double half = outstat_t975(k - 1) * sqrt(v / (k - 1) / k);
+    double half = fl_outstat_t975(k - 1) * sqrt(v / (k - 1) / k);
     out->est = est;
     out->ci_low = est - half;
     out->ci_high = est + half;
 }
 
-void outstat_mean(const double *x, size_t n, int k, outstat_est *out)
+void fl_outstat_mean(const double *x, size_t n, int k, outstat_est *out)
 {
     out->n = n;
     out->est = out->ci_low = out->ci_high = NAN;
@@ -78,7 +78,7 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double outstat_sample_quantile(double *x, size_t n, double p)
+double fl_outstat_sample_quantile(double *x, size_t n, double p)
 {
     if (n == 0) return NAN;
     qsort(x, n, sizeof *x, cmp_d);
@@ -88,7 +88,7 @@ double outstat_sample_quantile(double *x, size_t n, double p)
     return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
-void outstat_quantile(const double *x, size_t n, double p, int k, double *work, outstat_est *out)
+void fl_outstat_quantile(const double *x, size_t n, double p, int k, double *work, outstat_est *out)
 {
     out->n = n;
     out->est = out->ci_low = out->ci_high = NAN;
@@ -101,10 +101,10 @@ void outstat_quantile(const double *x, size_t n, double p, int k, double *work, 
     int ok = bs >= 2 && (double)bs * (1 - p) >= 1.0;
     for (int j = 0; ok && j < k; j++) {
         memcpy(work, x + (size_t)j * bs, bs * sizeof *x);
-        b[j] = outstat_sample_quantile(work, bs, p);
+        b[j] = fl_outstat_sample_quantile(work, bs, p);
     }
     memcpy(work, x, n * sizeof *x);
-    double est = outstat_sample_quantile(work, n, p);
+    double est = fl_outstat_sample_quantile(work, n, p);
     if (ok)
         interval(b, k, est, out);
     else

@@ -31,19 +31,19 @@ typedef struct {
     size_t n;                /* observations used */
 } outstat_est;
 
-//  outstat_mser5 : the number of leading observations of _x[0.._n) to drop
+//  fl_outstat_mser5 : the number of leading observations of _x[0.._n) to drop
 //                  (a multiple of 5, at most n/2)
-size_t outstat_mser5(const double *x, size_t n);
-//  outstat_mean : batch-means estimate of the mean of _x[0.._n) with
+size_t fl_outstat_mser5(const double *x, size_t n);
+//  fl_outstat_mean : batch-means estimate of the mean of _x[0.._n) with
 //                 _k >= 2 batches (NaN interval when n < 2k)
-void outstat_mean(const double *x, size_t n, int k, outstat_est *out);
-//  outstat_quantile : the _p-quantile (0 < _p < 1) of _x[0.._n), interval
+void fl_outstat_mean(const double *x, size_t n, int k, outstat_est *out);
+//  fl_outstat_quantile : the _p-quantile (0 < _p < 1) of _x[0.._n), interval
 //                     from _k batch quantiles; _work: n doubles of scratch
-void outstat_quantile(const double *x, size_t n, double p, int k, double *work, outstat_est *out);
-//  outstat_sample_quantile : type-7 sample quantile of _x[0.._n) (sorted
+void fl_outstat_quantile(const double *x, size_t n, double p, int k, double *work, outstat_est *out);
+//  fl_outstat_sample_quantile : type-7 sample quantile of _x[0.._n) (sorted
 //                            in place)
-double outstat_sample_quantile(double *x, size_t n, double p);
-//  outstat_t975 : t_{dof, 0.975} (GSL), e.g. 2.093 for 19 degrees of freedom
-double outstat_t975(int dof);
+double fl_outstat_sample_quantile(double *x, size_t n, double p);
+//  fl_outstat_t975 : t_{dof, 0.975} (GSL), e.g. 2.093 for 19 degrees of freedom
+double fl_outstat_t975(int dof);
 
 #endif

@@ -26,33 +26,33 @@ static void pinr_stage_params(const frame_ctx *f, pinr_params *p)
     };
 }
 
-int pinr_stage_setup(pinr_stage *s, const frame_ctx *f, row *r, char *err, size_t len)
+int fl_pinr_stage_setup(pinr_stage *s, const frame_ctx *f, row *r, char *err, size_t len)
 {
     const fl_config *c = f->c;
     pinr_stage_params(f, &s->p);
-    pinr_analytic_compute(&s->p, &s->a);
+    fl_pinr_analytic_compute(&s->p, &s->a);
     const pinr_analytic *a = &s->a;
     double snr_db = c->channel.snr_db;
-    int rc = row_set(r, "f", s->p.f, "");
-    rc = rc ? rc : row_set(r, "g", s->p.g, "");
-    rc = rc ? rc : row_set(r, "h", s->p.h, "");
-    rc = rc ? rc : row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
-    rc = rc ? rc : row_set(r, "tokens", (double)s->p.tokens, "");
-    rc = rc ? rc : row_set(r, "dims", (double)s->p.dims, "");
-    rc = rc ? rc : row_set(r, "symbol_bits", (double)s->p.bits, "bit/symbol");
-    rc = rc ? rc : row_set(r, "trials", (double)c->trials, "");
+    int rc = fl_row_set(r, "f", s->p.f, "");
+    rc = rc ? rc : fl_row_set(r, "g", s->p.g, "");
+    rc = rc ? rc : fl_row_set(r, "h", s->p.h, "");
+    rc = rc ? rc : fl_row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
+    rc = rc ? rc : fl_row_set(r, "tokens", (double)s->p.tokens, "");
+    rc = rc ? rc : fl_row_set(r, "dims", (double)s->p.dims, "");
+    rc = rc ? rc : fl_row_set(r, "symbol_bits", (double)s->p.bits, "bit/symbol");
+    rc = rc ? rc : fl_row_set(r, "trials", (double)c->trials, "");
     /* paper 000 §3: total Nt Ns Nb; saved is the paper's "overhead saving
      * w/ compression" = dropped bits - index bits */
-    rc = rc ? rc : row_set(r, "total_bits", a->total_bits, "bit");
-    rc = rc ? rc : row_set(r, "dropped_bits", a->saved_bits, "bit");
-    rc = rc ? rc : row_set(r, "index_bits", a->index_bits, "bit");
-    rc = rc ? rc : row_set(r, "saved_bits", a->net_saved_bits, "bit");
-    rc = rc ? rc : row_set(r, "sent_bits", a->sent_bits, "bit");
-    rc = rc ? rc : row_set(r, "reduction_ratio", a->reduction_ratio, "");
+    rc = rc ? rc : fl_row_set(r, "total_bits", a->total_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "dropped_bits", a->saved_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "index_bits", a->index_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "saved_bits", a->net_saved_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "sent_bits", a->sent_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "reduction_ratio", a->reduction_ratio, "");
     /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
-    rc = rc ? rc : row_set(r, "min_bandwidth_hz", capacity_min_bandwidth_hz(a->sent_bits, c->link.budget_s, snr_db), "Hz");
+    rc = rc ? rc : fl_row_set(r, "min_bandwidth_hz", fl_capacity_min_bandwidth_hz(a->sent_bits, c->link.budget_s, snr_db), "Hz");
     if (!rc && c->link.mode == LINK_DIGITAL)
-        rc = row_set(r, "esn0_db", digital_esn0_db(c), "dB Es/N0 per symbol");
+        rc = fl_row_set(r, "esn0_db", fl_digital_esn0_db(c), "dB Es/N0 per symbol");
     if (rc)
         snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;
@@ -68,7 +68,7 @@ static int pinr_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
     p.f = p.g = p.h = 0.0;
     uint8_t *buf = NULL;
     uint64_t nbits = 0;
-    int rc = pinr_encode(&p, x, pinr_frame_seed(f->c->seed, 0, frame), &buf, &nbits, NULL);
+    int rc = fl_pinr_encode(&p, x, fl_pinr_frame_seed(f->c->seed, 0, frame), &buf, &nbits, NULL);
     size_t nbytes = (size_t)((nbits + 7) / 8);
     uint8_t *rx = malloc(nbytes + 1), *erased = malloc(nbytes + 1);
     if (!rc && (!rx || !erased))
@@ -76,10 +76,10 @@ static int pinr_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
     if (!rc) {
         link_tx tx = {.frame = frame, .bits = buf, .nbits = nbits};
         link_rx lr = {.bits = rx, .erased = erased};
-        rc = link_send(f->link, t_s, &tx, &lr, NULL);
+        rc = fl_link_send(f->link, t_s, &tx, &lr, NULL);
     }
     if (!rc) {
-        rc = pinr_decode(rx, nbits, erased, p.tokens, p.dims, xref, NULL, NULL);
+        rc = fl_pinr_decode(rx, nbits, erased, p.tokens, p.dims, xref, NULL, NULL);
         if (rc == -EBADMSG)
             rc = 0; /* a lost reference frame is all zeros: a valid (bad) reference */
     }
@@ -94,15 +94,15 @@ static int pinr_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
 static int pinr_stage_link(const pinr_params *p, frame_ctx *f, uint32_t t, const float *x, const uint8_t *buf,
                            uint64_t nbits, const pinr_layout *lay, float *y, trials_acc *acc)
 {
-    double t_s = frame_send_time(f, t);
+    double t_s = fl_frame_send_time(f, t);
     int64_t n = p->tokens * p->dims;
-    if (link_mode(f->link) == LINK_ANALOG) {
+    if (fl_link_mode(f->link) == LINK_ANALOG) {
         uint8_t *keep = malloc((size_t)n + 1);
-        int rc = keep ? pinr_select(p, pinr_frame_seed(f->c->seed, 0, t), keep) : -ENOMEM;
+        int rc = keep ? fl_pinr_select(p, fl_pinr_frame_seed(f->c->seed, 0, t), keep) : -ENOMEM;
         link_tx tx = {.frame = t, .values = x, .keep = keep, .nvalues = n, .purpose = LINK_PURPOSE_PINR};
         link_rx rx = {.values = y};
         if (!rc)
-            rc = link_send(f->link, t_s, &tx, &rx, NULL);
+            rc = fl_link_send(f->link, t_s, &tx, &rx, NULL);
         free(keep);
         return rc;
     }
@@ -111,13 +111,13 @@ static int pinr_stage_link(const pinr_params *p, frame_ctx *f, uint32_t t, const
     link_tx tx = {.frame = t, .bits = buf, .nbits = nbits};
     link_rx rx = {.bits = rxb, .erased = erased};
     link_report rep;
-    int rc = rxb && erased ? link_send(f->link, t_s, &tx, &rx, &rep) : -ENOMEM;
+    int rc = rxb && erased ? fl_link_send(f->link, t_s, &tx, &rx, &rep) : -ENOMEM;
     if (!rc) {
         int64_t lost = 0;
-        rc = pinr_decode(rxb, nbits, erased, p->tokens, p->dims, y, NULL, &lost);
-        if (link_mode(f->link) == LINK_DIGITAL) {
+        rc = fl_pinr_decode(rxb, nbits, erased, p->tokens, p->dims, y, NULL, &lost);
+        if (fl_link_mode(f->link) == LINK_DIGITAL) {
             int frame_lost = rc == -EBADMSG;
-            int prc = measure_link_columns(acc, &rep, frame_lost, "lost_symbols",
+            int prc = fl_measure_link_columns(acc, &rep, frame_lost, "lost_symbols",
                                            frame_lost ? (double)lay->kept_symbols : (double)lost);
             rc = frame_lost ? prc : rc ? rc : prc;
         }
@@ -132,19 +132,19 @@ static int pinr_stage_measure(const pinr_params *p, frame_ctx *f, uint32_t t, co
                               trials_acc *acc)
 {
     metrics_report m, mref;
-    int rc = measure_metrics(f, x, y, (size_t)p->tokens, NULL, (size_t)p->tokens, &m);
+    int rc = fl_measure_metrics(f, x, y, (size_t)p->tokens, NULL, (size_t)p->tokens, &m);
     if (!rc && f->c->metrics.reference != REF_NONE) {
-        rc = measure_reference(f, frame_send_time(f, t), t, x, (size_t)p->tokens, LINK_PURPOSE_PINR_REF,
+        rc = fl_measure_reference(f, fl_frame_send_time(f, t), t, x, (size_t)p->tokens, LINK_PURPOSE_PINR_REF,
                                pinr_stage_digital_ref, &mref);
         if (!rc)
-            rc = trials_put(acc, "ref_proxy_f1", mref.f1, "");
+            rc = fl_trials_put(acc, "ref_proxy_f1", mref.f1, "");
         if (!rc)
-            metrics_normalise(&m, &mref, &m);
+            fl_metrics_normalise(&m, &mref, &m);
     }
-    return rc ? rc : measure_put(acc, &m);
+    return rc ? rc : fl_measure_put(acc, &m);
 }
 
-int pinr_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const float *x, trials_acc *acc, char *err,
+int fl_pinr_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const float *x, trials_acc *acc, char *err,
                     size_t len)
 {
     const pinr_params *p = &((const pinr_stage *)stage)->p;
@@ -153,11 +153,11 @@ int pinr_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const floa
     pinr_layout lay;
     float *y = malloc((size_t)(p->tokens * p->dims) * sizeof *y + 1);
     const char *what = y ? "PINR encoding failed" : "out of memory";
-    int rc = y ? pinr_encode(p, x, pinr_frame_seed(f->c->seed, 0, trial), &buf, &nbits, &lay) : -ENOMEM;
+    int rc = y ? fl_pinr_encode(p, x, fl_pinr_frame_seed(f->c->seed, 0, trial), &buf, &nbits, &lay) : -ENOMEM;
     if (!rc) {
-        trials_put(acc, "measured_bits", (double)nbits, "bit");
-        trials_put(acc, "measured_index_bits", (double)lay.index_bits, "bit");
-        rc = trials_put(acc, "measured_header_bits", (double)lay.header_bits, "bit");
+        fl_trials_put(acc, "measured_bits", (double)nbits, "bit");
+        fl_trials_put(acc, "measured_index_bits", (double)lay.index_bits, "bit");
+        rc = fl_trials_put(acc, "measured_header_bits", (double)lay.header_bits, "bit");
     }
     if (!rc) {
         what = "link/decoding failed";
@@ -173,20 +173,20 @@ int pinr_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const floa
     return rc;
 }
 
-int pinr_stage_finish(const pinr_stage *s, const frame_ctx *f, const trials_acc *acc, row *r, char *err,
+int fl_pinr_stage_finish(const pinr_stage *s, const frame_ctx *f, const trials_acc *acc, row *r, char *err,
                       size_t len)
 {
     const fl_config *c = f->c;
-    double snr_db = c->channel.snr_db, mbits = trials_mean(acc, "measured_bits");
-    int rc = row_set(r, "measured_reduction_ratio", 1.0 - mbits / s->a.total_bits, "");
-    rc = rc ? rc : row_set(r, "measured_min_bandwidth_hz", capacity_min_bandwidth_hz(mbits, c->link.budget_s, snr_db), "Hz");
+    double snr_db = c->channel.snr_db, mbits = fl_trials_mean(acc, "measured_bits");
+    int rc = fl_row_set(r, "measured_reduction_ratio", 1.0 - mbits / s->a.total_bits, "");
+    rc = rc ? rc : fl_row_set(r, "measured_min_bandwidth_hz", fl_capacity_min_bandwidth_hz(mbits, c->link.budget_s, snr_db), "Hz");
     /* the AWGN capacity log2(1 + SNR) at channel.snr_db, whatever the
      * channel kind (over fading: a non-fading link at the mean SNR); the
      * fading capacities have their own columns */
-    rc = rc ? rc : row_set(r, "transfer_time_s", capacity_transfer_time_s(mbits, c->link.bandwidth_hz, snr_db), "s");
+    rc = rc ? rc : fl_row_set(r, "transfer_time_s", fl_capacity_transfer_time_s(mbits, c->link.bandwidth_hz, snr_db), "s");
     if (rc) {
         snprintf(err, len, "too many result columns (%s)", strerror(-rc));
         return rc;
     }
-    return measure_fading_columns(c, mbits, r, err, len);
+    return fl_measure_fading_columns(c, mbits, r, err, len);
 }

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int point_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len)
+int fl_point_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len)
 {
-    return frame_load_source(c, file, t, err, len);
+    return fl_frame_load_source(c, file, t, err, len);
 }
 
 typedef int (*point_frame_fn)(const void *stage, frame_ctx *f, uint32_t trial, const float *x, trials_acc *acc,
@@ -24,22 +24,22 @@ typedef int (*point_frame_fn)(const void *stage, frame_ctx *f, uint32_t trial, c
 static int point_trials(frame_ctx *f, point_frame_fn frame, const void *stage, trials_acc *acc, row *r, char *err,
                         size_t len)
 {
-    trials_reset(acc);
+    fl_trials_reset(acc);
     for (int64_t t = 0; t < f->c->trials; t++) {
         source_tensor own = {0};
         const source_tensor *src = NULL;
-        int rc = frame_source(f, (uint32_t)t, &own, &src);
+        int rc = fl_frame_source(f, (uint32_t)t, &own, &src);
         if (rc)
             snprintf(err, len, "source generation failed (%s)", strerror(-rc));
         else
             rc = frame(stage, f, (uint32_t)t, src->x, acc, err, len);
-        source_free(&own);
+        fl_source_free(&own);
         if (rc == -ENOSPC)
             snprintf(err, len, "too many result columns");
         if (rc)
             return rc;
     }
-    int rc = trials_finish(acc, r);
+    int rc = fl_trials_finish(acc, r);
     if (rc)
         snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;
@@ -55,39 +55,39 @@ static int point_frames(const fl_config *c, int64_t point, const point_ctx *ctx,
 {
     int rd = point_is_rd(c);
     frame_ctx f;
-    int rc = frame_ctx_create(&f, c, point, ctx, rd && (c->codec.quant == TOFC_QUANT_RDOQ || c->codec.entropy == TOFC_ENTROPY_LAPLACE),
+    int rc = fl_frame_ctx_create(&f, c, point, ctx, rd && (c->codec.quant == TOFC_QUANT_RDOQ || c->codec.entropy == TOFC_ENTROPY_LAPLACE),
                               err, len);
     if (rc)
         return rc;
     trials_acc acc;
     if (rd) {
         tofc_stage s;
-        rc = tofc_stage_setup(&s, &f, r, err, len);
+        rc = fl_tofc_stage_setup(&s, &f, r, err, len);
         if (!rc)
-            rc = point_trials(&f, tofc_stage_frame, &s, &acc, r, err, len);
+            rc = point_trials(&f, fl_tofc_stage_frame, &s, &acc, r, err, len);
         /* the fading capacities of the mean coded frame, as for PINR points */
         if (!rc)
-            rc = measure_fading_columns(c, trials_mean(&acc, "measured_bits"), r, err, len);
+            rc = fl_measure_fading_columns(c, fl_trials_mean(&acc, "measured_bits"), r, err, len);
     } else {
         pinr_stage s;
-        rc = pinr_stage_setup(&s, &f, r, err, len);
+        rc = fl_pinr_stage_setup(&s, &f, r, err, len);
         if (!rc)
-            rc = point_trials(&f, pinr_stage_frame, &s, &acc, r, err, len);
+            rc = point_trials(&f, fl_pinr_stage_frame, &s, &acc, r, err, len);
         if (!rc)
-            rc = pinr_stage_finish(&s, &f, &acc, r, err, len);
+            rc = fl_pinr_stage_finish(&s, &f, &acc, r, err, len);
     }
-    frame_ctx_destroy(&f);
+    fl_frame_ctx_destroy(&f);
     return rc;
 }
 
-int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
+int fl_point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
-    row_reset(r);
+    fl_row_reset(r);
     if (c->source.kind == SRC_BITS)
-        return digital_ber_point(c, point, ctx ? ctx->progress : NULL, ctx ? ctx->progress_arg : NULL, r, err, len);
+        return fl_digital_ber_point(c, point, ctx ? ctx->progress : NULL, ctx ? ctx->progress_arg : NULL, r, err, len);
     int rc = point_frames(c, point, ctx, r, err, len);
     /* system.devices >= 1: that frame, sent by many devices (sim/syspoint) */
     if (!rc && c->system.devices > 0)
-        rc = syspoint_run_frames(c, point, r, ctx ? ctx->frames : NULL, err, len);
+        rc = fl_syspoint_run_frames(c, point, r, ctx ? ctx->frames : NULL, err, len);
     return rc;
 }

@@ -18,12 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-//  point_load_source : load the file source a config names (npy/HDF5) into
+//  fl_point_load_source : load the file source a config names (npy/HDF5) into
 //                      _t; 0 or a negative errno with a message in _err
-int point_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len);
-//  point_run : compute point _point of config _c into _r (_ctx may be
+int fl_point_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len);
+//  fl_point_run : compute point _point of config _c into _r (_ctx may be
 //              NULL); 0, or a negative errno with a message in _err
 //              (runtime failure, exit 1)
-int point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len);
+int fl_point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len);
 
 #endif

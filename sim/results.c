@@ -16,28 +16,28 @@ struct results {
     int nrec;
 };
 
-results *results_create(int64_t points)
+results *fl_results_create(int64_t points)
 {
     results *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->points = points > 0 ? points : 0;
-    t->pts = cs_create("points", t->points);
+    t->pts = fl_cs_create("points", t->points);
     t->has = calloc((size_t)(t->points ? t->points : 1), 1);
     if (!t->pts || !t->has) {
-        results_destroy(t);
+        fl_results_destroy(t);
         return NULL;
     }
     return t;
 }
 
-void results_destroy(results *t)
+void fl_results_destroy(results *t)
 {
     if (!t)
         return;
-    cs_destroy(t->pts);
+    fl_cs_destroy(t->pts);
     for (int k = 0; k < t->nrec; k++)
-        cs_destroy(t->rec[k]);
+        fl_cs_destroy(t->rec[k]);
     free(t->rec);
     free(t->has);
     free(t);
@@ -46,11 +46,11 @@ void results_destroy(results *t)
 /* Every cell of point _i missing again (a row replaced as a whole). */
 static void results_clear(results *t, int64_t i)
 {
-    for (int c = 0; c < cs_cols(t->pts); c++) {
-        if (cs_col_type(t->pts, c) == CS_STR)
-            cs_put_str(t->pts, c, i, "");
+    for (int c = 0; c < fl_cs_cols(t->pts); c++) {
+        if (fl_cs_col_type(t->pts, c) == CS_STR)
+            fl_cs_put_str(t->pts, c, i, "");
         else
-            cs_put_f64(t->pts, c, i, NAN);
+            fl_cs_put_f64(t->pts, c, i, NAN);
     }
 }
 
@@ -60,19 +60,19 @@ static int results_put_row(cs_table *tab, int64_t at, const row *r)
 {
     for (int k = 0; k < r->n; k++) {
         const row_col *rc = &r->col[k];
-        int c = cs_column(tab, rc->name, rc->is_str ? CS_STR : CS_F64, rc->unit, "");
+        int c = fl_cs_column(tab, rc->name, rc->is_str ? CS_STR : CS_F64, rc->unit, "");
         if (c < 0)
             return c;
-        if ((cs_col_type(tab, c) == CS_STR) != (rc->is_str != 0))
+        if ((fl_cs_col_type(tab, c) == CS_STR) != (rc->is_str != 0))
             continue;
-        int e = rc->is_str ? cs_put_str(tab, c, at, rc->str) : cs_put_f64(tab, c, at, rc->value);
+        int e = rc->is_str ? fl_cs_put_str(tab, c, at, rc->str) : fl_cs_put_f64(tab, c, at, rc->value);
         if (e)
             return e;
     }
     return 0;
 }
 
-int results_set(results *t, int64_t i, const row *r)
+int fl_results_set(results *t, int64_t i, const row *r)
 {
     if (i < 0 || i >= t->points)
         return -EINVAL;
@@ -84,68 +84,68 @@ int results_set(results *t, int64_t i, const row *r)
     return rc;
 }
 
-int results_has(const results *t, int64_t i) { return i >= 0 && i < t->points && t->has[i]; }
-int64_t results_points(const results *t) { return t->points; }
-int results_columns(const results *t) { return cs_cols(t->pts); }
-const char *results_column_name(const results *t, int c) { return cs_col_name(t->pts, c); }
-const char *results_column_unit(const results *t, int c) { return cs_col_unit(t->pts, c); }
-int results_column_is_text(const results *t, int c) { return cs_col_type(t->pts, c) == CS_STR; }
-int results_column(const results *t, const char *name) { return cs_find(t->pts, name); }
-const cs_table *results_points_table(const results *t) { return t->pts; }
+int fl_results_has(const results *t, int64_t i) { return i >= 0 && i < t->points && t->has[i]; }
+int64_t fl_results_points(const results *t) { return t->points; }
+int fl_results_columns(const results *t) { return fl_cs_cols(t->pts); }
+const char *fl_results_column_name(const results *t, int c) { return fl_cs_col_name(t->pts, c); }
+const char *fl_results_column_unit(const results *t, int c) { return fl_cs_col_unit(t->pts, c); }
+int fl_results_column_is_text(const results *t, int c) { return fl_cs_col_type(t->pts, c) == CS_STR; }
+int fl_results_column(const results *t, const char *name) { return fl_cs_find(t->pts, name); }
+const cs_table *fl_results_points_table(const results *t) { return t->pts; }
 
-double results_value(const results *t, int64_t i, int col)
+double fl_results_value(const results *t, int64_t i, int col)
 {
-    return results_has(t, i) ? cs_f64(t->pts, col, i) : NAN;
+    return fl_results_has(t, i) ? fl_cs_f64(t->pts, col, i) : NAN;
 }
 
-const char *results_text(const results *t, int64_t i, int col)
+const char *fl_results_text(const results *t, int64_t i, int col)
 {
-    return results_has(t, i) ? cs_str(t->pts, col, i) : "";
+    return fl_results_has(t, i) ? fl_cs_str(t->pts, col, i) : "";
 }
 
 /* ---- record tables ---- */
 
-cs_table *results_records(results *t, const char *name)
+cs_table *fl_results_records(results *t, const char *name)
 {
     for (int k = 0; k < t->nrec; k++)
-        if (!strcmp(cs_name(t->rec[k]), name))
+        if (!strcmp(fl_cs_name(t->rec[k]), name))
             return t->rec[k];
     cs_table **nr = realloc(t->rec, (size_t)(t->nrec + 1) * sizeof *nr);
     if (!nr)
         return NULL;
     t->rec = nr;
-    cs_table *tab = cs_create(name, 0);
+    cs_table *tab = fl_cs_create(name, 0);
     if (!tab)
         return NULL;
-    if (cs_column(tab, "point", CS_I64, "", "sweep point this record belongs to (row of /points)") != 0) {
-        cs_destroy(tab);
+    if (fl_cs_column(tab, "point", CS_I64, "", "sweep point this record belongs to (row of /points)") != 0) {
+        fl_cs_destroy(tab);
         return NULL;
     }
     t->rec[t->nrec++] = tab;
     return tab;
 }
 
-int results_record_add(results *t, const char *table, int64_t point, const row *r)
+int fl_results_record_add(results *t, const char *table, int64_t point, const row *r)
 {
-    if (!results_record_name_ok(table) || point < 0 || point >= t->points)
+    if (!fl_results_record_name_ok(table) || point < 0 || point >= t->points)
         return -EINVAL;
-    cs_table *tab = results_records(t, table);
+    cs_table *tab = fl_results_records(t, table);
     if (!tab)
         return -ENOMEM;
-    int64_t at = cs_append(tab);
+    int64_t at = fl_cs_append(tab);
     if (at < 0)
         return (int)at;
-    int rc = cs_put_i64(tab, 0, at, point);
+    int rc = fl_cs_put_i64(tab, 0, at, point);
     return rc ? rc : results_put_row(tab, at, r);
 }
 
-int results_record_tables(const results *t) { return t->nrec; }
-const cs_table *results_record_table(const results *t, int k)
+int fl_results_record_tables(const results *t) { return t->nrec; }
+const cs_table *fl_results_record_table(const results *t, int k)
 {
     return k >= 0 && k < t->nrec ? t->rec[k] : NULL;
 }
 
-int results_record_name_ok(const char *name)
+int fl_results_record_name_ok(const char *name)
 {
     static const char *taken[] = {"points", "scenario", "scenario_effective"};
     if (!name || !*name || strlen(name) > 64)
@@ -159,9 +159,9 @@ int results_record_name_ok(const char *name)
     return 1;
 }
 
-cs_table *results_points_store(results *t) { return t->pts; }
+cs_table *fl_results_points_store(results *t) { return t->pts; }
 
-void results_mark_all(results *t)
+void fl_results_mark_all(results *t)
 {
     memset(t->has, 1, (size_t)t->points);
 }

@@ -39,45 +39,45 @@ typedef struct results results;
 
 typedef enum { RESULTS_CSV, RESULTS_JSON, RESULTS_MD } results_format;
 
-//  results_create : a table for _points rows (all empty); NULL on ENOMEM
-results *results_create(int64_t points);
-void results_destroy(results *t);
-//  results_set : store (a copy of) row _r as point _i (replacing what it
+//  fl_results_create : a table for _points rows (all empty); NULL on ENOMEM
+results *fl_results_create(int64_t points);
+void fl_results_destroy(results *t);
+//  fl_results_set : store (a copy of) row _r as point _i (replacing what it
 //                held); 0, -EINVAL (_i out of range), -ENOMEM. A column keeps
 //                the kind (number or text) of its first value; a value of
 //                the other kind reads as missing (NaN or "")
-int results_set(results *t, int64_t i, const row *r);
-//  results_has : 1 if point _i holds a row
-int results_has(const results *t, int64_t i);
-int64_t results_points(const results *t);
-//  results_column : index of column _name or -1; results_value: its value at
+int fl_results_set(results *t, int64_t i, const row *r);
+//  fl_results_has : 1 if point _i holds a row
+int fl_results_has(const results *t, int64_t i);
+int64_t fl_results_points(const results *t);
+//  fl_results_column : index of column _name or -1; fl_results_value: its value at
 //  point _i (NaN when missing or text)
-int results_column(const results *t, const char *name);
-double results_value(const results *t, int64_t i, int col);
-const char *results_text(const results *t, int64_t i, int col);
-int results_columns(const results *t);
-const char *results_column_name(const results *t, int col);
-const char *results_column_unit(const results *t, int col);
-int results_column_is_text(const results *t, int col);
-//  results_points_table : the /points column store (read only)
-const cs_table *results_points_table(const results *t);
+int fl_results_column(const results *t, const char *name);
+double fl_results_value(const results *t, int64_t i, int col);
+const char *fl_results_text(const results *t, int64_t i, int col);
+int fl_results_columns(const results *t);
+const char *fl_results_column_name(const results *t, int col);
+const char *fl_results_column_unit(const results *t, int col);
+int fl_results_column_is_text(const results *t, int col);
+//  fl_results_points_table : the /points column store (read only)
+const cs_table *fl_results_points_table(const results *t);
 
-//  results_points_store, results_mark_all : for readers that fill the
+//  fl_results_points_store, fl_results_mark_all : for readers that fill the
 //  points table column by column: its store, then every point marked as run
-cs_table *results_points_store(results *t);
-void results_mark_all(results *t);
+cs_table *fl_results_points_store(results *t);
+void fl_results_mark_all(results *t);
 
-//  results_record_add : append one record to table _table (created when new;
+//  fl_results_record_add : append one record to table _table (created when new;
 //                       a name of [a-z0-9_], at most 64 characters, not
 //                       "points" or "scenario*") for point _point: its int64
 //                       "point" column, then _r's columns. 0, -EINVAL, -ENOMEM
-int results_record_add(results *t, const char *table, int64_t point, const row *r);
-//  results_records : record table _name, created empty when new; NULL on ENOMEM
-cs_table *results_records(results *t, const char *name);
-int results_record_tables(const results *t);
-const cs_table *results_record_table(const results *t, int k);
-//  results_record_name_ok : 1 when _name may name a record table
-int results_record_name_ok(const char *name);
+int fl_results_record_add(results *t, const char *table, int64_t point, const row *r);
+//  fl_results_records : record table _name, created empty when new; NULL on ENOMEM
+cs_table *fl_results_records(results *t, const char *name);
+int fl_results_record_tables(const results *t);
+const cs_table *fl_results_record_table(const results *t, int k);
+//  fl_results_record_name_ok : 1 when _name may name a record table
+int fl_results_record_name_ok(const char *name);
 
 /* An input file the run read, recorded with its SHA-256. */
 typedef struct {
@@ -96,31 +96,31 @@ typedef struct {
     int ninputs;
 } results_meta;
 
-//  results_write_h5 : write the table to _path atomically (tmp + rename);
+//  fl_results_write_h5 : write the table to _path atomically (tmp + rename);
 //                     root attributes from _m; 0 or a negative errno with a
 //                     message in _err
-int results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len);
-//  results_read_h5 : read the /points table of a file written by
-//                    results_write_h5; *_scenario_text (may be NULL) gets a
+int fl_results_write_h5(const results *t, const char *path, const results_meta *m, char *err, size_t len);
+//  fl_results_read_h5 : read the /points table of a file written by
+//                    fl_results_write_h5; *_scenario_text (may be NULL) gets a
 //                    malloc'd copy of /scenario_effective (or /scenario when
 //                    there is none). Every dataset and attribute is checked
 //                    (rank, dimensions, type class and size, backing storage)
 //                    before it is read; the row count comes from the
 //                    datasets. 0, -EINVAL (not a featlink results file, the
 //                    cause in _err), -ENOENT/-EACCES, -ENOMEM
-int results_read_h5(const char *path, results **out, char **scenario_text, char *err, size_t errlen);
-//  results_read_records_h5 : read record table /_name (/frames, ...) of a
+int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t errlen);
+//  fl_results_read_records_h5 : read record table /_name (/frames, ...) of a
 //                    results file into _t's record table of that name (empty
-//                    before), checked as results_read_h5 checks /points;
+//                    before), checked as fl_results_read_h5 checks /points;
 //                    integer columns as int64. 0, -EINVAL (no such table, or
 //                    not a valid one: the cause in _err), -ENOENT, -ENOMEM
-int results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len);
-//  results_export_records : print record table _name of _t as
-//                    results_export prints /points; 0, -ENOENT (no such
+int fl_results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len);
+//  fl_results_export_records : print record table _name of _t as
+//                    fl_results_export prints /points; 0, -ENOENT (no such
 //                    table), or -errno when writing _out failed
-int results_export_records(const results *t, const char *name, FILE *out, results_format fmt);
-//  results_export : print the points table (every column, a header row);
+int fl_results_export_records(const results *t, const char *name, FILE *out, results_format fmt);
+//  fl_results_export : print the points table (every column, a header row);
 //                   0, or -errno when writing _out failed
-int results_export(const results *t, FILE *out, results_format fmt);
+int fl_results_export(const results *t, FILE *out, results_format fmt);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void row_reset(row *r) { r->n = 0; }
+void fl_row_reset(row *r) { r->n = 0; }
 
 static row_col *row_slot(row *r, const char *name)
 {
@@ -21,7 +21,7 @@ static row_col *row_slot(row *r, const char *name)
     return c;
 }
 
-int row_set(row *r, const char *name, double value, const char *unit)
+int fl_row_set(row *r, const char *name, double value, const char *unit)
 {
     row_col *c = row_slot(r, name);
     if (!c)
@@ -32,13 +32,13 @@ int row_set(row *r, const char *name, double value, const char *unit)
     return 0;
 }
 
-int row_add(row *r, const char *name, double value, const char *unit)
+int fl_row_add(row *r, const char *name, double value, const char *unit)
 {
-    const row_col *old = row_find(r, name);
-    return row_set(r, name, (old && !old->is_str ? old->value : 0.0) + value, unit);
+    const row_col *old = fl_row_find(r, name);
+    return fl_row_set(r, name, (old && !old->is_str ? old->value : 0.0) + value, unit);
 }
 
-int row_set_str(row *r, const char *name, const char *value)
+int fl_row_set_str(row *r, const char *name, const char *value)
 {
     row_col *c = row_slot(r, name);
     if (!c)
@@ -48,7 +48,7 @@ int row_set_str(row *r, const char *name, const char *value)
     return 0;
 }
 
-const row_col *row_find(const row *r, const char *name)
+const row_col *fl_row_find(const row *r, const char *name)
 {
     for (int i = 0; i < r->n; i++)
         if (strcmp(r->col[i].name, name) == 0)
@@ -69,7 +69,7 @@ static int pack_text(unsigned char *buf, size_t cap, size_t *at, const char *s, 
     return 0;
 }
 
-int row_pack(const row *r, unsigned char *buf, size_t cap)
+int fl_row_pack(const row *r, unsigned char *buf, size_t cap)
 {
     size_t at = 2;
     if (cap < 2 || r->n < 0 || r->n > ROW_MAX_COLS)
@@ -109,9 +109,9 @@ static int unpack_text(const unsigned char *buf, size_t n, size_t *at, char *dst
     return memchr(dst, 0, len) ? -EBADMSG : 0;
 }
 
-int row_unpack(row *r, const unsigned char *buf, size_t n)
+int fl_row_unpack(row *r, const unsigned char *buf, size_t n)
 {
-    row_reset(r);
+    fl_row_reset(r);
     if (n < 2)
         return -EBADMSG;
     int cols = buf[0] | buf[1] << 8;
@@ -125,7 +125,7 @@ int row_unpack(row *r, const unsigned char *buf, size_t n)
             return -EBADMSG;
         c.is_str = buf[at++];
         if (unpack_text(buf, n, &at, c.name, ROW_NAME_LEN) || unpack_text(buf, n, &at, c.unit, ROW_UNIT_LEN) ||
-            !c.name[0] || row_find(r, c.name))
+            !c.name[0] || fl_row_find(r, c.name))
             return -EBADMSG;
         if (c.is_str) {
             if (unpack_text(buf, n, &at, c.str, ROW_STR_LEN))

@@ -28,25 +28,25 @@ typedef struct {
     row_col col[ROW_MAX_COLS];
 } row;
 
-//  row_reset : empty the row
-void row_reset(row *r);
-//  row_set : set column _name (created on first use) to _value with _unit
+//  fl_row_reset : empty the row
+void fl_row_reset(row *r);
+//  fl_row_set : set column _name (created on first use) to _value with _unit
 //            ("" for none); returns 0, or -ENOSPC when the row is full
-int row_set(row *r, const char *name, double value, const char *unit);
-//  row_add : add _value to column _name (created at 0 on first use)
-int row_add(row *r, const char *name, double value, const char *unit);
-//  row_set_str : as row_set for a text value (truncated to ROW_STR_LEN-1)
-int row_set_str(row *r, const char *name, const char *value);
-//  row_find : the column named _name, or NULL
-const row_col *row_find(const row *r, const char *name);
+int fl_row_set(row *r, const char *name, double value, const char *unit);
+//  fl_row_add : add _value to column _name (created at 0 on first use)
+int fl_row_add(row *r, const char *name, double value, const char *unit);
+//  fl_row_set_str : as fl_row_set for a text value (truncated to ROW_STR_LEN-1)
+int fl_row_set_str(row *r, const char *name, const char *value);
+//  fl_row_find : the column named _name, or NULL
+const row_col *fl_row_find(const row *r, const char *name);
 
 /* A row as column values (for MPI): u16 column count, then per column u8
  * kind (0 number, 1 text), name, unit (each u8 length + bytes) and an
  * IEEE double (8 bytes, little-endian) or a text (u8 length + bytes). */
 #define ROW_PACK_MAX (2 + ROW_MAX_COLS * (1 + ROW_NAME_LEN + ROW_UNIT_LEN + ROW_STR_LEN + 8))
-//  row_pack : _r into _buf (_cap bytes); the byte count or -ENOSPC
-int row_pack(const row *r, unsigned char *buf, size_t cap);
-//  row_unpack : _n bytes of row_pack into _r; 0 or -EBADMSG (malformed)
-int row_unpack(row *r, const unsigned char *buf, size_t n);
+//  fl_row_pack : _r into _buf (_cap bytes); the byte count or -ENOSPC
+int fl_row_pack(const row *r, unsigned char *buf, size_t cap);
+//  fl_row_unpack : _n bytes of fl_row_pack into _r; 0 or -EBADMSG (malformed)
+int fl_row_unpack(row *r, const unsigned char *buf, size_t n);
 
 #endif

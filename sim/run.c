@@ -41,7 +41,7 @@ static void run_report(run_state *st, int64_t point, uint64_t bits, uint64_t err
 /* A point's own progress (point.h); serialised with run_store. */
 static void run_point_progress(void *arg, int64_t point, uint64_t bits, uint64_t errors)
 {
-#pragma omp critical(results)
+#pragma omp critical(fl_results)
     run_report(arg, point, bits, errors);
 }
 
@@ -57,31 +57,31 @@ static int run_compute(const run_state *st, int64_t i, row *full, frametab *fram
     point_ctx ctx = st->ctx;
     ctx.frames = frames;
     if (frames)
-        frametab_reset(frames);
-    int rc = scenario_config(s, i, &c, perr, sizeof perr);
+        fl_frametab_reset(frames);
+    int rc = fl_scenario_config(s, i, &c, perr, sizeof perr);
     if (!rc)
-        rc = point_run(&c, i, &ctx, &r, perr, sizeof perr);
+        rc = fl_point_run(&c, i, &ctx, &r, perr, sizeof perr);
     if (rc) {
         snprintf(err, len, "%s: point %lld: %s", st->file, (long long)i, perr);
         return rc;
     }
-    row_reset(full);
-    for (int k = 0; k < scenario_swept(s) && !rc; k++) {
+    fl_row_reset(full);
+    for (int k = 0; k < fl_scenario_swept(s) && !rc; k++) {
         char txt[ROW_STR_LEN];
         double num;
-        scenario_swept_value(s, i, k, txt, sizeof txt, &num);
+        fl_scenario_swept_value(s, i, k, txt, sizeof txt, &num);
         if (num == num || strcmp(txt, "inf") == 0)
-            rc = row_set(full, scenario_swept_key(s, k), num, "");
+            rc = fl_row_set(full, fl_scenario_swept_key(s, k), num, "");
         else
-            rc = row_set_str(full, scenario_swept_key(s, k), txt);
+            rc = fl_row_set_str(full, fl_scenario_swept_key(s, k), txt);
     }
     for (int k = 0; k < r.n && !rc; k++) {
-        if (row_find(full, r.col[k].name))
+        if (fl_row_find(full, r.col[k].name))
             continue;
         if (r.col[k].is_str)
-            rc = row_set_str(full, r.col[k].name, r.col[k].str);
+            rc = fl_row_set_str(full, r.col[k].name, r.col[k].str);
         else
-            rc = row_set(full, r.col[k].name, r.col[k].value, r.col[k].unit);
+            rc = fl_row_set(full, r.col[k].name, r.col[k].value, r.col[k].unit);
     }
     if (rc)
         snprintf(err, len, "%s: point %lld: more than %d result columns (swept keys included)", st->file,
@@ -106,7 +106,7 @@ static void run_keep(run_state *st, int64_t i, const row *full, const frametab *
 {
     if (st->store_rc)
         return;
-    int rc = frames ? frametab_store(st->t, i, frames) : 0;
+    int rc = frames ? fl_frametab_store(st->t, i, frames) : 0;
     if (rc == -EFBIG)
         snprintf(st->store_err, sizeof st->store_err,
                  "%s: point %lld: /frames would hold more than system.max_frame_records = %lld records; "
@@ -114,14 +114,14 @@ static void run_keep(run_state *st, int64_t i, const row *full, const frametab *
                  "(a journal resumes only the same effective scenario, this key included)", st->file, (long long)i,
                  (long long)frames->max);
     else if (!rc)
-        rc = results_set(st->t, i, full);
+        rc = fl_results_set(st->t, i, full);
     if (rc && rc != -EFBIG)
         snprintf(st->store_err, sizeof st->store_err, "%s: cannot keep point %lld: %s", st->file, (long long)i,
                  strerror(-rc));
     if (!rc && st->journal && frames && frames->n)
-        rc = journal_add_frames(st->journal, i, frames, st->store_err, sizeof st->store_err);
+        rc = fl_journal_add_frames(st->journal, i, frames, st->store_err, sizeof st->store_err);
     if (!rc && st->journal)
-        rc = journal_add(st->journal, i, full, st->store_err, sizeof st->store_err);
+        rc = fl_journal_add(st->journal, i, full, st->store_err, sizeof st->store_err);
     st->store_rc = rc;
     st->done++;
     run_report(st, -1, 0, 0);
@@ -151,26 +151,26 @@ static int run_local(run_state *st, int jobs, char *err, size_t len)
     omp_set_num_threads(inner); /* this thread's own nthreads-var only */
 #endif
     frametab frames; /* this thread's point's records (sim/frametab) */
-    frametab_init(&frames, 0, 0);
+    fl_frametab_init(&frames, 0, 0);
 #pragma omp for schedule(dynamic, 1)
     for (int64_t i = 0; i < n; i++) {
         int stop;
 #pragma omp atomic read
         stop = failed;
         if (!stop && hooks && hooks->stop && *hooks->stop) {
-#pragma omp critical(results)
+#pragma omp critical(fl_results)
             if (!failed) {
                 snprintf(err, len, "%s: interrupted", st->file);
                 failed = -EINTR;
             }
             stop = 1;
         }
-        if (stop || results_has(st->t, i))
+        if (stop || fl_results_has(st->t, i))
             continue;
         row full;
         char perr[2 * SCN_ERR_LEN]; /* file name + point + message */
         int prc = run_compute(st, i, &full, &frames, perr, sizeof perr);
-#pragma omp critical(results)
+#pragma omp critical(fl_results)
         {
             if (!prc) {
                 run_keep(st, i, &full, &frames);
@@ -184,7 +184,7 @@ static int run_local(run_state *st, int jobs, char *err, size_t len)
             }
         }
     }
-    frametab_free(&frames);
+    fl_frametab_free(&frames);
     }
     return failed;
 }
@@ -195,7 +195,7 @@ static int run_sorted(results *t, int rc, const char *file, char *err, size_t le
 {
     if (rc || !t)
         return rc;
-    rc = frametab_sort(t);
+    rc = fl_frametab_sort(t);
     if (rc)
         snprintf(err, len, "%s: cannot order the /frames records: %s", file, strerror(-rc));
     return rc;
@@ -203,25 +203,25 @@ static int run_sorted(results *t, int rc, const char *file, char *err, size_t le
 
 /* Run every point of _s into _t (missing points only). Returns 0 or a
  * negative errno with _err filled; _journal may be NULL. */
-int run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
+int fl_run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
                const run_hooks *hooks, char *err, size_t len)
 {
     run_state st = {.s = s, .file = file, .t = t, .journal = journal, .hooks = hooks};
-    st.n = scenario_points(s);
+    st.n = fl_scenario_points(s);
     int64_t n = st.n;
     for (int64_t i = 0; t && i < n; i++)
-        st.resumed += results_has(t, i);
+        st.resumed += fl_results_has(t, i);
     st.done = st.resumed;
     st.ctx.progress = run_point_progress;
     st.ctx.progress_arg = &st;
     fl_config c0;
     source_tensor fsrc = {0};
     /* bad input is -EINVAL (exit 2); running out of memory stays -ENOMEM */
-    int rc = scenario_config(s, 0, &c0, err, len);
+    int rc = fl_scenario_config(s, 0, &c0, err, len);
     if (rc && rc != -ENOMEM)
         rc = -EINVAL;
     if (!rc && (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5)) {
-        rc = point_load_source(&c0, file, &fsrc, err, len);
+        rc = fl_point_load_source(&c0, file, &fsrc, err, len);
         if (rc && rc != -ENOMEM)
             rc = -EINVAL;
         if (!rc)
@@ -239,15 +239,15 @@ int run_points(const scenario *s, const char *file, results *t, journal_file *jo
             snprintf(err, len, "%s", st.store_err);
             rc = st.store_rc;
         }
-        source_free(&fsrc);
+        fl_source_free(&fsrc);
         return run_sorted(t, rc, file, err, len);
     }
 #endif
     if (rc) {
-        source_free(&fsrc);
+        fl_source_free(&fsrc);
         return rc;
     }
     rc = run_local(&st, jobs, err, len);
-    source_free(&fsrc);
+    fl_source_free(&fsrc);
     return run_sorted(t, rc, file, err, len);
 }

@@ -32,7 +32,7 @@ typedef struct {
                                      finish those running, return -EINTR */
 } run_hooks;
 
-//  run_points : run every point of _s that _t does not hold yet, on _jobs
+//  fl_run_points : run every point of _s that _t does not hold yet, on _jobs
 //               threads (OpenMP; results do not depend on _jobs). Each row
 //               holds the swept keys first, then the measured columns.
 //               _file names the scenario in messages; _journal (may be NULL)
@@ -44,7 +44,7 @@ typedef struct {
 //               MPI build (sim/mpirun.h): collective; with several ranks,
 //               rank 0 passes _t and _journal and gets every row, the other
 //               ranks pass NULL for both; all return the same status.
-int run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
+int fl_run_points(const scenario *s, const char *file, results *t, journal_file *journal, int jobs,
                const run_hooks *hooks, char *err, size_t len);
 
 #endif

@@ -30,7 +30,7 @@ struct scenario {
     sweep         sw;          /* its lists, indexed */
     fl_config     base_cfg;    /* defaults + the base tree, paths resolved */
     unsigned char *given;      /* per schema row: in the base tree */
-    int           first[KEYRULES_MAX]; /* keyrules_prepare of base + swept keys */
+    int           first[KEYRULES_MAX]; /* fl_keyrules_prepare of base + swept keys */
     uint64_t      fired;       /* inert rules that hold at some point */
     char         *text;        /* /scenario_effective (validate: made when asked) */
     char         *source_text; /* the scenario as given, verbatim */
@@ -60,7 +60,7 @@ static int scn_resolve(const scenario *s, const schema_key *k, fl_config *c, int
         char at[64] = "";
         if (point >= 0)
             snprintf(at, sizeof at, " (sweep point %lld)", (long long)point);
-        return schema_fail(r, "$.%s%s: path longer than %zu characters after joining the scenario's folder",
+        return fl_schema_fail(r, "$.%s%s: path longer than %zu characters after joining the scenario's folder",
                            k->key, at, k->size - 1);
     }
     memcpy(path, joined, strlen(joined) + 1);
@@ -98,7 +98,7 @@ static int scn_dotted(const char *prefix, const char *name, schema_report *r)
         scn_path_member(where, sizeof where, prefix);
     scn_path_member(where, sizeof where, name);
     const char *dot = strchr(name, '.');
-    return schema_fail(r, "%s: dotted name inside an object; nest it instead (\"%.*s\": {\"%.100s\": ...}); "
+    return fl_schema_fail(r, "%s: dotted name inside an object; nest it instead (\"%.*s\": {\"%.100s\": ...}); "
                        "dotted paths are for --set and sweep lists", where, (int)(dot - name), name, dot + 1);
 }
 
@@ -113,23 +113,23 @@ static int scn_walk(scenario *s, const cJSON *obj, const char *prefix, schema_re
         char key[256], where[300];
         snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", c->string);
         snprintf(where, sizeof where, "$.%s", key);
-        const schema_key *k = schema_find(key);
+        const schema_key *k = fl_schema_find(key);
         if (strchr(c->string, '.')) {
             rc = scn_dotted(prefix, c->string, r);
         } else if (k) {
-            rc = schema_check(k, c, where, r);
+            rc = fl_schema_check(k, c, where, r);
             if (!rc) {
-                schema_set(k, c, &s->base_cfg);
-                s->given[schema_index(k)] = 1;
+                fl_schema_set(k, c, &s->base_cfg);
+                s->given[fl_schema_index(k)] = 1;
             }
-        } else if (!schema_is_group(key)) {
-            rc = schema_unknown(r, where, key);
+        } else if (!fl_schema_is_group(key)) {
+            rc = fl_schema_unknown(r, where, key);
         } else if (!cJSON_IsObject(c)) {
-            rc = schema_fail(r, "%s: must be an object of %s.* keys", where, key);
+            rc = fl_schema_fail(r, "%s: must be an object of %s.* keys", where, key);
         } else {
             rc = scn_walk(s, c, key, r);
         }
-        if (schema_go_on(r, rc, &bad))
+        if (fl_schema_go_on(r, rc, &bad))
             return rc;
     }
     return bad;
@@ -180,9 +180,9 @@ static int scn_dups(const cJSON *node, char *path, size_t cap, schema_report *r)
         size_t n = strlen(path);
         if (d)
             scn_path_member(path, cap, d->string);
-        int rc = d ? schema_fail(r, "%s: duplicate member (allowed: each key once in an object)", path) : 0;
+        int rc = d ? fl_schema_fail(r, "%s: duplicate member (allowed: each key once in an object)", path) : 0;
         path[n] = 0;
-        if (schema_go_on(r, rc, &bad))
+        if (fl_schema_go_on(r, rc, &bad))
             return rc;
     }
     size_t n = strlen(path);
@@ -196,7 +196,7 @@ static int scn_dups(const cJSON *node, char *path, size_t cap, schema_report *r)
             snprintf(path + n, cap - n, "[%d]", i);
         int rc = scn_dups(c, path, cap, r);
         path[n] = 0;
-        if (rc == -ENOMEM || schema_go_on(r, rc, &bad))
+        if (rc == -ENOMEM || fl_schema_go_on(r, rc, &bad))
             return rc;
     }
     return bad;
@@ -244,14 +244,14 @@ static int scn_set_sweep(cJSON *root, const char *key, cJSON *val, const char *w
 {
     int grid = key[6] == 'g';
     const char *sub = key + (grid ? 11 : 10);
-    if (!schema_find(sub)) {
+    if (!fl_schema_find(sub)) {
         cJSON_Delete(val);
-        return schema_unknown(r, where, sub);
+        return fl_schema_unknown(r, where, sub);
     }
     cJSON *sw = cJSON_GetObjectItemCaseSensitive(root, "sweep");
     if (sw && !cJSON_IsObject(sw)) {
         cJSON_Delete(val);
-        return schema_fail(r, "$.sweep: must be an object with \"grid\" and/or \"zip\"");
+        return fl_schema_fail(r, "$.sweep: must be an object with \"grid\" and/or \"zip\"");
     }
     if (!sw)
         sw = cJSON_AddObjectToObject(root, "sweep");
@@ -273,11 +273,11 @@ static int scn_apply_set(cJSON *root, const char *set, schema_report *r)
 {
     const char *eq = strchr(set, '=');
     if (!eq || eq == set)
-        return schema_fail(r, "--set %s: expected key=value", set);
+        return fl_schema_fail(r, "--set %s: expected key=value", set);
     char key[256];
     size_t kl = (size_t)(eq - set);
     if (kl >= sizeof key)
-        return schema_fail(r, "--set %s: key too long", set);
+        return fl_schema_fail(r, "--set %s: key too long", set);
     memcpy(key, set, kl);
     key[kl] = 0;
     cJSON *val = cJSON_ParseWithOpts(eq + 1, NULL, 1);
@@ -289,8 +289,8 @@ static int scn_apply_set(cJSON *root, const char *set, schema_report *r)
     snprintf(where, sizeof where, "$.%s (from --set %.200s)", key, set);
     if (strncmp(key, "sweep.grid.", 11) == 0 || strncmp(key, "sweep.zip.", 10) == 0)
         return scn_set_sweep(root, key, val, where, r);
-    const schema_key *k = schema_find(key);
-    int rc = k ? schema_check(k, val, where, r) : schema_unknown(r, where, key);
+    const schema_key *k = fl_schema_find(key);
+    int rc = k ? fl_schema_check(k, val, where, r) : fl_schema_unknown(r, where, key);
     if (rc) {
         cJSON_Delete(val);
         return rc;
@@ -315,13 +315,13 @@ static int scn_point(const scenario *s, int64_t i, fl_config *c, schema_report *
     memcpy(c, &s->base_cfg, sizeof *c);
     for (int k = 0; k < s->sw.nkeys; k++) {
         const schema_key *key = s->sw.key[k];
-        schema_set(key, sweep_value(&s->sw, i, k), c);
+        fl_schema_set(key, fl_sweep_value(&s->sw, i, k), c);
         if ((key->flags & SCHEMA_PATH) && scn_resolve(s, key, c, at, r))
             return -EINVAL;
     }
     scn_default_name(s, c);
-    int rc = keyrules_inert(c, s->first, at, r);
-    return rc ? rc : keyrules_check(c, at, r);
+    int rc = fl_keyrules_inert(c, s->first, at, r);
+    return rc ? rc : fl_keyrules_check(c, at, r);
 }
 
 /* Files are looked at once per value a path key takes (access() costs
@@ -346,18 +346,18 @@ static void scn_memo_free(scn_file_memo *m)
 
 static int scn_memo_init(const scenario *s, scn_file_memo *m)
 {
-    size_t nk = (size_t)schema_count();
+    size_t nk = (size_t)fl_schema_count();
     m->n = 0;
     m->seen = calloc(nk, sizeof *m->seen);
     m->key = calloc(nk, sizeof *m->key);
     m->swept = calloc(nk, sizeof *m->swept);
     if (!m->seen || !m->key || !m->swept)
         return -ENOMEM;
-    for (int k = 0; k < schema_count(); k++) {
-        const schema_key *d = schema_at(k);
+    for (int k = 0; k < fl_schema_count(); k++) {
+        const schema_key *d = fl_schema_at(k);
         if (!(d->flags & SCHEMA_PATH))
             continue;
-        int j = sweep_find(&s->sw, d);
+        int j = fl_sweep_find(&s->sw, d);
         m->key[m->n] = d;
         m->swept[m->n] = j;
         m->seen[m->n] = calloc(1 + (size_t)(j >= 0 ? s->sw.len[j] : 0), 1);
@@ -367,17 +367,17 @@ static int scn_memo_init(const scenario *s, scn_file_memo *m)
     return 0;
 }
 
-/* keyrules_file for every path key of point _i, each value checked once. */
+/* fl_keyrules_file for every path key of point _i, each value checked once. */
 static int scn_point_files(const scenario *s, scn_file_memo *m, int64_t i, const fl_config *c, schema_report *r)
 {
     for (int k = 0; k < m->n; k++) {
-        if (!keyrules_file_needed(c, m->key[k]))
+        if (!fl_keyrules_file_needed(c, m->key[k]))
             continue;
         int j = m->swept[k];
-        int64_t v = j < 0 ? 0 : 1 + sweep_index(&s->sw, i, j);
+        int64_t v = j < 0 ? 0 : 1 + fl_sweep_index(&s->sw, i, j);
         if (m->seen[k][v])
             continue;
-        int rc = keyrules_file(c, m->key[k], s->sw.points > 1 ? i : -1, r);
+        int rc = fl_keyrules_file(c, m->key[k], s->sw.points > 1 ? i : -1, r);
         if (rc)
             return rc;
         m->seen[k][v] = 1;
@@ -401,8 +401,8 @@ static int scn_check_points(const scenario *s, schema_report *r, uint64_t *fired
         if (!rc)
             rc = scn_point_files(s, &memo, i, &c, r);
         if (!rc)
-            *fired |= keyrules_fired(&c);
-        if (schema_go_on(r, rc, &bad) || (bad && r->n >= SCN_MAX_ERRORS))
+            *fired |= fl_keyrules_fired(&c);
+        if (fl_schema_go_on(r, rc, &bad) || (bad && r->n >= SCN_MAX_ERRORS))
             break;
     }
     scn_memo_free(&memo);
@@ -414,20 +414,20 @@ static int scn_check_points(const scenario *s, schema_report *r, uint64_t *fired
  * loads again as the same scenario), and the sweep. */
 static int scn_effective_text(scenario *s)
 {
-    unsigned char *inert = calloc((size_t)schema_count(), 1);
+    unsigned char *inert = calloc((size_t)fl_schema_count(), 1);
     if (!inert)
         return -ENOMEM;
-    keyrules_mask(s->fired, inert);
+    fl_keyrules_mask(s->fired, inert);
     cJSON *t = cJSON_Duplicate(s->base, 1);
     if (!t) {
         free(inert);
         return -ENOMEM;
     }
-    for (int k = 0; k < schema_count(); k++) {
-        const schema_key *d = schema_at(k);
-        if (inert[k] || s->given[k] || sweep_find(&s->sw, d) >= 0 || (d->flags & SCHEMA_UNSET))
+    for (int k = 0; k < fl_schema_count(); k++) {
+        const schema_key *d = fl_schema_at(k);
+        if (inert[k] || s->given[k] || fl_sweep_find(&s->sw, d) >= 0 || (d->flags & SCHEMA_UNSET))
             continue;
-        cJSON *v = schema_default_json(d, s->file);
+        cJSON *v = fl_schema_default_json(d, s->file);
         if (!v || scn_put(t, d->key, v)) {
             free(inert);
             cJSON_Delete(t);
@@ -465,11 +465,11 @@ static cJSON *scn_parse(const char *text, schema_report *r)
             col = text[i] == '\n' ? 1 : col + 1;
             line += text[i] == '\n';
         }
-        schema_fail(r, "$: JSON syntax error at line %d, column %d (near \"%.20s\")", line, col, end ? end : "");
+        fl_schema_fail(r, "$: JSON syntax error at line %d, column %d (near \"%.20s\")", line, col, end ? end : "");
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
-        schema_fail(r, "$: must be a JSON object of scenario keys");
+        fl_schema_fail(r, "$: must be a JSON object of scenario keys");
         cJSON_Delete(root);
         return NULL;
     }
@@ -496,20 +496,20 @@ static int scn_prepare(scenario *s, cJSON *root, schema_report *r)
 {
     s->base = root;
     s->sweep_tree = cJSON_DetachItemFromObjectCaseSensitive(root, "sweep");
-    int rc = s->sweep_tree ? sweep_read(&s->sw, s->sweep_tree, r) : 0;
+    int rc = s->sweep_tree ? fl_sweep_read(&s->sw, s->sweep_tree, r) : 0;
     if (rc)
         return rc == -ENOMEM ? scn_oom(r) : rc;
-    for (int k = 0; k < schema_count(); k++)
-        if ((schema_at(k)->flags & SCHEMA_PATH) && scn_resolve(s, schema_at(k), &s->base_cfg, -1, r))
+    for (int k = 0; k < fl_schema_count(); k++)
+        if ((fl_schema_at(k)->flags & SCHEMA_PATH) && scn_resolve(s, fl_schema_at(k), &s->base_cfg, -1, r))
             return -EINVAL;
     scn_default_name(s, &s->base_cfg);
-    unsigned char *all = malloc((size_t)schema_count());
+    unsigned char *all = malloc((size_t)fl_schema_count());
     if (!all)
         return scn_oom(r);
-    memcpy(all, s->given, (size_t)schema_count());
+    memcpy(all, s->given, (size_t)fl_schema_count());
     for (int k = 0; k < s->sw.nkeys; k++)
-        all[schema_index(s->sw.key[k])] = 1;
-    keyrules_prepare(all, s->first);
+        all[fl_schema_index(s->sw.key[k])] = 1;
+    fl_keyrules_prepare(all, s->first);
     free(all);
     return 0;
 }
@@ -520,43 +520,43 @@ static scenario *scn_load_text(const char *text, const char *dir, const char *co
 {
     scenario *s = calloc(1, sizeof *s);
     if (!s || !(s->file = strdup(r->file)) || !(s->dir = strdup(dir)) ||
-        !(s->given = calloc((size_t)schema_count(), 1))) {
+        !(s->given = calloc((size_t)fl_schema_count(), 1))) {
         scn_oom(r);
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return NULL;
     }
-    sweep_none(&s->sw);
-    schema_defaults(&s->base_cfg);
+    fl_sweep_none(&s->sw);
+    fl_schema_defaults(&s->base_cfg);
     cJSON *root = scn_parse(text, r);
     if (!root) {
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return NULL;
     }
     int bad = 0;
     char path[1024] = "$";
-    int rc = schema_go_on(r, scn_dups(root, path, sizeof path, r), &bad);
+    int rc = fl_schema_go_on(r, scn_dups(root, path, sizeof path, r), &bad);
     for (int i = 0; !rc && i < n_sets; i++)
-        rc = schema_go_on(r, scn_apply_set(root, sets[i], r), &bad);
+        rc = fl_schema_go_on(r, scn_apply_set(root, sets[i], r), &bad);
     if (!rc)
-        rc = schema_go_on(r, scn_walk(s, root, "", r), &bad);
+        rc = fl_schema_go_on(r, scn_walk(s, root, "", r), &bad);
     if (!rc && !bad && scn_keep_text(s, text, sets, n_sets))
         rc = scn_oom(r);
     if (rc || bad) {
         cJSON_Delete(root);
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return NULL;
     }
     if ((rc = scn_prepare(s, root, r)) || (rc = scn_check_points(s, r, &s->fired)) ||
         (want_text && scn_effective_text(s))) {
         if (!rc)
             scn_oom(r);
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
         return NULL;
     }
     return s;
 }
 
-scenario *scenario_load_text(const char *text, const char *label, const char *const *sets, int n_sets,
+scenario *fl_scenario_load_text(const char *text, const char *label, const char *const *sets, int n_sets,
                              char *err, size_t len)
 {
     schema_report r = {.file = label, .err = err, .errlen = len};
@@ -614,13 +614,13 @@ static scenario *scn_load_file(const char *const *sets, int n_sets, int want_tex
     return s;
 }
 
-scenario *scenario_load(const char *file, const char *const *sets, int n_sets, char *err, size_t len)
+scenario *fl_scenario_load(const char *file, const char *const *sets, int n_sets, char *err, size_t len)
 {
     schema_report r = {.file = file, .err = err, .errlen = len};
     return scn_load_file(sets, n_sets, 1, &r);
 }
 
-scenario *scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors, size_t len,
+scenario *fl_scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors, size_t len,
                             int *n_errors)
 {
     char err[SCN_ERR_LEN] = "";
@@ -633,11 +633,11 @@ scenario *scenario_validate(const char *file, const char *const *sets, int n_set
     return s;
 }
 
-void scenario_destroy(scenario *s)
+void fl_scenario_destroy(scenario *s)
 {
     if (!s)
         return;
-    sweep_free(&s->sw);
+    fl_sweep_free(&s->sw);
     cJSON_Delete(s->sweep_tree);
     cJSON_Delete(s->base);
     free(s->given);
@@ -649,18 +649,18 @@ void scenario_destroy(scenario *s)
     free(s);
 }
 
-int scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t len)
+int fl_scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t len)
 {
     schema_report r = {.file = s->file, .err = err, .errlen = len};
     if (i < 0 || i >= s->sw.points)
-        return schema_fail(&r, "point %lld out of range", (long long)i);
+        return fl_schema_fail(&r, "point %lld out of range", (long long)i);
     int rc = scn_point(s, i, c, &r);
-    return rc ? rc : keyrules_files(c, s->sw.points > 1 ? i : -1, &r);
+    return rc ? rc : fl_keyrules_files(c, s->sw.points > 1 ? i : -1, &r);
 }
 
-int scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int)
+int fl_scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int)
 {
-    const schema_key *k = schema_find(key);
+    const schema_key *k = fl_schema_find(key);
     if (!k)
         return -ENOENT;
     *unit = k->unit;
@@ -669,13 +669,13 @@ int scenario_key_doc(const char *key, const char **unit, const char **desc, int 
     return 0;
 }
 
-int64_t scenario_points(const scenario *s) { return s->sw.points; }
-int scenario_swept(const scenario *s) { return s->sw.nkeys; }
-const char *scenario_swept_key(const scenario *s, int k) { return s->sw.key[k]->key; }
+int64_t fl_scenario_points(const scenario *s) { return s->sw.points; }
+int fl_scenario_swept(const scenario *s) { return s->sw.nkeys; }
+const char *fl_scenario_swept_key(const scenario *s, int k) { return s->sw.key[k]->key; }
 
-void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num)
+void fl_scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num)
 {
-    const cJSON *v = sweep_value(&s->sw, i, k);
+    const cJSON *v = fl_sweep_value(&s->sw, i, k);
     if (cJSON_IsNumber(v)) {
         snprintf(buf, len, "%.17g", v->valuedouble);
         *num = v->valuedouble;
@@ -688,11 +688,11 @@ void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t
     }
 }
 
-const char *scenario_text(const scenario *s)
+const char *fl_scenario_text(const scenario *s)
 {
     if (!s->text)
-        scn_effective_text((scenario *)s); /* after scenario_validate; NULL on ENOMEM */
+        scn_effective_text((scenario *)s); /* after fl_scenario_validate; NULL on ENOMEM */
     return s->text;
 }
-const char *scenario_source_text(const scenario *s) { return s->source_text; }
-const char *scenario_sets(const scenario *s) { return s->sets; }
+const char *fl_scenario_source_text(const scenario *s) { return s->source_text; }
+const char *fl_scenario_sets(const scenario *s) { return s->sets; }

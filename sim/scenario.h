@@ -25,43 +25,43 @@
 /* The scenario before expansion. Opaque. */
 typedef struct scenario scenario;
 
-//  scenario_load : parse and validate FILE (all points checked);
+//  fl_scenario_load : parse and validate FILE (all points checked);
 //                  _sets: n_sets "key=value" overrides applied in order;
 //                  returns NULL and fills _err (SCN_ERR_LEN) on failure.
-//                  Caller frees with scenario_destroy.
-scenario *scenario_load(const char *file, const char *const *sets, int n_sets,
+//                  Caller frees with fl_scenario_destroy.
+scenario *fl_scenario_load(const char *file, const char *const *sets, int n_sets,
                         char *err, size_t errlen);
-//  scenario_load_text : as scenario_load from JSON text; _label names it in errors
-scenario *scenario_load_text(const char *text, const char *label,
+//  fl_scenario_load_text : as fl_scenario_load from JSON text; _label names it in errors
+scenario *fl_scenario_load_text(const char *text, const char *label,
                              const char *const *sets, int n_sets,
                              char *err, size_t errlen);
-//  scenario_validate : as scenario_load, but on failure every error found
+//  fl_scenario_validate : as fl_scenario_load, but on failure every error found
 //                      (at most SCN_MAX_ERRORS, one per line, each with its
 //                      JSON path) goes into _errors and *_n_errors counts them
-scenario *scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors,
+scenario *fl_scenario_validate(const char *file, const char *const *sets, int n_sets, char *errors,
                             size_t len, int *n_errors);
-void scenario_destroy(scenario *s);
+void fl_scenario_destroy(scenario *s);
 
-//  scenario_key_doc : unit, one-line description and integer type of the
+//  fl_scenario_key_doc : unit, one-line description and integer type of the
 //                     scenario key _key (dotted); 0 or -ENOENT
-int scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int);
-//  scenario_points : number of sweep points (>= 1)
-int64_t scenario_points(const scenario *s);
-//  scenario_config : fill _c with point _i (0 <= _i < points); 0 or -EINVAL
-int scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t errlen);
-//  scenario_swept : number of swept keys; scenario_swept_key: the k-th dotted key
-int scenario_swept(const scenario *s);
-const char *scenario_swept_key(const scenario *s, int k);
-//  scenario_swept_value : the k-th swept key's value at point i as text
+int fl_scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int);
+//  fl_scenario_points : number of sweep points (>= 1)
+int64_t fl_scenario_points(const scenario *s);
+//  fl_scenario_config : fill _c with point _i (0 <= _i < points); 0 or -EINVAL
+int fl_scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, size_t errlen);
+//  fl_scenario_swept : number of swept keys; fl_scenario_swept_key: the k-th dotted key
+int fl_scenario_swept(const scenario *s);
+const char *fl_scenario_swept_key(const scenario *s, int k);
+//  fl_scenario_swept_value : the k-th swept key's value at point i as text
 //                         (numbers as %.17g) and as a number (NaN for text)
-void scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num);
-//  scenario_text : the effective scenario JSON (after --set), /scenario_effective;
-//                  after scenario_validate it is made on the first call (call
+void fl_scenario_swept_value(const scenario *s, int64_t i, int k, char *buf, size_t len, double *num);
+//  fl_scenario_text : the effective scenario JSON (after --set), /scenario_effective;
+//                  after fl_scenario_validate it is made on the first call (call
 //                  from one thread; NULL on ENOMEM)
-const char *scenario_text(const scenario *s);
-//  scenario_source_text : the scenario text as given, verbatim (/scenario)
-const char *scenario_source_text(const scenario *s);
-//  scenario_sets : the --set overrides applied, one per line ("" for none)
-const char *scenario_sets(const scenario *s);
+const char *fl_scenario_text(const scenario *s);
+//  fl_scenario_source_text : the scenario text as given, verbatim (/scenario)
+const char *fl_scenario_source_text(const scenario *s);
+//  fl_scenario_sets : the --set overrides applied, one per line ("" for none)
+const char *fl_scenario_sets(const scenario *s);
 
 #endif

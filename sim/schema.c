@@ -209,11 +209,11 @@ static const schema_key schema_keys[] = {
 };
 #define SCHEMA_NKEYS ((int)(sizeof schema_keys / sizeof schema_keys[0]))
 
-int schema_count(void) { return SCHEMA_NKEYS; }
-const schema_key *schema_at(int i) { return i >= 0 && i < SCHEMA_NKEYS ? &schema_keys[i] : NULL; }
-int schema_index(const schema_key *k) { return (int)(k - schema_keys); }
+int fl_schema_count(void) { return SCHEMA_NKEYS; }
+const schema_key *fl_schema_at(int i) { return i >= 0 && i < SCHEMA_NKEYS ? &schema_keys[i] : NULL; }
+int fl_schema_index(const schema_key *k) { return (int)(k - schema_keys); }
 
-const schema_key *schema_find(const char *key)
+const schema_key *fl_schema_find(const char *key)
 {
     for (int i = 0; i < SCHEMA_NKEYS; i++)
         if (strcmp(schema_keys[i].key, key) == 0)
@@ -221,7 +221,7 @@ const schema_key *schema_find(const char *key)
     return NULL;
 }
 
-int schema_is_group(const char *prefix)
+int fl_schema_is_group(const char *prefix)
 {
     size_t n = strlen(prefix);
     for (int i = 0; i < SCHEMA_NKEYS; i++)
@@ -233,7 +233,7 @@ int schema_is_group(const char *prefix)
 /* ------------------------------------------------------------------ */
 /* messages */
 
-int schema_fail(schema_report *r, const char *fmt, ...)
+int fl_schema_fail(schema_report *r, const char *fmt, ...)
 {
     int n = snprintf(r->err, r->errlen, "%s: ", r->file);
     if (n < 0 || (size_t)n >= r->errlen)
@@ -252,7 +252,7 @@ int schema_fail(schema_report *r, const char *fmt, ...)
     return -EINVAL;
 }
 
-int schema_go_on(const schema_report *r, int rc, int *bad)
+int fl_schema_go_on(const schema_report *r, int rc, int *bad)
 {
     if (rc && r->list) {
         *bad = rc;
@@ -283,7 +283,7 @@ static int schema_distance(const char *a, const char *b)
 
 /* The closest key (full dotted path, or for a bare word its last part) or
  * group to _key. */
-const char *schema_suggest(const char *key, char *buf, size_t len)
+const char *fl_schema_suggest(const char *key, char *buf, size_t len)
 {
     const char *best = NULL;
     int bestd = 4;
@@ -312,19 +312,19 @@ const char *schema_suggest(const char *key, char *buf, size_t len)
     return best;
 }
 
-int schema_unknown(schema_report *r, const char *where, const char *key)
+int fl_schema_unknown(schema_report *r, const char *where, const char *key)
 {
     char group[64];
-    const char *s = schema_suggest(key, group, sizeof group);
+    const char *s = fl_schema_suggest(key, group, sizeof group);
     if (s)
-        return schema_fail(r, "%s: unknown key \"%s\" (did you mean \"%s\"?)", where, key, s);
-    return schema_fail(r, "%s: unknown key \"%s\" (see README: scenario keys)", where, key);
+        return fl_schema_fail(r, "%s: unknown key \"%s\" (did you mean \"%s\"?)", where, key, s);
+    return fl_schema_fail(r, "%s: unknown key \"%s\" (see README: scenario keys)", where, key);
 }
 
 /* ------------------------------------------------------------------ */
 /* values */
 
-int schema_enum_index(const schema_key *k, const char *s)
+int fl_schema_enum_index(const schema_key *k, const char *s)
 {
     int idx = 0;
     size_t ls = strlen(s);
@@ -340,9 +340,9 @@ int schema_enum_index(const schema_key *k, const char *s)
     return -1;
 }
 
-int schema_enum_value(const schema_key *k, const char *s, int *v)
+int fl_schema_enum_value(const schema_key *k, const char *s, int *v)
 {
-    int i = schema_enum_index(k, s);
+    int i = fl_schema_enum_index(k, s);
     if (i < 0)
         return -EINVAL;
     *v = k->values ? k->values[i] : i;
@@ -387,7 +387,7 @@ static void schema_got(const cJSON *v, char *got, size_t len)
         snprintf(got, len, "an object");
 }
 
-int schema_valid(const schema_key *k, const cJSON *v)
+int fl_schema_valid(const schema_key *k, const cJSON *v)
 {
     switch (k->type) {
     case SCHEMA_NUM:
@@ -402,7 +402,7 @@ int schema_valid(const schema_key *k, const cJSON *v)
             return 0;
         break;
     case SCHEMA_ENUM:
-        if (cJSON_IsString(v) && schema_enum_index(k, v->valuestring) >= 0)
+        if (cJSON_IsString(v) && fl_schema_enum_index(k, v->valuestring) >= 0)
             return 0;
         break;
     case SCHEMA_STR:
@@ -413,20 +413,20 @@ int schema_valid(const schema_key *k, const cJSON *v)
     return -EINVAL;
 }
 
-int schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r)
+int fl_schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r)
 {
-    if (!schema_valid(k, v))
+    if (!fl_schema_valid(k, v))
         return 0;
     char allowed[160], got[64];
     schema_allowed(k, allowed, sizeof allowed);
     schema_got(v, got, sizeof got);
     if (k->type == SCHEMA_STR)
-        return schema_fail(r, "%s: must be %s (under %zu characters), got %s", where, allowed, k->size, got);
+        return fl_schema_fail(r, "%s: must be %s (under %zu characters), got %s", where, allowed, k->size, got);
     if (k->type == SCHEMA_ENUM || !cJSON_IsNumber(v) || (k->type == SCHEMA_INT && v->valuedouble != floor(v->valuedouble)))
-        return schema_fail(r, "%s: must be %s, got %s", where, allowed, got);
+        return fl_schema_fail(r, "%s: must be %s, got %s", where, allowed, got);
     if (k->type == SCHEMA_INT)
-        return schema_fail(r, "%s: must be in [%.0f, %.0f], got %s", where, k->lo, k->hi, got);
-    return schema_fail(r, "%s: must be in [%g, %g], got %s", where, k->lo, k->hi, got);
+        return fl_schema_fail(r, "%s: must be in [%.0f, %.0f], got %s", where, k->lo, k->hi, got);
+    return fl_schema_fail(r, "%s: must be in [%g, %g], got %s", where, k->lo, k->hi, got);
 }
 
 /* Store number _x (in range: checked) into the field of _k. */
@@ -447,14 +447,14 @@ static void schema_set_text(const schema_key *k, const char *s, fl_config *c)
     char *p = (char *)c + k->off;
     if (k->type == SCHEMA_ENUM) {
         int v = -1; /* C enums here are int-sized (checked by test_scenario) */
-        schema_enum_value(k, s, &v);
+        fl_schema_enum_value(k, s, &v);
         memcpy(p, &v, sizeof v);
     } else {
         snprintf(p, k->size, "%s", s);
     }
 }
 
-void schema_set(const schema_key *k, const cJSON *v, fl_config *c)
+void fl_schema_set(const schema_key *k, const cJSON *v, fl_config *c)
 {
     if (k->flags & SCHEMA_UNSET) {
         int one = 1;
@@ -466,7 +466,7 @@ void schema_set(const schema_key *k, const cJSON *v, fl_config *c)
         schema_set_text(k, v->valuestring, c);
 }
 
-void schema_defaults(fl_config *c)
+void fl_schema_defaults(fl_config *c)
 {
     memset(c, 0, sizeof *c);
     for (int i = 0; i < SCHEMA_NKEYS; i++) {
@@ -478,7 +478,7 @@ void schema_defaults(fl_config *c)
     }
 }
 
-cJSON *schema_default_json(const schema_key *k, const char *file)
+cJSON *fl_schema_default_json(const schema_key *k, const char *file)
 {
     if (k->flags & SCHEMA_UNSET)
         return NULL;

@@ -14,7 +14,7 @@
  * "system.devices[].x" whose offsets are into the element struct.
  *
  * Messages are made here and in the modules that validate (sweep, keyrules,
- * scenario) with schema_fail: "FILE: $.codec.f: must be in [0, 1], got 1.5".
+ * scenario) with fl_schema_fail: "FILE: $.codec.f: must be in [0, 1], got 1.5".
  */
 #ifndef FEATLINK_SCHEMA_H
 #define FEATLINK_SCHEMA_H
@@ -63,46 +63,46 @@ typedef struct {
     int     n;              /* errors appended to list */
 } schema_report;
 
-//  schema_count / schema_at : walk the rows (0 <= _i < schema_count())
-int schema_count(void);
-const schema_key *schema_at(int i);
-//  schema_find : the row of dotted _key, or NULL
-const schema_key *schema_find(const char *key);
-//  schema_index : the position of row _k in the table
-int schema_index(const schema_key *k);
-//  schema_is_group : 1 when some key starts with "_prefix."
-int schema_is_group(const char *prefix);
-//  schema_suggest : the closest known key or group to _key (into _buf), or NULL
-const char *schema_suggest(const char *key, char *buf, size_t len);
+//  fl_schema_count / fl_schema_at : walk the rows (0 <= _i < fl_schema_count())
+int fl_schema_count(void);
+const schema_key *fl_schema_at(int i);
+//  fl_schema_find : the row of dotted _key, or NULL
+const schema_key *fl_schema_find(const char *key);
+//  fl_schema_index : the position of row _k in the table
+int fl_schema_index(const schema_key *k);
+//  fl_schema_is_group : 1 when some key starts with "_prefix."
+int fl_schema_is_group(const char *prefix);
+//  fl_schema_suggest : the closest known key or group to _key (into _buf), or NULL
+const char *fl_schema_suggest(const char *key, char *buf, size_t len);
 
-//  schema_fail : format "FILE: " + _fmt into r->err, append it to r->list
+//  fl_schema_fail : format "FILE: " + _fmt into r->err, append it to r->list
 //                when collecting; returns -EINVAL
-int schema_fail(schema_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-//  schema_go_on : collecting: note _rc in *_bad and return 0; else _rc
-int schema_go_on(const schema_report *r, int rc, int *bad);
-//  schema_unknown : "_where: unknown key "_key" (did you mean ...)"; -EINVAL
-int schema_unknown(schema_report *r, const char *where, const char *key);
+int fl_schema_fail(schema_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+//  fl_schema_go_on : collecting: note _rc in *_bad and return 0; else _rc
+int fl_schema_go_on(const schema_report *r, int rc, int *bad);
+//  fl_schema_unknown : "_where: unknown key "_key" (did you mean ...)"; -EINVAL
+int fl_schema_unknown(schema_report *r, const char *where, const char *key);
 
-//  schema_check : _v is a valid value of _k; _where: its JSON path. 0 or -EINVAL
-int schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r);
-//  schema_valid : as schema_check, without a message: 0 or -EINVAL
-int schema_valid(const schema_key *k, const cJSON *v);
-//  schema_set : store checked value _v of _k into config _c
-void schema_set(const schema_key *k, const cJSON *v, fl_config *c);
-//  schema_defaults : _c with every key's default (memset first: padding is 0)
-void schema_defaults(fl_config *c);
-//  schema_default_json : the default of _k as JSON (caller frees), NULL for
+//  fl_schema_check : _v is a valid value of _k; _where: its JSON path. 0 or -EINVAL
+int fl_schema_check(const schema_key *k, const cJSON *v, const char *where, schema_report *r);
+//  fl_schema_valid : as fl_schema_check, without a message: 0 or -EINVAL
+int fl_schema_valid(const schema_key *k, const cJSON *v);
+//  fl_schema_set : store checked value _v of _k into config _c
+void fl_schema_set(const schema_key *k, const cJSON *v, fl_config *c);
+//  fl_schema_defaults : _c with every key's default (memset first: padding is 0)
+void fl_schema_defaults(fl_config *c);
+//  fl_schema_default_json : the default of _k as JSON (caller frees), NULL for
 //                        SCHEMA_UNSET keys and on ENOMEM; _file names the
 //                        scenario for SCHEMA_FILE_NAME
-cJSON *schema_default_json(const schema_key *k, const char *file);
-//  schema_enum_index : position of _s among _k's choices, or -1
-int schema_enum_index(const schema_key *k, const char *s);
-//  schema_enum_value : the C enum value that choice _s of _k stores into
+cJSON *fl_schema_default_json(const schema_key *k, const char *file);
+//  fl_schema_enum_index : position of _s among _k's choices, or -1
+int fl_schema_enum_index(const schema_key *k, const char *s);
+//  fl_schema_enum_value : the C enum value that choice _s of _k stores into
 //                      *_v; 0, or -EINVAL when _s is not a choice
-int schema_enum_value(const schema_key *k, const char *s, int *v);
+int fl_schema_enum_value(const schema_key *k, const char *s, int *v);
 
 typedef enum { SCHEMA_DOC_MD, SCHEMA_DOC_JSON } schema_doc_format;
-//  schema_print : the key table to _out (md: the README table); 0 or -ENOMEM
-int schema_print(FILE *out, schema_doc_format fmt);
+//  fl_schema_print : the key table to _out (md: the README table); 0 or -ENOMEM
+int fl_schema_print(FILE *out, schema_doc_format fmt);
 
 #endif

@@ -76,8 +76,8 @@ static int doc_md(FILE *out)
 {
     fprintf(out, "| key | type | range or choices | default | unit | description |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
-    for (int i = 0; i < schema_count(); i++) {
-        const schema_key *k = schema_at(i);
+    for (int i = 0; i < fl_schema_count(); i++) {
+        const schema_key *k = fl_schema_at(i);
         char range[256], def[64];
         doc_range(k, range, sizeof range);
         doc_default(k, def, sizeof def);
@@ -114,7 +114,7 @@ static cJSON *doc_json_row(const schema_key *k)
     } else {
         ok = ok && cJSON_AddNumberToObject(o, "max_length", (double)(k->size - 1));
     }
-    cJSON *def = k->flags & SCHEMA_FILE_NAME ? NULL : schema_default_json(k, "");
+    cJSON *def = k->flags & SCHEMA_FILE_NAME ? NULL : fl_schema_default_json(k, "");
     if (def)
         ok = ok && cJSON_AddItemToObject(o, "default", def);
     else
@@ -131,8 +131,8 @@ static cJSON *doc_json_row(const schema_key *k)
 static int doc_json(FILE *out)
 {
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < schema_count(); i++) {
-        cJSON *o = doc_json_row(schema_at(i));
+    for (int i = 0; a && i < fl_schema_count(); i++) {
+        cJSON *o = doc_json_row(fl_schema_at(i));
         if (!o || !cJSON_AddItemToArray(a, o)) {
             cJSON_Delete(o);
             cJSON_Delete(a);
@@ -148,7 +148,7 @@ static int doc_json(FILE *out)
     return 0;
 }
 
-int schema_print(FILE *out, schema_doc_format fmt)
+int fl_schema_print(FILE *out, schema_doc_format fmt)
 {
     return fmt == SCHEMA_DOC_JSON ? doc_json(out) : doc_md(out);
 }

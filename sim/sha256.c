@@ -82,7 +82,7 @@ static void sha256_final(sha256_ctx *c, char hex[65])
         snprintf(hex + 8 * i, 9, "%08x", c->h[i]);
 }
 
-void sha256_hex(const void *data, size_t n, char hex[65])
+void fl_sha256_hex(const void *data, size_t n, char hex[65])
 {
     sha256_ctx c;
     sha256_init(&c);
@@ -90,7 +90,7 @@ void sha256_hex(const void *data, size_t n, char hex[65])
     sha256_final(&c, hex);
 }
 
-int sha256_file_hex(const char *path, char hex[65])
+int fl_sha256_file_hex(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f)

@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-//  sha256_hex : the digest of _n bytes at _data as 64 lowercase hex digits + NUL
-void sha256_hex(const void *data, size_t n, char hex[65]);
-//  sha256_file_hex : the digest of the file _path; 0 or a negative errno
-int sha256_file_hex(const char *path, char hex[65]);
+//  fl_sha256_hex : the digest of _n bytes at _data as 64 lowercase hex digits + NUL
+void fl_sha256_hex(const void *data, size_t n, char hex[65]);
+//  fl_sha256_file_hex : the digest of the file _path; 0 or a negative errno
+int fl_sha256_file_hex(const char *path, char hex[65]);
 
 #endif

@@ -28,12 +28,12 @@ struct station {
     uint64_t arrivals, starts, completions, batches;
 };
 
-station *station_create(unsigned workers, station_discipline d)
+station *fl_station_create(unsigned workers, station_discipline d)
 {
-    return station_create_batch(workers, d, 1);
+    return fl_station_create_batch(workers, d, 1);
 }
 
-station *station_create_batch(unsigned workers, station_discipline d, size_t batch_max)
+station *fl_station_create_batch(unsigned workers, station_discipline d, size_t batch_max)
 {
     if (workers == 0 || (d != STATION_FIFO && d != STATION_EDF)) return NULL;
     if (batch_max < 1 || batch_max > STATION_BATCH_MAX) return NULL;
@@ -46,13 +46,13 @@ station *station_create_batch(unsigned workers, station_discipline d, size_t bat
     s->current = calloc((size_t)workers * batch_max, sizeof *s->current);
     s->nserv = calloc(workers, sizeof *s->nserv);
     if (!s->working || !s->current || !s->nserv) {
-        station_destroy(s);
+        fl_station_destroy(s);
         return NULL;
     }
     return s;
 }
 
-void station_destroy(station *s)
+void fl_station_destroy(station *s)
 {
     if (!s) return;
     free(s->working);
@@ -125,7 +125,7 @@ static void start_on(station *s, unsigned w, evq_time now, station_job *j)
     s->batches++;
 }
 
-int station_arrive(station *s, evq_time now, station_job *j, int *started, unsigned *worker)
+int fl_station_arrive(station *s, evq_time now, station_job *j, int *started, unsigned *worker)
 {
     if (advance(s, now)) return -EINVAL;
     s->arrivals++;
@@ -142,11 +142,11 @@ int station_arrive(station *s, evq_time now, station_job *j, int *started, unsig
     return line_push(s, &x);
 }
 
-int station_finish(station *s, evq_time now, unsigned w, station_job *done, int *started,
+int fl_station_finish(station *s, evq_time now, unsigned w, station_job *done, int *started,
                    station_job *next)
 {
     if (w >= s->workers || !s->working[w] || advance(s, now)) return -EINVAL;
-    if (s->nserv[w] != 1) return -EINVAL;   /* a batch ends by station_finish_batch */
+    if (s->nserv[w] != 1) return -EINVAL;   /* a batch ends by fl_station_finish_batch */
     *done = s->current[(size_t)w * s->bmax];
     s->working[w] = 0;
     s->nserv[w] = 0;
@@ -164,7 +164,7 @@ int station_finish(station *s, evq_time now, unsigned w, station_job *done, int 
     return 0;
 }
 
-void station_reset_stats(station *s, evq_time now)
+void fl_station_reset_stats(station *s, evq_time now)
 {
     advance(s, now);
     s->since = now;
@@ -172,12 +172,12 @@ void station_reset_stats(station *s, evq_time now)
     s->arrivals = s->starts = s->completions = s->batches = 0;
 }
 
-void station_get_stats(const station *s, evq_time now, station_stats *out)
+void fl_station_get_stats(const station *s, evq_time now, station_stats *out)
 {
     double dt = now > s->last ? (double)(now - s->last) : 0.0;
     double span = (double)((now > s->last ? now : s->last) - s->since);
     memset(out, 0, sizeof *out);
-    out->elapsed_s = evq_ticks_to_seconds((now > s->last ? now : s->last) - s->since);
+    out->elapsed_s = fl_evq_ticks_to_seconds((now > s->last ? now : s->last) - s->since);
     if (span > 0) {
         out->utilisation = (s->area_busy + dt * s->busy) / (span * s->workers);
         out->mean_in_system = (s->area_in + dt * (double)(s->inservice + s->nline)) / span;
@@ -189,13 +189,13 @@ void station_get_stats(const station *s, evq_time now, station_stats *out)
     out->batches = s->batches;
 }
 
-unsigned station_busy(const station *s) { return s->busy; }
-size_t station_waiting(const station *s) { return s->nline; }
+unsigned fl_station_busy(const station *s) { return s->busy; }
+size_t fl_station_waiting(const station *s) { return s->nline; }
 
 /* ---- batches (sim/batch decides when; the station keeps the jobs and the
  * integrals: L counts every job of a batch in service) ---- */
 
-int station_enqueue(station *s, evq_time now, const station_job *j)
+int fl_station_enqueue(station *s, evq_time now, const station_job *j)
 {
     if (advance(s, now)) return -EINVAL;
     s->arrivals++;
@@ -203,7 +203,7 @@ int station_enqueue(station *s, evq_time now, const station_job *j)
     return line_push(s, &x);
 }
 
-int station_free_worker(const station *s, unsigned *w)
+int fl_station_free_worker(const station *s, unsigned *w)
 {
     if (s->busy == s->workers) return 0;
     unsigned k = 0;
@@ -212,12 +212,12 @@ int station_free_worker(const station *s, unsigned *w)
     return 1;
 }
 
-evq_time station_head_arrival(const station *s)
+evq_time fl_station_head_arrival(const station *s)
 {
     return s->nline ? s->line[0].job.arrival : EVQ_TIME_MAX;
 }
 
-int station_take(station *s, evq_time now, unsigned w, size_t max, const station_job **jobs, size_t *n)
+int fl_station_take(station *s, evq_time now, unsigned w, size_t max, const station_job **jobs, size_t *n)
 {
     if (w >= s->workers || s->working[w] || !s->nline || max < 1 || max > s->bmax || advance(s, now))
         return -EINVAL;
@@ -240,7 +240,7 @@ int station_take(station *s, evq_time now, unsigned w, size_t max, const station
     return 0;
 }
 
-int station_finish_batch(station *s, evq_time now, unsigned w, const station_job **jobs, size_t *n)
+int fl_station_finish_batch(station *s, evq_time now, unsigned w, const station_job **jobs, size_t *n)
 {
     if (w >= s->workers || !s->working[w] || advance(s, now)) return -EINVAL;
     *jobs = &s->current[(size_t)w * s->bmax];

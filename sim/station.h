@@ -42,57 +42,57 @@ typedef struct {
 
 typedef struct station station;
 
-//  station_create : _workers >= 1 parallel workers, discipline _d;
+//  fl_station_create : _workers >= 1 parallel workers, discipline _d;
 //                   NULL on bad arguments or no memory
-station *station_create(unsigned workers, station_discipline d);
-//  station_create_batch : the same, each worker serving up to _batch_max
+station *fl_station_create(unsigned workers, station_discipline d);
+//  fl_station_create_batch : the same, each worker serving up to _batch_max
 //                         (1 .. STATION_BATCH_MAX) jobs together
-station *station_create_batch(unsigned workers, station_discipline d, size_t batch_max);
-void station_destroy(station *s);
+station *fl_station_create_batch(unsigned workers, station_discipline d, size_t batch_max);
+void fl_station_destroy(station *s);
 
-//  station_arrive : job _j reaches the station at _now. When a worker is
+//  fl_station_arrive : job _j reaches the station at _now. When a worker is
 //                   free it starts at once: *_started = 1, *_worker = its
 //                   index, _j->start = _now (the caller schedules the end at
 //                   _now + _j->service); else it waits (*_started = 0).
 //                   0, -EINVAL (_now before the last event) or -ENOMEM
-int station_arrive(station *s, evq_time now, station_job *j, int *started, unsigned *worker);
-//  station_finish : worker _w ends its job at _now; *_done receives it. If a
+int fl_station_arrive(station *s, evq_time now, station_job *j, int *started, unsigned *worker);
+//  fl_station_finish : worker _w ends its job at _now; *_done receives it. If a
 //                   job waits, _w takes the next one: *_started = 1 and
 //                   *_next (start = _now). 0, or -EINVAL (_w idle / bad time)
-int station_finish(station *s, evq_time now, unsigned w, station_job *done,
+int fl_station_finish(station *s, evq_time now, unsigned w, station_job *done,
                    int *started, station_job *next);
-//  station_reset_stats : restart the integrals and counts at _now (warm-up
+//  fl_station_reset_stats : restart the integrals and counts at _now (warm-up
 //                        deletion); jobs present stay
-void station_reset_stats(station *s, evq_time now);
-//  station_get_stats : the integrals up to _now (>= the last event)
-void station_get_stats(const station *s, evq_time now, station_stats *out);
-//  station_busy / station_waiting : workers busy, jobs waiting now
-unsigned station_busy(const station *s);
-size_t station_waiting(const station *s);
+void fl_station_reset_stats(station *s, evq_time now);
+//  fl_station_get_stats : the integrals up to _now (>= the last event)
+void fl_station_get_stats(const station *s, evq_time now, station_stats *out);
+//  fl_station_busy / fl_station_waiting : workers busy, jobs waiting now
+unsigned fl_station_busy(const station *s);
+size_t fl_station_waiting(const station *s);
 
 /* Batches (sim/batch decides when a batch starts; the station holds the
  * jobs and keeps the integrals, counting every job of a batch in service
  * in L and each busy worker once in the utilisation). A batch-serving
- * station is driven by these calls alone (not station_arrive/_finish). */
+ * station is driven by these calls alone (not fl_station_arrive/_finish). */
 #define STATION_BATCH_MAX 4096
 
-//  station_enqueue : job _j joins the waiting line at _now, even when a
+//  fl_station_enqueue : job _j joins the waiting line at _now, even when a
 //                    worker is free; 0, -EINVAL (bad time) or -ENOMEM
-int station_enqueue(station *s, evq_time now, const station_job *j);
-//  station_free_worker : 1 and the lowest free worker in *_w, or 0 if none
-int station_free_worker(const station *s, unsigned *w);
-//  station_head_arrival : arrival time of the job at the head of the line
+int fl_station_enqueue(station *s, evq_time now, const station_job *j);
+//  fl_station_free_worker : 1 and the lowest free worker in *_w, or 0 if none
+int fl_station_free_worker(const station *s, unsigned *w);
+//  fl_station_head_arrival : arrival time of the job at the head of the line
 //                         (the next one taken), EVQ_TIME_MAX when empty
-evq_time station_head_arrival(const station *s);
-//  station_take : free worker _w starts the first min(_max, waiting) jobs
+evq_time fl_station_head_arrival(const station *s);
+//  fl_station_take : free worker _w starts the first min(_max, waiting) jobs
 //                 of the line as one batch at _now; *_jobs (valid until _w
 //                 finishes) and *_n receive them in line order.
 //                 0, or -EINVAL (_w busy, empty line, _max outside
 //                 1 .. batch_max, bad time)
-int station_take(station *s, evq_time now, unsigned w, size_t max, const station_job **jobs, size_t *n);
-//  station_finish_batch : worker _w ends its batch at _now; *_jobs, *_n
-//                         as station_take gave them (valid until _w starts
+int fl_station_take(station *s, evq_time now, unsigned w, size_t max, const station_job **jobs, size_t *n);
+//  fl_station_finish_batch : worker _w ends its batch at _now; *_jobs, *_n
+//                         as fl_station_take gave them (valid until _w starts
 //                         again). 0, or -EINVAL
-int station_finish_batch(station *s, evq_time now, unsigned w, const station_job **jobs, size_t *n);
+int fl_station_finish_batch(station *s, evq_time now, unsigned w, const station_job **jobs, size_t *n);
 
 #endif

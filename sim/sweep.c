@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sweep_none(sweep *w)
+void fl_sweep_none(sweep *w)
 {
     memset(w, 0, sizeof *w);
     w->grid_points = w->zip_len = w->points = 1;
 }
 
-int sweep_find(const sweep *w, const schema_key *key)
+int fl_sweep_find(const sweep *w, const schema_key *key)
 {
     for (int k = 0; k < w->nkeys; k++)
         if (w->key[k] == key)
@@ -29,10 +29,10 @@ static int sweep_list(sweep *w, const schema_key *k, const cJSON *e, const char 
     int i = 0, rc = 0;
     for (const cJSON *v = e->child; v && i < n; v = v->next, i++) {
         item[i] = v;
-        if (schema_valid(k, v)) {
+        if (fl_schema_valid(k, v)) {
             char w2[320];
             snprintf(w2, sizeof w2, "%s[%d]", where, i);
-            rc = schema_check(k, v, w2, r);
+            rc = fl_schema_check(k, v, w2, r);
             break;
         }
     }
@@ -53,21 +53,21 @@ static int sweep_member(sweep *w, const cJSON *e, int is_grid, int64_t *zl, sche
     const char *part = is_grid ? "grid" : "zip";
     char where[300];
     snprintf(where, sizeof where, "$.sweep.%s[\"%s\"]", part, e->string);
-    const schema_key *k = schema_find(e->string);
+    const schema_key *k = fl_schema_find(e->string);
     if (!k)
-        return schema_unknown(r, where, e->string);
+        return fl_schema_unknown(r, where, e->string);
     if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) < 1)
-        return schema_fail(r, "%s: must be a non-empty array of values", where);
-    if (sweep_find(w, k) >= 0)
-        return schema_fail(r, "%s: key swept twice", where);
+        return fl_schema_fail(r, "%s: must be a non-empty array of values", where);
+    if (fl_sweep_find(w, k) >= 0)
+        return fl_schema_fail(r, "%s: key swept twice", where);
     if (w->nkeys >= SCN_MAX_SWEEP)
-        return schema_fail(r, "%s: at most %d swept keys", where, SCN_MAX_SWEEP);
+        return fl_schema_fail(r, "%s: at most %d swept keys", where, SCN_MAX_SWEEP);
     int64_t n = cJSON_GetArraySize(e);
     if (!is_grid && *zl >= 0 && n != *zl)
-        return schema_fail(r, "%s: zip lists must have equal lengths (%lld), got %lld", where, (long long)*zl,
+        return fl_schema_fail(r, "%s: zip lists must have equal lengths (%lld), got %lld", where, (long long)*zl,
                            (long long)n);
     if (is_grid && (double)w->grid_points * (double)n > (double)SCN_MAX_POINTS)
-        return schema_fail(r, "%s: the sweep exceeds %lld points", where, (long long)SCN_MAX_POINTS);
+        return fl_schema_fail(r, "%s: the sweep exceeds %lld points", where, (long long)SCN_MAX_POINTS);
     int rc = sweep_list(w, k, e, where, r);
     if (rc)
         return rc;
@@ -88,7 +88,7 @@ static int sweep_part(sweep *w, const cJSON *obj, int is_grid, schema_report *r)
     if (!part)
         return 0;
     if (!cJSON_IsObject(part))
-        return schema_fail(r, "$.sweep.%s: must be an object {\"key\": [values...]}", part->string);
+        return fl_schema_fail(r, "$.sweep.%s: must be an object {\"key\": [values...]}", part->string);
     int64_t zl = -1;
     for (const cJSON *e = part->child; e; e = e->next) {
         int rc = sweep_member(w, e, is_grid, &zl, r);
@@ -100,19 +100,19 @@ static int sweep_part(sweep *w, const cJSON *obj, int is_grid, schema_report *r)
     return 0;
 }
 
-int sweep_read(sweep *w, const cJSON *obj, schema_report *r)
+int fl_sweep_read(sweep *w, const cJSON *obj, schema_report *r)
 {
-    sweep_none(w);
+    fl_sweep_none(w);
     if (!cJSON_IsObject(obj))
-        return schema_fail(r, "$.sweep: must be an object with \"grid\" and/or \"zip\"");
+        return fl_schema_fail(r, "$.sweep: must be an object with \"grid\" and/or \"zip\"");
     for (const cJSON *part = obj->child; part; part = part->next)
         if (strcmp(part->string, "grid") && strcmp(part->string, "zip"))
-            return schema_fail(r, "$.sweep.%s: unknown key (allowed: grid, zip)", part->string);
+            return fl_schema_fail(r, "$.sweep.%s: unknown key (allowed: grid, zip)", part->string);
     int rc = sweep_part(w, obj, 1, r);
     if (!rc)
         rc = sweep_part(w, obj, 0, r);
     if (rc) {
-        sweep_free(w);
+        fl_sweep_free(w);
         return rc;
     }
     int64_t stride = 1;
@@ -122,23 +122,23 @@ int sweep_read(sweep *w, const cJSON *obj, schema_report *r)
     }
     w->points = w->grid_points * w->zip_len;
     if (w->points > SCN_MAX_POINTS) {
-        rc = schema_fail(r, "$.sweep: %lld points exceeds the limit of %lld", (long long)w->points,
+        rc = fl_schema_fail(r, "$.sweep: %lld points exceeds the limit of %lld", (long long)w->points,
                          (long long)SCN_MAX_POINTS);
-        sweep_free(w);
+        fl_sweep_free(w);
     }
     return rc;
 }
 
-int64_t sweep_index(const sweep *w, int64_t i, int k)
+int64_t fl_sweep_index(const sweep *w, int64_t i, int k)
 {
     return k < w->ngrid ? (i / w->stride[k]) % w->len[k] : i / w->grid_points;
 }
 
-const cJSON *sweep_value(const sweep *w, int64_t i, int k) { return w->item[k][sweep_index(w, i, k)]; }
+const cJSON *fl_sweep_value(const sweep *w, int64_t i, int k) { return w->item[k][fl_sweep_index(w, i, k)]; }
 
-void sweep_free(sweep *w)
+void fl_sweep_free(sweep *w)
 {
     for (int k = 0; k < w->nkeys; k++)
         free((void *)w->item[k]);
-    sweep_none(w);
+    fl_sweep_none(w);
 }

@@ -23,18 +23,18 @@ typedef struct {
     int64_t grid_points, zip_len, points;
 } sweep;
 
-//  sweep_read : read sweep object _obj (which must outlive _w) into _w; at
+//  fl_sweep_read : read sweep object _obj (which must outlive _w) into _w; at
 //               most SCN_MAX_POINTS points. 0, -EINVAL (message in _r) or -ENOMEM
-int sweep_read(sweep *w, const cJSON *obj, schema_report *r);
-//  sweep_none : _w as no sweep (one point)
-void sweep_none(sweep *w);
-//  sweep_index : the position in key _k's list of its value at point _i
-int64_t sweep_index(const sweep *w, int64_t i, int k);
-//  sweep_value : the value of swept key _k at point _i (0 <= _i < points)
-const cJSON *sweep_value(const sweep *w, int64_t i, int k);
-//  sweep_find : the index of swept key _key, or -1
-int sweep_find(const sweep *w, const schema_key *key);
-//  sweep_free : free the index arrays (not the tree)
-void sweep_free(sweep *w);
+int fl_sweep_read(sweep *w, const cJSON *obj, schema_report *r);
+//  fl_sweep_none : _w as no sweep (one point)
+void fl_sweep_none(sweep *w);
+//  fl_sweep_index : the position in key _k's list of its value at point _i
+int64_t fl_sweep_index(const sweep *w, int64_t i, int k);
+//  fl_sweep_value : the value of swept key _k at point _i (0 <= _i < points)
+const cJSON *fl_sweep_value(const sweep *w, int64_t i, int k);
+//  fl_sweep_find : the index of swept key _key, or -1
+int fl_sweep_find(const sweep *w, const schema_key *key);
+//  fl_sweep_free : free the index arrays (not the tree)
+void fl_sweep_free(sweep *w);
 
 #endif

@@ -11,14 +11,14 @@ static int probe(const sys_config *base, int g, uint32_t n, syscap_metric metric
     c.groups[g].devices = n;
     sys_totals t;
     syssum s;
-    int rc = syssum_run(&c, &s, &t);
+    int rc = fl_syssum_run(&c, &s, &t);
     if (rc) return rc;
     *value = metric == SYSCAP_P95 ? s.p95.est : metric == SYSCAP_MEAN ? s.latency.est : s.miss_rate.est;
     if (s.saturated || isnan(*value)) *value = INFINITY;
     return 0;
 }
 
-int syscap_max_devices(const sys_config *base, int g, uint32_t lo, uint32_t hi,
+int fl_syscap_max_devices(const sys_config *base, int g, uint32_t lo, uint32_t hi,
                        syscap_metric metric, double target, syscap_result *out)
 {
     if (g < 0 || g >= base->ngroups || lo < 1 || hi < lo || !(target >= 0)) return -EINVAL;

@@ -28,11 +28,11 @@ typedef struct {
     int      probes;   /* system runs made */
 } syscap_result;
 
-//  syscap_max_devices : over N in [_lo, _hi] devices in group _g of _base,
+//  fl_syscap_max_devices : over N in [_lo, _hi] devices in group _g of _base,
 //      the largest N whose _metric (p95 or mean latency in s, or miss rate)
 //      is <= _target; a saturated point counts as not meeting it.
-//      0, -EINVAL, -ENOMEM or an error of sys_run.
-int syscap_max_devices(const sys_config *base, int g, uint32_t lo, uint32_t hi,
+//      0, -EINVAL, -ENOMEM or an error of fl_sys_run.
+int fl_syscap_max_devices(const sys_config *base, int g, uint32_t lo, uint32_t hi,
                        syscap_metric metric, double target, syscap_result *out);
 
 #endif

@@ -58,18 +58,18 @@ typedef struct {
 #define SYSMODEL_4090_PREFILL_TOKENS_PER_S 11000.0
 #define SYSMODEL_4090_DECODE_TOKENS_PER_S 61.0
 
-//  sysmodel_device_default : the defaults above (one patch, SigLIP, Orin)
-sysmodel_device sysmodel_device_default(void);
-//  sysmodel_server_default : the defaults above (7B F16 on a 4090, 729
+//  fl_sysmodel_device_default : the defaults above (one patch, SigLIP, Orin)
+sysmodel_device fl_sysmodel_device_default(void);
+//  fl_sysmodel_server_default : the defaults above (7B F16 on a 4090, 729
 //                            visual + 64 text tokens, 32 output tokens)
-sysmodel_server sysmodel_server_default(void);
-//  sysmodel_device_time_s : patches x FLOP / (efficiency x peak) + overhead
+sysmodel_server fl_sysmodel_server_default(void);
+//  fl_sysmodel_device_time_s : patches x FLOP / (efficiency x peak) + overhead
 //                           + codec cost x elements (s)
-double sysmodel_device_time_s(const sysmodel_device *d);
-//  sysmodel_snr_db : mean SNR of _r (dB)
-double sysmodel_snr_db(const sysmodel_radio *r);
-//  sysmodel_server_time_s : decode + projector + prefill (linear + quadratic
+double fl_sysmodel_device_time_s(const sysmodel_device *d);
+//  fl_sysmodel_snr_db : mean SNR of _r (dB)
+double fl_sysmodel_snr_db(const sysmodel_radio *r);
+//  fl_sysmodel_server_time_s : decode + projector + prefill (linear + quadratic
 //                           in visual + text tokens) + output / decode rate (s)
-double sysmodel_server_time_s(const sysmodel_server *s);
+double fl_sysmodel_server_time_s(const sysmodel_server *s);
 
 #endif

@@ -13,7 +13,7 @@
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
 
-double syspoint_visual_tokens(const fl_config *c)
+double fl_syspoint_visual_tokens(const fl_config *c)
 {
     double nt = (double)c->source.tokens, patches = (double)c->source.patches;
     if (c->codec.select == SEL_MERGE) return (double)c->codec.clusters * patches;
@@ -29,7 +29,7 @@ static double device_time_s(const fl_config *c)
                          .overhead_s = c->device.overhead_s,
                          .codec_s_per_element = c->device.codec_s_per_element,
                          .elements = (double)c->source.patches * c->source.tokens * c->source.dims};
-    return sysmodel_device_time_s(&d);
+    return fl_sysmodel_device_time_s(&d);
 }
 
 static double server_time_s(const fl_config *c)
@@ -39,42 +39,42 @@ static double server_time_s(const fl_config *c)
                          .prefill_tokens_per_s = c->server.prefill_tokens_per_s,
                          .prefill_quad_s_per_token2 = c->server.prefill_quad_s_per_token2,
                          .decode_tokens_per_s = c->server.decode_tokens_per_s,
-                         .visual_tokens = syspoint_visual_tokens(c), .text_tokens = c->server.text_tokens,
+                         .visual_tokens = fl_syspoint_visual_tokens(c), .text_tokens = c->server.text_tokens,
                          .output_tokens = c->server.output_tokens,
                          .elements = (double)c->source.patches * c->source.tokens * c->source.dims};
-    return sysmodel_server_time_s(&s);
+    return fl_sysmodel_server_time_s(&s);
 }
 
 /* The group's mean SNR over the full band: device.snr_db, or the
- * log-distance path-loss budget of sysmodel_snr_db (device.shadowing_db
+ * log-distance path-loss budget of fl_sysmodel_snr_db (device.shadowing_db
  * is the per-device X_sigma, drawn in sim/system). */
-double syspoint_mean_snr_db(const fl_config *c)
+double fl_syspoint_mean_snr_db(const fl_config *c)
 {
     if (c->uplink.snr_model == SNR_MODEL_FIXED) return c->device.snr_db;
     sysmodel_radio r = {.tx_power_dbm = c->device.tx_power_dbm, .pl_d0_db = c->uplink.pathloss_ref_db,
                         .d0_m = c->uplink.pathloss_ref_m, .exponent = c->uplink.pathloss_exponent,
                         .distance_m = c->device.distance_m, .noise_figure_db = c->uplink.noise_figure_db,
                         .bandwidth_hz = c->uplink.bandwidth_hz};
-    return sysmodel_snr_db(&r);
+    return fl_sysmodel_snr_db(&r);
 }
 
-int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u)
+int fl_syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u)
 {
     if (!(frame_bits >= 1 && frame_bits < 1.8e19) || point < 0) return -EINVAL;
-    if (uplink_cfg_init(u, c->uplink.rate_model)) return -EINVAL;
+    if (fl_uplink_cfg_init(u, c->uplink.rate_model)) return -EINVAL;
     u->gap_db = c->uplink.gap_db;
     u->min_snr_db = c->uplink.min_snr_db;
     u->fixed_rate_bps = c->uplink.rate_bps;
     u->uncoded_bits = (unsigned)c->uplink.uncoded_bits;
     if (c->uplink.rate_model == UPLINK_MCS_NR)
-        u->table = mcs_table_find(c->uplink.cqi_table == CQI_LTE ? "lte_cqi" : "nr_cqi");
-    if (uplink_cfg_check(u)) return -EINVAL;
+        u->table = fl_mcs_table_find(c->uplink.cqi_table == CQI_LTE ? "lte_cqi" : "nr_cqi");
+    if (fl_uplink_cfg_check(u)) return -EINVAL;
     memset(s, 0, sizeof *s);
     s->ngroups = 1;
     s->groups[0] = (sys_group){.devices = (uint32_t)c->system.devices, .arrival = c->system.arrival,
                                .frame_rate_hz = c->system.frame_rate_hz, .jitter_s = c->system.jitter_s,
                                .frame_bits = (uint64_t)llround(frame_bits), .device_time_s = device_time_s(c),
-                               .mean_snr_db = syspoint_mean_snr_db(c), .shadowing_db = c->device.shadowing_db,
+                               .mean_snr_db = fl_syspoint_mean_snr_db(c), .shadowing_db = c->device.shadowing_db,
                                .compute_power_w = c->device.compute_power_w,
                                .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c),
                                .server_shared_s = c->server.output_tokens / c->server.decode_tokens_per_s};
@@ -91,7 +91,7 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
     s->k_factor = c->uplink.k_factor;
     s->pf_window = c->uplink.pf_window;
     s->outage_retry_s = c->uplink.outage_retry_s;
-    s->link = uplink_link;
+    s->link = fl_uplink_link;
     s->link_arg = u;
     s->workers = (unsigned)c->server.workers;
     s->discipline = c->server.discipline;
@@ -108,11 +108,11 @@ int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_co
 static int put_est(row *r, const char *name, const outstat_est *e, const char *unit)
 {
     char n[64];
-    int rc = row_set(r, name, e->est, unit);
+    int rc = fl_row_set(r, name, e->est, unit);
     snprintf(n, sizeof n, "%s_ci_low", name);
-    rc = rc ? rc : row_set(r, n, e->ci_low, unit);
+    rc = rc ? rc : fl_row_set(r, n, e->ci_low, unit);
     snprintf(n, sizeof n, "%s_ci_high", name);
-    return rc ? rc : row_set(r, n, e->ci_high, unit);
+    return rc ? rc : fl_row_set(r, n, e->ci_high, unit);
 }
 
 static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_config *y)
@@ -122,21 +122,21 @@ static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_c
     rc = rc ? rc : put_est(r, "latency_p95_s", &s->p95, "s");
     rc = rc ? rc : put_est(r, "latency_p99_s", &s->p99, "s");
     rc = rc ? rc : put_est(r, "deadline_miss_rate", &s->miss_rate, "");
-    rc = rc ? rc : row_set(r, "device_time_mean_s", s->device_time_mean_s, "s");
-    rc = rc ? rc : row_set(r, "uplink_wait_mean_s", s->uplink_wait_mean_s, "s");
-    rc = rc ? rc : row_set(r, "tx_time_mean_s", s->tx_time_mean_s, "s");
-    rc = rc ? rc : row_set(r, "server_wait_mean_s", s->server_wait_mean_s, "s");
-    rc = rc ? rc : row_set(r, "server_time_mean_s", s->server_time_mean_s, "s");
-    rc = rc ? rc : row_set(r, "uplink_utilisation", s->uplink_utilisation, "");
-    rc = rc ? rc : row_set(r, "server_utilisation", s->server_utilisation, "");
-    rc = rc ? rc : row_set(r, "goodput_bps", s->goodput_bps, "bit/s");
-    rc = rc ? rc : row_set(r, "energy_mean_j", s->energy_mean_j, "J");
-    rc = rc ? rc : row_set(r, "frames", s->frames, "frame");
-    rc = rc ? rc : row_set(r, "dropped_frames", s->dropped_frames, "frame");
-    rc = rc ? rc : row_set(r, "outages", (double)t->outages, "");
-    rc = rc ? rc : row_set(r, "saturated", s->saturated, "");
-    rc = rc ? rc : row_set(r, "p99_few_frames", s->p99_few_frames, "");
-    rc = rc ? rc : row_set(r, "system_frame_bits", (double)y->groups[0].frame_bits, "bit");
+    rc = rc ? rc : fl_row_set(r, "device_time_mean_s", s->device_time_mean_s, "s");
+    rc = rc ? rc : fl_row_set(r, "uplink_wait_mean_s", s->uplink_wait_mean_s, "s");
+    rc = rc ? rc : fl_row_set(r, "tx_time_mean_s", s->tx_time_mean_s, "s");
+    rc = rc ? rc : fl_row_set(r, "server_wait_mean_s", s->server_wait_mean_s, "s");
+    rc = rc ? rc : fl_row_set(r, "server_time_mean_s", s->server_time_mean_s, "s");
+    rc = rc ? rc : fl_row_set(r, "uplink_utilisation", s->uplink_utilisation, "");
+    rc = rc ? rc : fl_row_set(r, "server_utilisation", s->server_utilisation, "");
+    rc = rc ? rc : fl_row_set(r, "goodput_bps", s->goodput_bps, "bit/s");
+    rc = rc ? rc : fl_row_set(r, "energy_mean_j", s->energy_mean_j, "J");
+    rc = rc ? rc : fl_row_set(r, "frames", s->frames, "frame");
+    rc = rc ? rc : fl_row_set(r, "dropped_frames", s->dropped_frames, "frame");
+    rc = rc ? rc : fl_row_set(r, "outages", (double)t->outages, "");
+    rc = rc ? rc : fl_row_set(r, "saturated", s->saturated, "");
+    rc = rc ? rc : fl_row_set(r, "p99_few_frames", s->p99_few_frames, "");
+    rc = rc ? rc : fl_row_set(r, "system_frame_bits", (double)y->groups[0].frame_bits, "bit");
     return rc;
 }
 
@@ -159,7 +159,7 @@ static void rep_combine(outstat_est *acc, const outstat_est *reps, int n)
     acc->est = k ? m / k : NAN;
     for (int i = 0; i < n; i++)
         if (!isnan(reps[i].est)) v += (reps[i].est - acc->est) * (reps[i].est - acc->est);
-    double half = k >= 2 ? outstat_t975(k - 1) * sqrt(v / (k - 1) / k) : NAN;
+    double half = k >= 2 ? fl_outstat_t975(k - 1) * sqrt(v / (k - 1) / k) : NAN;
     acc->ci_low = acc->est - half;
     acc->ci_high = acc->est + half;
     acc->n = 0;
@@ -196,45 +196,45 @@ static void reps_summary(const syssum *s, int n, syssum *out, outstat_est *work)
 static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, frametab *frames, char *err,
                                  size_t len);
 
-int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
+int fl_syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len)
 {
-    return syspoint_run_frames(c, point, r, NULL, err, len);
+    return fl_syspoint_run_frames(c, point, r, NULL, err, len);
 }
 
-int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len)
+int fl_syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len)
 {
     if (frames) { /* this point's records only, none when the run keeps none */
-        frametab_reset(frames);
+        fl_frametab_reset(frames);
         frames->warmup_s = c->system.warmup_s;
         frames->max = c->system.max_frame_records;
         if (frames->max <= 0)
             frames = NULL;
     }
-    const row_col *mb = row_find(r, "measured_bits");
+    const row_col *mb = fl_row_find(r, "measured_bits");
     if (!mb) {
         snprintf(err, len, "system run: the frame pipeline gave no measured_bits");
         return -EINVAL;
     }
     sys_config y;
     uplink_cfg u;
-    int rc = syspoint_config(c, point, mb->value, &y, &u);
+    int rc = fl_syspoint_config(c, point, mb->value, &y, &u);
     char why[256] = "";
-    if (!rc) rc = sys_check(&y, why, sizeof why);
+    if (!rc) rc = fl_sys_check(&y, why, sizeof why);
     if (rc) {
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
         return -EINVAL;
     }
     bittrue *bt = NULL;   /* uplink.per_model = bit_true: packets really sent */
     if (c->uplink.per_model == PER_BIT_TRUE) {
-        if (!(bt = bittrue_create(&u))) {
+        if (!(bt = fl_bittrue_create(&u))) {
             snprintf(err, len, "system run: bit_true needs an uncoded shannon or fixed uplink (or no memory)");
             return -EINVAL;
         }
-        y.attempt = bittrue_attempt;
+        y.attempt = fl_bittrue_attempt;
         y.attempt_arg = bt;
     }
     rc = syspoint_cap_and_reps(c, &y, r, frames, err, len);
-    bittrue_destroy(bt);
+    fl_bittrue_destroy(bt);
     return rc;
 }
 
@@ -247,7 +247,7 @@ static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, fra
     /* system.find = max_devices: search first, then summarise that count */
     syscap_result cap = {0};
     if (c->system.find == SYS_FIND_MAX_DEVICES) {
-        rc = syscap_max_devices(&y, 0, 1, (uint32_t)c->system.find_max, c->system.find_metric,
+        rc = fl_syscap_max_devices(&y, 0, 1, (uint32_t)c->system.find_max, c->system.find_metric,
                                 c->system.find_target, &cap);
         if (rc) {
             snprintf(err, len, "system capacity search failed (%s)", strerror(-rc));
@@ -265,7 +265,7 @@ static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, fra
         y.trial = (uint32_t)k;
         if (frames)
             frames->trial_now = (uint32_t)k;
-        rc = syssum_run_tee(&y, &reps[k], &t, frames ? frametab_add : NULL, frames);
+        rc = fl_syssum_run_tee(&y, &reps[k], &t, frames ? fl_frametab_add : NULL, frames);
         all.outages += t.outages;
     }
     syssum s;
@@ -278,10 +278,10 @@ static int syspoint_cap_and_reps(const fl_config *c, sys_config *yp, row *r, fra
     }
     rc = put_summary(r, &s, &all, &y);
     if (!rc && c->system.find == SYS_FIND_MAX_DEVICES) {
-        rc = row_set(r, "max_devices", cap.n, "device");
-        rc = rc ? rc : row_set(r, "max_devices_metric", cap.value, "");
-        rc = rc ? rc : row_set(r, "max_devices_next_metric", cap.next, "");
-        rc = rc ? rc : row_set(r, "max_devices_probes", cap.probes, "");
+        rc = fl_row_set(r, "max_devices", cap.n, "device");
+        rc = rc ? rc : fl_row_set(r, "max_devices_metric", cap.value, "");
+        rc = rc ? rc : fl_row_set(r, "max_devices_next_metric", cap.next, "");
+        rc = rc ? rc : fl_row_set(r, "max_devices_probes", cap.probes, "");
     }
     if (rc) snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;

@@ -31,23 +31,23 @@
 #include "sim/config.h"
 #include "sim/frametab.h"
 
-//  syspoint_mean_snr_db : _c's mean uplink SNR over the full band (dB):
+//  fl_syspoint_mean_snr_db : _c's mean uplink SNR over the full band (dB):
 //                         device.snr_db, or the path-loss budget
-//                         (uplink.snr_model pathloss, sysmodel_snr_db)
-double syspoint_mean_snr_db(const fl_config *c);
-//  syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
-double syspoint_visual_tokens(const fl_config *c);
-//  syspoint_config : fill _s from _c for frames of _frame_bits bits at sweep
+//                         (uplink.snr_model pathloss, fl_sysmodel_snr_db)
+double fl_syspoint_mean_snr_db(const fl_config *c);
+//  fl_syspoint_visual_tokens : tokens the server's LLM sees for _c's codec
+double fl_syspoint_visual_tokens(const fl_config *c);
+//  fl_syspoint_config : fill _s from _c for frames of _frame_bits bits at sweep
 //                    point _point; the link model (sim/uplink) is _u, which
 //                    must outlive the run; 0 or -EINVAL
-int syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u);
-//  syspoint_run : run the system for point _point whose frame columns are
+int fl_syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys_config *s, uplink_cfg *u);
+//  fl_syspoint_run : run the system for point _point whose frame columns are
 //                 already in _r, and add the system columns; 0 or an error
 //                 with its cause in _err
-int syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len);
-//  syspoint_run_frames : syspoint_run, and the frames it counts (every
+int fl_syspoint_run(const fl_config *c, int64_t point, row *r, char *err, size_t len);
+//  fl_syspoint_run_frames : fl_syspoint_run, and the frames it counts (every
 //                        replication's, trial k as trial_now) into _frames
 //                        when not NULL (sim/frametab)
-int syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len);
+int fl_syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *frames, char *err, size_t len);
 
 #endif

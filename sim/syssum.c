@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void syssum_init(syssum_acc *a, double warmup_s)
+void fl_syssum_init(syssum_acc *a, double warmup_s)
 {
     memset(a, 0, sizeof *a);
     a->warmup_s = warmup_s;
 }
 
-void syssum_free(syssum_acc *a)
+void fl_syssum_free(syssum_acc *a)
 {
     double **cols[] = {&a->lat, &a->dev, &a->upw, &a->tx, &a->srvw, &a->srv, &a->miss, &a->energy};
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
@@ -35,7 +35,7 @@ static int grow(syssum_acc *a)
     return 0;
 }
 
-int syssum_add(void *acc, const sys_frame *f)
+int fl_syssum_add(void *acc, const sys_frame *f)
 {
     syssum_acc *a = acc;
     if (f->arrival_s < a->warmup_s) return 0;
@@ -72,7 +72,7 @@ static double mean_of(const double *x, const double *lat, size_t n, size_t skip)
     return k ? s / (double)k : NAN;
 }
 
-int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out)
+int fl_syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = 0;
@@ -84,13 +84,13 @@ int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out)
     }
     for (size_t i = 0; i < a->n; i++)
         if (!isnan(a->lat[i])) lat[n++] = a->lat[i];
-    size_t d = outstat_mser5(lat, n);
-    outstat_mean(lat + d, n - d, OUTSTAT_BATCHES, &out->latency);
-    outstat_quantile(lat + d, n - d, 0.50, OUTSTAT_BATCHES, work, &out->p50);
-    outstat_quantile(lat + d, n - d, 0.95, OUTSTAT_BATCHES, work, &out->p95);
-    outstat_quantile(lat + d, n - d, 0.99, OUTSTAT_BATCHES, work, &out->p99);
-    size_t dm = outstat_mser5(a->miss, a->n);
-    outstat_mean(a->miss + dm, a->n - dm, OUTSTAT_BATCHES, &out->miss_rate);
+    size_t d = fl_outstat_mser5(lat, n);
+    fl_outstat_mean(lat + d, n - d, OUTSTAT_BATCHES, &out->latency);
+    fl_outstat_quantile(lat + d, n - d, 0.50, OUTSTAT_BATCHES, work, &out->p50);
+    fl_outstat_quantile(lat + d, n - d, 0.95, OUTSTAT_BATCHES, work, &out->p95);
+    fl_outstat_quantile(lat + d, n - d, 0.99, OUTSTAT_BATCHES, work, &out->p99);
+    size_t dm = fl_outstat_mser5(a->miss, a->n);
+    fl_outstat_mean(a->miss + dm, a->n - dm, OUTSTAT_BATCHES, &out->miss_rate);
     out->device_time_mean_s = mean_of(a->dev, a->lat, a->n, d);
     out->uplink_wait_mean_s = mean_of(a->upw, a->lat, a->n, d);
     out->tx_time_mean_s = mean_of(a->tx, a->lat, a->n, d);
@@ -121,22 +121,22 @@ typedef struct {
 static int syssum_tee_add(void *arg, const sys_frame *f)
 {
     syssum_tee *t = arg;
-    int rc = syssum_add(t->acc, f);
+    int rc = fl_syssum_add(t->acc, f);
     return rc ? rc : t->fn(t->arg, f);
 }
 
-int syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg)
+int fl_syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg)
 {
     syssum_acc a;
-    syssum_init(&a, c->warmup_s);
+    fl_syssum_init(&a, c->warmup_s);
     syssum_tee tee = {&a, fn, arg};
-    int rc = fn ? sys_run(c, syssum_tee_add, &tee, t) : sys_run(c, syssum_add, &a, t);
-    if (!rc) rc = syssum_finish(&a, t, out);
-    syssum_free(&a);
+    int rc = fn ? fl_sys_run(c, syssum_tee_add, &tee, t) : fl_sys_run(c, fl_syssum_add, &a, t);
+    if (!rc) rc = fl_syssum_finish(&a, t, out);
+    fl_syssum_free(&a);
     return rc;
 }
 
-int syssum_run(const sys_config *c, syssum *out, sys_totals *t)
+int fl_syssum_run(const sys_config *c, syssum *out, sys_totals *t)
 {
-    return syssum_run_tee(c, out, t, NULL, NULL);
+    return fl_syssum_run_tee(c, out, t, NULL, NULL);
 }

@@ -39,20 +39,20 @@ typedef struct {
     int    saturated, p99_few_frames;
 } syssum;
 
-//  syssum_init : empty accumulator counting frames from _warmup_s on
-void syssum_init(syssum_acc *a, double warmup_s);
-void syssum_free(syssum_acc *a);
-//  syssum_add : a sys_frame_fn: keeps what the summary needs of frame _f;
+//  fl_syssum_init : empty accumulator counting frames from _warmup_s on
+void fl_syssum_init(syssum_acc *a, double warmup_s);
+void fl_syssum_free(syssum_acc *a);
+//  fl_syssum_add : a sys_frame_fn: keeps what the summary needs of frame _f;
 //               0 or -ENOMEM
-int syssum_add(void *acc, const sys_frame *f);
-//  syssum_finish : the summary of the frames added, with the run's totals
+int fl_syssum_add(void *acc, const sys_frame *f);
+//  fl_syssum_finish : the summary of the frames added, with the run's totals
 //                  _t; 0 or -ENOMEM
-int syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out);
-//  syssum_run : sys_run of _c with every frame summarised: the summary in
-//               *_out, the run's totals in *_t; 0 or an error of sys_run or
-//               syssum_finish
-int syssum_run(const sys_config *c, syssum *out, sys_totals *t);
-//  syssum_run_tee : syssum_run, every frame also to _fn(_arg, ...) (NULL: none)
-int syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg);
+int fl_syssum_finish(const syssum_acc *a, const sys_totals *t, syssum *out);
+//  fl_syssum_run : fl_sys_run of _c with every frame summarised: the summary in
+//               *_out, the run's totals in *_t; 0 or an error of fl_sys_run or
+//               fl_syssum_finish
+int fl_syssum_run(const sys_config *c, syssum *out, sys_totals *t);
+//  fl_syssum_run_tee : fl_syssum_run, every frame also to _fn(_arg, ...) (NULL: none)
+int fl_syssum_run_tee(const sys_config *c, syssum *out, sys_totals *t, sys_frame_fn fn, void *arg);
 
 #endif

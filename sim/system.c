@@ -73,17 +73,17 @@ static double draw_u(const sys_config *c, uint32_t dev, uint64_t frame, uint32_t
 static evq_time to_ticks(double s)
 {
     evq_time t = EVQ_TIME_MAX;
-    evq_seconds_to_ticks(s, &t);
+    fl_evq_seconds_to_ticks(s, &t);
     return t;
 }
 
 static int push(sim *m, evq_time t, int kind, uint32_t id, uint64_t arg)
 {
     evq_event e = {.t = t, .cls = ev_class[kind], .kind = (uint32_t)kind, .id = id, .arg = arg};
-    return evq_push(m->q, &e, NULL);
+    return fl_evq_push(m->q, &e, NULL);
 }
 
-int sys_check(const sys_config *c, char *why, size_t len)
+int fl_sys_check(const sys_config *c, char *why, size_t len)
 {
 #define BAD(...) do { snprintf(why, len, __VA_ARGS__); return -EINVAL; } while (0)
     if (c->ngroups < 1 || c->ngroups > SYS_MAX_GROUPS) BAD("groups must be 1..%d", SYS_MAX_GROUPS);
@@ -163,13 +163,13 @@ static int frame_finish(sim *m, int s, evq_time done)
     frame_slot *f = &m->fr[s];
     sys_frame *o = &f->out;
     const sys_group *g = &m->c->groups[o->group];
-    o->arrival_s = evq_ticks_to_seconds(f->arrival);
-    o->encode_end_s = evq_ticks_to_seconds(f->encode_end);
-    o->first_tx_s = f->out.dropped == 1 ? NAN : evq_ticks_to_seconds(f->first_tx);
-    o->delivered_s = o->dropped ? NAN : evq_ticks_to_seconds(f->delivered);
-    o->server_start_s = o->dropped ? NAN : evq_ticks_to_seconds(f->server_start);
-    o->completion_s = o->dropped ? NAN : evq_ticks_to_seconds(done);
-    o->deadline_met = !o->dropped && evq_ticks_to_seconds(done - f->arrival) <= m->c->deadline_s;
+    o->arrival_s = fl_evq_ticks_to_seconds(f->arrival);
+    o->encode_end_s = fl_evq_ticks_to_seconds(f->encode_end);
+    o->first_tx_s = f->out.dropped == 1 ? NAN : fl_evq_ticks_to_seconds(f->first_tx);
+    o->delivered_s = o->dropped ? NAN : fl_evq_ticks_to_seconds(f->delivered);
+    o->server_start_s = o->dropped ? NAN : fl_evq_ticks_to_seconds(f->server_start);
+    o->completion_s = o->dropped ? NAN : fl_evq_ticks_to_seconds(done);
+    o->deadline_met = !o->dropped && fl_evq_ticks_to_seconds(done - f->arrival) <= m->c->deadline_s;
     o->airtime_s = f->airtime_s;
     o->energy_j = g->compute_power_w * g->device_time_s + g->tx_power_w * f->airtime_s;
     int rc = 0;
@@ -196,7 +196,7 @@ static double snr_now(const sim *m, const devstate *d, evq_time t)
 {
     if (!d->fade) return d->mean_snr_db;
     double re, im;
-    jakes_gain(d->fade, evq_ticks_to_seconds(t), &re, &im);
+    fl_jakes_gain(d->fade, fl_evq_ticks_to_seconds(t), &re, &im);
     double g = re * re + im * im;
     return d->mean_snr_db + 10.0 * log10(g > 1e-30 ? g : 1e-30);
 }
@@ -278,7 +278,7 @@ static int drop_stale(sim *m, uint32_t d, evq_time now)
     devstate *dv = &m->dev[d];
     while (m->c->late == SYS_LATE_DROP && dv->qlen) {
         frame_slot *f = &m->fr[dv->txq[dv->qhead]];
-        if (f->packet || f->attempt || evq_ticks_to_seconds(now - f->arrival) <= m->c->deadline_s) break;
+        if (f->packet || f->attempt || fl_evq_ticks_to_seconds(now - f->arrival) <= m->c->deadline_s) break;
         f->out.dropped = 1;
         dv->qhead = (dv->qhead + 1) % dv->qcap;
         dv->qlen--;
@@ -377,7 +377,7 @@ static int server_arrive(sim *m, int s, evq_time now)
                      .deadline = isfinite(m->c->deadline_s) ? f->arrival + to_ticks(m->c->deadline_s) : EVQ_TIME_MAX};
     int started;
     unsigned w;
-    int rc = station_arrive(m->server, now, &j, &started, &w);
+    int rc = fl_station_arrive(m->server, now, &j, &started, &w);
     if (rc) return rc;
     if (!started) return 0;
     f->server_start = now;
@@ -400,7 +400,7 @@ static evq_time batch_ticks(const sim *m, const station_job *jobs, size_t n)
         own[i] = g->server_time_s - g->server_shared_s;
         shared[i] = g->server_shared_s;
     }
-    return to_ticks(batch_model_s(own, shared, n));
+    return to_ticks(fl_batch_model_s(own, shared, n));
 }
 
 /* start batches on free workers while sim/batch says so; else arm its timer */
@@ -408,15 +408,15 @@ static int batch_try(sim *m, evq_time now)
 {
     unsigned w;
     evq_time wake;
-    while (station_free_worker(m->server, &w)) {
-        if (!batch_ready(&m->batch, m->server, now, &wake)) {
+    while (fl_station_free_worker(m->server, &w)) {
+        if (!fl_batch_ready(&m->batch, m->server, now, &wake)) {
             if (wake == EVQ_TIME_MAX || wake == m->batch_wake) return 0;
             m->batch_wake = wake;
             return push(m, wake, EV_BATCH, 0, 0);
         }
         const station_job *jobs;
         size_t n;
-        int rc = station_take(m->server, now, w, m->batch.max, &jobs, &n);
+        int rc = fl_station_take(m->server, now, w, m->batch.max, &jobs, &n);
         if (rc) return rc;
         for (size_t i = 0; i < n; i++) m->fr[jobs[i].id].server_start = now;
         if ((rc = push(m, now + batch_ticks(m, jobs, n), EV_SERVED, w, 0))) return rc;
@@ -430,7 +430,7 @@ static int batch_arrive(sim *m, int s, evq_time now)
     f->delivered = now;
     station_job j = {.id = (uint64_t)s, .arrival = now,
                      .deadline = isfinite(m->c->deadline_s) ? f->arrival + to_ticks(m->c->deadline_s) : EVQ_TIME_MAX};
-    int rc = station_enqueue(m->server, now, &j);
+    int rc = fl_station_enqueue(m->server, now, &j);
     return rc ? rc : batch_try(m, now);
 }
 
@@ -438,7 +438,7 @@ static int batch_served(sim *m, unsigned w, evq_time now)
 {
     const station_job *jobs;
     size_t n;
-    int rc = station_finish_batch(m->server, now, w, &jobs, &n);
+    int rc = fl_station_finish_batch(m->server, now, w, &jobs, &n);
     /* the jobs stay in the worker's slots until it starts again, below */
     for (size_t i = 0; !rc && i < n; i++) rc = frame_finish(m, (int)jobs[i].id, now);
     return rc ? rc : batch_try(m, now);
@@ -476,7 +476,7 @@ static int on_arrive(sim *m, uint32_t d, evq_time now)
                      .service = to_ticks(m->c->groups[m->dev[d].group].device_time_s)};
     int started;
     unsigned w;
-    if ((rc = station_arrive(m->dev[d].cpu, now, &j, &started, &w))) return rc;
+    if ((rc = fl_station_arrive(m->dev[d].cpu, now, &j, &started, &w))) return rc;
     return started ? push(m, now + j.service, EV_ENCODED, d, (uint64_t)s) : 0;
 }
 
@@ -484,7 +484,7 @@ static int on_encoded(sim *m, uint32_t d, int s, evq_time now)
 {
     station_job done, next;
     int started, rc;
-    if ((rc = station_finish(m->dev[d].cpu, now, 0, &done, &started, &next))) return rc;
+    if ((rc = fl_station_finish(m->dev[d].cpu, now, 0, &done, &started, &next))) return rc;
     if (started && (rc = push(m, now + next.service, EV_ENCODED, d, next.id))) return rc;
     s = (int)done.id;
     m->fr[s].encode_end = now;
@@ -528,7 +528,7 @@ static int on_served(sim *m, unsigned w, evq_time now)
     if (m->batch.max > 1) return batch_served(m, w, now);
     station_job done, next;
     int started, rc;
-    if ((rc = station_finish(m->server, now, w, &done, &started, &next))) return rc;
+    if ((rc = fl_station_finish(m->server, now, w, &done, &started, &next))) return rc;
     if (started) {
         m->fr[next.id].server_start = now;
         if ((rc = push(m, now + next.service, EV_SERVED, w, next.id))) return rc;
@@ -542,11 +542,11 @@ static int setup(sim *m, const sys_config *c)
     m->ndev = devices_total(c);
     m->dev = calloc(m->ndev, sizeof *m->dev);
     m->ready = calloc(m->ndev, sizeof *m->ready);
-    m->q = evq_create(4 * (size_t)m->ndev + 16);
+    m->q = fl_evq_create(4 * (size_t)m->ndev + 16);
     m->batch = (batch_policy){.max = c->batch_max > 1 ? c->batch_max : 1,
                               .max_wait = to_ticks(c->batch_max_wait_s)};
     m->batch_wake = EVQ_TIME_MAX;
-    m->server = station_create_batch(c->workers, c->discipline, m->batch.max);
+    m->server = fl_station_create_batch(c->workers, c->discipline, m->batch.max);
     m->free_fr = -1;
     if (!m->dev || !m->ready || !m->q || !m->server) return -ENOMEM;
     uint32_t d = 0;
@@ -561,10 +561,10 @@ static int setup(sim *m, const sys_config *c)
             /* FDMA: the same power in 1/N of the band sees 1/N of the noise */
             if (c->access == SYS_FDMA) dv->mean_snr_db += 10.0 * log10((double)m->ndev);
             dv->pf_avg = 1.0;
-            dv->cpu = station_create(1, STATION_FIFO);
+            dv->cpu = fl_station_create(1, STATION_FIFO);
             if (!dv->cpu) return -ENOMEM;
             if (c->doppler_hz > 0) {
-                dv->fade = jakes_create(JAKES_SOS, c->doppler_hz, c->k_factor, 0.0, 0, c->seed,
+                dv->fade = fl_jakes_create(JAKES_SOS, c->doppler_hz, c->k_factor, 0.0, 0, c->seed,
                                         c->point, (c->trial & 0xFFFu) << 20 | d);
                 if (!dv->fade) return -ENOMEM;
             }
@@ -578,34 +578,34 @@ static int setup(sim *m, const sys_config *c)
 static void teardown(sim *m)
 {
     for (uint32_t d = 0; m->dev && d < m->ndev; d++) {
-        jakes_destroy(m->dev[d].fade);
-        station_destroy(m->dev[d].cpu);
+        fl_jakes_destroy(m->dev[d].fade);
+        fl_station_destroy(m->dev[d].cpu);
         free(m->dev[d].txq);
     }
     free(m->dev);
     free(m->ready);
     free(m->fr);
-    evq_destroy(m->q);
-    station_destroy(m->server);
+    fl_evq_destroy(m->q);
+    fl_station_destroy(m->server);
 }
 
-int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
+int fl_sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
 {
     char why[256];
-    int rc = sys_check(c, why, sizeof why);
+    int rc = fl_sys_check(c, why, sizeof why);
     if (rc) return rc;
     sim m = {.c = c, .tot = tot, .fn = fn, .fn_arg = arg};
     memset(tot, 0, sizeof *tot);
     rc = setup(&m, c);
     evq_event e;
-    while (!rc && evq_pop(m.q, &e) == 0) {
+    while (!rc && fl_evq_pop(m.q, &e) == 0) {
         m.end = e.t;
         switch (e.kind) {
         case EV_ARRIVE: rc = on_arrive(&m, e.id, e.t); break;
         case EV_ENCODED: rc = on_encoded(&m, e.id, (int)e.arg, e.t); break;
         case EV_TXDONE: rc = on_txdone(&m, e.id, e.t); break;
         case EV_SERVED: rc = on_served(&m, e.id, e.t); break;
-        case EV_WARMUP: station_reset_stats(m.server, e.t); break;
+        case EV_WARMUP: fl_station_reset_stats(m.server, e.t); break;
         case EV_BATCH: rc = on_batch_timer(&m, e.t); break;
         case EV_RETRY:
             if (c->access != SYS_FDMA && m.dev[e.id].qlen) ready_add(&m, e.id);
@@ -616,8 +616,8 @@ int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot)
     }
     if (!rc) {
         station_stats st;
-        station_get_stats(m.server, m.end, &st);
-        tot->elapsed_s = evq_ticks_to_seconds(m.end - m.warmup);
+        fl_station_get_stats(m.server, m.end, &st);
+        tot->elapsed_s = fl_evq_ticks_to_seconds(m.end - m.warmup);
         double bands = c->access == SYS_FDMA ? (double)m.ndev : 1.0;
         tot->uplink_utilisation = tot->elapsed_s > 0 ? tot->uplink_busy_s / (tot->elapsed_s * bands) : NAN;
         tot->server_utilisation = st.utilisation;

@@ -66,7 +66,7 @@ typedef enum { SYS_LATE_DELIVER = 0, SYS_LATE_DROP = 1 } sys_late_policy;
  * Rate 0 means outage (e.g. below the lowest MCS): the device is not
  * scheduled and tries again outage_retry_s later. The rate chosen at an
  * attempt's start holds for the whole packet (block fading over a packet).
- * sim/uplink's uplink_link is the link model of every rate model (shannon,
+ * sim/uplink's fl_uplink_link is the link model of every rate model (shannon,
  * mcs_nr, mcs_ax, fixed). */
 typedef int (*sys_link_fn)(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                            uint64_t bits, double *rate_bps, double *per);
@@ -163,11 +163,11 @@ typedef struct {
 //                 the order they finish; nonzero stops the run with that code
 typedef int (*sys_frame_fn)(void *arg, const sys_frame *f);
 
-//  sys_check : 0 when _c is usable, else -EINVAL with a reason in _why
-int sys_check(const sys_config *c, char *why, size_t len);
-//  sys_run : simulate _c; every frame to _fn(_arg, ...); totals to _tot.
-//            0, -EINVAL (sys_check failed), -ENOMEM, or the first error of
+//  fl_sys_check : 0 when _c is usable, else -EINVAL with a reason in _why
+int fl_sys_check(const sys_config *c, char *why, size_t len);
+//  fl_sys_run : simulate _c; every frame to _fn(_arg, ...); totals to _tot.
+//            0, -EINVAL (fl_sys_check failed), -ENOMEM, or the first error of
 //            the link model or of _fn
-int sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot);
+int fl_sys_run(const sys_config *c, sys_frame_fn fn, void *arg, sys_totals *tot);
 
 #endif

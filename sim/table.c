@@ -265,7 +265,7 @@ typedef struct {
 
 static double col(const results *t, int64_t i, const char *name)
 {
-    return results_value(t, i, results_column(t, name));
+    return fl_results_value(t, i, fl_results_column(t, name));
 }
 
 /* A scenario key's value at point _i as text: its swept column when there
@@ -273,13 +273,13 @@ static double col(const results *t, int64_t i, const char *name)
 static void key_text(const table_src *s, int64_t i, const char *key, const char *def, char *buf,
                      size_t len)
 {
-    int c = results_column(s->t, key);
+    int c = fl_results_column(s->t, key);
     if (c >= 0) {
-        const char *txt = results_text(s->t, i, c);
+        const char *txt = fl_results_text(s->t, i, c);
         if (txt && *txt)
             snprintf(buf, len, "%s", txt);
         else
-            shortest(buf, len, results_value(s->t, i, c));
+            shortest(buf, len, fl_results_value(s->t, i, c));
         return;
     }
     const cJSON *j = s->scn ? json_get(s->scn, key) : NULL;
@@ -297,7 +297,7 @@ typedef void (*point_text_fn)(const table_src *s, int64_t i, const void *arg, ch
 static void distinct_texts(const table_src *s, point_text_fn fn, const void *arg, strv *out)
 {
     char buf[128];
-    for (int64_t i = 0; i < results_points(s->t); i++) {
+    for (int64_t i = 0; i < fl_results_points(s->t); i++) {
         fn(s, i, arg, buf, sizeof buf);
         int seen = 0;
         for (int k = 0; k < out->n && !seen; k++)
@@ -356,16 +356,16 @@ static const char *const pinr_cols[] = {"f", "g", "h", "snr_db", "tokens", "dims
 /* Nb's column: symbol_bits (files before it was renamed: bits) */
 static const char *nb_column(const results *t)
 {
-    return results_column(t, "symbol_bits") >= 0 ? "symbol_bits" : "bits";
+    return fl_results_column(t, "symbol_bits") >= 0 ? "symbol_bits" : "bits";
 }
 
 /* 1 when _t holds the columns a PINR point writes */
 static int is_pinr(const results *t)
 {
-    if (results_column(t, nb_column(t)) < 0)
+    if (fl_results_column(t, nb_column(t)) < 0)
         return 0;
     for (size_t k = 0; k < sizeof pinr_cols / sizeof *pinr_cols; k++)
-        if (results_column(t, pinr_cols[k]) < 0)
+        if (fl_results_column(t, pinr_cols[k]) < 0)
             return 0;
     return 1;
 }
@@ -375,7 +375,7 @@ static int all_capacity(const table_src *s)
 {
     const char *kd[] = {"link.mode", "capacity"};
     char buf[64];
-    for (int64_t i = 0; i < results_points(s->t); i++) {
+    for (int64_t i = 0; i < fl_results_points(s->t); i++) {
         pt_key(s, i, kd, buf, sizeof buf);
         if (strcmp(buf, "capacity") != 0)
             return 0;
@@ -395,15 +395,15 @@ static int same_line(const results *t, int64_t i, int64_t j)
 {
     if (col(t, i, "f") != col(t, j, "f") || col(t, i, "g") != col(t, j, "g") || col(t, i, "h") != col(t, j, "h"))
         return 0;
-    for (int c = 0; c < results_columns(t); c++) {
-        if (!is_line_key(results_column_name(t, c)))
+    for (int c = 0; c < fl_results_columns(t); c++) {
+        if (!is_line_key(fl_results_column_name(t, c)))
             continue;
-        const char *a = results_text(t, i, c), *b = results_text(t, j, c);
+        const char *a = fl_results_text(t, i, c), *b = fl_results_text(t, j, c);
         if ((a && *a) || (b && *b)) {
             if (strcmp(a ? a : "", b ? b : "") != 0)
                 return 0;
         } else {
-            double x = results_value(t, i, c), y = results_value(t, j, c);
+            double x = fl_results_value(t, i, c), y = fl_results_value(t, j, c);
             if (!(x == y || (isnan(x) && isnan(y))))
                 return 0;
         }
@@ -529,7 +529,7 @@ static int cell_num(strv *cells, table_format fmt, const char *disp, double v)
 static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *err, size_t len)
 {
     const results *t = s->t;
-    int64_t np = results_points(t);
+    int64_t np = fl_results_points(t);
     /* distinct SNRs in point order */
     double *snrs = malloc((size_t)np * sizeof *snrs);
     int64_t *line_of = malloc((size_t)np * sizeof *line_of), *first = malloc((size_t)np * sizeof *first);
@@ -564,15 +564,15 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
     char why[1024];
     table1_compare(s, snrs, nsnr, why, sizeof why);
     int paper = why[0] == 0;
-    int measured = results_column(t, "measured_bits") >= 0 && results_column(t, "measured_index_bits") >= 0 &&
-                   results_column(t, "measured_reduction_ratio") >= 0;
-    int measured_bw = results_column(t, "measured_min_bandwidth_hz") >= 0;
+    int measured = fl_results_column(t, "measured_bits") >= 0 && fl_results_column(t, "measured_index_bits") >= 0 &&
+                   fl_results_column(t, "measured_reduction_ratio") >= 0;
+    int measured_bw = fl_results_column(t, "measured_min_bandwidth_hz") >= 0;
     int all_equal = 1;
     for (int64_t i = 0; i < np; i++)
         all_equal &= col(t, i, "f") == col(t, i, "g") && col(t, i, "g") == col(t, i, "h");
 
     /* the columns */
-    int maxc = 16 + results_columns(t) + 4 * nsnr;
+    int maxc = 16 + fl_results_columns(t) + 4 * nsnr;
     cd = malloc((size_t)maxc * sizeof *cd);
     align = malloc((size_t)maxc + 1);
     if (!cd || !align)
@@ -580,8 +580,8 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
     int nc = 0;
 #define ADD(k, a) (cd[nc].kind = (k), cd[nc].arg = (a), nc++)
     ADD(C_FGH, 0);
-    for (int c = 0; c < results_columns(t); c++)
-        if (is_line_key(results_column_name(t, c)))
+    for (int c = 0; c < fl_results_columns(t); c++)
+        if (is_line_key(fl_results_column_name(t, c)))
             ADD(C_KEY, c);
     ADD(C_TOTAL, 0);
     ADD(C_SAVED_A, 0);
@@ -617,12 +617,12 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
         char snr[32] = "";
         if (cd[c].kind >= C_BW_A)
             shortest(snr, sizeof snr, snrs[cd[c].arg]);
-        const char *unit = cd[c].kind == C_KEY ? results_column_unit(t, cd[c].arg) : "";
+        const char *unit = cd[c].kind == C_KEY ? fl_results_column_unit(t, cd[c].arg) : "";
         switch (cd[c].kind) {
         case C_FGH: rc = strv_push(&g.cells, all_equal ? "f=g=h" : "f/g/h"); break;
         case C_KEY:
-            rc = unit && *unit ? strv_pushf(&g.cells, "%s (%s)", results_column_name(t, cd[c].arg), unit)
-                               : strv_push(&g.cells, results_column_name(t, cd[c].arg));
+            rc = unit && *unit ? strv_pushf(&g.cells, "%s (%s)", fl_results_column_name(t, cd[c].arg), unit)
+                               : strv_push(&g.cells, fl_results_column_name(t, cd[c].arg));
             break;
         case C_TOTAL: rc = strv_push(&g.cells, "uncompressed (bit)"); break;
         case C_SAVED_A: rc = strv_push(&g.cells, "saved analytic (bit)"); break;
@@ -664,11 +664,11 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
                 rc = strv_push(&g.cells, buf);
                 break;
             case C_KEY: {
-                const char *txt = results_text(t, i, cd[c].arg);
+                const char *txt = fl_results_text(t, i, cd[c].arg);
                 if (txt && *txt)
                     rc = strv_push(&g.cells, txt);
                 else
-                    rc = cell_num(&g.cells, fmt, "%g", results_value(t, i, cd[c].arg));
+                    rc = cell_num(&g.cells, fmt, "%g", fl_results_value(t, i, cd[c].arg));
                 break;
             }
             case C_TOTAL: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "total_bits")); break;
@@ -754,25 +754,25 @@ done:
 static int table_generic(const table_src *s, table_format fmt, FILE *out, char *err, size_t len)
 {
     const results *t = s->t;
-    int nc = results_columns(t);
+    int nc = fl_results_columns(t);
     grid g = {.ncol = nc};
     strv notes = {0};
     char *align = malloc((size_t)nc + 1);
     int rc = align ? 0 : -ENOMEM;
     for (int c = 0; c < nc && !rc; c++) {
-        const char *unit = results_column_unit(t, c);
+        const char *unit = fl_results_column_unit(t, c);
         align[c] = 'r';
-        rc = unit && *unit ? strv_pushf(&g.cells, "%s (%s)", results_column_name(t, c), unit)
-                           : strv_push(&g.cells, results_column_name(t, c));
+        rc = unit && *unit ? strv_pushf(&g.cells, "%s (%s)", fl_results_column_name(t, c), unit)
+                           : strv_push(&g.cells, fl_results_column_name(t, c));
     }
-    for (int64_t i = 0; i < results_points(t) && !rc; i++)
+    for (int64_t i = 0; i < fl_results_points(t) && !rc; i++)
         for (int c = 0; c < nc && !rc; c++) {
-            const char *txt = results_text(t, i, c);
+            const char *txt = fl_results_text(t, i, c);
             if (txt && *txt) {
                 align[c] = 'l';
                 rc = strv_push(&g.cells, txt);
             } else {
-                rc = cell_num(&g.cells, fmt, "%.6g", results_value(t, i, c));
+                rc = cell_num(&g.cells, fmt, "%.6g", fl_results_value(t, i, c));
             }
         }
     if (!rc) {
@@ -780,7 +780,7 @@ static int table_generic(const table_src *s, table_format fmt, FILE *out, char *
         g.align = align;
         char caption[1024];
         snprintf(caption, sizeof caption, "Points of %s, computed by featlink %s (%lld points).", s->label,
-                 featlink_version(), (long long)results_points(t));
+                 featlink_version(), (long long)fl_results_points(t));
         if (nc == 0)
             fprintf(out, "%s\n", caption);
         else
@@ -797,13 +797,13 @@ static int table_generic(const table_src *s, table_format fmt, FILE *out, char *
 
 static int table_run(const char *file, table_src *src, char *err, size_t len)
 {
-    scenario *s = scenario_load(file, NULL, 0, err, len);
+    scenario *s = fl_scenario_load(file, NULL, 0, err, len);
     if (!s)
         return -EINVAL;
-    src->t = results_create(scenario_points(s));
-    src->scn = cJSON_Parse(scenario_text(s));
-    int rc = src->t ? run_points(s, file, src->t, NULL, 1, NULL, err, len) : -ENOMEM;
-    scenario_destroy(s);
+    src->t = fl_results_create(fl_scenario_points(s));
+    src->scn = cJSON_Parse(fl_scenario_text(s));
+    int rc = src->t ? fl_run_points(s, file, src->t, NULL, 1, NULL, err, len) : -ENOMEM;
+    fl_scenario_destroy(s);
     return rc;
 }
 
@@ -822,7 +822,7 @@ static char *scenario_name(const cJSON *scn, const char *file)
     return name;
 }
 
-int table_print(const char *what, table_format fmt, FILE *out, char *err, size_t len)
+int fl_table_print(const char *what, table_format fmt, FILE *out, char *err, size_t len)
 {
     table_src src = {0};
     char label[4200];
@@ -857,7 +857,7 @@ int table_print(const char *what, table_format fmt, FILE *out, char *err, size_t
     } else if (ends_with(what, ".h5")) {
         char *text = NULL;
         snprintf(label, sizeof label, "results file %s", what);
-        rc = results_read_h5(what, &src.t, &text, err, len);
+        rc = fl_results_read_h5(what, &src.t, &text, err, len);
         if (!rc)
             src.scn = cJSON_Parse(text ? text : "");
         free(text);
@@ -876,7 +876,7 @@ int table_print(const char *what, table_format fmt, FILE *out, char *err, size_t
         else
             rc = table_generic(&src, fmt, out, err, len);
     }
-    results_destroy(src.t);
+    fl_results_destroy(src.t);
     cJSON_Delete(src.scn);
     free(src.name);
     return rc;

@@ -8,7 +8,7 @@
 
 typedef enum { TABLE_MD, TABLE_CSV, TABLE_TEX } table_format;
 
-//  table_print : print table _what: "pinr-table1" (paper 000, Table 1, from
+//  fl_table_print : print table _what: "pinr-table1" (paper 000, Table 1, from
 //                scenarios/pinr_table1.json), a scenario .json (run in memory)
 //                or a results .h5 (parameters from /scenario_effective).
 //                Runs whose points are PINR over a capacity link print in
@@ -24,6 +24,6 @@ typedef enum { TABLE_MD, TABLE_CSV, TABLE_TEX } table_format;
 //                units in every format; md, csv (caption and notes as "#"
 //                lines; numbers exact) and tex (booktabs, graphicx).
 //                0, -ENOENT / -EINVAL (bad input) or -EIO, message in _err
-int table_print(const char *what, table_format fmt, FILE *out, char *err, size_t len);
+int fl_table_print(const char *what, table_format fmt, FILE *out, char *err, size_t len);
 
 #endif

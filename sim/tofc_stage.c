@@ -30,7 +30,7 @@ static int tofc_stage_known_law(const fl_config *c)
            (c->source.law == SOURCE_LAW_GAUSSIAN || c->source.law == SOURCE_LAW_LAPLACE);
 }
 
-int tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, size_t len)
+int fl_tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, size_t len)
 {
     const fl_config *c = f->c;
     if (c->codec.entropy == TOFC_ENTROPY_LAPLACE && (c->codec.quant == TOFC_QUANT_FP32 ||
@@ -54,15 +54,15 @@ int tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, size_
         .entropy = c->codec.entropy,
         .models = c->codec.models,
     };
-    int rc = row_set(r, "snr_db", c->channel.snr_db, "dB Es/N0 per symbol");
-    rc = rc ? rc : row_set(r, "patches", (double)s->p.patches, "");
-    rc = rc ? rc : row_set(r, "tokens", (double)s->p.tokens, "");
-    rc = rc ? rc : row_set(r, "dims", (double)s->p.dims, "");
-    rc = rc ? rc : row_set(r, "trials", (double)c->trials, "");
+    int rc = fl_row_set(r, "snr_db", c->channel.snr_db, "dB Es/N0 per symbol");
+    rc = rc ? rc : fl_row_set(r, "patches", (double)s->p.patches, "");
+    rc = rc ? rc : fl_row_set(r, "tokens", (double)s->p.tokens, "");
+    rc = rc ? rc : fl_row_set(r, "dims", (double)s->p.dims, "");
+    rc = rc ? rc : fl_row_set(r, "trials", (double)c->trials, "");
     if (!rc && c->link.mode == LINK_DIGITAL)
-        rc = row_set(r, "esn0_db", digital_esn0_db(c), "dB Es/N0 per symbol");
+        rc = fl_row_set(r, "esn0_db", fl_digital_esn0_db(c), "dB Es/N0 per symbol");
     if (!rc && tofc_stage_known_law(c))
-        rc = row_set(r, "source_entropy_bits", tofc_stage_entropy_bits(c->source.law, c->source.scale), "bit");
+        rc = fl_row_set(r, "source_entropy_bits", tofc_stage_entropy_bits(c->source.law, c->source.scale), "bit");
     if (rc)
         snprintf(err, len, "too many result columns (%s)", strerror(-rc));
     return rc;
@@ -80,17 +80,17 @@ static int tofc_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
     size_t n = (size_t)(p.patches * p.tokens * p.dims), nbytes = 0;
     uint8_t *buf = NULL;
     tofc_frame fr = {0};
-    int rc = tofc_encode_with(f->tables, &p, x, &buf, &nbytes, NULL, NULL);
+    int rc = fl_tofc_encode_with(f->tables, &p, x, &buf, &nbytes, NULL, NULL);
     uint8_t *rx = rc ? NULL : malloc(nbytes + 1), *erased = rc ? NULL : malloc(nbytes + 1);
     if (!rc && (!rx || !erased))
         rc = -ENOMEM;
     if (!rc) {
         link_tx tx = {.frame = frame, .bits = buf, .nbits = (uint64_t)nbytes * 8};
         link_rx lr = {.bits = rx, .erased = erased};
-        rc = link_send(f->link, t_s, &tx, &lr, NULL);
+        rc = fl_link_send(f->link, t_s, &tx, &lr, NULL);
     }
     if (!rc) {
-        rc = tofc_decode_with(f->tables, rx, nbytes, erased, (int64_t)n, &fr);
+        rc = fl_tofc_decode_with(f->tables, rx, nbytes, erased, (int64_t)n, &fr);
         if (!rc)
             memcpy(xref, fr.y, n * sizeof *xref);
         else if (rc == -EBADMSG) {
@@ -98,7 +98,7 @@ static int tofc_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
             rc = 0;
         }
     }
-    tofc_frame_free(&fr);
+    fl_tofc_frame_free(&fr);
     free(buf), free(rx), free(erased);
     return rc;
 }
@@ -108,26 +108,26 @@ static int tofc_stage_digital_ref(const frame_ctx *f, double t_s, uint32_t frame
 static int tofc_stage_link(frame_ctx *f, uint32_t t, const uint8_t *buf, size_t nbytes, const tofc_stats *st,
                            tofc_frame *fr, int *lost, trials_acc *acc)
 {
-    double t_s = frame_send_time(f, t);
+    double t_s = fl_frame_send_time(f, t);
     int64_t n = f->patches * f->tokens * f->dims;
     *lost = 0;
-    if (link_mode(f->link) == LINK_ANALOG) {
-        int rc = tofc_decode_with(f->tables, buf, nbytes, NULL, n, fr);
+    if (fl_link_mode(f->link) == LINK_ANALOG) {
+        int rc = fl_tofc_decode_with(f->tables, buf, nbytes, NULL, n, fr);
         link_tx tx = {.frame = t, .values = fr->y, .nvalues = st->sent_values, .purpose = LINK_PURPOSE_TOFC};
         link_rx rx = {.values = fr->y};
-        return rc ? rc : link_send(f->link, t_s, &tx, &rx, NULL);
+        return rc ? rc : fl_link_send(f->link, t_s, &tx, &rx, NULL);
     }
     uint8_t *rxb = malloc(nbytes + 1), *erased = malloc(nbytes + 1);
     link_tx tx = {.frame = t, .bits = buf, .nbits = (uint64_t)nbytes * 8};
     link_rx rx = {.bits = rxb, .erased = erased};
     link_report rep;
-    int rc = rxb && erased ? link_send(f->link, t_s, &tx, &rx, &rep) : -ENOMEM;
+    int rc = rxb && erased ? fl_link_send(f->link, t_s, &tx, &rx, &rep) : -ENOMEM;
     if (!rc)
-        rc = tofc_decode_with(f->tables, rxb, nbytes, erased, n, fr);
+        rc = fl_tofc_decode_with(f->tables, rxb, nbytes, erased, n, fr);
     if (!rc || rc == -EBADMSG) {
-        if (link_mode(f->link) == LINK_DIGITAL) {
+        if (fl_link_mode(f->link) == LINK_DIGITAL) {
             *lost = rc == -EBADMSG;
-            rc = measure_link_columns(acc, &rep, *lost, "lost_values",
+            rc = fl_measure_link_columns(acc, &rep, *lost, "lost_values",
                                       *lost ? (double)st->sent_values : (double)fr->lost_values);
         }
     }
@@ -147,29 +147,29 @@ static int tofc_stage_rate(const frame_ctx *f, const tofc_stats *st, const float
         sse += e * e;
     }
     double mse = sse / ne, rate = bits / ne;
-    trials_put(acc, "sent_tokens", (double)(f->patches * st->rows), "");
-    trials_put(acc, "measured_bits", bits, "bit");
-    trials_put(acc, "side_bits", st->side_bits, "bit");
-    trials_put(acc, "ideal_bits", st->ideal_bits, "bit");
-    trials_put(acc, "empirical_entropy_bits", st->empirical_bits, "bit");
-    trials_put(acc, "escapes", (double)st->escapes, "");
+    fl_trials_put(acc, "sent_tokens", (double)(f->patches * st->rows), "");
+    fl_trials_put(acc, "measured_bits", bits, "bit");
+    fl_trials_put(acc, "side_bits", st->side_bits, "bit");
+    fl_trials_put(acc, "ideal_bits", st->ideal_bits, "bit");
+    fl_trials_put(acc, "empirical_entropy_bits", st->empirical_bits, "bit");
+    fl_trials_put(acc, "escapes", (double)st->escapes, "");
     /* coded bits per ORIGINAL element (001 reports the coded size) */
-    trials_put(acc, "rate_bits_per_element", rate, "bit");
-    trials_put(acc, "distortion_mse", mse, "");
-    trials_put(acc, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
+    fl_trials_put(acc, "rate_bits_per_element", rate, "bit");
+    fl_trials_put(acc, "distortion_mse", mse, "");
+    fl_trials_put(acc, "reduction_ratio", 1.0 - bits / (32.0 * ne), "");
     /* B = bits / (T log2(1 + SNR)) (paper 000, Table 1) and the transfer
      * time at link.bandwidth_hz: the AWGN capacity at channel.snr_db,
      * whatever the channel kind; over fading the point adds the ergodic and
      * ε-outage columns (sim/measure) */
-    trials_put(acc, "min_bandwidth_hz", capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
-    int rc = trials_put(acc, "transfer_time_s", capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
+    fl_trials_put(acc, "min_bandwidth_hz", fl_capacity_min_bandwidth_hz(bits, c->link.budget_s, snr_db), "Hz");
+    int rc = fl_trials_put(acc, "transfer_time_s", fl_capacity_transfer_time_s(bits, c->link.bandwidth_hz, snr_db), "s");
     if (!rc && tofc_stage_known_law(c)) {
         double sig = c->source.scale, h = tofc_stage_entropy_bits(c->source.law, sig);
         double slb = mse > 0 ? fmax(0.0, h - 0.5 * log2(2.0 * M_PI * M_E * mse)) : INFINITY;
-        trials_put(acc, "shannon_lower_bound_bits", slb, "bit");
-        rc = trials_put(acc, "rd_gap_bits", rate - slb, "bit");
+        fl_trials_put(acc, "shannon_lower_bound_bits", slb, "bit");
+        rc = fl_trials_put(acc, "rd_gap_bits", rate - slb, "bit");
         if (!rc && c->source.law == SOURCE_LAW_GAUSSIAN)
-            rc = trials_put(acc, "rd_function_bits", mse > 0 ? fmax(0.0, 0.5 * log2(sig * sig / mse)) : INFINITY,
+            rc = fl_trials_put(acc, "rd_function_bits", mse > 0 ? fmax(0.0, 0.5 * log2(sig * sig / mse)) : INFINITY,
                             "bit");
     }
     return rc;
@@ -183,16 +183,16 @@ static int tofc_stage_measure(const tofc_stage *s, frame_ctx *f, uint32_t t, con
     size_t nt = (size_t)(f->patches * f->tokens);
     int merged = s->p.select == TOFC_SELECT_MERGE && !lost;
     metrics_report m, mref;
-    int rc = measure_metrics(f, x, xhat, nt, merged ? fr->y : NULL, (size_t)(f->patches * fr->rows), &m);
+    int rc = fl_measure_metrics(f, x, xhat, nt, merged ? fr->y : NULL, (size_t)(f->patches * fr->rows), &m);
     if (!rc && f->c->metrics.reference != REF_NONE) {
-        rc = measure_reference(f, frame_send_time(f, t), t, x, nt, LINK_PURPOSE_TOFC_REF, tofc_stage_digital_ref,
+        rc = fl_measure_reference(f, fl_frame_send_time(f, t), t, x, nt, LINK_PURPOSE_TOFC_REF, tofc_stage_digital_ref,
                                &mref);
         if (!rc)
-            rc = trials_put(acc, "ref_proxy_f1", mref.f1, "");
+            rc = fl_trials_put(acc, "ref_proxy_f1", mref.f1, "");
         if (!rc)
-            metrics_normalise(&m, &mref, &m);
+            fl_metrics_normalise(&m, &mref, &m);
     }
-    return rc ? rc : measure_put(acc, &m);
+    return rc ? rc : fl_measure_put(acc, &m);
 }
 
 /* Encode, send, decode and expand frame _t of _x into _xhat (back to the
@@ -209,7 +209,7 @@ static int tofc_stage_run(const tofc_stage *s, frame_ctx *f, uint32_t t, const f
     tofc_frame fr = {0};
     int lost = 0;
     *what = "TOFC encoding failed";
-    int rc = tofc_encode_with(f->tables, p, x, &buf, &nbytes, &st, assign);
+    int rc = fl_tofc_encode_with(f->tables, p, x, &buf, &nbytes, &st, assign);
     if (!rc) {
         *what = "link/decoding failed";
         rc = tofc_stage_link(f, t, buf, nbytes, &st, &fr, &lost, acc);
@@ -218,7 +218,7 @@ static int tofc_stage_run(const tofc_stage *s, frame_ctx *f, uint32_t t, const f
         memset(xhat, 0, n * sizeof *xhat);
     } else if (!rc) {
         *what = "expanding merged tokens failed";
-        rc = merge_expand(fr.y, assign, (size_t)p->patches, (size_t)p->tokens, (size_t)fr.rows, (size_t)p->dims,
+        rc = fl_merge_expand(fr.y, assign, (size_t)p->patches, (size_t)p->tokens, (size_t)fr.rows, (size_t)p->dims,
                           xhat);
     }
     if (!rc) {
@@ -228,11 +228,11 @@ static int tofc_stage_run(const tofc_stage *s, frame_ctx *f, uint32_t t, const f
     if (!rc)
         rc = tofc_stage_measure(s, f, t, x, xhat, &fr, lost, acc);
     free(buf);
-    tofc_frame_free(&fr);
+    fl_tofc_frame_free(&fr);
     return rc;
 }
 
-int tofc_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const float *x, trials_acc *acc, char *err,
+int fl_tofc_stage_frame(const void *stage, frame_ctx *f, uint32_t trial, const float *x, trials_acc *acc, char *err,
                     size_t len)
 {
     const tofc_stage *s = stage;

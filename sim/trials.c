@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void trials_reset(trials_acc *a) { a->ncols = 0; }
+void fl_trials_reset(trials_acc *a) { a->ncols = 0; }
 
 static trials_col *trials_find(const trials_acc *a, const char *name)
 {
@@ -16,7 +16,7 @@ static trials_col *trials_find(const trials_acc *a, const char *name)
     return NULL;
 }
 
-int trials_put(trials_acc *a, const char *name, double x, const char *unit)
+int fl_trials_put(trials_acc *a, const char *name, double x, const char *unit)
 {
     trials_col *c = trials_find(a, name);
     if (!c) {
@@ -42,11 +42,11 @@ static double trials_sem(const trials_col *c)
     return sqrt(var < 0.0 ? 0.0 : var / n); /* NaN stays NaN */
 }
 
-int trials_finish(const trials_acc *a, row *r)
+int fl_trials_finish(const trials_acc *a, row *r)
 {
     for (int i = 0; i < a->ncols; i++) {
         const trials_col *c = &a->col[i];
-        int rc = row_set(r, c->name, c->sum / (double)c->n, c->unit);
+        int rc = fl_row_set(r, c->name, c->sum / (double)c->n, c->unit);
         if (rc)
             return rc;
     }
@@ -54,14 +54,14 @@ int trials_finish(const trials_acc *a, row *r)
         const trials_col *c = &a->col[i];
         char sem[128];
         snprintf(sem, sizeof sem, "%s%s", c->name, TRIALS_SEM_SUFFIX);
-        int rc = row_set(r, sem, trials_sem(c), c->unit);
+        int rc = fl_row_set(r, sem, trials_sem(c), c->unit);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-double trials_mean(const trials_acc *a, const char *name)
+double fl_trials_mean(const trials_acc *a, const char *name)
 {
     const trials_col *c = trials_find(a, name);
     return c && c->n ? c->sum / (double)c->n : NAN;

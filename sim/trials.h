@@ -1,7 +1,7 @@
 /* trials: the one trial-averaging routine of every point that averages
  * frames (PINR and TOFC points over capacity, analog or digital links).
  *
- * Each frame puts its per-frame quantities (trials_put); trials_finish writes
+ * Each frame puts its per-frame quantities (fl_trials_put); fl_trials_finish writes
  * for every column put its mean over the n frames and a standard error
  * column named "<col>_sem":
  *   mean = Σ x_i / n,   sem = s / √n,   s² = Σ (x_i - mean)² / (n - 1)
@@ -35,17 +35,17 @@ typedef struct {
     trials_col col[TRIALS_MAX_COLS];
 } trials_acc;
 
-//  trials_reset : empty the accumulator (no frame yet)
-void trials_reset(trials_acc *a);
-//  trials_put : one frame's value _x of column _name (unit _unit, "" for
+//  fl_trials_reset : empty the accumulator (no frame yet)
+void fl_trials_reset(trials_acc *a);
+//  fl_trials_put : one frame's value _x of column _name (unit _unit, "" for
 //               none); both strings must outlive _a (literals). A column
 //               keeps the order of its first put. 0, or -ENOSPC beyond
 //               TRIALS_MAX_COLS columns
-int trials_put(trials_acc *a, const char *name, double x, const char *unit);
-//  trials_finish : set, in order, every column's mean and its "<name>_sem"
+int fl_trials_put(trials_acc *a, const char *name, double x, const char *unit);
+//  fl_trials_finish : set, in order, every column's mean and its "<name>_sem"
 //                  (same unit) in _r. 0, or -ENOSPC when _r is full
-int trials_finish(const trials_acc *a, row *r);
-//  trials_mean : the mean of column _name so far; NaN when never put
-double trials_mean(const trials_acc *a, const char *name);
+int fl_trials_finish(const trials_acc *a, row *r);
+//  fl_trials_mean : the mean of column _name so far; NaN when never put
+double fl_trials_mean(const trials_acc *a, const char *name);
 
 #endif

@@ -19,7 +19,7 @@ static int is_mcs(uplink_rate_model m)
     return m == UPLINK_MCS_NR || m == UPLINK_MCS_AX;
 }
 
-int uplink_cfg_init(uplink_cfg *c, uplink_rate_model model)
+int fl_uplink_cfg_init(uplink_cfg *c, uplink_rate_model model)
 {
     if (!c || (int)model < 0 || (int)model >= NMODELS)
         return -EINVAL;
@@ -29,8 +29,8 @@ int uplink_cfg_init(uplink_cfg *c, uplink_rate_model model)
     c->min_snr_db = -INFINITY;
     c->fixed_rate_bps = 0.0;
     c->uncoded_bits = 0;
-    c->table = model == UPLINK_MCS_NR ? mcs_table_find("nr_cqi")
-             : model == UPLINK_MCS_AX ? mcs_table_find("ax_he20") : NULL;
+    c->table = model == UPLINK_MCS_NR ? fl_mcs_table_find("nr_cqi")
+             : model == UPLINK_MCS_AX ? fl_mcs_table_find("ax_he20") : NULL;
     return 0;
 }
 
@@ -39,7 +39,7 @@ static int uncoded_ok(unsigned k)
     return k == 0 || k == 1 || k == 2 || k == 4 || k == 6 || k == 8;
 }
 
-int uplink_cfg_check(const uplink_cfg *c)
+int fl_uplink_cfg_check(const uplink_cfg *c)
 {
     if (!c || (int)c->model < 0 || (int)c->model >= NMODELS)
         return -EINVAL;
@@ -66,7 +66,7 @@ int uplink_cfg_check(const uplink_cfg *c)
     return -EINVAL;
 }
 
-int uplink_rate_model_parse(const char *name, uplink_rate_model *out)
+int fl_uplink_rate_model_parse(const char *name, uplink_rate_model *out)
 {
     if (!name || !out)
         return -EINVAL;
@@ -78,16 +78,16 @@ int uplink_rate_model_parse(const char *name, uplink_rate_model *out)
     return -EINVAL;
 }
 
-const char *uplink_rate_model_name(uplink_rate_model m)
+const char *fl_uplink_rate_model_name(uplink_rate_model m)
 {
     return (int)m >= 0 && (int)m < NMODELS ? model_names[m] : NULL;
 }
 
-int uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len)
+int fl_uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len)
 {
     if (!c)
         return snprintf(buf, len, "uplink: (null)");
-    const char *name = uplink_rate_model_name(c->model);
+    const char *name = fl_uplink_rate_model_name(c->model);
     switch (c->model) {
     case UPLINK_SHANNON:
         return snprintf(buf, len, "uplink: shannon, gap %g dB, outage below %g dB, %s",
@@ -104,7 +104,7 @@ int uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len)
     }
 }
 
-double uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, int *mcs)
+double fl_uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, int *mcs)
 {
     if (mcs)
         *mcs = -1;
@@ -122,7 +122,7 @@ double uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, 
         return c->fixed_rate_bps;
     case UPLINK_MCS_NR:
     case UPLINK_MCS_AX: {
-        int i = mcs_select(c->table, snr_db);
+        int i = fl_mcs_select(c->table, snr_db);
         if (mcs)
             *mcs = i;
         return i < 0 ? 0.0 : bandwidth_hz * c->table->e[i].se_bphz;
@@ -147,10 +147,10 @@ static double coded_bit_error(const mcs_table *t, int i, double snr_db)
     double pstar = -expm1(log1p(-MCS_TARGET_BLER) / (double)t->ref_bits);
     double xstar = gsl_cdf_ugaussian_Qinv(pstar);
     double amp = pow(10.0, (snr_db - t->e[i].threshold_db) / 20.0);   /* sqrt(γ / γ_th) */
-    return berclosed_q(xstar * amp);
+    return fl_berclosed_q(xstar * amp);
 }
 
-double uplink_packet_error(const uplink_cfg *c, double snr_db, int mcs, uint64_t packet_bits)
+double fl_uplink_packet_error(const uplink_cfg *c, double snr_db, int mcs, uint64_t packet_bits)
 {
     if (!c || isnan(snr_db) || packet_bits == 0)
         return NAN;
@@ -165,14 +165,14 @@ double uplink_packet_error(const uplink_cfg *c, double snr_db, int mcs, uint64_t
         return 0.0;
     if (snr_db == INFINITY)
         return 0.0;
-    double es = berclosed_db2lin(snr_db);
-    double ber = berclosed_ber_awgn(c->uncoded_bits, es / c->uncoded_bits);
+    double es = fl_berclosed_db2lin(snr_db);
+    double ber = fl_berclosed_ber_awgn(c->uncoded_bits, es / c->uncoded_bits);
     if (isnan(ber))
         return NAN;
     return block_error(ber, packet_bits);
 }
 
-int uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
+int fl_uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                 uint64_t bits, double *rate_bps, double *per)
 {
     const uplink_cfg *c = arg;
@@ -180,7 +180,7 @@ int uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
     if (!c || !rate_bps || !per)
         return -EINVAL;
     int mcs;
-    double r = uplink_rate_bps(c, snr_db, bandwidth_hz, &mcs);
+    double r = fl_uplink_rate_bps(c, snr_db, bandwidth_hz, &mcs);
     if (isnan(r))
         return -EINVAL;
     *rate_bps = r;
@@ -188,7 +188,7 @@ int uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
         *per = 1.0;
         return 0;
     }
-    double p = uplink_packet_error(c, snr_db, mcs, bits ? bits : 1);
+    double p = fl_uplink_packet_error(c, snr_db, mcs, bits ? bits : 1);
     if (isnan(p))
         return -EINVAL;
     *per = p;
@@ -200,14 +200,14 @@ static int arq_args_ok(double p, int max_retx)
     return p >= 0.0 && p <= 1.0 && max_retx >= 0;
 }
 
-double uplink_arq_loss(double p, int max_retx)
+double fl_uplink_arq_loss(double p, int max_retx)
 {
     if (!arq_args_ok(p, max_retx))
         return NAN;
     return pow(p, (double)max_retx + 1.0);
 }
 
-double uplink_arq_mean_attempts(double p, int max_retx)
+double fl_uplink_arq_mean_attempts(double p, int max_retx)
 {
     if (!arq_args_ok(p, max_retx))
         return NAN;
@@ -225,7 +225,7 @@ double uplink_arq_mean_attempts(double p, int max_retx)
     return -expm1(n * log(p)) / (1.0 - p);
 }
 
-double uplink_arq_attempts_pmf(double p, int max_retx, int n)
+double fl_uplink_arq_attempts_pmf(double p, int max_retx, int n)
 {
     if (!arq_args_ok(p, max_retx))
         return NAN;

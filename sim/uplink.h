@@ -20,7 +20,7 @@
  * Packet error probability (PER) of _bits bits:
  *   shannon, fixed: 0 (a capacity-approaching code below capacity) unless
  *     uncoded_bits = k in {1, 2, 4, 6, 8}: uncoded Gray BPSK/QPSK/M-QAM,
- *     BER = berclosed_ber_awgn(k, γ / k) (channel/berclosed; Es/N0 = γ) and
+ *     BER = fl_berclosed_ber_awgn(k, γ / k) (channel/berclosed; Es/N0 = γ) and
  *     PER = 1 - (1 - BER)^L, evaluated as -expm1(L log1p(-BER)).
  *   mcs_*: a coded-block abstraction calibrated at the table's threshold
  *     (featlink's own, stated here): the code behaves as an equivalent BPSK
@@ -69,52 +69,52 @@ typedef struct {
     unsigned uncoded_bits;    /* shannon/fixed PER: 0 error-free, or k = 1, 2, 4, 6, 8 */
 } uplink_cfg;
 
-//  uplink_cfg_init : defaults for _model into _c: gap 0 dB, no outage
+//  fl_uplink_cfg_init : defaults for _model into _c: gap 0 dB, no outage
 //                    threshold, fixed rate 0 (set it), the model's table
 //                    (nr_cqi for mcs_nr, ax_he20 for mcs_ax, else NULL),
 //                    error-free; 0, or -EINVAL for a NULL _c or bad _model
-int uplink_cfg_init(uplink_cfg *c, uplink_rate_model model);
-//  uplink_cfg_check : 0 when _c is usable (ranges above; the table's family
+int fl_uplink_cfg_init(uplink_cfg *c, uplink_rate_model model);
+//  fl_uplink_cfg_check : 0 when _c is usable (ranges above; the table's family
 //                     matches the model), else -EINVAL; prints nothing
-int uplink_cfg_check(const uplink_cfg *c);
-//  uplink_rate_model_parse : "shannon", "mcs_nr", "mcs_ax", "fixed" -> *_out;
+int fl_uplink_cfg_check(const uplink_cfg *c);
+//  fl_uplink_rate_model_parse : "shannon", "mcs_nr", "mcs_ax", "fixed" -> *_out;
 //                            0 or -EINVAL
-int uplink_rate_model_parse(const char *name, uplink_rate_model *out);
-//  uplink_rate_model_name : the name _parse accepts, or NULL
-const char *uplink_rate_model_name(uplink_rate_model m);
-//  uplink_cfg_print : one line describing _c into _buf (_len bytes, NUL
+int fl_uplink_rate_model_parse(const char *name, uplink_rate_model *out);
+//  fl_uplink_rate_model_name : the name _parse accepts, or NULL
+const char *fl_uplink_rate_model_name(uplink_rate_model m);
+//  fl_uplink_cfg_print : one line describing _c into _buf (_len bytes, NUL
 //                     terminated); snprintf's count
-int uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len);
+int fl_uplink_cfg_print(const uplink_cfg *c, char *buf, size_t len);
 
-//  uplink_rate_bps : rate of one packet in bit/s (0 = outage)
-//      _c            : a config that passed uplink_cfg_check
+//  fl_uplink_rate_bps : rate of one packet in bit/s (0 = outage)
+//      _c            : a config that passed fl_uplink_cfg_check
 //      _snr_db       : instantaneous SNR in the packet's band, dB (+-inf allowed)
 //      _bandwidth_hz : the packet's band, > 0 and finite
 //      _mcs          : out (may be NULL): the chosen entry of _c->table
 //                      (0-based), -1 in outage or for shannon/fixed
 //      returns the rate (shannon: +inf at +inf SNR), or NaN for a NaN
 //      _snr_db or a bad _bandwidth_hz
-double uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, int *mcs);
-//  uplink_packet_error : PER of one attempt of _packet_bits bits (>= 1) at
-//      _snr_db with entry _mcs (as uplink_rate_bps gave; ignored by
+double fl_uplink_rate_bps(const uplink_cfg *c, double snr_db, double bandwidth_hz, int *mcs);
+//  fl_uplink_packet_error : PER of one attempt of _packet_bits bits (>= 1) at
+//      _snr_db with entry _mcs (as fl_uplink_rate_bps gave; ignored by
 //      shannon/fixed); 1 for _mcs = -1 on an mcs model (nothing can be
 //      sent); NaN for a NaN _snr_db, _packet_bits = 0 or an _mcs outside
 //      the table
-double uplink_packet_error(const uplink_cfg *c, double snr_db, int mcs, uint64_t packet_bits);
-//  uplink_link : the sys_link_fn of sim/system: rate and PER for one
+double fl_uplink_packet_error(const uplink_cfg *c, double snr_db, int mcs, uint64_t packet_bits);
+//  fl_uplink_link : the sys_link_fn of sim/system: rate and PER for one
 //      attempt; _arg is a const uplink_cfg *; outage gives rate 0, PER 1;
 //      0, or -EINVAL for a NaN SNR or bad bandwidth
-int uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
+int fl_uplink_link(void *arg, uint32_t device, double snr_db, double bandwidth_hz,
                 uint64_t bits, double *rate_bps, double *per);
 
-//  uplink_arq_loss : P(all R + 1 attempts fail) = _p^(_max_retx + 1);
+//  fl_uplink_arq_loss : P(all R + 1 attempts fail) = _p^(_max_retx + 1);
 //                    _p in [0, 1], _max_retx >= 0; NaN otherwise
-double uplink_arq_loss(double p, int max_retx);
-//  uplink_arq_mean_attempts : E N = (1 - p^(R+1)) / (1 - p), R + 1 at p = 1;
+double fl_uplink_arq_loss(double p, int max_retx);
+//  fl_uplink_arq_mean_attempts : E N = (1 - p^(R+1)) / (1 - p), R + 1 at p = 1;
 //                             NaN for bad arguments
-double uplink_arq_mean_attempts(double p, int max_retx);
-//  uplink_arq_attempts_pmf : P(N = _n) for _n = 1 .. R + 1 (0 outside);
+double fl_uplink_arq_mean_attempts(double p, int max_retx);
+//  fl_uplink_arq_attempts_pmf : P(N = _n) for _n = 1 .. R + 1 (0 outside);
 //                            NaN for bad _p or _max_retx
-double uplink_arq_attempts_pmf(double p, int max_retx, int n);
+double fl_uplink_arq_attempts_pmf(double p, int max_retx, int n);
 
 #endif

@@ -20,10 +20,10 @@
 static double run_system(int bit_true, uint64_t *frames)
 {
     uplink_cfg u;
-    uplink_cfg_init(&u, UPLINK_FIXED);
+    fl_uplink_cfg_init(&u, UPLINK_FIXED);
     u.fixed_rate_bps = 100e6;
     u.uncoded_bits = 2;
-    bittrue *b = bittrue_create(&u);
+    bittrue *b = fl_bittrue_create(&u);
     sys_config c = {0};
     c.ngroups = 1;
     c.groups[0] = (sys_group){.devices = 50, .arrival = SYS_POISSON, .frame_rate_hz = 2.0, .frame_bits = 48000,
@@ -35,9 +35,9 @@ static double run_system(int bit_true, uint64_t *frames)
     c.access = SYS_TDMA;
     c.packet_bits = 12000;
     c.max_retx = 3;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &u;
-    c.attempt = bit_true ? bittrue_attempt : NULL;
+    c.attempt = bit_true ? fl_bittrue_attempt : NULL;
     c.attempt_arg = b;
     c.workers = 8;
     c.service = SYS_SVC_EXPONENTIAL;
@@ -48,10 +48,10 @@ static double run_system(int bit_true, uint64_t *frames)
     syssum s;
     sys_totals t;
     double t0 = bench_cpu_s();
-    int rc = syssum_run(&c, &s, &t);
+    int rc = fl_syssum_run(&c, &s, &t);
     double dt = bench_cpu_s() - t0;
     *frames = rc ? 0 : (uint64_t)s.frames;
-    bittrue_destroy(b);
+    fl_bittrue_destroy(b);
     return rc ? NAN : dt;
 }
 
@@ -59,10 +59,10 @@ int main(void)
 {
     bench_header("bit_true packet errors against closed_form");
     uplink_cfg u;
-    uplink_cfg_init(&u, UPLINK_FIXED);
+    fl_uplink_cfg_init(&u, UPLINK_FIXED);
     u.fixed_rate_bps = 1e6;
     u.uncoded_bits = 2;
-    bittrue *b = bittrue_create(&u);
+    bittrue *b = fl_bittrue_create(&u);
     const int n = 2000;
     double per_bt[3], per_cf[3];
     for (int round = 0; round < 3; round++) {
@@ -70,14 +70,14 @@ int main(void)
         double t0 = bench_cpu_s();
         for (int i = 0; i < n; i++) {
             sys_attempt a = {.seed = 1, .device = (uint32_t)i, .snr_db = 10.0, .bandwidth_hz = 1e6, .bits = 12000};
-            bittrue_attempt(b, &a, &lost);
+            fl_bittrue_attempt(b, &a, &lost);
             sum += lost;
         }
         per_bt[round] = (bench_cpu_s() - t0) / n;
         double rate, per, acc = 0;
         t0 = bench_cpu_s();
         for (int i = 0; i < 100 * n; i++) {
-            uplink_link(&u, 0, 10.0 + 1e-9 * i, 1e6, 12000, &rate, &per);
+            fl_uplink_link(&u, 0, 10.0 + 1e-9 * i, 1e6, 12000, &rate, &per);
             acc += per;
         }
         per_cf[round] = (bench_cpu_s() - t0) / (100 * n);
@@ -86,7 +86,7 @@ int main(void)
     double bt = bench_median(per_bt, 3), cf = bench_median(per_cf, 3);
     printf("one 12,000-bit QPSK attempt: bit_true %.3g us, closed_form PER %.3g us (%.0fx)\n", bt * 1e6, cf * 1e6,
            bt / cf);
-    bittrue_destroy(b);
+    fl_bittrue_destroy(b);
     double sy_bt[3], sy_cf[3];
     uint64_t f_bt = 0, f_cf = 0;
     for (int round = 0; round < 3; round++) {

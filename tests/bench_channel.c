@@ -1,9 +1,9 @@
 /* bench_channel: the physical-layer hot paths against their baselines, in one
  * run, single thread:
- *   1. N(0,1) samples/s: noise_gauss_at vs GSL gsl_ran_gaussian_ziggurat
+ *   1. N(0,1) samples/s: fl_noise_gauss_at vs GSL gsl_ran_gaussian_ziggurat
  *      (MT19937), goal >= 3x;
  *   2. uncoded bits-in -> bits-out throughput (random bits from Philox,
- *      phy_transmit_hard, error count), hard decisions, BPSK and 16-QAM over
+ *      fl_phy_transmit_hard, error count), hard decisions, BPSK and 16-QAM over
  *      AWGN and Rayleigh fast fading: absolute figures only (a ratio against
  *      a peer is a claim only when both ran in the same run: AFF3CT's are in
  *      tests/peers/aff3ct.sh, which alternates it with this loop).
@@ -31,7 +31,7 @@ static double bench_gauss_ours(void)
         const int iters = 400;
         double t0 = bench_now_s();
         for (int i = 0; i < iters; i++) {
-            noise_gauss_at(1u, 2u, 0x2F0u, 0u, (uint64_t)i * (GN / 4), buf, GN);
+            fl_noise_gauss_at(1u, 2u, 0x2F0u, 0u, (uint64_t)i * (GN / 4), buf, GN);
             sink += buf[i];
         }
         double r = (double)iters * GN / (bench_now_s() - t0);
@@ -76,7 +76,7 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
     c.esn0_db = 10.0;
     c.seed = 1;
     c.point = 0;
-    phy *p = phy_create(&c);
+    phy *p = fl_phy_create(&c);
     static uint32_t words[FB / 32];
     static uint8_t out[FB / 8];
     double best = 0;
@@ -86,9 +86,9 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
         double t0 = bench_now_s();
         for (int f = 0; f < frames; f++) {
             uint64_t fr = (uint64_t)rep * 1000 + (uint64_t)f;
-            noise_u32_at(1u, 0u, 0x220u, 0u, fr << 24, words, FB / 32);
+            fl_noise_u32_at(1u, 0u, 0x220u, 0u, fr << 24, words, FB / 32);
             const uint8_t *in = (const uint8_t *)words;
-            phy_transmit_hard(p, 0, fr, in, FB, out);
+            fl_phy_transmit_hard(p, 0, fr, in, FB, out);
             const uint64_t *a = (const uint64_t *)words, *b = (const uint64_t *)(void *)out;
             for (unsigned j = 0; j < FB / 64; j++)
                 e += (uint64_t)__builtin_popcountll(a[j] ^ b[j]);
@@ -96,7 +96,7 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
         double r = (double)frames * FB / (bench_now_s() - t0);
         best = r > best ? r : best;
     }
-    phy_destroy(p);
+    fl_phy_destroy(p);
     *errs = e;
     return best;
 }

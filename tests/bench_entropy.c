@@ -227,7 +227,7 @@ int main(void)
             L[t * D_DIM + d] = (int32_t)lround(x);
         }
     }
-    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+    entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
     if (!tb)
         return 1;
     printf("entropy coder bench: %d x %d levels (per-token Laplacian scales), prec %d\n", T_TOK, D_DIM,
@@ -240,7 +240,7 @@ int main(void)
     for (int ni = 0; ni < 2; ni++) {
         entropy_model m;
         double t0 = now_s();
-        if (entropy_fit(tb, L, T_TOK, D_DIM, nes[ni], &m) != 0)
+        if (fl_entropy_fit(tb, L, T_TOK, D_DIM, nes[ni], &m) != 0)
             return 1;
         double fit = now_s() - t0;
         double best_e = INFINITY, best_d = INFINITY;
@@ -250,12 +250,12 @@ int main(void)
         for (int r = 0; r < REPS; r++) {
             free(buf);
             t0 = now_s();
-            if (entropy_encode_model(tb, &m, L, &buf, &nb, NULL) != 0)
+            if (fl_entropy_encode_model(tb, &m, L, &buf, &nb, NULL) != 0)
                 return 1;
             double te = now_s() - t0;
             best_e = te < best_e ? te : best_e;
             t0 = now_s();
-            if (entropy_decode(tb, buf, nb, T_TOK, D_DIM, out) != 0)
+            if (fl_entropy_decode(tb, buf, nb, T_TOK, D_DIM, out) != 0)
                 return 1;
             double td = now_s() - t0;
             best_d = td < best_d ? td : best_d;
@@ -263,7 +263,7 @@ int main(void)
         if (memcmp(out, L, N * sizeof *L) != 0)
             return 1;
         free(buf);
-        entropy_encode_model(tb, &m, L, &buf, &nb, &st);
+        fl_entropy_encode_model(tb, &m, L, &buf, &nb, &st);
         char name[64];
         snprintf(name, sizeof name, "featlink laplace, n_e=%d (used %d)", nes[ni], m.n_models);
         lap_enc[ni] = 1e9 * best_e / N;
@@ -271,7 +271,7 @@ int main(void)
         printf("%-40s %10.2f %10.2f %10.2f %12.4f %9.4f%%\n", name, lap_enc[ni], lap_dec[ni],
                1e9 * fit / N, (double)st.bits / N, 100 * (st.bits - st.ideal_bits) / st.ideal_bits);
         free(buf);
-        entropy_model_free(&m);
+        fl_entropy_model_free(&m);
     }
 
     // baseline 1: one static table from the tensor's histogram, same rANS core
@@ -296,7 +296,7 @@ int main(void)
         }
         f[top] += (uint32_t)((1u << prec) - sum);
         rans_table t;
-        rans_table_init(&t, f, n, prec);
+        fl_rans_table_init(&t, f, n, prec);
         double ideal = 0;
         for (int64_t i = 0; i < N; i++)
             ideal += prec - log2(f[L[i] - lo]);
@@ -307,21 +307,21 @@ int main(void)
             free(buf);
             double t0 = now_s();
             rans_enc e;
-            rans_enc_init(&e, (size_t)N / 2);
+            fl_rans_enc_init(&e, (size_t)N / 2);
             for (int64_t i = N - 1; i >= 0; i--) {
                 uint32_t s = (uint32_t)(L[i] - lo);
                 rans_enc_put(&e, t.cum[s], t.cum[s + 1] - t.cum[s], prec);
             }
-            rans_enc_finish(&e, &buf, &nb);
-            rans_enc_free(&e);
+            fl_rans_enc_finish(&e, &buf, &nb);
+            fl_rans_enc_free(&e);
             double te = now_s() - t0;
             best_e = te < best_e ? te : best_e;
             t0 = now_s();
             rans_dec d;
-            rans_dec_init(&d, buf, nb);
+            fl_rans_dec_init(&d, buf, nb);
             for (int64_t i = 0; i < N; i++)
                 out[i] = (int32_t)rans_table_decode(&t, &d) + lo;
-            if (rans_dec_finish(&d) != 0)
+            if (fl_rans_dec_finish(&d) != 0)
                 return 1;
             double td = now_s() - t0;
             best_d = td < best_d ? td : best_d;
@@ -334,7 +334,7 @@ int main(void)
         rans_esym *es = malloc(n * sizeof *es);
         uint16_t *slot = malloc(((size_t)1 << prec) * sizeof *slot);
         for (uint32_t i = 0; i < n; i++) {
-            rans_esym_init(&es[i], t.cum[i], f[i], prec);
+            fl_rans_esym_init(&es[i], t.cum[i], f[i], prec);
             for (uint32_t q = t.cum[i]; q < t.cum[i + 1]; q++)
                 slot[q] = (uint16_t)i;
         }
@@ -364,7 +364,7 @@ int main(void)
         free(buf);
         free(h);
         free(f);
-        rans_table_free(&t);
+        fl_rans_table_free(&t);
     }
 
     // baseline 2: adaptive binary range coder
@@ -406,7 +406,7 @@ int main(void)
     }
     printf("goal: <= 20 ns/symbol each way with per-token Laplacian scales: encode %s, decode %s\n",
            lap_enc[0] <= 20 ? "met" : "NOT met", lap_dec[0] <= 20 ? "met" : "NOT met");
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
     free(L);
     free(out);
     return 0;

@@ -48,24 +48,24 @@ static int cmp_d(const void *a, const void *b)
 
 static double hold_rate(size_t n, uint64_t holds)
 {
-    evq *q = evq_create(n);
+    evq *q = fl_evq_create(n);
     if (!q) return NAN;
     evq_event e = {0};
     for (size_t i = 0; i < n; i++) {
         e.t = inc[i % NINC] * (evq_time)(1 + i % 7);
         e.id = (uint32_t)i;
-        evq_push(q, &e, NULL);
+        fl_evq_push(q, &e, NULL);
     }
     double t0 = bench_cpu_s();
     uint64_t sum = 0;
     for (uint64_t h = 0; h < holds; h++) {
-        evq_pop(q, &e);
+        fl_evq_pop(q, &e);
         sum += e.id;
         e.t += inc[h & (NINC - 1)];
-        evq_push(q, &e, NULL);
+        fl_evq_push(q, &e, NULL);
     }
     double dt = bench_cpu_s() - t0;
-    evq_destroy(q);
+    fl_evq_destroy(q);
     if (sum == 42) fputs("", stderr);   /* keep the loop's result alive */
     return (double)holds / dt;
 }

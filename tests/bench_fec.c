@@ -3,7 +3,7 @@
  *   - baseline Viterbi: the textbook scalar form (float path metrics, two
  *     predecessors per state, one survivor byte per state and step,
  *     traceback), as in Proakis & Salehi, Digital Communications 5th ed., ch. 8;
- *   - baseline CRC: Sarwate's bytewise table (crc32_update_bytewise).
+ *   - baseline CRC: Sarwate's bytewise table (fl_crc32_update_bytewise).
  * Figures are info bits per second of decoder output (soft, rate 1/2,
  * 12000-bit blocks = one 1500-byte packet, LLRs of BPSK/AWGN at Eb/N0 3 dB)
  * and bytes per second of CRC input. One thread.
@@ -94,9 +94,9 @@ static void make_block(conv *q, conv_rate r, size_t n, double ebn0_db, uint8_t *
         philox4x32_ctr_t ct = {{(uint32_t)i, 0, 0x1F0, 0}};
         b[i] = philox4x32(ct, key).v[0] & 1u;
     }
-    conv_encode(q, b, n, c);
-    size_t nc = conv_coded_bits(r, n);
-    double esn0 = conv_code_rate(r) * pow(10.0, ebn0_db / 10.0);
+    fl_conv_encode(q, b, n, c);
+    size_t nc = fl_conv_coded_bits(r, n);
+    double esn0 = fl_conv_code_rate(r) * pow(10.0, ebn0_db / 10.0);
     double s2 = 1.0 / (2.0 * esn0);
     for (size_t i = 0; i < nc; i++) {
         philox4x32_ctr_t ct = {{(uint32_t)i, 0, 0x1F1, 0}};
@@ -113,8 +113,8 @@ static double time_conv(conv *q, const float *llr, size_t n, uint8_t *out, int h
     long reps = 0;
     double t0 = now_s(), t;
     do {
-        if (hard) conv_decode_hard(q, hard_in, n, out);
-        else conv_decode(q, llr, n, out);
+        if (hard) fl_conv_decode_hard(q, hard_in, n, out);
+        else fl_conv_decode(q, llr, n, out);
         reps++;
         t = now_s() - t0;
     } while (t < 0.4);
@@ -134,10 +134,10 @@ int main(void)
 
     /* ------------------------------------------------------------ Viterbi */
     enum { N = 12000 };
-    size_t ncmax = conv_coded_bits(CONV_RATE_1_2, N);
+    size_t ncmax = fl_conv_coded_bits(CONV_RATE_1_2, N);
     uint8_t *b = malloc(N), *c = malloc(ncmax), *d = malloc(N), *d2 = malloc(N);
     float *llr = malloc(ncmax * sizeof *llr);
-    conv *q = conv_create(CONV_RATE_1_2, N);
+    conv *q = fl_conv_create(CONV_RATE_1_2, N);
     tb_viterbi *tb = tb_create(N);
     if (!b || !c || !d || !d2 || !llr || !q || !tb) return 1;
     make_block(q, CONV_RATE_1_2, N, 3.0, b, c, llr);
@@ -158,23 +158,23 @@ int main(void)
            fast / base);
     static const char *kname[] = {"auto", "scalar", "avx2", "avx512"};
     for (int k = CONV_KERNEL_SCALAR; k <= CONV_KERNEL_AVX512; k++) {
-        if (conv_set_kernel(q, (conv_kernel)k) != 0) continue;
+        if (fl_conv_set_kernel(q, (conv_kernel)k) != 0) continue;
         double r = time_conv(q, llr, N, d, 0, NULL);
         printf("  %-34s %10.1f Mbit/s   ratio %.1fx\n",
                k == CONV_KERNEL_SCALAR ? "  kernel scalar" : k == CONV_KERNEL_AVX2 ? "  kernel avx2" : "  kernel avx512",
                r / 1e6, r / base);
     }
     (void)kname;
-    conv_set_kernel(q, CONV_KERNEL_AUTO);
+    fl_conv_set_kernel(q, CONV_KERNEL_AUTO);
     double hr = time_conv(q, NULL, N, d, 1, c);
     printf("  %-34s %10.1f Mbit/s   ratio %.1fx\n", "featlink rate 1/2 hard decision", hr / 1e6, hr / base);
     for (int r = CONV_RATE_2_3; r <= CONV_RATE_3_4; r++) {
-        conv *qr = conv_create((conv_rate)r, N);
+        conv *qr = fl_conv_create((conv_rate)r, N);
         make_block(qr, (conv_rate)r, N, 4.0, b, c, llr);
         double rr = time_conv(qr, llr, N, d, 0, NULL);
         printf("  %-34s %10.1f Mbit/s   ratio %.1fx\n", r == CONV_RATE_2_3 ? "featlink rate 2/3 soft" : "featlink rate 3/4 soft",
                rr / 1e6, rr / base);
-        conv_destroy(qr);
+        fl_conv_destroy(qr);
     }
 
     /* -------------------------------------------------------------- CRC */
@@ -189,18 +189,18 @@ int main(void)
     }
     uint32_t c1 = 0, c2 = 0;
     reps = 0; t0 = now_s();
-    do { c1 ^= crc32_update_bytewise(0, buf, CB); reps++; t = now_s() - t0; } while (t < 0.4);
+    do { c1 ^= fl_crc32_update_bytewise(0, buf, CB); reps++; t = now_s() - t0; } while (t < 0.4);
     double cb = (double)reps * CB / t;
     reps = 0; t0 = now_s();
-    do { c2 ^= crc32_update(0, buf, CB); reps++; t = now_s() - t0; } while (t < 0.4);
+    do { c2 ^= fl_crc32_update(0, buf, CB); reps++; t = now_s() - t0; } while (t < 0.4);
     double cf = (double)reps * CB / t;
-    printf("crc32 over 16 MiB (results %s)\n", crc32_compute(buf, CB) == crc32_update_bytewise(0, buf, CB) ? "agree" : "DIFFER");
+    printf("crc32 over 16 MiB (results %s)\n", fl_crc32_compute(buf, CB) == fl_crc32_update_bytewise(0, buf, CB) ? "agree" : "DIFFER");
     printf("  %-34s %10.2f GB/s\n", "baseline bytewise table", cb / 1e9);
     printf("  %-34s %10.2f GB/s   ratio %.1fx\n", "featlink slicing-by-8", cf / 1e9, cf / cb);
     (void)c1; (void)c2;
 
     free(buf); free(b); free(c); free(d); free(d2); free(llr);
-    conv_destroy(q);
+    fl_conv_destroy(q);
     tb_destroy(tb);
     return 0;
 }

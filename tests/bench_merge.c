@@ -43,14 +43,14 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-// Median of reps timings of merge_execute, in ms.
+// Median of reps timings of fl_merge_execute, in ms.
 static double time_fast(merge_t q, const float *x, float *y, int32_t *a,
                         int reps)
 {
     double t[64];
     for (int r = 0; r < reps; r++) {
         double t0 = now_s();
-        if (merge_execute(q, x, 1, y, a, NULL, NULL) != 0)
+        if (fl_merge_execute(q, x, 1, y, a, NULL, NULL) != 0)
             return -1.0;
         t[r] = 1e3 * (now_s() - t0);
     }
@@ -75,7 +75,7 @@ int main(void)
             x[i * d + j] = (float)(0.5 * gauss(b * d + j, 2) +
                                    0.3 * gauss(i * d + j, 3));
     }
-    merge_t q = merge_create(n, d, nc, k);
+    merge_t q = fl_merge_create(n, d, nc, k);
     if (!q)
         return 1;
     const int def_threads = openblas_get_num_threads();
@@ -84,7 +84,7 @@ int main(void)
            def_threads);
 
     double t0 = now_s();
-    if (merge_reference(x, 1, n, d, nc, k, y2, a2, NULL, NULL) != 0)
+    if (fl_merge_reference(x, 1, n, d, nc, k, y2, a2, NULL, NULL) != 0)
         return 1;
     double ref_ms = 1e3 * (now_s() - t0);
 
@@ -106,7 +106,7 @@ int main(void)
     printf("fast == reference (assignment and merged tensor): %s\n",
            same ? "yes" : "NO");
     printf("goal >= 10x at 1 thread: %s\n", ref_ms / f1 >= 10.0 ? "met" : "MISSED");
-    merge_destroy(q);
+    fl_merge_destroy(q);
     free(x); free(y1); free(y2); free(a1); free(a2);
     return same ? 0 : 1;
 }

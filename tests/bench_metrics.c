@@ -114,13 +114,13 @@ static double time_it(enum what w, metrics_ws *ws, const float *x, const float *
     for (int k = 0; k < REPS; k++) {
         double t0 = now_ms();
         switch (w) {
-        case GREEDY: metrics_greedy_match(x, n, y, n, d, v0, v1, NULL); break;
+        case GREEDY: fl_metrics_greedy_match(x, n, y, n, d, v0, v1, NULL); break;
         case GREEDY_WS:
-            metrics_compute(ws, x, n, y, n, d, METRICS_GREEDY, &r);
+            fl_metrics_compute(ws, x, n, y, n, d, METRICS_GREEDY, &r);
             *v0 = r.precision; *v1 = r.recall; break;
-        case CKA: metrics_cka(x, d, y, d, n, v0); *v1 = 0; break;
+        case CKA: fl_metrics_cka(x, d, y, d, n, v0); *v1 = 0; break;
         case CKA_WS:
-            metrics_compute(ws, x, n, y, n, d, METRICS_CKA, &r);
+            fl_metrics_compute(ws, x, n, y, n, d, METRICS_CKA, &r);
             *v0 = r.cka; *v1 = 0; break;
         }
         ms[k] = now_ms() - t0;
@@ -150,7 +150,7 @@ static void bench_shape(size_t n, size_t d, int threads_default)
     double cka_naive_ms = now_ms() - t0;
 
     metrics_ws *ws = NULL;
-    metrics_ws_create(&ws);
+    fl_metrics_ws_create(&ws);
     int thr[2] = {1, threads_default};
     printf("greedy-match P/R/F1, %zu x %zu vs %zu x %zu tokens:\n", n, d, n, d);
     printf("  direct triple loop, 1 thread             %9.2f ms\n", naive_ms);
@@ -189,10 +189,10 @@ static void bench_shape(size_t n, size_t d, int threads_default)
         metrics_report rc_, re_;
         for (int k = 0; k < REPS; k++) {
             double tm = now_ms();
-            metrics_compute(ws, x, n, c, nc, d, METRICS_GREEDY, &rc_);
+            fl_metrics_compute(ws, x, n, c, nc, d, METRICS_GREEDY, &rc_);
             ms_c[k] = now_ms() - tm;
             tm = now_ms();
-            metrics_compute(ws, x, n, e, n, d, METRICS_GREEDY, &re_);
+            fl_metrics_compute(ws, x, n, e, n, d, METRICS_GREEDY, &re_);
             ms_e[k] = now_ms() - tm;
         }
         qsort(ms_c, REPS, sizeof *ms_c, cmp_d);
@@ -204,7 +204,7 @@ static void bench_shape(size_t n, size_t d, int threads_default)
         free(c);
         free(e);
     }
-    metrics_ws_destroy(ws);
+    fl_metrics_ws_destroy(ws);
     openblas_set_num_threads(threads_default);
     free(x);
     free(y);

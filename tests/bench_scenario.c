@@ -1,6 +1,6 @@
 /* bench_scenario: how long `featlink validate` takes on big scenarios
  * (issue 10 point 3): a 1e7-point grid (100 x 100 x 1000) and one list of
- * 1e5 values, through scenario_validate, the call `validate` makes (every
+ * 1e5 values, through fl_scenario_validate, the call `validate` makes (every
  * point checked). Goals: under 10 s and under 0.1 s. Before the schema
  * rewrite (every point a copied cJSON tree, list values found by O(n)
  * walks) the 1e5 list took 23 s here and the 1e7 grid about 20 minutes. */
@@ -35,7 +35,7 @@ static char *list(int n, double step)
     return s;
 }
 
-/* CPU seconds of scenario_validate on _text (best of _reps; *_wall: the
+/* CPU seconds of fl_scenario_validate on _text (best of _reps; *_wall: the
  * wall time of that round), -1 on failure. On a shared machine the wall
  * time includes waiting for a core, so the CPU time is the figure. */
 static double time_validate(const char *dir, const char *name, const char *text, int reps, long long *points,
@@ -51,14 +51,14 @@ static double time_validate(const char *dir, const char *name, const char *text,
     for (int r = 0; r < reps; r++) {
         int n = 0;
         double w0 = clock_s(CLOCK_MONOTONIC), t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-        scenario *s = scenario_validate(path, NULL, 0, errs, sizeof errs, &n);
+        scenario *s = fl_scenario_validate(path, NULL, 0, errs, sizeof errs, &n);
         double t = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0, w = clock_s(CLOCK_MONOTONIC) - w0;
         if (!s) {
             fprintf(stderr, "%s", errs);
             return -1;
         }
-        *points = (long long)scenario_points(s);
-        scenario_destroy(s);
+        *points = (long long)fl_scenario_points(s);
+        fl_scenario_destroy(s);
         if (best < 0 || t < best)
             best = t, *wall = w;
     }

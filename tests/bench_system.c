@@ -20,7 +20,7 @@ static unsigned long frames;
 static int count(void *arg, const sys_frame *f)
 {
     frames++;
-    return syssum_add(arg, f);
+    return fl_syssum_add(arg, f);
 }
 
 int main(void)
@@ -40,7 +40,7 @@ int main(void)
     c.packet_bits = 12000;
     c.max_retx = 3;
     c.doppler_hz = 10;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &sh;
     c.outage_retry_s = 0.005;
     c.workers = 8;
@@ -50,19 +50,19 @@ int main(void)
     c.seed = 1;
     for (int round = 0; round < 3; round++) {
         syssum_acc a;
-        syssum_init(&a, c.warmup_s);
+        fl_syssum_init(&a, c.warmup_s);
         sys_totals t;
         frames = 0;
         double t0 = bench_cpu_s(), w0 = bench_now_s();
-        int rc = sys_run(&c, count, &a, &t);
+        int rc = fl_sys_run(&c, count, &a, &t);
         double dt = bench_cpu_s() - t0, wall = bench_now_s() - w0;
         syssum s;
-        syssum_finish(&a, &t, &s);
+        fl_syssum_finish(&a, &t, &s);
         printf("10,000 devices, 600 s simulated: %lu frames in %.2f s CPU (%.2f s wall; %.3g frames/s of CPU), rc %d; "
                "latency mean %.4g s, p99 %.4g s, uplink %.3f, server %.3f busy\n",
                frames, dt, wall, frames / dt, rc, s.latency.est, s.p99.est, s.uplink_utilisation,
                s.server_utilisation);
-        syssum_free(&a);
+        fl_syssum_free(&a);
     }
     return 0;
 }

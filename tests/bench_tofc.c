@@ -1,7 +1,7 @@
 /* bench_tofc: TOFC encode + decode per frame (codec/tofc), with the 64
- * Laplacian tables built on every call (tofc_encode / tofc_decode: the
+ * Laplacian tables built on every call (fl_tofc_encode / fl_tofc_decode: the
  * frame pipeline before sim/frame) and built once per point
- * (tofc_encode_with / tofc_decode_with, as sim/tofc_stage now does), in the
+ * (fl_tofc_encode_with / fl_tofc_decode_with, as sim/tofc_stage now does), in the
  * same run; plus the table build alone. Frames: the tofc_lambda_sweep
  * configuration (2 patches x 729 tokens x 1152 dims, synthetic clip law,
  * DPC-KNN to 16 tokens per patch, K = 5, RDOQ Δ = 0.1, λ = 0.1, Laplacian
@@ -70,15 +70,15 @@ static double frame_ms(const entropy_tables *tb, const tofc_params *p, const flo
     uint8_t *buf = NULL;
     size_t nbytes = 0;
     tofc_frame fr = {0};
-    int rc = tb ? tofc_encode_with(tb, p, x, &buf, &nbytes, NULL, NULL) : tofc_encode(p, x, &buf, &nbytes, NULL, NULL);
+    int rc = tb ? fl_tofc_encode_with(tb, p, x, &buf, &nbytes, NULL, NULL) : fl_tofc_encode(p, x, &buf, &nbytes, NULL, NULL);
     if (!rc)
-        rc = tb ? tofc_decode_with(tb, buf, nbytes, NULL, 0, &fr) : tofc_decode(buf, nbytes, NULL, 0, &fr);
+        rc = tb ? fl_tofc_decode_with(tb, buf, nbytes, NULL, 0, &fr) : fl_tofc_decode(buf, nbytes, NULL, 0, &fr);
     double ms = 1e3 * (now_s() - t0);
     if (rc) {
         fprintf(stderr, "bench_tofc: coding failed (%d)\n", rc);
         exit(1);
     }
-    tofc_frame_free(&fr);
+    fl_tofc_frame_free(&fr);
     free(*keep);
     *keep = buf, *keep_n = nbytes;
     return ms;
@@ -86,7 +86,7 @@ static double frame_ms(const entropy_tables *tb, const tofc_params *p, const flo
 
 static void run_case(const char *name, const tofc_params *p, const float *x)
 {
-    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+    entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
     double per_call[REPS], once[REPS];
     uint8_t *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
@@ -99,7 +99,7 @@ static void run_case(const char *name, const tofc_params *p, const float *x)
     printf("| %s | %.2f | %.2f | %.2f ms (%.1f%%) | %s |\n", name, m0, m1, m0 - m1, 100.0 * (m0 - m1) / m0,
            same ? "identical" : "DIFFER");
     free(a), free(b);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
     if (!same)
         exit(1);
 }
@@ -110,15 +110,15 @@ int main(void)
     double build[REPS];
     for (int r = 0; r < REPS; r++) {
         double t0 = now_s();
-        entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+        entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
         build[r] = 1e3 * (now_s() - t0);
-        entropy_tables_destroy(tb);
+        fl_entropy_tables_destroy(tb);
     }
     printf("entropy_tables_create (64 tables, 16-bit): %.2f ms (median of %d)\n\n", median(build, REPS), REPS);
     source_synth s = {.patches = 2, .tokens = 729, .dims = 1152, .law = SOURCE_LAW_CLIP, .clusters = 16,
                       .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 4, .outlier_gain = 20, .scale = 1.0};
     source_tensor t = {0};
-    if (source_synthetic(&s, 1, 0, &t)) {
+    if (fl_source_synthetic(&s, 1, 0, &t)) {
         fprintf(stderr, "bench_tofc: source failed\n");
         return 1;
     }
@@ -132,6 +132,6 @@ int main(void)
     printf("|---|---|---|---|---|\n");
     run_case("merge 16, rdoq, laplace 16", &merge, t.x);
     run_case("no merge, uniform, laplace 16", &plain, t.x);
-    source_free(&t);
+    fl_source_free(&t);
     return 0;
 }

@@ -40,9 +40,9 @@ int main(void)
     uint8_t *buf = NULL, keep[64 * 16];
     uint64_t nbits = 0;
     pinr_layout lay;
-    if (pinr_encode(&p, x, 7, &buf, &nbits, &lay) != 0) return 1;
-    if (pinr_decode(buf, nbits, NULL, 64, 16, y, NULL, NULL) != 0) return 2;
-    if (pinr_select(&p, 7, keep) != 0) return 3;
+    if (fl_pinr_encode(&p, x, 7, &buf, &nbits, &lay) != 0) return 1;
+    if (fl_pinr_decode(buf, nbits, NULL, 64, 16, y, NULL, NULL) != 0) return 2;
+    if (fl_pinr_select(&p, 7, keep) != 0) return 3;
     double maxerr = 0.0, step = 0.0;
     for (int i = 0; i < 64 * 16; i++) {
         if (!keep[i] && y[i] != 0.0f) return 4;
@@ -52,7 +52,7 @@ int main(void)
     free(buf);
     /* uniform quantiser of 8 bits over [-max, max]: error <= one step */
     if (maxerr > 2.0 * step / 255.0 + 1e-6) return 5;
-    if (fabs(capacity_awgn(10.0) - log2(11.0)) > 1e-12) return 6;
+    if (fabs(fl_capacity_awgn(10.0) - log2(11.0)) > 1e-12) return 6;
     printf("featlink %s: %llu bits, max error %.3g\n", featlink_version(),
            (unsigned long long)nbits, maxerr);
     return 0;

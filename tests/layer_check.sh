@@ -52,14 +52,26 @@ if [ "$(bad_includes "$tmp/channel" codec sim | wc -l)" -eq 2 ]; then
 else
   bad "self-test" "planted includes not caught: $(bad_includes "$tmp/channel" codec sim)"
 fi
-printf 'int pinr_select(void);\nint fl_planted(void) { return pinr_select(); }\n' > "$tmp/p.c"
-printf 'int pinr_select(void) { return 0; }\n' > "$tmp/q.c"
+printf 'int fl_pinr_select(void);\nint fl_planted(void) { return fl_pinr_select(); }\n' > "$tmp/p.c"
+printf 'int fl_pinr_select(void) { return 0; }\n' > "$tmp/q.c"
 if cc -c "$tmp/p.c" -o "$tmp/p.o" && cc -c "$tmp/q.c" -o "$tmp/q.o" &&
-   [ "$(bad_refs "$tmp/p.o" "$tmp/q.o")" = "$tmp/p.o: pinr_select" ] &&
+   [ "$(bad_refs "$tmp/p.o" "$tmp/q.o")" = "$tmp/p.o: fl_pinr_select" ] &&
    [ -z "$(bad_refs "$tmp/q.o" "$tmp/p.o")" ]; then
   ok "self-test: a planted cross-layer symbol reference is caught by nm"
 else
   bad "self-test" "nm check missed the planted reference"
+fi
+
+# library hygiene (issue 11): every global symbol the library defines starts
+# with fl_ or featlink_, so a program can link featlink beside liquid-dsp,
+# VOLK or libfec (liquid also exports modem_create) without a clash; an
+# OpenMP named critical section is the common symbol .gomp_critical_user_NAME
+unprefixed() { defined "$@" | sed 's/^\.gomp_critical_user_//' | grep -v '^fl_\|^featlink_' || true; }
+printf 'int planted_unprefixed(void) { return 0; }\n' > "$tmp/u.c"
+if cc -c "$tmp/u.c" -o "$tmp/u.o" && [ "$(unprefixed "$tmp/p.o" "$tmp/u.o")" = "planted_unprefixed" ]; then
+  ok "self-test: a planted unprefixed global symbol is caught (fl_planted is not)"
+else
+  bad "self-test" "prefix check missed the planted planted_unprefixed"
 fi
 
 # --- the tree ---
@@ -83,6 +95,13 @@ else
   hits=$(bad_refs "$co" "$ch $si")
   if [ -z "$hits" ]; then ok "nm: codec/ objects use no channel/ or sim/ symbol"
   else bad "nm: codec/ uses another layer" "$hits"; fi
+fi
+if [ -f "$build/libfeatlink.a" ]; then
+  hits=$(unprefixed "$build/libfeatlink.a" | head -20 | tr '\n' ' ')
+  if [ -z "$hits" ]; then ok "nm: every global symbol of libfeatlink.a starts with fl_ or featlink_"
+  else bad "nm: unprefixed global symbols in libfeatlink.a" "$hits"; fi
+else
+  bad "library" "no $build/libfeatlink.a (build first)"
 fi
 
 echo "[  PASSED  ] $pass test(s)."

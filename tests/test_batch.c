@@ -66,7 +66,7 @@ static sys_config server_only(sys_arrival a, double rate_hz, double duration_s)
     c.bandwidth_hz = 1e6;
     c.access = SYS_TDMA;
     c.packet_bits = 1000;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &fast;
     c.workers = 1;
     c.service = SYS_SVC_DETERMINISTIC;
@@ -89,12 +89,12 @@ static void test_batch_of_one_is_no_batching(void **state)
     sys_config c = server_only(SYS_PERIODIC, 1.0, 100);
     recs a = {0}, b = {0}, d = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &a, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &a, &t), 0);
     c.batch_max = 1;
-    assert_int_equal(sys_run(&c, keep, &b, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &b, &t), 0);
     c.batch_max = 2;
     c.batch_max_wait_s = 0;
-    assert_int_equal(sys_run(&c, keep, &d, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &d, &t), 0);
     assert_int_equal(a.n, 100);
     assert_int_equal(a.n, b.n);
     assert_int_equal(a.n, d.n);
@@ -123,7 +123,7 @@ static void test_deterministic_batches_by_hand(void **state)
     c.warmup_s = 10;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     assert_int_equal(r.n, 2000);
     qsort(r.f, r.n, sizeof *r.f, by_frame);
     double wsum = 0;
@@ -173,7 +173,7 @@ static void test_bulk_service_queue_and_little(void **state)
     c.warmup_s = 200;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     double rr = bulk_root(lambda, mu, K), q0 = 1.0 / (1.0 / (1 - rr) + mu / lambda);
     double wq = q0 * rr / ((1 - rr) * (1 - rr)) / lambda;
     /* waits in completion order: MSER-5 and batch means */
@@ -185,8 +185,8 @@ static void test_bulk_service_queue_and_little(void **state)
             soj += r.f[i].completion_s - r.f[i].delivered_s;
         }
     outstat_est e;
-    size_t d = outstat_mser5(x, n);
-    outstat_mean(x + d, n - d, OUTSTAT_BATCHES, &e);
+    size_t d = fl_outstat_mser5(x, n);
+    fl_outstat_mean(x + d, n - d, OUTSTAT_BATCHES, &e);
     assert_true(testutil_within_ci("M/M^[1,4]/1 mean wait (s)", e.est, e.ci_low, e.ci_high, wq));
     /* Little at the server: time-average count against lambda x sojourn */
     double lam = (double)n / (c.duration_s - c.warmup_s), little = lam * soj / (double)n;
@@ -214,7 +214,7 @@ static void test_saturation_throughput_factor(void **state)
         c.batch_max = k ? b : 1;
         recs r = {0};
         sys_totals t;
-        assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+        assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
         double first = INFINITY, last = 0;
         for (size_t i = 0; i < r.n; i++) {
             if (r.f[i].server_start_s < first) first = r.f[i].server_start_s;
@@ -234,36 +234,36 @@ static void test_saturation_throughput_factor(void **state)
 
 static void test_batch_rule_and_model(void **state)
 {
-    station *s = station_create_batch(1, STATION_FIFO, 3);
+    station *s = fl_station_create_batch(1, STATION_FIFO, 3);
     assert_non_null(s);
     batch_policy p = {.max = 3, .max_wait = 100};
     evq_time wake;
-    assert_int_equal(batch_ready(&p, s, 0, &wake), 0);
+    assert_int_equal(fl_batch_ready(&p, s, 0, &wake), 0);
     assert_true(wake == EVQ_TIME_MAX);
     station_job j = {.id = 1, .arrival = 10};
-    assert_int_equal(station_enqueue(s, 10, &j), 0);
-    assert_int_equal(batch_ready(&p, s, 50, &wake), 0);
+    assert_int_equal(fl_station_enqueue(s, 10, &j), 0);
+    assert_int_equal(fl_batch_ready(&p, s, 50, &wake), 0);
     assert_true(wake == 110);
-    assert_int_equal(batch_ready(&p, s, 110, &wake), 1);
+    assert_int_equal(fl_batch_ready(&p, s, 110, &wake), 1);
     j.id = 2, j.arrival = 60;
-    assert_int_equal(station_enqueue(s, 60, &j), 0);
+    assert_int_equal(fl_station_enqueue(s, 60, &j), 0);
     j.id = 3, j.arrival = 70;
-    assert_int_equal(station_enqueue(s, 70, &j), 0);
-    assert_int_equal(batch_ready(&p, s, 70, &wake), 1);      /* full */
+    assert_int_equal(fl_station_enqueue(s, 70, &j), 0);
+    assert_int_equal(fl_batch_ready(&p, s, 70, &wake), 1);      /* full */
     const station_job *jobs;
     size_t n;
-    assert_int_equal(station_take(s, 70, 0, 3, &jobs, &n), 0);
+    assert_int_equal(fl_station_take(s, 70, 0, 3, &jobs, &n), 0);
     assert_int_equal(n, 3);
     assert_true(jobs[0].id == 1 && jobs[2].id == 3 && jobs[1].start == 70);
-    assert_int_equal(station_finish_batch(s, 170, 0, &jobs, &n), 0);
+    assert_int_equal(fl_station_finish_batch(s, 170, 0, &jobs, &n), 0);
     station_stats st;
-    station_get_stats(s, 170, &st);
+    fl_station_get_stats(s, 170, &st);
     /* L: 1 job over [10, 60), 2 over [60, 70), 3 in service over [70, 170) */
     assert_true(fabs(st.mean_in_system - (50 + 20 + 300) / 170.0) < 1e-12);
     assert_true(fabs(st.utilisation - 100 / 170.0) < 1e-12);
-    station_destroy(s);
+    fl_station_destroy(s);
     double own[3] = {0.1, 0.2, 0.3}, sh[3] = {0.5, 0.7, 0.6};
-    assert_true(fabs(batch_model_s(own, sh, 3) - 1.3) < 1e-15);
+    assert_true(fabs(fl_batch_model_s(own, sh, 3) - 1.3) < 1e-15);
 }
 
 int main(void)

@@ -39,7 +39,7 @@ static void random_bytes(uint8_t *b, size_t n, uint32_t seed)
 {
     size_t nw = (n + 3) / 4;
     uint32_t *w = malloc(nw * sizeof *w);
-    noise_u32_at(seed, 0, 0x2FFu, 0, 0, w, nw);
+    fl_noise_u32_at(seed, 0, 0x2FFu, 0, 0, w, nw);
     memcpy(b, w, n);
     free(w);
 }
@@ -48,12 +48,12 @@ static void random_bytes(uint8_t *b, size_t n, uint32_t seed)
 static void snr_conversion(void **state)
 {
     (void)state;
-    assert_true(fabs(phy_esn0_from_ebn0_db(10.0, 4, 0.5) - (10.0 + 10.0 * log10(2.0))) < 1e-12);
-    assert_true(fabs(phy_esn0_from_ebn0_db(3.0, 1, 1.0) - 3.0) < 1e-12);
+    assert_true(fabs(fl_phy_esn0_from_ebn0_db(10.0, 4, 0.5) - (10.0 + 10.0 * log10(2.0))) < 1e-12);
+    assert_true(fabs(fl_phy_esn0_from_ebn0_db(3.0, 1, 1.0) - 3.0) < 1e-12);
     phy_config c = cfg_of(MODEM_QPSK, PHY_AWGN, 7.0);
-    phy *p = phy_create(&c);
-    assert_true(fabs(phy_n0(p) - pow(10.0, -0.7)) < 1e-12);
-    phy_destroy(p);
+    phy *p = fl_phy_create(&c);
+    assert_true(fabs(fl_phy_n0(p) - pow(10.0, -0.7)) < 1e-12);
+    fl_phy_destroy(p);
 }
 
 /* at a huge SNR every scheme and channel returns the input bits, for frame
@@ -71,15 +71,15 @@ static void noiseless_roundtrip(void **state)
                 for (size_t li = 0; li < 5; li++) {
                     phy_config c = cfg_of(all_schemes[si], chs[ci], 200.0);
                     c.fading = bl ? PHY_FADING_BLOCK : PHY_FADING_FAST;
-                    phy *p = phy_create(&c);
+                    phy *p = fl_phy_create(&c);
                     assert_non_null(p);
                     size_t nb = lens[li], nby = (nb + 7) / 8;
                     out[nby] = 0x5A;
-                    assert_int_equal(phy_transmit_hard(p, 0, 3, in, nb, out), 0);
+                    assert_int_equal(fl_phy_transmit_hard(p, 0, 3, in, nb, out), 0);
                     for (size_t i = 0; i < nb; i++)
                         assert_int_equal((out[i / 8] >> (7 - i % 8)) & 1, (in[i / 8] >> (7 - i % 8)) & 1);
                     assert_int_equal(out[nby], 0x5A);
-                    phy_destroy(p);
+                    fl_phy_destroy(p);
                 }
 }
 
@@ -94,16 +94,16 @@ static void noise_variance_convention(void **state)
     static float llr[NB];
     memset(in, 0, sizeof in); /* all zeros: x = +1 */
     phy_config c = cfg_of(MODEM_BPSK, PHY_AWGN, 3.0);
-    phy *p = phy_create(&c);
-    assert_int_equal(phy_transmit_llr(p, 1, 0, in, NB, MODEM_DEMAP_EXACT, llr), 0);
-    double n0 = phy_n0(p), v = 0;
+    phy *p = fl_phy_create(&c);
+    assert_int_equal(fl_phy_transmit_llr(p, 1, 0, in, NB, MODEM_DEMAP_EXACT, llr), 0);
+    double n0 = fl_phy_n0(p), v = 0;
     for (int i = 0; i < NB; i++) {
         double e = llr[i] * n0 / 4.0 - 1.0;
         v += e * e;
     }
     v /= NB;
     assert_true(fabs(v / (n0 / 2.0) - 1.0) < 4.5 * sqrt(2.0 / NB));
-    phy_destroy(p);
+    fl_phy_destroy(p);
 }
 
 /* the gains hook: h = 1 supplied by the caller gives exactly the AWGN result
@@ -121,21 +121,21 @@ static void caller_gains(void **state)
     }
     for (int si = 0; si < 5; si++) {
         phy_config c = cfg_of(all_schemes[si], PHY_AWGN, 4.0);
-        phy *p = phy_create(&c);
+        phy *p = fl_phy_create(&c);
         c.channel = PHY_RAYLEIGH;
-        phy *q = phy_create(&c);
-        assert_int_equal(phy_transmit_hard(p, 2, 7, in, NB, a), 0);
-        assert_int_equal(phy_set_gains(q, one, zero, NB), 0);
-        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), 0);
+        phy *q = fl_phy_create(&c);
+        assert_int_equal(fl_phy_transmit_hard(p, 2, 7, in, NB, a), 0);
+        assert_int_equal(fl_phy_set_gains(q, one, zero, NB), 0);
+        assert_int_equal(fl_phy_transmit_hard(q, 2, 7, in, NB, b), 0);
         /* z = (h x + n) conj(h)/|h|^2 with h = 1 is x + n exactly; BPSK/AWGN
          * draws no Q noise, which Re(z) does not use */
         assert_memory_equal(a, b, sizeof a);
-        assert_int_equal(phy_set_gains(q, one, zero, 10), 0);
-        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), -ERANGE);
-        assert_int_equal(phy_set_gains(q, NULL, NULL, 0), 0);
-        assert_int_equal(phy_transmit_hard(q, 2, 7, in, NB, b), 0);
-        phy_destroy(p);
-        phy_destroy(q);
+        assert_int_equal(fl_phy_set_gains(q, one, zero, 10), 0);
+        assert_int_equal(fl_phy_transmit_hard(q, 2, 7, in, NB, b), -ERANGE);
+        assert_int_equal(fl_phy_set_gains(q, NULL, NULL, 0), 0);
+        assert_int_equal(fl_phy_transmit_hard(q, 2, 7, in, NB, b), 0);
+        fl_phy_destroy(p);
+        fl_phy_destroy(q);
     }
 }
 
@@ -151,14 +151,14 @@ static void llr_sign_matches_hard(void **state)
     random_bytes(in, sizeof in, 4);
     for (int si = 0; si < 5; si++) {
         phy_config c = cfg_of(all_schemes[si], PHY_RAYLEIGH, 8.0);
-        phy *p = phy_create(&c);
-        assert_int_equal(phy_transmit_hard(p, 0, 1, in, NB, h), 0);
-        assert_int_equal(phy_transmit_llr(p, 0, 1, in, NB, MODEM_DEMAP_MAXLOG, l), 0);
+        phy *p = fl_phy_create(&c);
+        assert_int_equal(fl_phy_transmit_hard(p, 0, 1, in, NB, h), 0);
+        assert_int_equal(fl_phy_transmit_llr(p, 0, 1, in, NB, MODEM_DEMAP_MAXLOG, l), 0);
         int mism = 0;
         for (int i = 0; i < NB; i++)
             mism += ((h[i / 8] >> (7 - i % 8)) & 1) != (l[i] < 0.0f);
         assert_int_equal(mism, 0);
-        phy_destroy(p);
+        fl_phy_destroy(p);
     }
 }
 
@@ -187,25 +187,25 @@ static void determinism_and_stopping(void **state)
     ber_config b = ber_cfg(MODEM_QAM16, PHY_RAYLEIGH, 12.0, 3);
     ber_result r1, r2;
     b.threads = 1;
-    assert_int_equal(ber_run(&b, &r1), 0);
+    assert_int_equal(fl_ber_run(&b, &r1), 0);
     b.threads = 2;
-    assert_int_equal(ber_run(&b, &r2), 0);
+    assert_int_equal(fl_ber_run(&b, &r2), 0);
     assert_memory_equal(&r1, &r2, sizeof r1);
     assert_true(r1.bit_errors >= 300 && r1.bit_errors - r1.symbol_errors < r1.bit_errors);
     b.min_errors = 0;
     b.max_bits = 10000;
-    assert_int_equal(ber_run(&b, &r1), 0);
+    assert_int_equal(fl_ber_run(&b, &r1), 0);
     assert_int_equal(r1.bits, 12000); /* 5 frames of 2400 */
     assert_int_equal(r1.frames, 5);
     b.frame_bits = 0;
-    assert_int_equal(ber_run(&b, &r1), -EINVAL);
+    assert_int_equal(fl_ber_run(&b, &r1), -EINVAL);
 }
 
 /* LLR demapping: the exact-LLR sign decisions give the same BER law (a single
  * point: checked at 4.5 sigma, sd = sqrt(p(1-p)/bits)) */
 static int within(const ber_result *r, double nsig)
 {
-    double p = r->ber_theory;
+    double p = r->fl_ber_theory;
     return fabs(r->ber - p) < nsig * sqrt(p * (1.0 - p) / (double)r->bits);
 }
 
@@ -215,10 +215,10 @@ static void llr_demap_ber(void **state)
     ber_config b = ber_cfg(MODEM_QAM16, PHY_AWGN, 8.0, 4);
     b.demap = BER_DEMAP_LLR_EXACT;
     ber_result r;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_true(within(&r, 4.5));
     b.demap = BER_DEMAP_LLR_MAXLOG;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_true(within(&r, 4.5));
 }
 
@@ -230,23 +230,23 @@ static void rician_and_block(void **state)
     (void)state;
     ber_config b = ber_cfg(MODEM_QPSK, PHY_RICIAN, 10.0, 5);
     ber_result r;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_true(within(&r, 4.5));
     b = ber_cfg(MODEM_QAM64, PHY_RICIAN, 16.0, 7);
     b.phy.k_factor = 5.0;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_true(within(&r, 4.5));
     b = ber_cfg(MODEM_BPSK, PHY_RAYLEIGH, 10.0, 6);
     b.phy.fading = PHY_FADING_BLOCK;
     b.phy.block_symbols = 16;
     b.min_errors = 0;
     b.max_bits = 2400 * 400;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     /* variance of the mean over blocks: the BER of one block is
      * Q(sqrt(2 g)) with g ~ Exp; Var <= E[P^2] <= E[P] / 2, blocks = bits/16 */
     double nblocks = (double)r.bits / 16.0;
-    double sd = sqrt(r.ber_theory / 2.0 / nblocks + r.ber_theory / (double)r.bits);
-    assert_true(fabs(r.ber - r.ber_theory) < 4.5 * sd);
+    double sd = sqrt(r.fl_ber_theory / 2.0 / nblocks + r.fl_ber_theory / (double)r.bits);
+    assert_true(fabs(r.ber - r.fl_ber_theory) < 4.5 * sd);
 }
 
 /* Acceptance (issue 3): every modem, AWGN and Rayleigh fast fading; the
@@ -276,16 +276,16 @@ static void closed_form_inside_ci(void **state)
                 ber_config b = ber_cfg(all_schemes[si], ch == 0 ? PHY_AWGN : PHY_RAYLEIGH, db, pt++);
                 b.phy.seed = ACCEPT_SEED;
                 ber_result r;
-                assert_int_equal(ber_run(&b, &r), 0);
+                assert_int_equal(fl_ber_run(&b, &r), 0);
                 if (r.bit_errors < 200)
                     continue;
                 points++;
-                int in = r.ber_theory >= r.ber_ci_low && r.ber_theory <= r.ber_ci_high;
+                int in = r.fl_ber_theory >= r.ber_ci_low && r.fl_ber_theory <= r.ber_ci_high;
                 inside += in;
                 if (!in)
                     print_message("outside: %s %s Eb/N0 %g dB: ber %.4g [%.4g, %.4g] theory %.4g\n",
-                                  modem_scheme_name(all_schemes[si]), ch ? "rayleigh" : "awgn", db,
-                                  r.ber, r.ber_ci_low, r.ber_ci_high, r.ber_theory);
+                                  fl_modem_scheme_name(all_schemes[si]), ch ? "rayleigh" : "awgn", db,
+                                  r.ber, r.ber_ci_low, r.ber_ci_high, r.fl_ber_theory);
             }
     print_message("closed form inside the 95%% CI at %d of %d points\n", inside, points);
     assert_true(points >= 35);
@@ -309,8 +309,8 @@ static void interval_coverage_with_clustered_errors(void **state)
         b.min_errors = 300;
         b.threads = 1;
         ber_result r;
-        assert_int_equal(ber_run(&b, &r), 0);
-        misses += !(r.ber_theory >= r.ber_ci_low && r.ber_theory <= r.ber_ci_high);
+        assert_int_equal(fl_ber_run(&b, &r), 0);
+        misses += !(r.fl_ber_theory >= r.ber_ci_low && r.fl_ber_theory <= r.ber_ci_high);
         deff_sum += r.ber_deff;
         estimated += r.ber_deff_estimated;
     }
@@ -320,7 +320,7 @@ static void interval_coverage_with_clustered_errors(void **state)
     assert_true(deff_sum / 300 > 1.2);
     ber_config b = ber_cfg(MODEM_BPSK, PHY_AWGN, 4.0, 7);
     ber_result r;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_true(fabs(r.ber_deff - 1.0) < 1e-9);
 }
 
@@ -338,31 +338,31 @@ static void interval_rule_by_hand(void **state)
     (void)state;
     ber_result r;
     double lo, hi;
-    assert_int_equal(ber_interval(10000, 50, 250.0, 5000.0, 1e6, 10, &r), 0);
+    assert_int_equal(fl_ber_interval(10000, 50, 250.0, 5000.0, 1e6, 10, &r), 0);
     assert_true(r.ber_deff_estimated == 1 && r.ber_error_clusters == 10);
     assert_true(fabs(r.ber_deff - 4.522613065326633) < 1e-12);
     assert_true(r.ber_deff == r.ber_deff_measured);
-    assert_int_equal(berclosed_clopper_pearson_real(50.0 / r.ber_deff, 10000.0 / r.ber_deff, 0.95, &lo, &hi), 0);
+    assert_int_equal(fl_berclosed_clopper_pearson_real(50.0 / r.ber_deff, 10000.0 / r.ber_deff, 0.95, &lo, &hi), 0);
     assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
 
-    assert_int_equal(ber_interval(10000, 50, 250.0, 5000.0, 1e6, 9, &r), 0);
+    assert_int_equal(fl_ber_interval(10000, 50, 250.0, 5000.0, 1e6, 9, &r), 0);
     assert_true(r.ber_deff_estimated == 0);
     assert_true(fabs(r.ber_deff_measured - 4.522613065326633) < 1e-12);
     assert_true(r.ber_deff == 100.0);
-    assert_int_equal(berclosed_clopper_pearson_real(0.5, 100.0, 0.95, &lo, &hi), 0);
+    assert_int_equal(fl_berclosed_clopper_pearson_real(0.5, 100.0, 0.95, &lo, &hi), 0);
     assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
 
-    assert_int_equal(ber_interval(20000, 0, 0.0, 0.0, 20 * 1e6, 0, &r), 0);
+    assert_int_equal(fl_ber_interval(20000, 0, 0.0, 0.0, 20 * 1e6, 0, &r), 0);
     assert_true(r.ber_deff_estimated == 0 && r.ber_deff_measured == 1.0 && r.ber_deff == 1000.0);
     assert_true(r.ber_ci_low == 0.0);
     assert_true(fabs(r.ber_ci_high - 0.16843347098308536) < 1e-12);
     /* bit-level clusters (BPSK over AWGN): the bound is 1, nothing widens */
-    assert_int_equal(ber_interval(1000, 3, 3.0, 3.0, 1000.0, 3, &r), 0);
+    assert_int_equal(fl_ber_interval(1000, 3, 3.0, 3.0, 1000.0, 3, &r), 0);
     assert_true(r.ber_deff_estimated == 0 && r.ber_deff == 1.0);
-    assert_int_equal(berclosed_clopper_pearson(3, 1000, 0.95, &lo, &hi), 0);
+    assert_int_equal(fl_berclosed_clopper_pearson(3, 1000, 0.95, &lo, &hi), 0);
     assert_true(r.ber_ci_low == lo && r.ber_ci_high == hi);
-    assert_int_equal(ber_interval(0, 0, 0.0, 0.0, 1.0, 0, &r), -EINVAL);
-    assert_int_equal(ber_interval(10, 11, 0.0, 0.0, 10.0, 0, &r), -EINVAL);
+    assert_int_equal(fl_ber_interval(0, 0, 0.0, 0.0, 1.0, 0, &r), -EINVAL);
+    assert_int_equal(fl_ber_interval(10, 11, 0.0, 0.0, 10.0, 0, &r), -EINVAL);
 }
 
 /* Coverage when few clusters hold errors: BPSK over block Rayleigh fading,
@@ -398,10 +398,10 @@ static void coverage_with_few_error_clusters(void **state)
             b.max_bits = cases[c].max_bits;
             b.threads = 1;
             ber_result r;
-            assert_int_equal(ber_run(&b, &r), 0);
-            truth = r.ber_theory;
+            assert_int_equal(fl_ber_run(&b, &r), 0);
+            truth = r.fl_ber_theory;
             double lo, hi; /* the interval at the measured design effect alone */
-            assert_int_equal(berclosed_clopper_pearson_real((double)r.bit_errors / r.ber_deff_measured,
+            assert_int_equal(fl_berclosed_clopper_pearson_real((double)r.bit_errors / r.ber_deff_measured,
                                                             (double)r.bits / r.ber_deff_measured, 0.95, &lo,
                                                             &hi),
                              0);
@@ -434,7 +434,7 @@ static void many_error_clusters_interval_unchanged(void **state)
     ber_config b = ber_cfg(MODEM_QAM16, PHY_RAYLEIGH, 14.0, 1000);
     b.threads = 1;
     ber_result r;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_int_equal(r.bits, 14400);
     assert_int_equal(r.bit_errors, 302);
     assert_true(r.ber_deff_estimated == 1 && r.ber_deff == r.ber_deff_measured);
@@ -445,7 +445,7 @@ static void many_error_clusters_interval_unchanged(void **state)
     b.phy.fading = PHY_FADING_BLOCK;
     b.min_errors = 0;
     b.max_bits = 2400 * 400;
-    assert_int_equal(ber_run(&b, &r), 0);
+    assert_int_equal(fl_ber_run(&b, &r), 0);
     assert_int_equal(r.bit_errors, 22057);
     assert_true(r.ber_deff_estimated == 1);
     assert_true(fabs(r.ber_deff / 0x1.c3425941e8e55p+1 - 1.0) < 1e-12);
@@ -479,11 +479,11 @@ static void progress_callback(void **state)
     b.min_errors = 10000;
     b.threads = 2;
     ber_result plain, watched;
-    assert_int_equal(ber_run(&b, &plain), 0);
+    assert_int_equal(fl_ber_run(&b, &plain), 0);
     struct progress_log g = {0, 1, 0, 0};
     b.progress = progress_record;
     b.progress_arg = &g;
-    assert_int_equal(ber_run(&b, &watched), 0);
+    assert_int_equal(fl_ber_run(&b, &watched), 0);
     assert_memory_equal(&plain, &watched, sizeof plain);
     print_message("%d progress calls for %llu bits\n", g.calls, (unsigned long long)watched.bits);
     assert_true(g.calls >= 3);
@@ -494,7 +494,7 @@ static void progress_callback(void **state)
     b.min_errors = 0;
     b.max_bits = 2400;
     g = (struct progress_log){0, 1, 0, 0};
-    assert_int_equal(ber_run(&b, &watched), 0);
+    assert_int_equal(fl_ber_run(&b, &watched), 0);
     assert_int_equal(g.calls, 1);
     assert_true(g.bits == 2400 && g.errors == watched.bit_errors);
 }

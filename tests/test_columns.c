@@ -18,23 +18,23 @@ static void check_point(const char *file, const scenario *s, int64_t i)
 {
     char err[SCN_ERR_LEN];
     fl_config c;
-    assert_int_equal(scenario_config(s, i, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, i, &c, err, sizeof err), 0);
     row r;
-    row_reset(&r);
+    fl_row_reset(&r);
     point_ctx ctx = {0};
-    if (point_run(&c, i, &ctx, &r, err, sizeof err))
+    if (fl_point_run(&c, i, &ctx, &r, err, sizeof err))
         fail_msg("%s point %lld: %s", file, (long long)i, err);
     for (int k = 0; k < r.n; k++) {
-        const column_doc *d = columns_find(r.col[k].name);
+        const column_doc *d = fl_columns_find(r.col[k].name);
         if (!d)
             fail_msg("%s: column \"%s\" is not in sim/columns.c", file, r.col[k].name);
         if (!d->description[0])
             fail_msg("%s: column \"%s\" has no description", file, r.col[k].name);
     }
-    for (int k = 0; k < scenario_swept(s); k++) {
+    for (int k = 0; k < fl_scenario_swept(s); k++) {
         const char *unit, *desc;
         int is_int;
-        assert_int_equal(scenario_key_doc(scenario_swept_key(s, k), &unit, &desc, &is_int), 0);
+        assert_int_equal(fl_scenario_key_doc(fl_scenario_swept_key(s, k), &unit, &desc, &is_int), 0);
         assert_true(desc[0] != 0);
     }
 }
@@ -50,12 +50,12 @@ static void test_shipped_columns_documented(void **state)
         char path[256], err[SCN_ERR_LEN];
         snprintf(path, sizeof path, "scenarios/%s.json", shipped[f]);
         int ber = !strncmp(shipped[f], "ber_", 4);
-        scenario *s = scenario_load(path, ber ? ber_sets : NULL, ber ? 2 : 0, err, sizeof err);
+        scenario *s = fl_scenario_load(path, ber ? ber_sets : NULL, ber ? 2 : 0, err, sizeof err);
         if (!s)
             fail_msg("%s", err);
         check_point(path, s, 0);
-        check_point(path, s, scenario_points(s) - 1);
-        scenario_destroy(s);
+        check_point(path, s, fl_scenario_points(s) - 1);
+        fl_scenario_destroy(s);
     }
 }
 
@@ -63,14 +63,14 @@ static void test_shipped_columns_documented(void **state)
 static void test_catalogue_well_formed(void **state)
 {
     (void)state;
-    for (int i = 0; i < columns_count(); i++) {
-        const column_doc *a = columns_at(i);
+    for (int i = 0; i < fl_columns_count(); i++) {
+        const column_doc *a = fl_columns_at(i);
         assert_true(a->description[0] != 0);
         for (int j = 0; j < i; j++)
-            if (!strcmp(a->name, columns_at(j)->name))
+            if (!strcmp(a->name, fl_columns_at(j)->name))
                 fail_msg("column \"%s\" listed twice", a->name);
     }
-    assert_null(columns_at(columns_count()));
+    assert_null(fl_columns_at(fl_columns_count()));
 }
 
 int main(void)

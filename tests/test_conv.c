@@ -50,11 +50,11 @@ static void random_bits(uint8_t *b, size_t n, uint32_t seed, uint32_t trial)
 
 static int n_kernels(conv_kernel *ks)
 {
-    conv *q = conv_create(CONV_RATE_1_2, 8);
+    conv *q = fl_conv_create(CONV_RATE_1_2, 8);
     int n = 0;
     for (int k = CONV_KERNEL_SCALAR; k <= CONV_KERNEL_AVX512; k++)
-        if (conv_set_kernel(q, (conv_kernel)k) == 0) ks[n++] = (conv_kernel)k;
-    conv_destroy(q);
+        if (fl_conv_set_kernel(q, (conv_kernel)k) == 0) ks[n++] = (conv_kernel)k;
+    fl_conv_destroy(q);
     return n;
 }
 
@@ -63,36 +63,36 @@ static int n_kernels(conv_kernel *ks)
 static void test_rates_and_coded_lengths(void **state)
 {
     (void)state;
-    assert_true(conv_code_rate(CONV_RATE_1_2) == 0.5);
-    assert_true(fabs(conv_code_rate(CONV_RATE_2_3) - 2.0 / 3.0) < 1e-15);
-    assert_true(conv_code_rate(CONV_RATE_3_4) == 0.75);
-    assert_true(conv_code_rate((conv_rate)7) == 0.0);
+    assert_true(fl_conv_code_rate(CONV_RATE_1_2) == 0.5);
+    assert_true(fabs(fl_conv_code_rate(CONV_RATE_2_3) - 2.0 / 3.0) < 1e-15);
+    assert_true(fl_conv_code_rate(CONV_RATE_3_4) == 0.75);
+    assert_true(fl_conv_code_rate((conv_rate)7) == 0.0);
     /* n = 100: N = 106 steps, 212 mother bits.
      * 1/2: 212.  2/3: 212/4 = 53 periods x 3 = 159.
      * 3/4: 212/6 = 35 periods x 4 = 140, remainder 2 bits (A, B kept) -> 142 */
-    assert_int_equal(conv_coded_bits(CONV_RATE_1_2, 100), 212);
-    assert_int_equal(conv_coded_bits(CONV_RATE_2_3, 100), 159);
-    assert_int_equal(conv_coded_bits(CONV_RATE_3_4, 100), 142);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_1_2, 100), 212);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_2_3, 100), 159);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_3_4, 100), 142);
     /* n = 0: only the tail, 12 mother bits: 12, 3x3 = 9, 2x4 = 8 */
-    assert_int_equal(conv_coded_bits(CONV_RATE_1_2, 0), 12);
-    assert_int_equal(conv_coded_bits(CONV_RATE_2_3, 0), 9);
-    assert_int_equal(conv_coded_bits(CONV_RATE_3_4, 0), 8);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_1_2, 0), 12);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_2_3, 0), 9);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_3_4, 0), 8);
     /* n = 1: 14 mother bits: 2/3 -> 3x3 + 2 = 11; 3/4 -> 2x4 + 2 = 10 */
-    assert_int_equal(conv_coded_bits(CONV_RATE_2_3, 1), 11);
-    assert_int_equal(conv_coded_bits(CONV_RATE_3_4, 1), 10);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_2_3, 1), 11);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_3_4, 1), 10);
     /* 802.11a BPSK-3/4 OFDM symbol: 36 data bits = 48 coded bits; with the
      * 6 tail bits counted here: 42 steps, 84 mother bits, 14 x 4 = 56 */
-    assert_int_equal(conv_coded_bits(CONV_RATE_3_4, 36), 56);
-    assert_int_equal(conv_coded_bits((conv_rate)3, 10), 0);
-    assert_int_equal(conv_coded_bits((conv_rate)-2, 10), 0);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_3_4, 36), 56);
+    assert_int_equal(fl_conv_coded_bits((conv_rate)3, 10), 0);
+    assert_int_equal(fl_conv_coded_bits((conv_rate)-2, 10), 0);
     /* no code (CONV_RATE_NONE): the info bits alone, no tail, rate 1 */
-    assert_int_equal(conv_coded_bits(CONV_RATE_NONE, 10), 10);
-    assert_true(conv_code_rate(CONV_RATE_NONE) == 1.0);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_NONE, 10), 10);
+    assert_true(fl_conv_code_rate(CONV_RATE_NONE) == 1.0);
     /* the rate tends to k/n for long blocks */
     for (int r = 0; r < 3; r++) {
         size_t n = 600000;
-        double eff = (double)n / (double)conv_coded_bits(RATES[r], n);
-        assert_true(fabs(eff - conv_code_rate(RATES[r])) < 1e-4);
+        double eff = (double)n / (double)fl_conv_coded_bits(RATES[r], n);
+        assert_true(fabs(eff - fl_conv_code_rate(RATES[r])) < 1e-4);
     }
 }
 
@@ -105,13 +105,13 @@ static void test_rates_and_coded_lengths(void **state)
 static void test_encoder_impulse_response(void **state)
 {
     (void)state;
-    conv *q = conv_create(CONV_RATE_1_2, 16);
+    conv *q = fl_conv_create(CONV_RATE_1_2, 16);
     uint8_t in[1] = {1}, out[14];
     static const uint8_t want[14] = {1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1};
-    assert_int_equal(conv_coded_bits(CONV_RATE_1_2, 1), 14);
-    assert_int_equal(conv_encode(q, in, 1, out), 0);
+    assert_int_equal(fl_conv_coded_bits(CONV_RATE_1_2, 1), 14);
+    assert_int_equal(fl_conv_encode(q, in, 1, out), 0);
     assert_memory_equal(out, want, 14);
-    conv_destroy(q);
+    fl_conv_destroy(q);
 }
 
 /* Input x = 1 0 1 1, tail 0 0 0 0 0 0. From 802.11 Figure 17-8,
@@ -140,16 +140,16 @@ static void test_encoder_hand_worked(void **state)
     static const size_t len[3] = {20, 15, 14};
     const uint8_t packed[1] = {0xB7};  /* 1011 then bits that must be ignored */
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], 8);
+        conv *q = fl_conv_create(RATES[r], 8);
         uint8_t out[20], outp[20];
-        assert_int_equal(conv_coded_bits(RATES[r], 4), len[r]);
-        assert_int_equal(conv_encode(q, x, 4, out), 0);
+        assert_int_equal(fl_conv_coded_bits(RATES[r], 4), len[r]);
+        assert_int_equal(fl_conv_encode(q, x, 4, out), 0);
         assert_memory_equal(out, want[r], len[r]);
-        assert_int_equal(conv_encode_packed(q, packed, 4, outp), 0);
+        assert_int_equal(fl_conv_encode_packed(q, packed, 4, outp), 0);
         for (size_t i = 0; i < len[r]; i++)
             assert_int_equal((outp[i / 8] >> (7 - i % 8)) & 1, want[r][i]);
         if (len[r] % 8) assert_int_equal(outp[len[r] / 8] & (0xFF >> (len[r] % 8)), 0);
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
 }
 
@@ -160,16 +160,16 @@ static void test_encoder_linear(void **state)
     enum { N = 333 };
     uint8_t a[N], b[N], ab[N], ca[700], cb[700], cab[700];
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], N);
+        conv *q = fl_conv_create(RATES[r], N);
         random_bits(a, N, 11, 0);
         random_bits(b, N, 11, 1);
         for (int i = 0; i < N; i++) ab[i] = a[i] ^ b[i];
-        conv_encode(q, a, N, ca);
-        conv_encode(q, b, N, cb);
-        conv_encode(q, ab, N, cab);
-        size_t nc = conv_coded_bits(RATES[r], N);
+        fl_conv_encode(q, a, N, ca);
+        fl_conv_encode(q, b, N, cb);
+        fl_conv_encode(q, ab, N, cab);
+        size_t nc = fl_conv_coded_bits(RATES[r], N);
         for (size_t i = 0; i < nc; i++) assert_int_equal(cab[i], ca[i] ^ cb[i]);
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
 }
 
@@ -185,37 +185,37 @@ static void test_noiseless_roundtrip(void **state)
     uint8_t *pk = malloc(NMAX / 8 + 1), *dp = malloc(NMAX / 8 + 1);
     float *l = malloc((2 * NMAX + 12) * sizeof *l);
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], NMAX);
+        conv *q = fl_conv_create(RATES[r], NMAX);
         for (uint32_t trial = 0; trial < 12; trial++) {
             size_t n = trial == 0 ? 0 : trial == 1 ? 1 : 1 + rnd(12, trial, 99) % NMAX;
             random_bits(b, n, 13, trial);
-            conv_encode(q, b, n, c);
-            size_t nc = conv_coded_bits(RATES[r], n);
+            fl_conv_encode(q, b, n, c);
+            size_t nc = fl_conv_coded_bits(RATES[r], n);
             for (size_t i = 0; i < nc; i++) l[i] = c[i] ? -3.5f : 3.5f;
             for (int k = 0; k < nk; k++) {
-                assert_int_equal(conv_set_kernel(q, ks[k]), 0);
+                assert_int_equal(fl_conv_set_kernel(q, ks[k]), 0);
                 memset(d, 7, NMAX);
-                assert_int_equal(conv_decode(q, l, n, d), 0);
+                assert_int_equal(fl_conv_decode(q, l, n, d), 0);
                 assert_memory_equal(d, b, n);
                 memset(d, 7, NMAX);
-                assert_int_equal(conv_decode_hard(q, c, n, d), 0);
+                assert_int_equal(fl_conv_decode_hard(q, c, n, d), 0);
                 assert_memory_equal(d, b, n);
             }
             /* packed in and out */
             memset(pk, 0, NMAX / 8 + 1);
             for (size_t i = 0; i < n; i++) pk[i / 8] |= (uint8_t)(b[i] << (7 - i % 8));
             uint8_t *c2 = malloc((nc + 7) / 8);
-            conv_encode_packed(q, pk, n, c2);
+            fl_conv_encode_packed(q, pk, n, c2);
             for (size_t i = 0; i < nc; i++) assert_int_equal((c2[i / 8] >> (7 - i % 8)) & 1, c[i]);
             memset(dp, 0xFF, NMAX / 8 + 1);
-            assert_int_equal(conv_decode_hard_packed(q, c2, n, dp), 0);
+            assert_int_equal(fl_conv_decode_hard_packed(q, c2, n, dp), 0);
             if (n) assert_memory_equal(dp, pk, (n + 7) / 8);
             free(c2);
             memset(dp, 0xFF, NMAX / 8 + 1);
-            assert_int_equal(conv_decode_packed(q, l, n, dp), 0);
+            assert_int_equal(fl_conv_decode_packed(q, l, n, dp), 0);
             if (n) assert_memory_equal(dp, pk, (n + 7) / 8);
         }
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
     free(b); free(c); free(d); free(pk); free(dp); free(l);
 }
@@ -233,21 +233,21 @@ static void test_single_error_corrected(void **state)
     uint8_t b[N], c[140], e[140], d[N];
     float l[140];
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], N);
+        conv *q = fl_conv_create(RATES[r], N);
         random_bits(b, N, 14, (uint32_t)r);
-        conv_encode(q, b, N, c);
-        size_t nc = conv_coded_bits(RATES[r], N);
+        fl_conv_encode(q, b, N, c);
+        size_t nc = fl_conv_coded_bits(RATES[r], N);
         for (size_t pos = 0; pos < nc; pos++) {
             memcpy(e, c, nc);
             e[pos] ^= 1u;
-            assert_int_equal(conv_decode_hard(q, e, N, d), 0);
+            assert_int_equal(fl_conv_decode_hard(q, e, N, d), 0);
             assert_memory_equal(d, b, N);
             for (size_t i = 0; i < nc; i++) l[i] = e[i] ? -1.0f : 1.0f;
             l[pos] *= 3.0f;  /* a confident wrong decision */
-            assert_int_equal(conv_decode(q, l, N, d), 0);
+            assert_int_equal(fl_conv_decode(q, l, N, d), 0);
             assert_memory_equal(d, b, N);
         }
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
 }
 
@@ -256,10 +256,10 @@ static void test_four_errors_corrected_rate_half(void **state)
     (void)state;
     enum { N = 80, NC = 2 * (N + 6) };
     uint8_t b[N], c[NC], e[NC], d[N];
-    conv *q = conv_create(CONV_RATE_1_2, N);
+    conv *q = fl_conv_create(CONV_RATE_1_2, N);
     for (uint32_t trial = 0; trial < 1500; trial++) {
         random_bits(b, N, 15, trial);
-        conv_encode(q, b, N, c);
+        fl_conv_encode(q, b, N, c);
         memcpy(e, c, NC);
         int nerr = 2 + (int)(trial % 3);  /* 2, 3 or 4 errors */
         for (int k = 0; k < nerr; k++) {
@@ -278,10 +278,10 @@ static void test_four_errors_corrected_rate_half(void **state)
         int diff = 0;
         for (int i = 0; i < NC; i++) diff += e[i] != c[i];
         assert_true(diff <= 4);
-        assert_int_equal(conv_decode_hard(q, e, N, d), 0);
+        assert_int_equal(fl_conv_decode_hard(q, e, N, d), 0);
         assert_memory_equal(d, b, N);
     }
-    conv_destroy(q);
+    fl_conv_destroy(q);
 }
 
 /* ------------------------------------------- maximum likelihood, exactly */
@@ -307,8 +307,8 @@ static void test_decoder_is_ml_bruteforce(void **state)
     conv_kernel ks[4];
     int nk = n_kernels(ks);
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], N);
-        size_t nc = conv_coded_bits(RATES[r], N);
+        conv *q = fl_conv_create(RATES[r], N);
+        size_t nc = fl_conv_coded_bits(RATES[r], N);
         assert_true(nc % 2 == 0);
         for (uint32_t trial = 0; trial < 12; trial++) {
             /* magnitudes: half 2, half 6, shuffled; random signs */
@@ -325,7 +325,7 @@ static void test_decoder_is_ml_bruteforce(void **state)
             int best_h = 1 << 30;
             for (uint32_t w = 0; w < (1u << N); w++) {
                 for (int i = 0; i < N; i++) b[i] = (w >> i) & 1u;
-                conv_encode(q, b, N, c);
+                fl_conv_encode(q, b, N, c);
                 long m = corr_metric(c, l, nc);
                 if (m > best) best = m;
                 int h = 0;
@@ -333,18 +333,18 @@ static void test_decoder_is_ml_bruteforce(void **state)
                 if (h < best_h) best_h = h;
             }
             for (int k = 0; k < nk; k++) {
-                conv_set_kernel(q, ks[k]);
-                assert_int_equal(conv_decode(q, l, N, d), 0);
-                conv_encode(q, d, N, cd);
+                fl_conv_set_kernel(q, ks[k]);
+                assert_int_equal(fl_conv_decode(q, l, N, d), 0);
+                fl_conv_encode(q, d, N, cd);
                 assert_int_equal(corr_metric(cd, l, nc), best);
-                assert_int_equal(conv_decode_hard(q, rx, N, d), 0);
-                conv_encode(q, d, N, cd);
+                assert_int_equal(fl_conv_decode_hard(q, rx, N, d), 0);
+                fl_conv_encode(q, d, N, cd);
                 int h = 0;
                 for (size_t i = 0; i < nc; i++) h += cd[i] != rx[i];
                 assert_int_equal(h, best_h);
             }
         }
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
 }
 
@@ -359,27 +359,27 @@ static void test_kernels_identical(void **state)
     uint8_t *b = malloc(N), *c = malloc(2 * N + 12), *d0 = malloc(N), *d1 = malloc(N);
     float *l = malloc((2 * N + 12) * sizeof *l);
     for (int r = 0; r < 3; r++) {
-        conv *q = conv_create(RATES[r], N);
+        conv *q = fl_conv_create(RATES[r], N);
         random_bits(b, N, 21, (uint32_t)r);
-        conv_encode(q, b, N, c);
-        size_t nc = conv_coded_bits(RATES[r], N);
+        fl_conv_encode(q, b, N, c);
+        size_t nc = fl_conv_coded_bits(RATES[r], N);
         for (size_t i = 0; i < nc; i += 2) {
             double g0, g1;
             gauss2(22, (uint32_t)r, (uint32_t)i, &g0, &g1);
             l[i] = (float)(2.0 * ((c[i] ? -1.0 : 1.0) + g0));
             if (i + 1 < nc) l[i + 1] = (float)(2.0 * ((c[i + 1] ? -1.0 : 1.0) + g1));
         }
-        conv_set_kernel(q, ks[0]);
-        conv_decode(q, l, N, d0);
+        fl_conv_set_kernel(q, ks[0]);
+        fl_conv_decode(q, l, N, d0);
         long errs = 0;
         for (int i = 0; i < N; i++) errs += d0[i] != b[i];
         assert_true(errs > 0);  /* the noise is strong enough to matter */
         for (int k = 1; k < nk; k++) {
-            conv_set_kernel(q, ks[k]);
-            conv_decode(q, l, N, d1);
+            fl_conv_set_kernel(q, ks[k]);
+            fl_conv_decode(q, l, N, d1);
             assert_memory_equal(d0, d1, N);
         }
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
     free(b); free(c); free(d0); free(d1); free(l);
 }
@@ -392,23 +392,23 @@ static void test_extreme_and_garbage_input(void **state)
     enum { N = 500, NC = 2 * (N + 6) };
     uint8_t b[N], c[NC], d[N];
     float l[NC];
-    conv *q = conv_create(CONV_RATE_1_2, N);
+    conv *q = fl_conv_create(CONV_RATE_1_2, N);
     random_bits(b, N, 23, 0);
-    conv_encode(q, b, N, c);
+    fl_conv_encode(q, b, N, c);
     /* infinities and huge values with the right signs decode correctly */
     for (int i = 0; i < NC; i++) l[i] = c[i] ? -INFINITY : INFINITY;
-    assert_int_equal(conv_decode(q, l, N, d), 0);
+    assert_int_equal(fl_conv_decode(q, l, N, d), 0);
     assert_memory_equal(d, b, N);
     for (int i = 0; i < NC; i++) l[i] = c[i] ? -3e38f : 3e38f;
-    assert_int_equal(conv_decode(q, l, N, d), 0);
+    assert_int_equal(fl_conv_decode(q, l, N, d), 0);
     assert_memory_equal(d, b, N);
     /* tiny (subnormal) magnitudes: scale invariance */
     for (int i = 0; i < NC; i++) l[i] = c[i] ? -1e-42f : 1e-42f;
-    assert_int_equal(conv_decode(q, l, N, d), 0);
+    assert_int_equal(fl_conv_decode(q, l, N, d), 0);
     assert_memory_equal(d, b, N);
     /* every 10th LLR a NaN (erasure) on a clean signal: still correct */
     for (int i = 0; i < NC; i++) l[i] = i % 10 == 3 ? NAN : (c[i] ? -2.0f : 2.0f);
-    assert_int_equal(conv_decode(q, l, N, d), 0);
+    assert_int_equal(fl_conv_decode(q, l, N, d), 0);
     assert_memory_equal(d, b, N);
     /* all zero, all NaN, random bit patterns: returns 0 and valid bits */
     for (int pass = 0; pass < 4; pass++) {
@@ -421,30 +421,30 @@ static void test_extreme_and_garbage_input(void **state)
             }
         }
         memset(d, 9, N);
-        assert_int_equal(conv_decode(q, l, N, d), 0);
+        assert_int_equal(fl_conv_decode(q, l, N, d), 0);
         for (int i = 0; i < N; i++) assert_true(d[i] <= 1);
     }
     /* hard input bytes other than 0/1 count as 1 */
     for (int i = 0; i < NC; i++) c[i] = c[i] ? (uint8_t)(1 + i % 255) : 0;
-    assert_int_equal(conv_decode_hard(q, c, N, d), 0);
+    assert_int_equal(fl_conv_decode_hard(q, c, N, d), 0);
     assert_memory_equal(d, b, N);
     /* argument errors */
-    assert_int_equal(conv_decode(q, l, N + 1, d), -ERANGE);
-    assert_int_equal(conv_decode_hard(q, c, N + 1, d), -ERANGE);
-    assert_int_equal(conv_decode(q, NULL, N, d), -EINVAL);
-    assert_int_equal(conv_decode(q, l, N, NULL), -EINVAL);
-    assert_int_equal(conv_decode(NULL, l, N, d), -EINVAL);
-    assert_int_equal(conv_encode(q, NULL, 5, c), -EINVAL);
-    assert_int_equal(conv_encode(q, b, 5, NULL), -EINVAL);
-    assert_int_equal(conv_decode(q, l, 0, NULL), 0);
-    assert_int_equal(conv_set_kernel(q, (conv_kernel)42), -EINVAL);
-    assert_null(conv_create((conv_rate)3, 10));
-    assert_null(conv_create(CONV_RATE_1_2, 0));
-    assert_int_equal(conv_max_info_bits(q), N);
-    assert_int_equal(conv_get_rate(q), CONV_RATE_1_2);
-    assert_int_not_equal(conv_get_kernel(q), CONV_KERNEL_AUTO);
-    conv_destroy(q);
-    conv_destroy(NULL);
+    assert_int_equal(fl_conv_decode(q, l, N + 1, d), -ERANGE);
+    assert_int_equal(fl_conv_decode_hard(q, c, N + 1, d), -ERANGE);
+    assert_int_equal(fl_conv_decode(q, NULL, N, d), -EINVAL);
+    assert_int_equal(fl_conv_decode(q, l, N, NULL), -EINVAL);
+    assert_int_equal(fl_conv_decode(NULL, l, N, d), -EINVAL);
+    assert_int_equal(fl_conv_encode(q, NULL, 5, c), -EINVAL);
+    assert_int_equal(fl_conv_encode(q, b, 5, NULL), -EINVAL);
+    assert_int_equal(fl_conv_decode(q, l, 0, NULL), 0);
+    assert_int_equal(fl_conv_set_kernel(q, (conv_kernel)42), -EINVAL);
+    assert_null(fl_conv_create((conv_rate)3, 10));
+    assert_null(fl_conv_create(CONV_RATE_1_2, 0));
+    assert_int_equal(fl_conv_max_info_bits(q), N);
+    assert_int_equal(fl_conv_get_rate(q), CONV_RATE_1_2);
+    assert_int_not_equal(fl_conv_get_kernel(q), CONV_KERNEL_AUTO);
+    fl_conv_destroy(q);
+    fl_conv_destroy(NULL);
 }
 
 /* ------------------------------------------------------ BER in AWGN */
@@ -469,12 +469,12 @@ static void sim_ber(int hard, double ebn0_db, int blocks, uint32_t seed, double 
     enum { N = 1000, NC = 2 * (N + 6) };
     uint8_t b[N], c[NC], d[N], h[NC];
     float l[NC];
-    conv *q = conv_create(CONV_RATE_1_2, N);
+    conv *q = fl_conv_create(CONV_RATE_1_2, N);
     double esn0 = 0.5 * pow(10.0, ebn0_db / 10.0), s2 = 1.0 / (2.0 * esn0), s = sqrt(s2);
     double sum = 0.0, sum2 = 0.0;
     for (int k = 0; k < blocks; k++) {
         random_bits(b, N, seed, (uint32_t)k);
-        conv_encode(q, b, N, c);
+        fl_conv_encode(q, b, N, c);
         for (int i = 0; i < NC; i += 2) {
             double g0, g1;
             gauss2(seed, (uint32_t)k, (uint32_t)i, &g0, &g1);
@@ -484,15 +484,15 @@ static void sim_ber(int hard, double ebn0_db, int blocks, uint32_t seed, double 
             h[i] = y0 < 0.0;
             h[i + 1] = y1 < 0.0;
         }
-        if (hard) conv_decode_hard(q, h, N, d);
-        else conv_decode(q, l, N, d);
+        if (hard) fl_conv_decode_hard(q, h, N, d);
+        else fl_conv_decode(q, l, N, d);
         int e = 0;
         for (int i = 0; i < N; i++) e += d[i] != b[i];
         double x = (double)e / N;
         sum += x;
         sum2 += x * x;
     }
-    conv_destroy(q);
+    fl_conv_destroy(q);
     *ber = sum / blocks;
     double var = (sum2 - blocks * (*ber) * (*ber)) / (blocks - 1);
     *se = sqrt(var > 0 ? var / blocks : 0.0);

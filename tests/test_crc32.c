@@ -44,22 +44,22 @@ static void test_check_values(void **state)
 {
     (void)state;
     /* catalogued check value (Williams; reveng CRC-32/ISO-HDLC) */
-    assert_int_equal(crc32_compute("123456789", 9), 0xCBF43926u);
+    assert_int_equal(fl_crc32_compute("123456789", 9), 0xCBF43926u);
     assert_int_equal(CRC32_CHECK, 0xCBF43926u);
     /* zlib crc32() values: "a" and the pangram */
-    assert_int_equal(crc32_compute("a", 1), 0xE8B7BE43u);
+    assert_int_equal(fl_crc32_compute("a", 1), 0xE8B7BE43u);
     const char *fox = "The quick brown fox jumps over the lazy dog";
-    assert_int_equal(crc32_compute(fox, strlen(fox)), 0x414FA339u);
-    assert_int_equal(crc32_update_bytewise(0, "123456789", 9), 0xCBF43926u);
+    assert_int_equal(fl_crc32_compute(fox, strlen(fox)), 0x414FA339u);
+    assert_int_equal(fl_crc32_update_bytewise(0, "123456789", 9), 0xCBF43926u);
 }
 
 static void test_empty(void **state)
 {
     (void)state;
-    assert_int_equal(crc32_compute("", 0), 0u);
-    assert_int_equal(crc32_compute(NULL, 0), 0u);
-    assert_int_equal(crc32_update(0x12345678u, NULL, 0), 0x12345678u);
-    assert_int_equal(crc32_update_bytewise(0xCAFEBABEu, NULL, 0), 0xCAFEBABEu);
+    assert_int_equal(fl_crc32_compute("", 0), 0u);
+    assert_int_equal(fl_crc32_compute(NULL, 0), 0u);
+    assert_int_equal(fl_crc32_update(0x12345678u, NULL, 0), 0x12345678u);
+    assert_int_equal(fl_crc32_update_bytewise(0xCAFEBABEu, NULL, 0), 0xCAFEBABEu);
 }
 
 /* every length 0..300 at every alignment 0..7 against the bit-serial form */
@@ -71,8 +71,8 @@ static void test_matches_bitserial_reference(void **state)
     for (size_t off = 0; off < 8; off++)
         for (size_t n = 0; n + off <= 308 && n <= 300; n++) {
             uint32_t r = ref_crc(buf + off, n);
-            assert_int_equal(crc32_compute(buf + off, n), r);
-            assert_int_equal(crc32_update_bytewise(0, buf + off, n), r);
+            assert_int_equal(fl_crc32_compute(buf + off, n), r);
+            assert_int_equal(fl_crc32_update_bytewise(0, buf + off, n), r);
         }
 }
 
@@ -82,11 +82,11 @@ static void test_incremental_equals_oneshot(void **state)
     enum { N = 4096 };
     static uint8_t buf[N];
     fill_random(buf, N, 2);
-    uint32_t whole = crc32_compute(buf, N);
+    uint32_t whole = fl_crc32_compute(buf, N);
     /* every split point of a 200-byte prefix, then random multi-piece splits */
-    uint32_t w200 = crc32_compute(buf, 200);
+    uint32_t w200 = fl_crc32_compute(buf, 200);
     for (size_t s = 0; s <= 200; s++)
-        assert_int_equal(crc32_update(crc32_compute(buf, s), buf + s, 200 - s), w200);
+        assert_int_equal(fl_crc32_update(fl_crc32_compute(buf, s), buf + s, 200 - s), w200);
     philox4x32_key_t k = {{3, 0}};
     for (uint32_t trial = 0; trial < 200; trial++) {
         uint32_t c = CRC32_INIT;
@@ -95,8 +95,8 @@ static void test_incremental_equals_oneshot(void **state)
             philox4x32_ctr_t ctr = {{trial, piece, 0, 0}};
             size_t len = philox4x32(ctr, k).v[0] % 97u;
             if (len > N - pos) len = N - pos;
-            c = (piece & 1) ? crc32_update(c, buf + pos, len)
-                            : crc32_update_bytewise(c, buf + pos, len);
+            c = (piece & 1) ? fl_crc32_update(c, buf + pos, len)
+                            : fl_crc32_update_bytewise(c, buf + pos, len);
             pos += len;
         }
         assert_int_equal(c, whole);
@@ -112,9 +112,9 @@ static void test_residue_after_appended_crc(void **state)
     uint8_t buf[100];
     for (size_t n = 0; n <= 96; n += 7) {
         fill_random(buf, n, 4 + (uint32_t)n);
-        uint32_t c = crc32_compute(buf, n);
+        uint32_t c = fl_crc32_compute(buf, n);
         for (int i = 0; i < 4; i++) buf[n + i] = (uint8_t)(c >> (8 * i));
-        assert_int_equal(crc32_compute(buf, n + 4), 0x2144DF1Cu);
+        assert_int_equal(fl_crc32_compute(buf, n + 4), 0x2144DF1Cu);
     }
 }
 
@@ -126,18 +126,18 @@ static void test_all_one_two_three_bit_errors_detected(void **state)
     enum { NB = 16, NBITS = NB * 8 };
     uint8_t m[NB], e[NB];
     fill_random(m, NB, 5);
-    uint32_t good = crc32_compute(m, NB);
+    uint32_t good = fl_crc32_compute(m, NB);
     long checked = 0;
     for (int i = 0; i < NBITS; i++) {
         memcpy(e, m, NB);
         e[i >> 3] ^= (uint8_t)(1u << (i & 7));
-        assert_int_not_equal(crc32_compute(e, NB), good);
+        assert_int_not_equal(fl_crc32_compute(e, NB), good);
         for (int j = i + 1; j < NBITS; j++) {
             e[j >> 3] ^= (uint8_t)(1u << (j & 7));
-            assert_int_not_equal(crc32_compute(e, NB), good);
+            assert_int_not_equal(fl_crc32_compute(e, NB), good);
             for (int l = j + 1; l < NBITS; l++) {
                 e[l >> 3] ^= (uint8_t)(1u << (l & 7));
-                if (crc32_compute(e, NB) == good) fail_msg("3-bit error %d %d %d missed", i, j, l);
+                if (fl_crc32_compute(e, NB) == good) fail_msg("3-bit error %d %d %d missed", i, j, l);
                 e[l >> 3] ^= (uint8_t)(1u << (l & 7));
                 checked++;
             }
@@ -157,7 +157,7 @@ static void test_all_bursts_up_to_32_detected(void **state)
     enum { NB = 64, NBITS = NB * 8 };
     uint8_t m[NB], e[NB];
     fill_random(m, NB, 6);
-    uint32_t good = crc32_compute(m, NB);
+    uint32_t good = fl_crc32_compute(m, NB);
     philox4x32_key_t k = {{7, 0}};
     for (int start = 0; start < NBITS; start++)
         for (int len = 1; len <= 32 && start + len <= NBITS; len++)
@@ -173,7 +173,7 @@ static void test_all_bursts_up_to_32_detected(void **state)
                         int bit = start + t;
                         e[bit >> 3] ^= (uint8_t)(1u << (bit & 7));
                     }
-                if (crc32_compute(e, NB) == good)
+                if (fl_crc32_compute(e, NB) == good)
                     fail_msg("burst start %d len %d missed", start, len);
             }
 }

@@ -22,11 +22,11 @@
 static void load(const char *json, fl_config *c)
 {
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text(json, "t.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(json, "t.json", NULL, 0, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
-    assert_int_equal(scenario_config(s, 0, c, err, sizeof err), 0);
-    scenario_destroy(s);
+    assert_int_equal(fl_scenario_config(s, 0, c, err, sizeof err), 0);
+    fl_scenario_destroy(s);
 }
 
 /* _nbits of _tx through a fresh link of _c (point _point, device 0) as
@@ -35,12 +35,12 @@ static int transmit(const fl_config *c, uint32_t point, uint32_t frame, const ui
                     uint8_t *rx, uint8_t *er, link_report *d)
 {
     fl_link *l = NULL;
-    int rc = link_create(c, point, 0, &l);
+    int rc = fl_link_create(c, point, 0, &l);
     link_tx t = {.frame = frame, .bits = tx, .nbits = nbits};
     link_rx r = {.bits = rx, .erased = er};
     if (!rc)
-        rc = link_send(l, 0.0, &t, &r, d);
-    link_destroy(l);
+        rc = fl_link_send(l, 0.0, &t, &r, d);
+    fl_link_destroy(l);
     return rc;
 }
 
@@ -102,7 +102,7 @@ static void test_dead_link_erases_everything(void **state)
         assert_int_equal(rx[i], 0);
     }
     float x[64 * 8];
-    assert_int_equal(pinr_decode(rx, nbits, er, 64, 8, x, NULL, NULL), -EBADMSG);
+    assert_int_equal(fl_pinr_decode(rx, nbits, er, 64, 8, x, NULL, NULL), -EBADMSG);
     free(tx), free(rx), free(er);
 }
 
@@ -132,7 +132,7 @@ static void test_deterministic(void **state)
 
 static double col(const row *r, const char *name)
 {
-    const row_col *c = row_find(r, name);
+    const row_col *c = fl_row_find(r, name);
     assert_non_null(c);
     return c->value;
 }
@@ -150,9 +150,9 @@ static void test_coded_ber_between_bounds(void **state)
          " \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 3}, \"stop\": {\"min_errors\": 300,"
          " \"max_bits\": 4000000}}", &c);
     row r;
-    row_reset(&r);
+    fl_row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(fl_digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double ber = col(&r, "ber"), lo = col(&r, "ber_ci_low"), hi = col(&r, "ber_ci_high");
     assert_true(hi > 1.4e-4 && lo < 7.2e-4);
     assert_true(ber < 2.3e-2 / 10);
@@ -181,9 +181,9 @@ static void test_coded_few_frames_conservative(void **state)
          " \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 1}, \"stop\": {\"min_errors\": 300,"
          " \"max_bits\": 4000000}}", &c);
     row r;
-    row_reset(&r);
+    fl_row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(fl_digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double e = col(&r, "bit_errors"), n = col(&r, "bits");
     print_message("conv12 at 1 dB: %g errors in %g bits, interval [%.3g, %.3g]\n", e, n, col(&r, "ber_ci_low"),
                   col(&r, "ber_ci_high"));
@@ -191,7 +191,7 @@ static void test_coded_few_frames_conservative(void **state)
     assert_true(col(&r, "ber_design_effect_estimated") == 0.0);
     assert_true(col(&r, "ber_design_effect") == 4000.0);
     double lo, hi;
-    assert_int_equal(berclosed_clopper_pearson_real(e / 4000.0, 2.0, 0.95, &lo, &hi), 0);
+    assert_int_equal(fl_berclosed_clopper_pearson_real(e / 4000.0, 2.0, 0.95, &lo, &hi), 0);
     assert_true(col(&r, "ber_ci_low") == lo && col(&r, "ber_ci_high") == hi);
 }
 
@@ -231,12 +231,12 @@ static void test_ber_progress(void **state)
         load(js[k], &c);
         row plain, watched;
         char err[256];
-        row_reset(&plain);
-        row_reset(&watched);
-        assert_int_equal(point_run(&c, 7, NULL, &plain, err, sizeof err), 0);
+        fl_row_reset(&plain);
+        fl_row_reset(&watched);
+        assert_int_equal(fl_point_run(&c, 7, NULL, &plain, err, sizeof err), 0);
         progress_log g = {0, 1, -1, 0, 0};
         point_ctx ctx = {.file_source = NULL, .progress = progress_record, .progress_arg = &g};
-        assert_int_equal(point_run(&c, 7, &ctx, &watched, err, sizeof err), 0);
+        assert_int_equal(fl_point_run(&c, 7, &ctx, &watched, err, sizeof err), 0);
         assert_int_equal(plain.n, watched.n);
         for (int i = 0; i < plain.n; i++) {
             assert_string_equal(plain.col[i].name, watched.col[i].name);
@@ -262,9 +262,9 @@ static void test_jakes_ber_averages_to_rayleigh(void **state)
          " \"symbol_rate_hz\": 10000, \"ebn0_db\": 10}, \"stop\": {\"min_errors\": 20000,"
          " \"max_bits\": 4000000}}", &c);
     row r;
-    row_reset(&r);
+    fl_row_reset(&r);
     char err[256];
-    assert_int_equal(digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
+    assert_int_equal(fl_digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
     double want = 0.5 * (1.0 - sqrt(10.0 / 11.0));
     assert_true(fabs(col(&r, "ber") - want) < 0.10 * want);
     assert_true(fabs(col(&r, "ber_uncoded_theory") - want) < 1e-9);
@@ -287,13 +287,13 @@ static void test_same_snr_reference(void **state)
     row r;
     snprintf(js, sizeof js, base, 30);
     load(js, &c);
-    row_reset(&r);
-    assert_int_equal(point_run(&c, 0, NULL, &r, err, sizeof err), 0);
+    fl_row_reset(&r);
+    assert_int_equal(fl_point_run(&c, 0, NULL, &r, err, sizeof err), 0);
     assert_true(fabs(col(&r, "ref_proxy_f1") - 1.0) < 1e-6); /* float unit tokens */
     snprintf(js, sizeof js, base, 4);
     load(js, &c);
-    row_reset(&r);
-    assert_int_equal(point_run(&c, 0, NULL, &r, err, sizeof err), 0);
+    fl_row_reset(&r);
+    assert_int_equal(fl_point_run(&c, 0, NULL, &r, err, sizeof err), 0);
     assert_true(col(&r, "ref_proxy_f1") == 0.0);
     assert_true(col(&r, "frame_lost") == 1.0);
 }

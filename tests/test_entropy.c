@@ -62,26 +62,26 @@ static void tables_match_closed_form(void **s)
 {
     (void)s;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
-        double b = entropy_scale(k);
+        double b = fl_entropy_scale(k);
         assert_true(fabs(b - pow(2.0, -4 + 14.0 * k / 63)) < 1e-12 * b);
         double ref = 4294967296.0 * exp(-1 / (2 * b));
-        assert_true(fabs((double)entropy_scale_q32(k) - ref) <= 1.0);
+        assert_true(fabs((double)fl_entropy_scale_q32(k) - ref) <= 1.0);
     }
     int precs[] = {12, 16, 24};
     for (int pi = 0; pi < 3; pi++) {
         int prec = precs[pi];
-        entropy_tables *tb = entropy_tables_create(prec);
+        entropy_tables *tb = fl_entropy_tables_create(prec);
         assert_non_null(tb);
-        assert_int_equal(entropy_tables_prec(tb), prec);
+        assert_int_equal(fl_entropy_tables_prec(tb), prec);
         double M = ldexp(1, prec);
         for (int k = 0; k < ENTROPY_SCALES; k++) {
             int32_t R;
-            int n = entropy_tables_freq(tb, k, NULL, &R);
+            int n = fl_entropy_tables_freq(tb, k, NULL, &R);
             assert_int_equal(n, 2 * R + 2);
             uint32_t *f = malloc((size_t)n * sizeof *f);
-            entropy_tables_freq(tb, k, f, &R);
+            fl_entropy_tables_freq(tb, k, f, &R);
             uint64_t sum = 0;
-            double b = entropy_scale(k), kl = 0;
+            double b = fl_entropy_scale(k), kl = 0;
             for (int i = 0; i < n; i++) {
                 sum += f[i];
                 assert_true(f[i] >= 1);
@@ -105,10 +105,10 @@ static void tables_match_closed_form(void **s)
                 assert_true(lap_pmf(b, R + 1) * M < 2.0 + 1e-6);
             free(f);
         }
-        entropy_tables_destroy(tb);
+        fl_entropy_tables_destroy(tb);
     }
-    assert_null(entropy_tables_create(11));
-    assert_null(entropy_tables_create(25));
+    assert_null(fl_entropy_tables_create(11));
+    assert_null(fl_entropy_tables_create(25));
 }
 
 /* a tensor with per-token scale, per-dim scale pattern and rare outliers */
@@ -137,17 +137,17 @@ static void roundtrip_one(const entropy_tables *tb, const int32_t *L, int64_t T,
     uint8_t *buf;
     size_t nb;
     entropy_stats st;
-    assert_int_equal(entropy_encode(tb, L, T, D, ne, &buf, &nb, &st), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, ne, &buf, &nb, &st), 0);
     assert_true(st.bits == 8 * nb);
     assert_true(st.n_models >= 1 && st.n_models <= ne);
     // coded length versus information content of the same model
     assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64);
     assert_true((double)st.bits >= st.ideal_bits - 1e-6 * st.ideal_bits);
     double ib;
-    assert_int_equal(entropy_ideal_bits(tb, L, T, D, ne, &ib), 0);
+    assert_int_equal(fl_entropy_ideal_bits(tb, L, T, D, ne, &ib), 0);
     assert_true(fabs(ib - st.ideal_bits) <= 1e-9 * (1 + ib));
     int32_t *out = malloc((size_t)(T * D + 1) * sizeof *out);
-    assert_int_equal(entropy_decode(tb, buf, nb, T, D, out), 0);
+    assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);
     if (T * D > 0)
         assert_memory_equal(out, L, (size_t)(T * D) * sizeof *L);
     free(out);
@@ -162,7 +162,7 @@ static void roundtrip_shapes(void **s)
     int64_t shapes[][2] = {{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 300}, {7, 33}, {40, 64}, {3, 2}};
     int nes[] = {1, 3, 16};
     for (int pi = 0; pi < 3; pi++) {
-        entropy_tables *tb = entropy_tables_create(precs[pi]);
+        entropy_tables *tb = fl_entropy_tables_create(precs[pi]);
         assert_non_null(tb);
         for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
             for (int ni = 0; ni < 3; ni++)
@@ -171,7 +171,7 @@ static void roundtrip_shapes(void **s)
                     roundtrip_one(tb, L, shapes[si][0], shapes[si][1], nes[ni]);
                     free(L);
                 }
-        entropy_tables_destroy(tb);
+        fl_entropy_tables_destroy(tb);
     }
 }
 
@@ -183,27 +183,27 @@ static void large_stream_overhead(void **s)
     rng r = {2, 1, 0, {0}, 0};
     const int64_t T = 256, D = 1024;
     int32_t *L = make_levels(&r, T, D, 1);
-    entropy_tables *tb = entropy_tables_create(16);
+    entropy_tables *tb = fl_entropy_tables_create(16);
     uint8_t *buf;
     size_t nb;
     entropy_stats st;
-    assert_int_equal(entropy_encode(tb, L, T, D, 4, &buf, &nb, &st), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 4, &buf, &nb, &st), 0);
     print_message("ideal %.1f bits (side %.1f), coded %llu bits, overhead %.1f bits = %.5f%%, %llu escapes\n",
                   st.ideal_bits, st.side_bits, (unsigned long long)st.bits, st.bits - st.ideal_bits,
                   100 * (st.bits - st.ideal_bits) / st.ideal_bits, (unsigned long long)st.escapes);
     assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64);
     assert_true(st.escapes > 0);
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
-    assert_int_equal(entropy_decode(tb, buf, nb, T, D, out), 0);
+    assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);
     assert_memory_equal(out, L, (size_t)(T * D) * sizeof *L);
     // a stream of another precision is refused
-    entropy_tables *tb12 = entropy_tables_create(12);
-    assert_int_equal(entropy_decode(tb12, buf, nb, T, D, out), -EBADMSG);
-    entropy_tables_destroy(tb12);
+    entropy_tables *tb12 = fl_entropy_tables_create(12);
+    assert_int_equal(fl_entropy_decode(tb12, buf, nb, T, D, out), -EBADMSG);
+    fl_entropy_tables_destroy(tb12);
     free(out);
     free(buf);
     free(L);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 /* i.i.d. round(Laplace(0, b)) at b = 3 steps: coded bits per sample against
@@ -225,17 +225,17 @@ static void laplacian_source_entropy(void **s)
     int32_t *L = malloc((size_t)(T * D) * sizeof *L);
     for (int64_t i = 0; i < T * D; i++)
         L[i] = (int32_t)lround(rng_laplace(&r, b));
-    entropy_tables *tb = entropy_tables_create(16);
+    entropy_tables *tb = fl_entropy_tables_create(16);
     uint8_t *buf;
     size_t nb;
     entropy_stats st;
-    assert_int_equal(entropy_encode(tb, L, T, D, 1, &buf, &nb, &st), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 1, &buf, &nb, &st), 0);
     double rate = (double)st.bits / (double)(T * D);
     print_message("H = %.4f bit, coded %.4f bit/sample (side %.4f)\n", H, rate, st.side_bits / (T * D));
     assert_true(fabs(rate - H) < 0.03);
     free(buf);
     free(L);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 /* tokens from 4 classes with distinct per-dimension scale vectors: n_e = 4
@@ -260,15 +260,15 @@ static void profiles_pay_off(void **s)
             oracle -= log2(lap_pmf(bc[c][d], v));
         }
     }
-    entropy_tables *tb = entropy_tables_create(16);
+    entropy_tables *tb = fl_entropy_tables_create(16);
     uint8_t *buf;
     size_t nb;
     entropy_stats s1, s4;
-    assert_int_equal(entropy_encode(tb, L, T, D, 1, &buf, &nb, &s1), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 1, &buf, &nb, &s1), 0);
     free(buf);
-    assert_int_equal(entropy_encode(tb, L, T, D, 4, &buf, &nb, &s4), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 4, &buf, &nb, &s4), 0);
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
-    assert_int_equal(entropy_decode(tb, buf, nb, T, D, out), 0);
+    assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);
     assert_memory_equal(out, L, (size_t)(T * D) * sizeof *L);
     free(out);
     free(buf);
@@ -279,7 +279,7 @@ static void profiles_pay_off(void **s)
     // offsets quantised to 1/4.5 octave, side info 4 x 256 offsets + tokens
     assert_true(s4.bits < 1.03 * oracle);
     free(L);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 /* issue 4 acceptance: i.i.d. N(0,1), uniform quantisation with step Delta,
@@ -326,23 +326,23 @@ static void gaussian_high_rate_gap(void **s)
         }
         f[best] += (uint32_t)((1u << prec) - sum);
         rans_table t;
-        assert_int_equal(rans_table_init(&t, f, n, prec), 0);
+        assert_int_equal(fl_rans_table_init(&t, f, n, prec), 0);
         rans_enc e;
-        assert_int_equal(rans_enc_init(&e, N / 4), 0);
+        assert_int_equal(fl_rans_enc_init(&e, N / 4), 0);
         for (size_t i = N; i-- > 0;) {
             uint32_t k = (uint32_t)(q[i] - lo);
             rans_enc_put(&e, t.cum[k], f[k], prec);
         }
         uint8_t *buf;
         size_t nb;
-        assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-        rans_enc_free(&e);
+        assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+        fl_rans_enc_free(&e);
         rans_dec d;
-        assert_int_equal(rans_dec_init(&d, buf, nb), 0);
+        assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
         for (size_t i = 0; i < N; i++)
             if (rans_table_decode(&t, &d) != (uint32_t)(q[i] - lo))
                 fail_msg("sample %zu", i);
-        assert_int_equal(rans_dec_finish(&d), 0);
+        assert_int_equal(fl_rans_dec_finish(&d), 0);
         double rate = (8.0 * nb + 16.0 * n) / (double)N;
         double hq = hX - 0.5 * log2(12 * D);         // h(X) - 1/2 log2(12 D)
         double slb = hX - 0.5 * log2(2 * M_PI * M_E * D); // Shannon lower bound
@@ -356,7 +356,7 @@ static void gaussian_high_rate_gap(void **s)
         free(f);
         free(h);
         free(q);
-        rans_table_free(&t);
+        fl_rans_table_free(&t);
     }
 }
 
@@ -368,11 +368,11 @@ static void gaussian_high_rate_gap(void **s)
 static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, uint32_t seed)
 {
     rng r = {seed, 9, 0, {0}, 0};
-    entropy_tables *tb = entropy_tables_create(16);
+    entropy_tables *tb = fl_entropy_tables_create(16);
     uint8_t *buf;
     size_t nb;
     entropy_stats st;
-    assert_int_equal(entropy_encode(tb, L, T, D, 2, &buf, &nb, &st), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 2, &buf, &nb, &st), 0);
     if (raw_free)
         assert_true(st.escapes == 0);
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
@@ -381,7 +381,7 @@ static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, u
         // exact-size copies: ASan flags any read past the end
         uint8_t *cp = malloc(len ? len : 1);
         memcpy(cp, buf, len);
-        assert_int_equal(entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
+        assert_int_equal(fl_entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
         free(cp);
     }
     for (int k = 0; k < 400; k++) {
@@ -390,7 +390,7 @@ static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, u
         int flips = 1 + (int)(rng_u32(&r) % 4);
         for (int j = 0; j < flips; j++)
             cp[rng_u32(&r) % nb] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
-        int rc = entropy_decode(tb, cp, nb, T, D, out);
+        int rc = fl_entropy_decode(tb, cp, nb, T, D, out);
         assert_true(rc == 0 || rc == -EBADMSG);
         undetected += rc == 0 && memcmp(cp, buf, nb) != 0;
         free(cp);
@@ -401,7 +401,7 @@ static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, u
         uint8_t *cp = malloc(len);
         for (size_t i = 0; i < len; i++)
             cp[i] = (uint8_t)rng_u32(&r);
-        int rc = entropy_decode(tb, cp, len, T, D, out);
+        int rc = fl_entropy_decode(tb, cp, len, T, D, out);
         assert_true(rc == 0 || rc == -EBADMSG);
         undetected += rc == 0;
         free(cp);
@@ -417,11 +417,11 @@ static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, u
     // a decode error zero-fills the output
     uint8_t junk[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     out[0] = 7;
-    assert_int_equal(entropy_decode(tb, junk, sizeof junk, T, D, out), -EBADMSG);
+    assert_int_equal(fl_entropy_decode(tb, junk, sizeof junk, T, D, out), -EBADMSG);
     assert_int_equal(out[0], 0);
     free(out);
     free(buf);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 static void corrupt_streams(void **s)
@@ -456,45 +456,45 @@ static void rdoq_cost_matches_coder(void **s)
     float *x = malloc((size_t)(T * D) * sizeof *x);
     for (int64_t i = 0; i < T * D; i++)
         x[i] = (float)(L[i] * step);
-    entropy_tables *tb = entropy_tables_create(16);
-    entropy_rdoq *ctx = entropy_rdoq_create(tb, x, T, D, step, 3);
+    entropy_tables *tb = fl_entropy_tables_create(16);
+    entropy_rdoq *ctx = fl_entropy_rdoq_create(tb, x, T, D, step, 3);
     assert_non_null(ctx);
     uint8_t *buf;
     size_t nb;
     entropy_stats st;
-    assert_int_equal(entropy_encode(tb, L, T, D, 3, &buf, &nb, &st), 0);
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 3, &buf, &nb, &st), 0);
     double sum = 0;
     for (int64_t i = 0; i < T * D; i++) {
-        double b = entropy_rdoq_bits(ctx, i, L[i]);
+        double b = fl_entropy_rdoq_bits(ctx, i, L[i]);
         assert_true(b > 0 && isfinite(b));
         sum += b;
     }
     assert_true(fabs(sum - (st.ideal_bits - st.side_bits)) < 1e-6 * sum);
-    assert_true(isinf(entropy_rdoq_bits(ctx, -1, 0)));
-    assert_true(isinf(entropy_rdoq_bits(ctx, T * D, 0)));
+    assert_true(isinf(fl_entropy_rdoq_bits(ctx, -1, 0)));
+    assert_true(isinf(fl_entropy_rdoq_bits(ctx, T * D, 0)));
     // far levels cost more than near ones (Laplacian, unimodal)
-    assert_true(entropy_rdoq_bits(ctx, 0, 1000000) > entropy_rdoq_bits(ctx, 0, L[0]));
-    entropy_rdoq_destroy(ctx);
-    assert_null(entropy_rdoq_create(tb, x, T, D, 0.0, 3));
+    assert_true(fl_entropy_rdoq_bits(ctx, 0, 1000000) > fl_entropy_rdoq_bits(ctx, 0, L[0]));
+    fl_entropy_rdoq_destroy(ctx);
+    assert_null(fl_entropy_rdoq_create(tb, x, T, D, 0.0, 3));
     free(buf);
     free(x);
     free(L);
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 static void bad_arguments(void **s)
 {
     (void)s;
-    entropy_tables *tb = entropy_tables_create(16);
+    entropy_tables *tb = fl_entropy_tables_create(16);
     int32_t L[4] = {0, 1, 2, 3};
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(entropy_encode(tb, L, 2, 2, 0, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(entropy_encode(tb, L, 2, 2, ENTROPY_MODELS_MAX + 1, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(entropy_encode(tb, L, -1, 2, 1, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(entropy_encode(NULL, L, 2, 2, 1, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(entropy_decode(tb, NULL, 0, 2, 2, L), -EBADMSG);
-    entropy_tables_destroy(tb);
+    assert_int_equal(fl_entropy_encode(tb, L, 2, 2, 0, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_entropy_encode(tb, L, 2, 2, ENTROPY_MODELS_MAX + 1, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_entropy_encode(tb, L, -1, 2, 1, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_entropy_encode(NULL, L, 2, 2, 1, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_entropy_decode(tb, NULL, 0, 2, 2, L), -EBADMSG);
+    fl_entropy_tables_destroy(tb);
 }
 
 int main(void)

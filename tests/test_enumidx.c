@@ -55,7 +55,7 @@ static void check_case(rng *r, int64_t n, int64_t k, double *worst)
     uint8_t *buf;
     size_t nb;
     uint64_t bits;
-    assert_int_equal(enumidx_encode_mask(m, n, k, &buf, &nb, &bits), 0);
+    assert_int_equal(fl_enumidx_encode_mask(m, n, k, &buf, &nb, &bits), 0);
     assert_true(bits == 8 * nb);
     double lb = log2_choose(n, k);
     // information content log2 C(n,k) + the rans flush (31..63 bits)
@@ -64,9 +64,9 @@ static void check_case(rng *r, int64_t n, int64_t k, double *worst)
                  (unsigned long long)bits, lb);
     if (bits - lb > *worst)
         *worst = bits - lb;
-    assert_true(fabs(enumidx_log2_binom(n, k) - lb) < 1e-6 * (1 + lb));
+    assert_true(fabs(fl_enumidx_log2_binom(n, k) - lb) < 1e-6 * (1 + lb));
     uint8_t *d = malloc((size_t)n + 1);
-    assert_int_equal(enumidx_decode_mask(buf, nb, n, k, d), 0);
+    assert_int_equal(fl_enumidx_decode_mask(buf, nb, n, k, d), 0);
     if (n > 0)
         assert_memory_equal(d, m, (size_t)n);
     // index-list API: same stream, same subset
@@ -77,11 +77,11 @@ static void check_case(rng *r, int64_t n, int64_t k, double *worst)
             idx[j++] = i;
     uint8_t *buf2;
     size_t nb2;
-    assert_int_equal(enumidx_encode(idx, k, n, &buf2, &nb2, NULL), 0);
+    assert_int_equal(fl_enumidx_encode(idx, k, n, &buf2, &nb2, NULL), 0);
     assert_int_equal(nb2, nb);
     assert_memory_equal(buf2, buf, nb);
     int64_t *idx2 = malloc((size_t)(k + 1) * sizeof *idx2);
-    assert_int_equal(enumidx_decode(buf, nb, n, k, idx2), 0);
+    assert_int_equal(fl_enumidx_decode(buf, nb, n, k, idx2), 0);
     if (k > 0)
         assert_memory_equal(idx2, idx, (size_t)k * sizeof *idx);
     free(idx);
@@ -115,15 +115,15 @@ static void bad_arguments(void **s)
     (void)s;
     uint8_t m[4] = {1, 0, 1, 0}, *buf;
     size_t nb;
-    assert_int_equal(enumidx_encode_mask(m, 4, 1, &buf, &nb, NULL), -EINVAL); // popcount 2
-    assert_int_equal(enumidx_encode_mask(m, 4, 5, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(enumidx_encode_mask(m, -1, 0, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_enumidx_encode_mask(m, 4, 1, &buf, &nb, NULL), -EINVAL); // popcount 2
+    assert_int_equal(fl_enumidx_encode_mask(m, 4, 5, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_enumidx_encode_mask(m, -1, 0, &buf, &nb, NULL), -EINVAL);
     int64_t unsorted[2] = {3, 1}, dup[2] = {1, 1}, out_of_range[2] = {1, 4};
-    assert_int_equal(enumidx_encode(unsorted, 2, 4, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(enumidx_encode(dup, 2, 4, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(enumidx_encode(out_of_range, 2, 4, &buf, &nb, NULL), -EINVAL);
-    assert_int_equal(enumidx_decode_mask(NULL, 0, 4, 2, m), -EBADMSG);
-    assert_int_equal(enumidx_decode_mask(NULL, 0, 4, 5, m), -EINVAL);
+    assert_int_equal(fl_enumidx_encode(unsorted, 2, 4, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_enumidx_encode(dup, 2, 4, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_enumidx_encode(out_of_range, 2, 4, &buf, &nb, NULL), -EINVAL);
+    assert_int_equal(fl_enumidx_decode_mask(NULL, 0, 4, 2, m), -EBADMSG);
+    assert_int_equal(fl_enumidx_decode_mask(NULL, 0, 4, 5, m), -EINVAL);
 }
 
 /* every truncation refused; flips refused (the stream has no raw bits, so
@@ -136,11 +136,11 @@ static void corrupt_streams(void **s)
     uint8_t *m = random_mask(&r, n, k);
     uint8_t *buf, *d = malloc(n);
     size_t nb;
-    assert_int_equal(enumidx_encode_mask(m, n, k, &buf, &nb, NULL), 0);
+    assert_int_equal(fl_enumidx_encode_mask(m, n, k, &buf, &nb, NULL), 0);
     for (size_t len = 0; len < nb; len++) {
         uint8_t *cp = malloc(len ? len : 1);
         memcpy(cp, buf, len);
-        assert_int_equal(enumidx_decode_mask(cp, len, n, k, d), -EBADMSG);
+        assert_int_equal(fl_enumidx_decode_mask(cp, len, n, k, d), -EBADMSG);
         free(cp);
     }
     int undetected = 0;
@@ -150,7 +150,7 @@ static void corrupt_streams(void **s)
         int flips = 1 + (int)(rng_u32(&r) % 3);
         for (int j = 0; j < flips; j++)
             cp[rng_u32(&r) % nb] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
-        int rc = enumidx_decode_mask(cp, nb, n, k, d);
+        int rc = fl_enumidx_decode_mask(cp, nb, n, k, d);
         assert_true(rc == 0 || rc == -EBADMSG);
         undetected += rc == 0 && memcmp(cp, buf, nb) != 0;
         free(cp);

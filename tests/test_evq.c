@@ -53,7 +53,7 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
     testutil_rng r = {.seed = seed, .purpose = 0xE01};
     model_ev *m = calloc((size_t)ops, sizeof *m);
     assert_non_null(m);
-    evq *q = evq_create(4);   /* small: the arena must grow */
+    evq *q = fl_evq_create(4);   /* small: the arena must grow */
     assert_non_null(q);
     size_t n = 0;
     uint64_t order = 0;
@@ -68,37 +68,37 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
             x->e.id = (uint32_t)op;
             x->e.arg = (uint64_t)testutil_rng_u32(&r, 4) << 32 | (uint32_t)op;
             x->order = order++;
-            assert_int_equal(evq_push(q, &x->e, &x->h), 0);
+            assert_int_equal(fl_evq_push(q, &x->e, &x->h), 0);
         } else if (u < 9) {      /* pop: the model's minimum */
             size_t b = model_min(m, n);
             evq_event got, peek;
-            assert_int_equal(evq_peek(q, &peek), 0);
-            assert_int_equal(evq_pop(q, &got), 0);
+            assert_int_equal(fl_evq_peek(q, &peek), 0);
+            assert_int_equal(fl_evq_pop(q, &got), 0);
             assert_same_event(&got, &m[b].e);
             assert_same_event(&peek, &m[b].e);
             now = got.t;
             /* a handle of an event that ran cancels nothing */
-            assert_int_equal(evq_cancel(q, m[b].h), -ENOENT);
+            assert_int_equal(fl_evq_cancel(q, m[b].h), -ENOENT);
             m[b] = m[--n];
         } else {                 /* cancel a random pending event */
             size_t k = testutil_rng_u32(&r, 5) % n;
-            assert_int_equal(evq_cancel(q, m[k].h), 0);
-            assert_int_equal(evq_cancel(q, m[k].h), -ENOENT);
+            assert_int_equal(fl_evq_cancel(q, m[k].h), 0);
+            assert_int_equal(fl_evq_cancel(q, m[k].h), -ENOENT);
             m[k] = m[--n];
         }
-        assert_int_equal(evq_pending(q), n);
+        assert_int_equal(fl_evq_pending(q), n);
     }
     while (n) {                  /* drain */
         size_t b = model_min(m, n);
         evq_event got;
-        assert_int_equal(evq_pop(q, &got), 0);
+        assert_int_equal(fl_evq_pop(q, &got), 0);
         assert_same_event(&got, &m[b].e);
         m[b] = m[--n];
     }
     evq_event none;
-    assert_int_equal(evq_pop(q, &none), -ENOENT);
-    assert_int_equal(evq_peek(q, &none), -ENOENT);
-    evq_destroy(q);
+    assert_int_equal(fl_evq_pop(q, &none), -ENOENT);
+    assert_int_equal(fl_evq_peek(q, &none), -ENOENT);
+    fl_evq_destroy(q);
     free(m);
 }
 
@@ -114,101 +114,101 @@ static void test_random_ops_continuous(void **state)
 
 static void test_fifo_at_equal_time_and_class(void **state)
 {
-    evq *q = evq_create(1);
+    evq *q = fl_evq_create(1);
     assert_non_null(q);
     /* class 1 pushed before class 0 at the same time: class 0 runs first;
      * within a class, push order */
     for (uint32_t i = 0; i < 100; i++) {
         evq_event e = {.t = 5, .cls = 1 - (i % 2), .id = i};
-        assert_int_equal(evq_push(q, &e, NULL), 0);
+        assert_int_equal(fl_evq_push(q, &e, NULL), 0);
     }
     evq_event e0 = {.t = 4, .cls = 255, .id = 1000};
-    assert_int_equal(evq_push(q, &e0, NULL), 0);
+    assert_int_equal(fl_evq_push(q, &e0, NULL), 0);
     evq_event got;
-    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(fl_evq_pop(q, &got), 0);
     assert_int_equal(got.id, 1000);     /* earlier time beats any class */
     for (uint32_t k = 0; k < 100; k++) {
-        assert_int_equal(evq_pop(q, &got), 0);
+        assert_int_equal(fl_evq_pop(q, &got), 0);
         uint32_t want = k < 50 ? 2 * k + 1 : 2 * (k - 50);   /* class 0 = odd i */
         assert_int_equal(got.id, want);
         assert_int_equal(got.cls, k < 50 ? 0 : 1);
     }
-    evq_destroy(q);
+    fl_evq_destroy(q);
 }
 
 static void test_handles_and_bad_input(void **state)
 {
-    evq *q = evq_create(2);
+    evq *q = fl_evq_create(2);
     assert_non_null(q);
     evq_event e = {.t = 10};
     evq_handle h1, h2;
-    assert_int_equal(evq_push(q, &e, &h1), 0);
-    assert_int_equal(evq_cancel(q, h1), 0);
+    assert_int_equal(fl_evq_push(q, &e, &h1), 0);
+    assert_int_equal(fl_evq_cancel(q, h1), 0);
     /* the slot is reused by the next push: the old handle must not cancel it */
-    assert_int_equal(evq_push(q, &e, &h2), 0);
+    assert_int_equal(fl_evq_push(q, &e, &h2), 0);
     assert_true(h1 != h2);
-    assert_int_equal(evq_cancel(q, h1), -ENOENT);
-    assert_int_equal(evq_pending(q), 1);
-    assert_int_equal(evq_cancel(q, 0), -ENOENT);
-    assert_int_equal(evq_cancel(q, (evq_handle)1 << 32 | 999999), -ENOENT);
+    assert_int_equal(fl_evq_cancel(q, h1), -ENOENT);
+    assert_int_equal(fl_evq_pending(q), 1);
+    assert_int_equal(fl_evq_cancel(q, 0), -ENOENT);
+    assert_int_equal(fl_evq_cancel(q, (evq_handle)1 << 32 | 999999), -ENOENT);
     /* a forged handle of a free slot (generation 2 is even: free) */
-    assert_int_equal(evq_cancel(q, (evq_handle)2 << 32 | 1), -ENOENT);
-    assert_int_equal(evq_cancel(q, (evq_handle)3 << 32 | 1), -ENOENT);
+    assert_int_equal(fl_evq_cancel(q, (evq_handle)2 << 32 | 1), -ENOENT);
+    assert_int_equal(fl_evq_cancel(q, (evq_handle)3 << 32 | 1), -ENOENT);
     evq_event bad = {.t = 1, .cls = 256};
-    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), -EINVAL);
     bad.cls = 0;
     bad.t = -1;
-    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), -EINVAL);
     /* nothing before the last popped time */
     evq_event e20 = {.t = 20}, got;
-    assert_int_equal(evq_push(q, &e20, NULL), 0);
-    assert_int_equal(evq_pop(q, &got), 0);      /* the t = 10 event */
+    assert_int_equal(fl_evq_push(q, &e20, NULL), 0);
+    assert_int_equal(fl_evq_pop(q, &got), 0);      /* the t = 10 event */
     assert_int_equal(got.t, 10);
     bad.t = 9;
-    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), -EINVAL);
     bad.t = 10;
-    assert_int_equal(evq_push(q, &bad, NULL), 0);
-    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), 0);
+    assert_int_equal(fl_evq_pop(q, &got), 0);
     assert_int_equal(got.t, 10);
     /* a peek makes the peeked time the floor (evq.h): 15 is refused once
        the t = 20 event has been peeked, 20 itself is accepted */
-    assert_int_equal(evq_peek(q, &got), 0);
+    assert_int_equal(fl_evq_peek(q, &got), 0);
     assert_int_equal(got.t, 20);
     bad.t = 15;
-    assert_int_equal(evq_push(q, &bad, NULL), -EINVAL);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), -EINVAL);
     bad.t = 20;
-    assert_int_equal(evq_push(q, &bad, NULL), 0);
-    assert_int_equal(evq_pop(q, &got), 0);
+    assert_int_equal(fl_evq_push(q, &bad, NULL), 0);
+    assert_int_equal(fl_evq_pop(q, &got), 0);
     assert_int_equal(got.t, 20);
     char buf[128];
-    assert_int_equal(evq_print(q, buf, sizeof buf), 0);
+    assert_int_equal(fl_evq_print(q, buf, sizeof buf), 0);
     assert_non_null(strstr(buf, "1 pending"));
-    evq_clear(q);
-    assert_int_equal(evq_pending(q), 0);
-    assert_int_equal(evq_cancel(q, h2), -ENOENT);
-    evq_destroy(q);
+    fl_evq_clear(q);
+    assert_int_equal(fl_evq_pending(q), 0);
+    assert_int_equal(fl_evq_cancel(q, h2), -ENOENT);
+    fl_evq_destroy(q);
 }
 
 static void test_time_conversion(void **state)
 {
     evq_time t;
-    assert_int_equal(evq_seconds_to_ticks(1.5, &t), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(1.5, &t), 0);
     assert_int_equal(t, 1500000000000LL);
-    assert_int_equal(evq_seconds_to_ticks(1e-12, &t), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(1e-12, &t), 0);
     assert_int_equal(t, 1);
-    assert_int_equal(evq_seconds_to_ticks(0.4e-12, &t), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(0.4e-12, &t), 0);
     assert_int_equal(t, 0);
-    assert_int_equal(evq_seconds_to_ticks(9.2e6, &t), 0);     /* 106 days */
-    assert_int_equal(evq_seconds_to_ticks(9.3e6, &t), -ERANGE);
-    assert_int_equal(evq_seconds_to_ticks(-1e-3, &t), -ERANGE);
-    assert_int_equal(evq_seconds_to_ticks(NAN, &t), -ERANGE);
-    assert_int_equal(evq_seconds_to_ticks(INFINITY, &t), -ERANGE);
-    assert_true(fabs(evq_ticks_to_seconds(2500000000000LL) - 2.5) == 0.0);
+    assert_int_equal(fl_evq_seconds_to_ticks(9.2e6, &t), 0);     /* 106 days */
+    assert_int_equal(fl_evq_seconds_to_ticks(9.3e6, &t), -ERANGE);
+    assert_int_equal(fl_evq_seconds_to_ticks(-1e-3, &t), -ERANGE);
+    assert_int_equal(fl_evq_seconds_to_ticks(NAN, &t), -ERANGE);
+    assert_int_equal(fl_evq_seconds_to_ticks(INFINITY, &t), -ERANGE);
+    assert_true(fabs(fl_evq_ticks_to_seconds(2500000000000LL) - 2.5) == 0.0);
     /* integer ticks: a sum of parts equals the whole exactly */
     evq_time a, b, c;
-    assert_int_equal(evq_seconds_to_ticks(0.1, &a), 0);
-    assert_int_equal(evq_seconds_to_ticks(0.2, &b), 0);
-    assert_int_equal(evq_seconds_to_ticks(0.3, &c), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(0.1, &a), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(0.2, &b), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(0.3, &c), 0);
     assert_int_equal(a + b, c);
 }
 

@@ -67,16 +67,16 @@ static void realise(int kind, double k, unsigned m, uint32_t r, double dt, size_
                     float *re, float *im)
 {
     if (kind == JAKES_SOS) {
-        jakes *j = jakes_create(JAKES_SOS, FD, k, M_PI / 4, m, SEED, 7, r);
+        jakes *j = fl_jakes_create(JAKES_SOS, FD, k, M_PI / 4, m, SEED, 7, r);
         assert_non_null(j);
         // start late in the process: t0 plays no role for a stationary model
-        assert_int_equal(jakes_fill(j, 100.0 / FD * r, dt, n, re, im), 0);
-        jakes_destroy(j);
+        assert_int_equal(fl_jakes_fill(j, 100.0 / FD * r, dt, n, re, im), 0);
+        fl_jakes_destroy(j);
     } else {
-        jakes *j = jakes_create(JAKES_IDFT, FD, k, M_PI / 4, 0, SEED, 7, 0);
+        jakes *j = fl_jakes_create(JAKES_IDFT, FD, k, M_PI / 4, 0, SEED, 7, 0);
         assert_non_null(j);
-        assert_int_equal(jakes_idft_fill(j, 1.0 / dt, n, r, re, im), 0);
-        jakes_destroy(j);
+        assert_int_equal(fl_jakes_idft_fill(j, 1.0 / dt, n, r, re, im), 0);
+        fl_jakes_destroy(j);
     }
 }
 
@@ -251,15 +251,15 @@ static void test_unit_power(void **state)
         double s = 0.0;
         long cnt = 0;
         for (uint32_t r = 0; r < 200; r++) {
-            jakes *j = jakes_create(JAKES_SOS, FD, ks[q], 1.0, 0, SEED + 1, 3, r);
+            jakes *j = fl_jakes_create(JAKES_SOS, FD, ks[q], 1.0, 0, SEED + 1, 3, r);
             assert_non_null(j);
             for (int i = 0; i < 10; i++) {
                 double hr, hi;
-                assert_int_equal(jakes_gain(j, 3.0 * i / FD, &hr, &hi), 0);
+                assert_int_equal(fl_jakes_gain(j, 3.0 * i / FD, &hr, &hi), 0);
                 s += hr * hr + hi * hi;
                 cnt++;
             }
-            jakes_destroy(j);
+            fl_jakes_destroy(j);
         }
         assert_true(fabs(s / cnt - 1.0) < 5.0 / sqrt((double)cnt));
     }
@@ -282,18 +282,18 @@ static void test_unit_power(void **state)
 static void test_fill_matches_gain(void **state)
 {
     (void)state;
-    jakes *j = jakes_create(JAKES_SOS, 123.0, 2.0, 0.3, 23, SEED, 1, 2);  // 23: exercises the SIMD padding
+    jakes *j = fl_jakes_create(JAKES_SOS, 123.0, 2.0, 0.3, 23, SEED, 1, 2);  // 23: exercises the SIMD padding
     assert_non_null(j);
     enum { N = 1000 };
     float re[N], im[N];
     const double t0 = 17.25, dt = 1e-4;
-    assert_int_equal(jakes_fill(j, t0, dt, N, re, im), 0);
+    assert_int_equal(fl_jakes_fill(j, t0, dt, N, re, im), 0);
     for (int i = 0; i < N; i++) {
         double hr, hi;
-        assert_int_equal(jakes_gain(j, t0 + i * dt, &hr, &hi), 0);
+        assert_int_equal(fl_jakes_gain(j, t0 + i * dt, &hr, &hi), 0);
         assert_true(fabs(hr - re[i]) < 1e-5 && fabs(hi - im[i]) < 1e-5);
     }
-    jakes_destroy(j);
+    fl_jakes_destroy(j);
 }
 
 static void test_deterministic_and_keyed(void **state)
@@ -302,26 +302,26 @@ static void test_deterministic_and_keyed(void **state)
     enum { N = 1024 };  // 30.7 Doppler bins at fs = 1 kHz: no padding
     static float a_re[N], a_im[N], b_re[N], b_im[N];
     for (int kind = JAKES_SOS; kind <= JAKES_IDFT; kind++) {
-        assert_int_equal(jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, 5, 6, 7, a_re, a_im), 0);
-        assert_int_equal(jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, 5, 6, 7, b_re, b_im), 0);
+        assert_int_equal(fl_jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, 5, 6, 7, a_re, a_im), 0);
+        assert_int_equal(fl_jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, 5, 6, 7, b_re, b_im), 0);
         assert_memory_equal(a_re, b_re, sizeof a_re);
         assert_memory_equal(a_im, b_im, sizeof a_im);
         // each of seed, point, trial changes the realisation
         const uint32_t keys[3][3] = {{6, 6, 7}, {5, 7, 7}, {5, 6, 8}};
         for (int q = 0; q < 3; q++) {
-            assert_int_equal(jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, keys[q][0],
+            assert_int_equal(fl_jakes_generate(kind, 30.0, 1.0, 0.5, 0, 1000.0, N, keys[q][0],
                                             keys[q][1], keys[q][2], b_re, b_im), 0);
             assert_true(memcmp(a_re, b_re, sizeof a_re) != 0);
         }
     }
-    // IDFT: successive jakes_fill calls are blocks 0, 1, ... = jakes_idft_fill(block)
-    jakes *j = jakes_create(JAKES_IDFT, 30.0, 0.0, 0.0, 0, 5, 6, 7);
+    // IDFT: successive fl_jakes_fill calls are blocks 0, 1, ... = fl_jakes_idft_fill(block)
+    jakes *j = fl_jakes_create(JAKES_IDFT, 30.0, 0.0, 0.0, 0, 5, 6, 7);
     assert_non_null(j);
-    assert_int_equal(jakes_fill(j, 0.0, 1e-3, N, a_re, a_im), 0);
-    assert_int_equal(jakes_fill(j, 0.0, 1e-3, N, a_re, a_im), 0);
-    assert_int_equal(jakes_idft_fill(j, 1000.0, N, 1, b_re, b_im), 0);
+    assert_int_equal(fl_jakes_fill(j, 0.0, 1e-3, N, a_re, a_im), 0);
+    assert_int_equal(fl_jakes_fill(j, 0.0, 1e-3, N, a_re, a_im), 0);
+    assert_int_equal(fl_jakes_idft_fill(j, 1000.0, N, 1, b_re, b_im), 0);
     assert_memory_equal(a_re, b_re, sizeof a_re);
-    jakes_destroy(j);
+    fl_jakes_destroy(j);
 }
 
 // OpenMP threads each making their own IDFT object (plans created under the
@@ -332,12 +332,12 @@ static void test_parallel_matches_serial(void **state)
     enum { T = 8, N = 2048 };
     static float ser[T][2][N], par[T][2][N];
     for (int t = 0; t < T; t++)
-        assert_int_equal(jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N,
+        assert_int_equal(fl_jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N,
                                         9, 4, (uint32_t)t, ser[t][0], ser[t][1]), 0);
     int bad = 0;
 #pragma omp parallel for num_threads(4) reduction(+ : bad)
     for (int t = 0; t < T; t++)
-        bad += jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N, 9, 4,
+        bad += fl_jakes_generate(t % 2 ? JAKES_IDFT : JAKES_SOS, 40.0, 2.0, 1.0, 0, 2000.0, N, 9, 4,
                               (uint32_t)t, par[t][0], par[t][1]) != 0;
     assert_int_equal(bad, 0);
     assert_memory_equal(ser, par, sizeof ser);
@@ -348,33 +348,33 @@ static void test_bad_arguments(void **state)
     (void)state;
     float re[64], im[64];
     double hr, hi;
-    assert_null(jakes_create(0, 10.0, 0.0, 0.0, 0, 1, 1, 1));
-    assert_null(jakes_create(JAKES_SOS, 0.0, 0.0, 0.0, 0, 1, 1, 1));
-    assert_null(jakes_create(JAKES_SOS, NAN, 0.0, 0.0, 0, 1, 1, 1));
-    assert_null(jakes_create(JAKES_SOS, 10.0, -1.0, 0.0, 0, 1, 1, 1));
-    assert_null(jakes_create(JAKES_SOS, 10.0, 0.0, INFINITY, 0, 1, 1, 1));
-    assert_null(jakes_create(JAKES_SOS, 10.0, 0.0, 0.0, 100000, 1, 1, 1));
-    jakes_destroy(NULL);
-    jakes *s = jakes_create(JAKES_SOS, 10.0, 0.0, 0.0, 0, 1, 1, 1);
-    jakes *d = jakes_create(JAKES_IDFT, 10.0, 0.0, 0.0, 0, 1, 1, 1);
+    assert_null(fl_jakes_create(0, 10.0, 0.0, 0.0, 0, 1, 1, 1));
+    assert_null(fl_jakes_create(JAKES_SOS, 0.0, 0.0, 0.0, 0, 1, 1, 1));
+    assert_null(fl_jakes_create(JAKES_SOS, NAN, 0.0, 0.0, 0, 1, 1, 1));
+    assert_null(fl_jakes_create(JAKES_SOS, 10.0, -1.0, 0.0, 0, 1, 1, 1));
+    assert_null(fl_jakes_create(JAKES_SOS, 10.0, 0.0, INFINITY, 0, 1, 1, 1));
+    assert_null(fl_jakes_create(JAKES_SOS, 10.0, 0.0, 0.0, 100000, 1, 1, 1));
+    fl_jakes_destroy(NULL);
+    jakes *s = fl_jakes_create(JAKES_SOS, 10.0, 0.0, 0.0, 0, 1, 1, 1);
+    jakes *d = fl_jakes_create(JAKES_IDFT, 10.0, 0.0, 0.0, 0, 1, 1, 1);
     assert_non_null(s);
     assert_non_null(d);
-    assert_int_equal(jakes_kind_of(s), JAKES_SOS);
-    assert_int_equal(jakes_gain(s, NAN, &hr, &hi), -EINVAL);
-    assert_int_equal(jakes_gain(s, 0.0, NULL, &hi), -EINVAL);
-    assert_int_equal(jakes_gain(d, 0.0, &hr, &hi), -EINVAL);
-    assert_int_equal(jakes_fill(s, 0.0, 0.0, 64, re, im), -EINVAL);
-    assert_int_equal(jakes_fill(s, 0.0, -1.0, 64, re, im), -EINVAL);
-    assert_int_equal(jakes_fill(d, 0.0, 0.1, 64, re, im), -EINVAL);   // fs = 10 < 2 f_d
-    assert_int_equal(jakes_idft_fill(d, 100.0, 16, 0, re, im), -ERANGE);  // 1.6 Doppler bins
-    assert_int_equal(jakes_idft_fill(d, 100.0, 8, 0, re, im), -EINVAL);
-    assert_int_equal(jakes_idft_fill(s, 100.0, 64, 0, re, im), -EINVAL);
-    // a short jakes_fill block on an IDFT object is padded, not refused
-    assert_int_equal(jakes_fill(d, 0.0, 1e-3, 64, re, im), 0);
+    assert_int_equal(fl_jakes_kind_of(s), JAKES_SOS);
+    assert_int_equal(fl_jakes_gain(s, NAN, &hr, &hi), -EINVAL);
+    assert_int_equal(fl_jakes_gain(s, 0.0, NULL, &hi), -EINVAL);
+    assert_int_equal(fl_jakes_gain(d, 0.0, &hr, &hi), -EINVAL);
+    assert_int_equal(fl_jakes_fill(s, 0.0, 0.0, 64, re, im), -EINVAL);
+    assert_int_equal(fl_jakes_fill(s, 0.0, -1.0, 64, re, im), -EINVAL);
+    assert_int_equal(fl_jakes_fill(d, 0.0, 0.1, 64, re, im), -EINVAL);   // fs = 10 < 2 f_d
+    assert_int_equal(fl_jakes_idft_fill(d, 100.0, 16, 0, re, im), -ERANGE);  // 1.6 Doppler bins
+    assert_int_equal(fl_jakes_idft_fill(d, 100.0, 8, 0, re, im), -EINVAL);
+    assert_int_equal(fl_jakes_idft_fill(s, 100.0, 64, 0, re, im), -EINVAL);
+    // a short fl_jakes_fill block on an IDFT object is padded, not refused
+    assert_int_equal(fl_jakes_fill(d, 0.0, 1e-3, 64, re, im), 0);
     for (int i = 0; i < 64; i++)
         assert_true(isfinite(re[i]) && isfinite(im[i]));
-    jakes_destroy(s);
-    jakes_destroy(d);
+    fl_jakes_destroy(s);
+    fl_jakes_destroy(d);
 }
 
 int main(void)

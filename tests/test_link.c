@@ -21,11 +21,11 @@
 static void load(const char *json, fl_config *c)
 {
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text(json, "t.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(json, "t.json", NULL, 0, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
-    assert_int_equal(scenario_config(s, 0, c, err, sizeof err), 0);
-    scenario_destroy(s);
+    assert_int_equal(fl_scenario_config(s, 0, c, err, sizeof err), 0);
+    fl_scenario_destroy(s);
 }
 
 /* Analog: y = x + σ g on the sent values, σ² = P / SNR with P the mean
@@ -35,27 +35,27 @@ static void check_analog(const fl_config *c, uint32_t device, uint32_t attempt, 
                          const uint8_t *keep, int n)
 {
     fl_link *l = NULL;
-    assert_int_equal(link_create(c, 7, device, &l), 0);
-    assert_int_equal(link_mode(l), LINK_ANALOG);
+    assert_int_equal(fl_link_create(c, 7, device, &l), 0);
+    assert_int_equal(fl_link_mode(l), LINK_ANALOG);
     float *y = malloc((size_t)n * sizeof *y), *g = malloc((size_t)n * sizeof *g);
     link_tx tx = {.frame = 3, .attempt = attempt, .values = x, .keep = keep, .nvalues = n,
                   .purpose = LINK_PURPOSE_PINR};
     link_rx rx = {.values = y};
-    assert_int_equal(link_send(l, 0.0, &tx, &rx, NULL), 0);
+    assert_int_equal(fl_link_send(l, 0.0, &tx, &rx, NULL), 0);
     double p = 0;
     int sent = 0;
     for (int i = 0; i < n; i++)
         if (keep[i])
             p += (double)x[i] * x[i], sent++;
     float sigma = (float)sqrt(p / sent / pow(10.0, c->channel.snr_db / 10.0));
-    noise *ns = noise_create(c->seed, 7, LINK_PURPOSE_PINR, 3);
-    noise_seek(ns, (uint64_t)device << 48 | (uint64_t)attempt << 40);
-    noise_gauss_fill(ns, g, (size_t)n);
-    noise_destroy(ns);
+    noise *ns = fl_noise_create(c->seed, 7, LINK_PURPOSE_PINR, 3);
+    fl_noise_seek(ns, (uint64_t)device << 48 | (uint64_t)attempt << 40);
+    fl_noise_gauss_fill(ns, g, (size_t)n);
+    fl_noise_destroy(ns);
     for (int i = 0; i < n; i++)
         assert_true(y[i] == (keep[i] ? x[i] + sigma * g[i] : 0.0f));
     free(y), free(g);
-    link_destroy(l);
+    fl_link_destroy(l);
 }
 
 static void test_analog_formula(void **state)
@@ -81,7 +81,7 @@ static void send_digital(fl_link *l, double t_s, uint32_t frame, uint32_t attemp
 {
     link_tx tx = {.frame = frame, .attempt = attempt, .bits = bits, .nbits = nbits};
     link_rx r = {.bits = rx, .erased = er};
-    assert_int_equal(link_send(l, t_s, &tx, &r, rep), 0);
+    assert_int_equal(fl_link_send(l, t_s, &tx, &r, rep), 0);
 }
 
 #define NB 40000 /* bits: 50 packets of 100 bytes */
@@ -113,9 +113,9 @@ static void test_digital_keys(void **state)
     for (int i = 0; i < NB / 8; i++)
         bits[i] = (uint8_t)(i * 37 + 11);
     fl_link *a = NULL, *b = NULL, *d1 = NULL;
-    assert_int_equal(link_create(&c, 2, 0, &a), 0);
-    assert_int_equal(link_create(&c, 2, 0, &b), 0);
-    assert_int_equal(link_create(&c, 2, 1, &d1), 0);
+    assert_int_equal(fl_link_create(&c, 2, 0, &a), 0);
+    assert_int_equal(fl_link_create(&c, 2, 0, &b), 0);
+    assert_int_equal(fl_link_create(&c, 2, 1, &d1), 0);
     static outcome o0, o, other;
     outcome_of(a, 0.25, 4, 0, bits, &o0);
     /* some packets lost in the fades, not all: the comparisons below can fail */
@@ -136,7 +136,7 @@ static void test_digital_keys(void **state)
     outcome_of(a, 0.25, 4, 1, bits, &o);
     outcome_of(b, 0.25, 4, 1, bits, &other);
     assert_true(same(&o, &other));
-    link_destroy(a), link_destroy(b), link_destroy(d1);
+    fl_link_destroy(a), fl_link_destroy(b), fl_link_destroy(d1);
 }
 
 /* Jakes at the send time: 1 ns later (1e-7 of a coherence time at 100 Hz)
@@ -151,7 +151,7 @@ static void test_jakes_send_time(void **state)
     for (int i = 0; i < NB / 8; i++)
         bits[i] = (uint8_t)(i * 101 + 7);
     fl_link *l = NULL;
-    assert_int_equal(link_create(&c, 0, 0, &l), 0);
+    assert_int_equal(fl_link_create(&c, 0, 0, &l), 0);
     static outcome o0, near, far;
     outcome_of(l, 1.0, 0, 0, bits, &o0);
     outcome_of(l, 1.0 + 1e-9, 0, 0, bits, &near);
@@ -163,7 +163,7 @@ static void test_jakes_send_time(void **state)
     /* airtime: 50 packets of 108 bytes, QPSK: 50 x 432 symbols at 1 Msymbol/s */
     assert_int_equal(o0.rep.symbols, 50 * 432);
     assert_true(fabs(o0.rep.airtime_s - 50 * 432 / 1e6) < 1e-15);
-    link_destroy(l);
+    fl_link_destroy(l);
 }
 
 static void test_ranges(void **state)
@@ -172,27 +172,27 @@ static void test_ranges(void **state)
     fl_config c;
     load(JAKES_LINK, &c);
     fl_link *l = NULL;
-    assert_int_equal(link_create(&c, 0, LINK_MAX_DEVICES_DIGITAL, &l), -ERANGE);
+    assert_int_equal(fl_link_create(&c, 0, LINK_MAX_DEVICES_DIGITAL, &l), -ERANGE);
     assert_null(l);
-    assert_int_equal(link_create(&c, 0, LINK_MAX_DEVICES_DIGITAL - 1, &l), 0);
+    assert_int_equal(fl_link_create(&c, 0, LINK_MAX_DEVICES_DIGITAL - 1, &l), 0);
     uint8_t b[4] = {1, 2, 3, 4}, rx[4], er[4];
     link_tx tx = {.attempt = LINK_MAX_ATTEMPTS, .bits = b, .nbits = 32};
     link_rx r = {.bits = rx, .erased = er};
-    assert_int_equal(link_send(l, 0.0, &tx, &r, NULL), -ERANGE);
+    assert_int_equal(fl_link_send(l, 0.0, &tx, &r, NULL), -ERANGE);
     r.erased = NULL;
     tx.attempt = 0;
-    assert_int_equal(link_send(l, 0.0, &tx, &r, NULL), -EINVAL);
-    link_destroy(l);
+    assert_int_equal(fl_link_send(l, 0.0, &tx, &r, NULL), -EINVAL);
+    fl_link_destroy(l);
     /* capacity: the bits arrive as sent, nothing erased */
     load("{\"link\": {\"mode\": \"capacity\"}}", &c);
-    assert_int_equal(link_create(&c, 0, 0, &l), 0);
+    assert_int_equal(fl_link_create(&c, 0, 0, &l), 0);
     r.erased = er;
     memset(er, 9, sizeof er);
-    assert_int_equal(link_send(l, 0.0, &tx, &r, NULL), 0);
+    assert_int_equal(fl_link_send(l, 0.0, &tx, &r, NULL), 0);
     assert_memory_equal(rx, b, 4);
     for (int i = 0; i < 4; i++)
         assert_int_equal(er[i], 0);
-    link_destroy(l);
+    fl_link_destroy(l);
 }
 
 int main(void)

@@ -79,9 +79,9 @@ static float *make_data(int kind, uint32_t seed, size_t patches, size_t n,
 static void check_fast_equals_ref(const float *x, size_t patches, size_t n,
                                   size_t d, size_t nc, size_t k)
 {
-    merge_t q = merge_create(n, d, nc, k);
+    merge_t q = fl_merge_create(n, d, nc, k);
     assert_non_null(q);
-    size_t ncf = merge_clusters(q);
+    size_t ncf = fl_merge_clusters(q);
     assert_int_equal(ncf, nc < n ? nc : n);
     float *y1 = malloc(patches * ncf * d * sizeof *y1);
     float *y2 = malloc(patches * ncf * d * sizeof *y2);
@@ -91,19 +91,19 @@ static void check_fast_equals_ref(const float *x, size_t patches, size_t n,
     int32_t *s2 = malloc(patches * ncf * sizeof *s2);
     int32_t *c1 = malloc(patches * ncf * sizeof *c1);
     int32_t *c2 = malloc(patches * ncf * sizeof *c2);
-    assert_int_equal(merge_execute(q, x, patches, y1, a1, s1, c1), 0);
+    assert_int_equal(fl_merge_execute(q, x, patches, y1, a1, s1, c1), 0);
     assert_int_equal(
-        merge_reference(x, patches, n, d, nc, k, y2, a2, s2, c2), 0);
+        fl_merge_reference(x, patches, n, d, nc, k, y2, a2, s2, c2), 0);
     assert_memory_equal(c1, c2, patches * ncf * sizeof *c1);
     assert_memory_equal(a1, a2, patches * n * sizeof *a1);
     assert_memory_equal(s1, s2, patches * ncf * sizeof *s1);
     assert_memory_equal(y1, y2, patches * ncf * d * sizeof *y1);
     // Running again on the same object gives the same result (no state).
-    assert_int_equal(merge_execute(q, x, patches, y2, a2, s2, c2), 0);
+    assert_int_equal(fl_merge_execute(q, x, patches, y2, a2, s2, c2), 0);
     assert_memory_equal(a1, a2, patches * n * sizeof *a1);
     free(y1); free(y2); free(a1); free(a2);
     free(s1); free(s2); free(c1); free(c2);
-    merge_destroy(q);
+    fl_merge_destroy(q);
 }
 
 /* -------------------------------------------------------------- tests -- */
@@ -189,24 +189,24 @@ static void test_same_result_any_blas_threads(void **state)
     const size_t n = 256, d = 512, nc = 16, k = 5;
     float *x = make_data(KIND_BLOBS, 9, 1, n, d);
     int saved = openblas_get_num_threads();
-    merge_t q = merge_create(n, d, nc, k);
+    merge_t q = fl_merge_create(n, d, nc, k);
     assert_non_null(q);
     float *y1 = malloc(nc * d * sizeof *y1), *y2 = malloc(nc * d * sizeof *y2);
     int32_t a1[256], a2[256];
     openblas_set_num_threads(1);
-    assert_int_equal(merge_execute(q, x, 1, y1, a1, NULL, NULL), 0);
+    assert_int_equal(fl_merge_execute(q, x, 1, y1, a1, NULL, NULL), 0);
     openblas_set_num_threads(2);
-    assert_int_equal(merge_execute(q, x, 1, y2, a2, NULL, NULL), 0);
+    assert_int_equal(fl_merge_execute(q, x, 1, y2, a2, NULL, NULL), 0);
     openblas_set_num_threads(saved);
     assert_memory_equal(a1, a2, sizeof a1);
     assert_memory_equal(y1, y2, nc * d * sizeof *y1);
-    assert_int_equal(merge_reference(x, 1, n, d, nc, k, y2, a2, NULL, NULL), 0);
+    assert_int_equal(fl_merge_reference(x, 1, n, d, nc, k, y2, a2, NULL, NULL), 0);
     assert_memory_equal(a1, a2, sizeof a1);
     assert_memory_equal(y1, y2, nc * d * sizeof *y1);
     free(y1);
     free(y2);
     free(x);
-    merge_destroy(q);
+    fl_merge_destroy(q);
 }
 
 static void test_hand_computed_five_points(void **state)
@@ -216,9 +216,9 @@ static void test_hand_computed_five_points(void **state)
     float y[6];
     int32_t a[5], s[3], c[3];
 
-    merge_t q = merge_create(5, 2, 2, 1);
+    merge_t q = fl_merge_create(5, 2, 2, 1);
     assert_non_null(q);
-    assert_int_equal(merge_execute(q, x, 1, y, a, s, c), 0);
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, s, c), 0);
     assert_int_equal(c[0], 0);
     assert_int_equal(c[1], 3);
     const int32_t a1[5] = {0, 0, 0, 1, 1};
@@ -229,11 +229,11 @@ static void test_hand_computed_five_points(void **state)
     assert_float_equal(y[1], 1.0 / 3.0, 1e-7);
     assert_float_equal(y[2], 5.5, 0);
     assert_float_equal(y[3], 5.0, 0);
-    merge_destroy(q);
+    fl_merge_destroy(q);
 
-    q = merge_create(5, 2, 3, 2);
+    q = fl_merge_create(5, 2, 3, 2);
     assert_non_null(q);
-    assert_int_equal(merge_execute(q, x, 1, y, a, s, c), 0);
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, s, c), 0);
     const int32_t c2[3] = {0, 1, 2};
     const int32_t a2[5] = {0, 1, 2, 1, 1};
     assert_memory_equal(c, c2, sizeof c2);
@@ -247,10 +247,10 @@ static void test_hand_computed_five_points(void **state)
     assert_float_equal(y[3], 10.0 / 3.0, 1e-6);
     assert_float_equal(y[4], 0.0, 0);
     assert_float_equal(y[5], 1.0, 0);
-    merge_destroy(q);
+    fl_merge_destroy(q);
 
     // the reference agrees
-    assert_int_equal(merge_reference(x, 1, 5, 2, 3, 2, y, a, s, c), 0);
+    assert_int_equal(fl_merge_reference(x, 1, 5, 2, 3, 2, y, a, s, c), 0);
     assert_memory_equal(a, a2, sizeof a2);
 }
 
@@ -260,29 +260,29 @@ static void test_identity_when_clusters_cover_tokens(void **state)
     const size_t n = 17, d = 5;
     float *x = make_data(KIND_GAUSS, 21, 2, n, d);
     for (size_t nc = n; nc <= n + 3; nc += 3) {
-        merge_t q = merge_create(n, d, nc, 5);
+        merge_t q = fl_merge_create(n, d, nc, 5);
         assert_non_null(q);
-        assert_int_equal(merge_clusters(q), n);
+        assert_int_equal(fl_merge_clusters(q), n);
         float y[2 * 17 * 5];
         int32_t a[2 * 17], s[2 * 17], c[2 * 17];
-        assert_int_equal(merge_execute(q, x, 2, y, a, s, c), 0);
+        assert_int_equal(fl_merge_execute(q, x, 2, y, a, s, c), 0);
         assert_memory_equal(y, x, sizeof y);
         for (size_t i = 0; i < 2 * n; i++) {
             assert_int_equal(a[i], (int32_t)(i % n));
             assert_int_equal(s[i], 1);
             assert_int_equal(c[i], (int32_t)(i % n));
         }
-        merge_destroy(q);
+        fl_merge_destroy(q);
     }
     // one token per patch
-    merge_t q = merge_create(1, d, 4, 5);
+    merge_t q = fl_merge_create(1, d, 4, 5);
     assert_non_null(q);
     float y[5];
     int32_t a[1];
-    assert_int_equal(merge_execute(q, x, 1, y, a, NULL, NULL), 0);
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, NULL, NULL), 0);
     assert_memory_equal(y, x, sizeof y);
     assert_int_equal(a[0], 0);
-    merge_destroy(q);
+    fl_merge_destroy(q);
     free(x);
 }
 
@@ -291,12 +291,12 @@ static void test_merged_is_cluster_mean_and_expand(void **state)
     (void)state;
     const size_t P = 2, n = 150, d = 20, nc = 9;
     float *x = make_data(KIND_BLOBS, 31, P, n, d);
-    merge_t q = merge_create(n, d, nc, 5);
+    merge_t q = fl_merge_create(n, d, nc, 5);
     assert_non_null(q);
     float *y = malloc(P * nc * d * sizeof *y);
     float *xh = malloc(P * n * d * sizeof *xh);
     int32_t a[2 * 150], s[2 * 9], c[2 * 9];
-    assert_int_equal(merge_execute(q, x, P, y, a, s, c), 0);
+    assert_int_equal(fl_merge_execute(q, x, P, y, a, s, c), 0);
     for (size_t p = 0; p < P; p++) {
         int32_t cnt[9] = {0};
         for (size_t i = 0; i < n; i++) {
@@ -337,7 +337,7 @@ static void test_merged_is_cluster_mean_and_expand(void **state)
             }
         }
     }
-    assert_int_equal(merge_expand(y, a, P, n, nc, d, xh), 0);
+    assert_int_equal(fl_merge_expand(y, a, P, n, nc, d, xh), 0);
     for (size_t p = 0; p < P; p++)
         for (size_t i = 0; i < n; i++)
             assert_memory_equal(xh + (p * n + i) * d,
@@ -346,52 +346,52 @@ static void test_merged_is_cluster_mean_and_expand(void **state)
     // patches are independent: patch 1 alone gives the same result
     float y1[9 * 20];
     int32_t a1[150];
-    assert_int_equal(merge_execute(q, x + n * d, 1, y1, a1, NULL, NULL), 0);
+    assert_int_equal(fl_merge_execute(q, x + n * d, 1, y1, a1, NULL, NULL), 0);
     assert_memory_equal(y1, y + nc * d, sizeof y1);
     assert_memory_equal(a1, a + n, sizeof a1);
     free(y);
     free(xh);
     free(x);
-    merge_destroy(q);
+    fl_merge_destroy(q);
 }
 
 static void test_bad_input(void **state)
 {
     (void)state;
-    assert_null(merge_create(0, 4, 2, 2));
-    assert_null(merge_create(4, 0, 2, 2));
-    assert_null(merge_create(4, 4, 0, 2));
-    assert_null(merge_create(4, 4, 2, 0));
-    merge_destroy(NULL);
-    assert_int_equal(merge_clusters(NULL), 0);
+    assert_null(fl_merge_create(0, 4, 2, 2));
+    assert_null(fl_merge_create(4, 0, 2, 2));
+    assert_null(fl_merge_create(4, 4, 0, 2));
+    assert_null(fl_merge_create(4, 4, 2, 0));
+    fl_merge_destroy(NULL);
+    assert_int_equal(fl_merge_clusters(NULL), 0);
 
     float x[4 * 2] = {0, 0, 1, 0, 0, 1, 2, 2};
     float y[2 * 2];
     int32_t a[4];
-    merge_t q = merge_create(4, 2, 2, 2);
+    merge_t q = fl_merge_create(4, 2, 2, 2);
     assert_non_null(q);
-    assert_int_equal(merge_execute(q, NULL, 1, y, a, NULL, NULL), -EINVAL);
-    assert_int_equal(merge_execute(q, x, 0, y, a, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_merge_execute(q, NULL, 1, y, a, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_merge_execute(q, x, 0, y, a, NULL, NULL), -EINVAL);
     x[3] = NAN;
-    assert_int_equal(merge_execute(q, x, 1, y, a, NULL, NULL), -EINVAL);
-    assert_int_equal(merge_reference(x, 1, 4, 2, 2, 2, y, a, NULL, NULL),
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_merge_reference(x, 1, 4, 2, 2, 2, y, a, NULL, NULL),
                      -EINVAL);
     x[3] = INFINITY;
-    assert_int_equal(merge_execute(q, x, 1, y, a, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, NULL, NULL), -EINVAL);
     x[3] = 3e18f;   // ‖x‖² = 9e36 > 1e30
-    assert_int_equal(merge_execute(q, x, 1, y, a, NULL, NULL), -ERANGE);
-    assert_int_equal(merge_reference(x, 1, 4, 2, 2, 2, y, a, NULL, NULL),
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, NULL, NULL), -ERANGE);
+    assert_int_equal(fl_merge_reference(x, 1, 4, 2, 2, 2, y, a, NULL, NULL),
                      -ERANGE);
     x[3] = 0;
-    assert_int_equal(merge_execute(q, x, 1, y, a, NULL, NULL), 0);
-    merge_destroy(q);
+    assert_int_equal(fl_merge_execute(q, x, 1, y, a, NULL, NULL), 0);
+    fl_merge_destroy(q);
 
     int32_t bad[4] = {0, 1, 2, 0};   // 2 is out of range for 2 clusters
     float xh[8];
-    assert_int_equal(merge_expand(y, bad, 1, 4, 2, 2, xh), -EINVAL);
+    assert_int_equal(fl_merge_expand(y, bad, 1, 4, 2, 2, xh), -EINVAL);
     bad[2] = -1;
-    assert_int_equal(merge_expand(y, bad, 1, 4, 2, 2, xh), -EINVAL);
-    assert_int_equal(merge_expand(NULL, bad, 1, 4, 2, 2, xh), -EINVAL);
+    assert_int_equal(fl_merge_expand(y, bad, 1, 4, 2, 2, xh), -EINVAL);
+    assert_int_equal(fl_merge_expand(NULL, bad, 1, 4, 2, 2, xh), -EINVAL);
 }
 
 int main(void)

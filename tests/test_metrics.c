@@ -86,23 +86,23 @@ static void test_cosine_nmse_hand_values(void **state)
     (void)state;
     const float x[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 0};
     double cs, nm;
-    assert_int_equal(metrics_cosine(x, y, 4, &cs), 0);
+    assert_int_equal(fl_metrics_cosine(x, y, 4, &cs), 0);
     // <x,y> = 1+4+9 = 14, ‖x‖² = 30, ‖y‖² = 14: cos = 14/sqrt(420)
     assert_true(fabs(cs - 14.0 / sqrt(420.0)) < 1e-12);
-    assert_int_equal(metrics_nmse(x, y, 4, &nm), 0);
+    assert_int_equal(fl_metrics_nmse(x, y, 4, &nm), 0);
     // ‖x − y‖² = 16, ‖x‖² = 30
     assert_true(fabs(nm - 16.0 / 30.0) < 1e-12);
     // −10 log10(8/15) = 2.7300127... dB
-    assert_true(fabs(metrics_snr_db(nm) - 2.7300127206373764) < 1e-9);
+    assert_true(fabs(fl_metrics_snr_db(nm) - 2.7300127206373764) < 1e-9);
 
     const float z[4] = {0, 0, 0, 0};
-    assert_int_equal(metrics_cosine(x, z, 4, &cs), 0);
+    assert_int_equal(fl_metrics_cosine(x, z, 4, &cs), 0);
     assert_true(cs == 0.0);  // zero vector: cosine 0 by definition
-    assert_int_equal(metrics_cosine(z, z, 4, &cs), 0);
+    assert_int_equal(fl_metrics_cosine(z, z, 4, &cs), 0);
     assert_true(cs == 0.0);
-    assert_int_equal(metrics_nmse(z, x, 4, &nm), -ERANGE);
+    assert_int_equal(fl_metrics_nmse(z, x, 4, &nm), -ERANGE);
     const float neg[4] = {-2, -4, -6, -8};
-    assert_int_equal(metrics_cosine(x, neg, 4, &cs), 0);
+    assert_int_equal(fl_metrics_cosine(x, neg, 4, &cs), 0);
     assert_true(fabs(cs + 1.0) < 1e-12);
 }
 
@@ -111,11 +111,11 @@ static void test_snr_exact_match_is_inf(void **state)
     (void)state;
     const float x[3] = {0.5f, -1.0f, 2.0f};
     double nm;
-    assert_int_equal(metrics_nmse(x, x, 3, &nm), 0);
+    assert_int_equal(fl_metrics_nmse(x, x, 3, &nm), 0);
     assert_true(nm == 0.0);
-    assert_true(isinf(metrics_snr_db(nm)) && metrics_snr_db(nm) > 0);
-    assert_true(isnan(metrics_snr_db(-1.0)));
-    assert_true(fabs(metrics_snr_db(0.1) - 10.0) < 1e-12);
+    assert_true(isinf(fl_metrics_snr_db(nm)) && fl_metrics_snr_db(nm) > 0);
+    assert_true(isnan(fl_metrics_snr_db(-1.0)));
+    assert_true(fabs(fl_metrics_snr_db(0.1) - 10.0) < 1e-12);
 }
 
 static void test_bad_arguments(void **state)
@@ -124,16 +124,16 @@ static void test_bad_arguments(void **state)
     const float x[4] = {1, 2, 3, 4};
     double v;
     metrics_report r;
-    assert_int_equal(metrics_cosine(NULL, x, 4, &v), -EINVAL);
-    assert_int_equal(metrics_cosine(x, x, 0, &v), -EINVAL);
-    assert_int_equal(metrics_nmse(x, NULL, 4, &v), -EINVAL);
-    assert_int_equal(metrics_greedy_match(x, 0, x, 1, 4, &v, NULL, NULL), -EINVAL);
-    assert_int_equal(metrics_greedy_match(x, 1, x, 1, 0, &v, NULL, NULL), -EINVAL);
-    assert_int_equal(metrics_greedy_match(NULL, 1, x, 1, 4, &v, NULL, NULL), -EINVAL);
-    assert_int_equal(metrics_cka(x, 2, x, 2, 1, &v), -EINVAL);
-    assert_int_equal(metrics_cka(x, 0, x, 2, 2, &v), -EINVAL);
-    assert_int_equal(metrics_compute(NULL, x, 1, x, 1, 4, METRICS_ALL, NULL), -EINVAL);
-    assert_int_equal(metrics_compute(NULL, x, 0, x, 1, 4, METRICS_ALL, &r), -EINVAL);
+    assert_int_equal(fl_metrics_cosine(NULL, x, 4, &v), -EINVAL);
+    assert_int_equal(fl_metrics_cosine(x, x, 0, &v), -EINVAL);
+    assert_int_equal(fl_metrics_nmse(x, NULL, 4, &v), -EINVAL);
+    assert_int_equal(fl_metrics_greedy_match(x, 0, x, 1, 4, &v, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_metrics_greedy_match(x, 1, x, 1, 0, &v, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_metrics_greedy_match(NULL, 1, x, 1, 4, &v, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_metrics_cka(x, 2, x, 2, 1, &v), -EINVAL);
+    assert_int_equal(fl_metrics_cka(x, 0, x, 2, 2, &v), -EINVAL);
+    assert_int_equal(fl_metrics_compute(NULL, x, 1, x, 1, 4, METRICS_ALL, NULL), -EINVAL);
+    assert_int_equal(fl_metrics_compute(NULL, x, 0, x, 1, 4, METRICS_ALL, &r), -EINVAL);
 }
 
 // ---- greedy matching --------------------------------------------------------------
@@ -145,7 +145,7 @@ static void test_greedy_identical_is_one(void **state)
     size_t n = 50, d = 16;
     float *x = rand_tensor(n, d, 0.0);
     double p, r, f;
-    assert_int_equal(metrics_greedy_match(x, n, x, n, d, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, n, x, n, d, &p, &r, &f), 0);
     assert_true(fabs(p - 1.0) < 1e-6);
     assert_true(fabs(r - 1.0) < 1e-6);
     assert_true(fabs(f - 1.0) < 1e-6);
@@ -166,7 +166,7 @@ static void test_greedy_hand_case_3_vs_2(void **state)
     double pe = 0.7 / sqrt(2.0), re = 3.4 / (3.0 * sqrt(2.0));
     double fe = 2.0 * pe * re / (pe + re);
     double p, r, f;
-    assert_int_equal(metrics_greedy_match(x, 3, y, 2, 2, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, 3, y, 2, 2, &p, &r, &f), 0);
     assert_true(fabs(p - pe) < 1e-6);
     assert_true(fabs(r - re) < 1e-6);
     assert_true(fabs(f - fe) < 1e-6);
@@ -179,13 +179,13 @@ static void test_greedy_zero_token_scores_zero(void **state)
     // P = (-1 + 0)/2 = -0.5; R = max(-1, 0) = 0; F1 = 2PR/(P+R) = 0.
     const float x[2] = {-1, 0}, y[4] = {1, 0, 0, 0};
     double p, r, f;
-    assert_int_equal(metrics_greedy_match(x, 1, y, 2, 2, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, 1, y, 2, 2, &p, &r, &f), 0);
     assert_true(fabs(p + 0.5) < 1e-7);
     assert_true(fabs(r) < 1e-7);
     assert_true(fabs(f) < 1e-7);
     // all-zero received tensor: every cosine 0, P = R = 0, F1 defined as 0
     const float z[4] = {0, 0, 0, 0};
-    assert_int_equal(metrics_greedy_match(y, 1, z, 2, 2, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(y, 1, z, 2, 2, &p, &r, &f), 0);
     assert_true(p == 0.0 && r == 0.0 && f == 0.0);
 }
 
@@ -196,8 +196,8 @@ static void test_greedy_symmetry(void **state)
     size_t nx = 37, ny = 23, d = 12;
     float *x = rand_tensor(nx, d, 0.3), *y = rand_tensor(ny, d, 0.3);
     double p1, r1, p2, r2;
-    assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &p1, &r1, NULL), 0);
-    assert_int_equal(metrics_greedy_match(y, ny, x, nx, d, &p2, &r2, NULL), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, nx, y, ny, d, &p1, &r1, NULL), 0);
+    assert_int_equal(fl_metrics_greedy_match(y, ny, x, nx, d, &p2, &r2, NULL), 0);
     // P(X,Y) = R(Y,X) and R(X,Y) = P(Y,X) (float cosines: tolerance 1e-6)
     assert_true(fabs(p1 - r2) < 1e-6);
     assert_true(fabs(r1 - p2) < 1e-6);
@@ -227,8 +227,8 @@ static void test_greedy_order_and_scale_invariant(void **state)
             y2[t * d + k] = s * y[((t + 7) % ny) * d + k];
     }
     double p1, r1, f1, p2, r2, f2;
-    assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &p1, &r1, &f1), 0);
-    assert_int_equal(metrics_greedy_match(x2, nx, y2, ny, d, &p2, &r2, &f2), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, nx, y, ny, d, &p1, &r1, &f1), 0);
+    assert_int_equal(fl_metrics_greedy_match(x2, nx, y2, ny, d, &p2, &r2, &f2), 0);
     assert_true(fabs(p1 - p2) < 1e-6);
     assert_true(fabs(r1 - r2) < 1e-6);
     assert_true(fabs(f1 - f2) < 1e-6);
@@ -241,7 +241,7 @@ static void check_against_brute_force(size_t nx, size_t ny, size_t d)
     memset(x + 5 * d, 0, d * sizeof *x);  // zero tokens on both sides
     memset(y + (ny - 3) * d, 0, d * sizeof *y);
     double p, r, f, pr, rr;
-    assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, nx, y, ny, d, &p, &r, &f), 0);
     greedy_ref(x, nx, y, ny, d, &pr, &rr);
     assert_true(fabs(p - pr) < 1e-6);
     assert_true(fabs(r - rr) < 1e-6);
@@ -276,11 +276,11 @@ static void test_greedy_repeated_tokens(void **state)
         memcpy(y + t * d, c + (t * 5 % nc) * d, d * sizeof *y);
     memcpy(x + 10 * d, x + 20 * d, d * sizeof *x);  // a duplicate in X too
     double p, r, f, pr, rr;
-    assert_int_equal(metrics_greedy_match(x, n, y, n, d, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, n, y, n, d, &p, &r, &f), 0);
     greedy_ref(x, n, y, n, d, &pr, &rr);
     assert_true(fabs(p - pr) < 1e-6);
     assert_true(fabs(r - rr) < 1e-6);
-    assert_int_equal(metrics_greedy_match(x, n, c, nc, d, &p, &r, &f), 0);
+    assert_int_equal(fl_metrics_greedy_match(x, n, c, nc, d, &p, &r, &f), 0);
     greedy_ref(x, n, c, nc, d, &pr, &rr);
     assert_true(fabs(r - rr) < 1e-6);  // same recall as the expanded tensor's
     free(x); free(c); free(y);
@@ -299,7 +299,7 @@ static void test_greedy_bit_identical_across_blas_threads(void **state)
     double v[3][3];
     for (int t = 0; t < 3; t++) {
         openblas_set_num_threads(th[t]);
-        assert_int_equal(metrics_greedy_match(x, nx, y, ny, d, &v[t][0], &v[t][1], &v[t][2]), 0);
+        assert_int_equal(fl_metrics_greedy_match(x, nx, y, ny, d, &v[t][0], &v[t][1], &v[t][2]), 0);
     }
     openblas_set_num_threads(saved);
     for (int t = 1; t < 3; t++)
@@ -326,7 +326,7 @@ static void test_cka_bit_identical_across_blas_threads(void **state)
         double v[3];
         for (int t = 0; t < 3; t++) {
             openblas_set_num_threads(th[t]);
-            assert_int_equal(metrics_cka(x, d, y, d, n, &v[t]), 0);
+            assert_int_equal(fl_metrics_cka(x, d, y, d, n, &v[t]), 0);
         }
         assert_memory_equal(&v[0], &v[1], sizeof v[0]);
         assert_memory_equal(&v[0], &v[2], sizeof v[0]);
@@ -368,7 +368,7 @@ static void test_greedy_falls_with_drop_fraction(void **state)
                 memset(y + perm[i] * d, 0, d * sizeof *y);
             }
             double v[3];
-            assert_int_equal(metrics_greedy_match(x, n, y, n, d, &v[0], &v[1], &v[2]), 0);
+            assert_int_equal(fl_metrics_greedy_match(x, n, y, n, d, &v[0], &v[1], &v[2]), 0);
             assert_true(fabs(v[0] - (1.0 - (double)k / (double)n)) < 1e-6);
             for (int m = 0; m < 3; m++) {
                 s[m] += v[m];
@@ -452,7 +452,7 @@ static void test_cka_matches_double_loop_reference(void **state)
         for (size_t i = 0; i < n; i++)
             y[i * dy] += 2.0f * x[i * dx];
         double v, ref = cka_ref(x, dx, y, dy, n);
-        assert_int_equal(metrics_cka(x, dx, y, dy, n, &v), 0);
+        assert_int_equal(fl_metrics_cka(x, dx, y, dy, n, &v), 0);
         assert_true(fabs(v - ref) < 1e-10 * fmax(1.0, ref));
         assert_true(v > 0.0 && v < 1.0);
         free(x);
@@ -495,11 +495,11 @@ static void test_cka_orthogonal_and_scale_invariant(void **state)
                 s[i * d + j] = 3.5f * x[i * d + j] + 2.0f; // isotropic scale + shift
             }
         double v;
-        assert_int_equal(metrics_cka(x, d, y, d, n, &v), 0);
+        assert_int_equal(fl_metrics_cka(x, d, y, d, n, &v), 0);
         assert_true(fabs(v - 1.0) < 1e-5);  // float rounding of Y only
-        assert_int_equal(metrics_cka(x, d, s, d, n, &v), 0);
+        assert_int_equal(fl_metrics_cka(x, d, s, d, n, &v), 0);
         assert_true(fabs(v - 1.0) < 1e-5);
-        assert_int_equal(metrics_cka(x, d, x, d, n, &v), 0);
+        assert_int_equal(fl_metrics_cka(x, d, x, d, n, &v), 0);
         assert_true(fabs(v - 1.0) < 1e-12);
         free(x); free(y); free(s);
     }
@@ -515,20 +515,20 @@ static void test_cka_degenerate(void **state)
     for (size_t i = 0; i < n * d; i++)
         c[i] = (float)(i % d) + 0.1f;  // every token identical: constant columns
     double v;
-    assert_int_equal(metrics_cka(x, d, c, d, n, &v), -ERANGE);
-    assert_int_equal(metrics_cka(c, d, x, d, n, &v), -ERANGE);
+    assert_int_equal(fl_metrics_cka(x, d, c, d, n, &v), -ERANGE);
+    assert_int_equal(fl_metrics_cka(c, d, x, d, n, &v), -ERANGE);
     metrics_report r;
     float z[18] = {0};
-    assert_int_equal(metrics_compute(NULL, x, n, z, n, d, METRICS_ALL, &r), 0);
+    assert_int_equal(fl_metrics_compute(NULL, x, n, z, n, d, METRICS_ALL, &r), 0);
     assert_true(r.cka == 0.0);  // everything lost: CKA scores 0
     assert_true(r.cosine == 0.0);
     assert_true(fabs(r.nmse - 1.0) < 1e-12);
-    assert_int_equal(metrics_compute(NULL, c, n, x, n, d, METRICS_CKA, &r), 0);
+    assert_int_equal(fl_metrics_compute(NULL, c, n, x, n, d, METRICS_CKA, &r), 0);
     assert_true(isnan(r.cka));
     free(x);
 }
 
-// ---- metrics_compute / metrics_normalise -------------------------------------------
+// ---- fl_metrics_compute / fl_metrics_normalise -------------------------------------------
 
 static void test_compute_different_token_counts(void **state)
 {
@@ -536,11 +536,11 @@ static void test_compute_different_token_counts(void **state)
     const float x[6] = {1, 0, 0, 2, 3, 4};
     const float y[4] = {1, 1, -1, 0};
     metrics_report r;
-    assert_int_equal(metrics_compute(NULL, x, 3, y, 2, 2, METRICS_ALL, &r), 0);
+    assert_int_equal(fl_metrics_compute(NULL, x, 3, y, 2, 2, METRICS_ALL, &r), 0);
     assert_true(isnan(r.cosine) && isnan(r.nmse) && isnan(r.snr_db) && isnan(r.cka));
     assert_true(fabs(r.precision - 0.7 / sqrt(2.0)) < 1e-6);
     assert_true(fabs(r.recall - 3.4 / (3.0 * sqrt(2.0))) < 1e-6);
-    assert_int_equal(metrics_compute(NULL, x, 3, x, 3, 2, 0, &r), 0);
+    assert_int_equal(fl_metrics_compute(NULL, x, 3, x, 3, 2, 0, &r), 0);
     assert_true(isnan(r.precision) && isnan(r.f1) && isnan(r.cosine));
 }
 
@@ -550,7 +550,7 @@ static void test_compute_same_grid_all_fields(void **state)
     // X = 2 tokens (1,2),(3,4); Y = (1,2),(3,0)
     const float x[4] = {1, 2, 3, 4}, y[4] = {1, 2, 3, 0};
     metrics_report r;
-    assert_int_equal(metrics_compute(NULL, x, 2, y, 2, 2, METRICS_ALL, &r), 0);
+    assert_int_equal(fl_metrics_compute(NULL, x, 2, y, 2, 2, METRICS_ALL, &r), 0);
     assert_true(fabs(r.cosine - 14.0 / sqrt(420.0)) < 1e-12);
     assert_true(fabs(r.nmse - 16.0 / 30.0) < 1e-12);
     assert_true(fabs(r.snr_db - 2.7300127206373764) < 1e-9);
@@ -569,11 +569,11 @@ static void test_compute_same_grid_all_fields(void **state)
 static void test_normalise_by_reference(void **state)
 {
     (void)state;
-    metrics_report raw = {0.9, 0.2, metrics_snr_db(0.2), 0.6, 0.8, 2 * 0.6 * 0.8 / 1.4, 0.5};
+    metrics_report raw = {0.9, 0.2, fl_metrics_snr_db(0.2), 0.6, 0.8, 2 * 0.6 * 0.8 / 1.4, 0.5};
     metrics_report same = {0.95, 0.1, 10.0, 0.75, 0.8, 0.8, 0.625};
     metrics_report clean = {1.0, 0.0, INFINITY, 1.0, 1.0, 1.0, 1.0};
     metrics_report o;
-    metrics_normalise(&raw, &same, &o);
+    fl_metrics_normalise(&raw, &same, &o);
     assert_true(fabs(o.cosine - 0.9 / 0.95) < 1e-15);
     assert_true(fabs(o.precision - 0.8) < 1e-15);
     assert_true(fabs(o.recall - 1.0) < 1e-15);
@@ -581,10 +581,10 @@ static void test_normalise_by_reference(void **state)
     assert_true(fabs(o.cka - 0.8) < 1e-15);
     assert_true(fabs(o.nmse - 2.0) < 1e-15);              // twice the reference error
     assert_true(fabs(o.snr_db + 10.0 * log10(2.0)) < 1e-12); // 3.01 dB worse
-    metrics_normalise(&raw, &clean, &o);  // clean: similarities /1, errors unchanged
+    fl_metrics_normalise(&raw, &clean, &o);  // clean: similarities /1, errors unchanged
     assert_true(o.cosine == raw.cosine && o.precision == raw.precision);
     assert_true(o.nmse == raw.nmse && o.snr_db == raw.snr_db);
-    metrics_normalise(&raw, &raw, &raw);  // aliasing allowed
+    fl_metrics_normalise(&raw, &raw, &raw);  // aliasing allowed
     assert_true(fabs(raw.f1 - 1.0) < 1e-15 && fabs(raw.nmse - 1.0) < 1e-15);
     assert_true(raw.snr_db == 0.0);
 }
@@ -597,7 +597,7 @@ static void test_clean_reference_from_compute(void **state)
     float *x = rand_tensor(n, d, 0.2);
     memset(x + 3 * d, 0, d * sizeof *x);  // one zero token: its self-cosine is 0
     metrics_report clean;
-    assert_int_equal(metrics_compute(NULL, x, n, x, n, d, METRICS_ALL, &clean), 0);
+    assert_int_equal(fl_metrics_compute(NULL, x, n, x, n, d, METRICS_ALL, &clean), 0);
     assert_true(fabs(clean.precision - 19.0 / 20.0) < 1e-6);
     assert_true(fabs(clean.recall - 19.0 / 20.0) < 1e-6);
     assert_true(clean.nmse == 0.0 && isinf(clean.snr_db));
@@ -613,7 +613,7 @@ static void test_workspace_reuse_matches_fresh(void **state)
     rng_seed(41);
     const size_t shapes[5][3] = {{5, 5, 3}, {300, 300, 9}, {40, 17, 6}, {260, 260, 200}, {3, 3, 2}};
     metrics_ws *ws = NULL;
-    assert_int_equal(metrics_ws_create(&ws), 0);
+    assert_int_equal(fl_metrics_ws_create(&ws), 0);
     for (int c = 0; c < 5; c++) {
         size_t nx = shapes[c][0], ny = shapes[c][1], d = shapes[c][2];
         float *x = rand_tensor(nx, d, 0.3), *y = rand_tensor(ny, d, 0.3);
@@ -621,16 +621,16 @@ static void test_workspace_reuse_matches_fresh(void **state)
             for (size_t i = 0; i < nx * d; i++)
                 y[i] = 0.5f * y[i] + x[i];
         metrics_report a, b;
-        assert_int_equal(metrics_compute(ws, x, nx, y, ny, d, METRICS_ALL, &a), 0);
-        assert_int_equal(metrics_compute(NULL, x, nx, y, ny, d, METRICS_ALL, &b), 0);
+        assert_int_equal(fl_metrics_compute(ws, x, nx, y, ny, d, METRICS_ALL, &a), 0);
+        assert_int_equal(fl_metrics_compute(NULL, x, nx, y, ny, d, METRICS_ALL, &b), 0);
         assert_memory_equal(&a, &b, sizeof a);
         assert_true(nx != ny || (a.cka > 0.0 && a.cka < 1.0));
         free(x);
         free(y);
     }
-    metrics_ws_destroy(ws);
-    metrics_ws_destroy(NULL);
-    assert_int_equal(metrics_ws_create(NULL), -EINVAL);
+    fl_metrics_ws_destroy(ws);
+    fl_metrics_ws_destroy(NULL);
+    assert_int_equal(fl_metrics_ws_create(NULL), -EINVAL);
 }
 
 int main(void)

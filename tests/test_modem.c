@@ -26,11 +26,11 @@ static void gray_neighbours(void **state)
 {
     (void)state;
     for (int si = 0; si < NSCHEMES; si++) {
-        modem *m = modem_create(all_schemes[si]);
+        modem *m = fl_modem_create(all_schemes[si]);
         assert_non_null(m);
-        unsigned M = 1u << modem_bits_per_symbol(m);
+        unsigned M = 1u << fl_modem_bits_per_symbol(m);
         float re[256], im[256];
-        modem_constellation(m, re, im);
+        fl_modem_constellation(m, re, im);
         double dmin = INFINITY;
         for (unsigned a = 0; a < M; a++)
             for (unsigned b = a + 1; b < M; b++)
@@ -49,7 +49,7 @@ static void gray_neighbours(void **state)
             }
             assert_true(nb >= 1);
         }
-        modem_destroy(m);
+        fl_modem_destroy(m);
     }
 }
 
@@ -58,10 +58,10 @@ static void unit_energy_and_known_points(void **state)
 {
     (void)state;
     for (int si = 0; si < NSCHEMES; si++) {
-        modem *m = modem_create(all_schemes[si]);
-        unsigned M = 1u << modem_bits_per_symbol(m);
+        modem *m = fl_modem_create(all_schemes[si]);
+        unsigned M = 1u << fl_modem_bits_per_symbol(m);
         float re[256], im[256];
-        modem_constellation(m, re, im);
+        fl_modem_constellation(m, re, im);
         double e = 0, mr = 0, mi = 0;
         for (unsigned v = 0; v < M; v++) {
             e += (double)re[v] * re[v] + (double)im[v] * im[v];
@@ -70,32 +70,32 @@ static void unit_energy_and_known_points(void **state)
         }
         assert_true(fabs(e / M - 1.0) < 1e-6);
         assert_true(fabs(mr) < 1e-5 && fabs(mi) < 1e-5);
-        modem_destroy(m);
+        fl_modem_destroy(m);
     }
     float re[256], im[256];
-    modem *m = modem_create(MODEM_BPSK);
-    modem_constellation(m, re, im);
+    modem *m = fl_modem_create(MODEM_BPSK);
+    fl_modem_constellation(m, re, im);
     assert_true(re[0] == 1.0f && re[1] == -1.0f && im[0] == 0.0f);
-    modem_destroy(m);
-    m = modem_create(MODEM_QPSK);
-    modem_constellation(m, re, im);
+    fl_modem_destroy(m);
+    m = fl_modem_create(MODEM_QPSK);
+    fl_modem_constellation(m, re, im);
     assert_true(fabs(re[0] - M_SQRT1_2) < 1e-7 && fabs(im[0] - M_SQRT1_2) < 1e-7);
     assert_true(fabs(re[3] + M_SQRT1_2) < 1e-7 && fabs(im[3] + M_SQRT1_2) < 1e-7);
-    modem_destroy(m);
+    fl_modem_destroy(m);
     /* 16-QAM: d = 1/sqrt(10); label 0000 -> (3d, 3d); 0111: I label 01 ->
      * level index 1 -> d, Q label 11 -> index 2 -> -d */
-    m = modem_create(MODEM_QAM16);
-    modem_constellation(m, re, im);
+    m = fl_modem_create(MODEM_QAM16);
+    fl_modem_constellation(m, re, im);
     double d = 1.0 / sqrt(10.0);
     assert_true(fabs(re[0] - 3 * d) < 1e-6 && fabs(im[0] - 3 * d) < 1e-6);
     assert_true(fabs(re[7] - d) < 1e-6 && fabs(im[7] + d) < 1e-6);
-    modem_destroy(m);
+    fl_modem_destroy(m);
 }
 
 static void random_bytes(uint8_t *b, size_t n, uint32_t seed)
 {
     uint32_t *w = malloc((n + 3) / 4 * 4 * sizeof *w);
-    noise_u32_at(seed, 0, 0x2FFu, 0, 0, w, (n + 3) / 4 * 4);
+    fl_noise_u32_at(seed, 0, 0x2FFu, 0, 0, w, (n + 3) / 4 * 4);
     for (size_t i = 0; i < n; i++)
         b[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
     free(w);
@@ -112,15 +112,15 @@ static void hard_noiseless_roundtrip(void **state)
     uint8_t in[MAXB / 8 + 1], out[MAXB / 8 + 2];
     float re[MAXB], im[MAXB], pr[MAXB], pi[MAXB];
     for (int si = 0; si < NSCHEMES; si++) {
-        modem *m = modem_create(all_schemes[si]);
-        unsigned k = modem_bits_per_symbol(m);
+        modem *m = fl_modem_create(all_schemes[si]);
+        unsigned k = fl_modem_bits_per_symbol(m);
         float cre[256], cim[256];
-        modem_constellation(m, cre, cim);
+        fl_modem_constellation(m, cre, cim);
         for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
             size_t nb = lens[li], nby = (nb + 7) / 8;
             random_bytes(in, nby, (uint32_t)(li + 10 * si));
-            assert_int_equal(modem_modulate(m, in, nb, re, im), 0);
-            size_t ns = modem_symbols_for_bits(m, nb);
+            assert_int_equal(fl_modem_modulate(m, in, nb, re, im), 0);
+            size_t ns = fl_modem_symbols_for_bits(m, nb);
             for (size_t s = 0; s < ns; s++) {
                 unsigned v = 0;
                 for (unsigned t = 0; t < k; t++) {
@@ -135,17 +135,17 @@ static void hard_noiseless_roundtrip(void **state)
                 pi[s] = im[s];
             }
             memset(out, 0xA5, sizeof out);
-            assert_int_equal(modem_demod_hard(m, re, im, nb, out), 0);
+            assert_int_equal(fl_modem_demod_hard(m, re, im, nb, out), 0);
             for (size_t p = 0; p < nb; p++)
                 assert_int_equal((out[p / 8] >> (7 - p % 8)) & 1, (in[p / 8] >> (7 - p % 8)) & 1);
             for (size_t p = nb; p < nby * 8; p++)
                 assert_int_equal((out[p / 8] >> (7 - p % 8)) & 1, 0);
             assert_int_equal(out[nby], 0xA5); /* nothing written past the end */
-            assert_int_equal(modem_demod_hard(m, pr, pi, nb, out), 0);
+            assert_int_equal(fl_modem_demod_hard(m, pr, pi, nb, out), 0);
             for (size_t p = 0; p < nb; p++)
                 assert_int_equal((out[p / 8] >> (7 - p % 8)) & 1, (in[p / 8] >> (7 - p % 8)) & 1);
         }
-        modem_destroy(m);
+        fl_modem_destroy(m);
     }
 }
 
@@ -155,19 +155,19 @@ static void hard_is_nearest_point(void **state)
     (void)state;
     enum { N = 4000 };
     float u[2 * N];
-    noise_gauss_at(3, 4, 0x2FEu, 0, 0, u, 2 * N);
+    fl_noise_gauss_at(3, 4, 0x2FEu, 0, 0, u, 2 * N);
     for (int si = 0; si < NSCHEMES; si++) {
-        modem *m = modem_create(all_schemes[si]);
-        unsigned k = modem_bits_per_symbol(m), M = 1u << k;
+        modem *m = fl_modem_create(all_schemes[si]);
+        unsigned k = fl_modem_bits_per_symbol(m), M = 1u << k;
         float cre[256], cim[256], re[N], im[N];
-        modem_constellation(m, cre, cim);
+        fl_modem_constellation(m, cre, cim);
         for (int i = 0; i < N; i++) {
             re[i] = 0.8f * u[2 * i];
             im[i] = k == 1 ? 0.0f : 0.8f * u[2 * i + 1];
         }
         size_t nb = (size_t)N * k;
         uint8_t *out = malloc((nb + 7) / 8);
-        assert_int_equal(modem_demod_hard(m, re, im, nb, out), 0);
+        assert_int_equal(fl_modem_demod_hard(m, re, im, nb, out), 0);
         for (int i = 0; i < N; i++) {
             unsigned best = 0;
             double bd = INFINITY;
@@ -186,20 +186,20 @@ static void hard_is_nearest_point(void **state)
             assert_int_equal(got, best);
         }
         free(out);
-        modem_destroy(m);
+        fl_modem_destroy(m);
     }
 }
 
 /* brute force over all M points with the unequalised observation y = h x + n:
  * LLR_b = ln sum_{v: b=0} e^{-|y-hx_v|^2/N0} - ln sum_{v: b=1} ... (exact) and
- * the max-log form; compared with modem_demod_llr(z = y/h, g = |h|^2) to
+ * the max-log form; compared with fl_modem_demod_llr(z = y/h, g = |h|^2) to
  * 1e-5 max(1, |LLR|) */
 static void llr_vs_bruteforce(void **state)
 {
     (void)state;
     enum { N = 600 };
     float gsrc[6 * N];
-    noise_gauss_at(11, 12, 0x2FDu, 0, 0, gsrc, 6 * N);
+    fl_noise_gauss_at(11, 12, 0x2FDu, 0, 0, gsrc, 6 * N);
     /* 1e-3: most class sums relative to the nearest point underflow, so the
      * exact demapper's per-class fallback runs (0.02: for some symbols).
      * There an LLR moves by ~1e-5 when z moves by one float ulp, so the
@@ -207,10 +207,10 @@ static void llr_vs_bruteforce(void **state)
      * (still brute force over all M points); the other N0 use y and h. */
     const float n0s[] = {1e-3f, 0.02f, 0.3f, 1.5f};
     for (int si = 0; si < NSCHEMES; si++) {
-        modem *m = modem_create(all_schemes[si]);
-        unsigned k = modem_bits_per_symbol(m), M = 1u << k;
+        modem *m = fl_modem_create(all_schemes[si]);
+        unsigned k = fl_modem_bits_per_symbol(m), M = 1u << k;
         float cre[256], cim[256];
-        modem_constellation(m, cre, cim);
+        fl_modem_constellation(m, cre, cim);
         for (int ni = 0; ni < 4; ni++) {
             float n0 = n0s[ni];
             float zr[N], zi[N], g2[N], le[N * 8], lm[N * 8];
@@ -231,8 +231,8 @@ static void llr_vs_bruteforce(void **state)
                 g2[i] = (float)hh;
             }
             size_t nb = (size_t)N * k;
-            assert_int_equal(modem_demod_llr(m, zr, zi, g2, n0, MODEM_DEMAP_EXACT, nb, le), 0);
-            assert_int_equal(modem_demod_llr(m, zr, zi, g2, n0, MODEM_DEMAP_MAXLOG, nb, lm), 0);
+            assert_int_equal(fl_modem_demod_llr(m, zr, zi, g2, n0, MODEM_DEMAP_EXACT, nb, le), 0);
+            assert_int_equal(fl_modem_demod_llr(m, zr, zi, g2, n0, MODEM_DEMAP_MAXLOG, nb, lm), 0);
             for (int i = 0; i < N; i++) {
                 double met[256];
                 for (unsigned v = 0; v < M; v++) {
@@ -270,7 +270,7 @@ static void llr_vs_bruteforce(void **state)
                 }
             }
         }
-        modem_destroy(m);
+        fl_modem_destroy(m);
     }
 }
 
@@ -278,44 +278,44 @@ static void llr_vs_bruteforce(void **state)
 static void bpsk_llr_closed_form(void **state)
 {
     (void)state;
-    modem *m = modem_create(MODEM_BPSK);
+    modem *m = fl_modem_create(MODEM_BPSK);
     float z[5] = {-1.3f, -0.2f, 0.0f, 0.4f, 2.0f}, g[5] = {0.5f, 1.0f, 2.0f, 1.0f, 0.1f}, l[5];
-    assert_int_equal(modem_demod_llr(m, z, NULL, g, 0.25f, MODEM_DEMAP_EXACT, 5, l), 0);
+    assert_int_equal(fl_modem_demod_llr(m, z, NULL, g, 0.25f, MODEM_DEMAP_EXACT, 5, l), 0);
     for (int i = 0; i < 5; i++)
         assert_true(fabs(l[i] - 4.0 * g[i] * z[i] / 0.25) < 1e-5 * fmax(1.0, fabs(l[i])));
-    modem_destroy(m);
+    fl_modem_destroy(m);
 }
 
 static void bad_arguments(void **state)
 {
     (void)state;
-    assert_null(modem_create((modem_scheme)3));
-    assert_null(modem_create((modem_scheme)0));
+    assert_null(fl_modem_create((modem_scheme)3));
+    assert_null(fl_modem_create((modem_scheme)0));
     modem_scheme s;
-    assert_int_equal(modem_scheme_parse("64qam", &s), 0);
+    assert_int_equal(fl_modem_scheme_parse("64qam", &s), 0);
     assert_int_equal(s, MODEM_QAM64);
-    assert_int_equal(modem_scheme_parse("8psk", &s), -EINVAL);
-    assert_string_equal(modem_scheme_name(MODEM_QAM256), "256qam");
-    modem *m = modem_create(MODEM_QAM16);
+    assert_int_equal(fl_modem_scheme_parse("8psk", &s), -EINVAL);
+    assert_string_equal(fl_modem_scheme_name(MODEM_QAM256), "256qam");
+    modem *m = fl_modem_create(MODEM_QAM16);
     float z[2] = {0}, l[8];
-    assert_int_equal(modem_demod_llr(m, z, z, NULL, 0.0f, MODEM_DEMAP_EXACT, 4, l), -EINVAL);
-    assert_int_equal(modem_demod_llr(m, z, z, NULL, 1.0f, (modem_demap)7, 4, l), -EINVAL);
-    assert_int_equal(modem_modulate(m, NULL, 8, z, z), -EINVAL);
+    assert_int_equal(fl_modem_demod_llr(m, z, z, NULL, 0.0f, MODEM_DEMAP_EXACT, 4, l), -EINVAL);
+    assert_int_equal(fl_modem_demod_llr(m, z, z, NULL, 1.0f, (modem_demap)7, 4, l), -EINVAL);
+    assert_int_equal(fl_modem_modulate(m, NULL, 8, z, z), -EINVAL);
     char buf[128];
-    assert_true(modem_print_config(m, buf, sizeof buf) > 0);
+    assert_true(fl_modem_print_config(m, buf, sizeof buf) > 0);
     assert_non_null(strstr(buf, "16qam"));
-    modem_destroy(m);
+    fl_modem_destroy(m);
 }
 
 static void pack_unpack(void **state)
 {
     (void)state;
     uint8_t u[19] = {1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1}, p[3], v[19];
-    modem_pack_bits(u, 19, p);
+    fl_modem_pack_bits(u, 19, p);
     assert_int_equal(p[0], 0xB1);
     assert_int_equal(p[1], 0xF0);
     assert_int_equal(p[2], 0xA0);
-    modem_unpack_bits(p, 19, v);
+    fl_modem_unpack_bits(p, 19, v);
     assert_memory_equal(u, v, 19);
 }
 

@@ -21,7 +21,7 @@ static float *gauss_big(uint32_t trial)
 {
     float *g = malloc(NBIG * sizeof *g);
     assert_non_null(g);
-    noise_gauss_at(12345u, 7u, 0x2F0u, trial, 0, g, NBIG);
+    fl_noise_gauss_at(12345u, 7u, 0x2F0u, trial, 0, g, NBIG);
     return g;
 }
 
@@ -33,7 +33,7 @@ static void philox_matches_random123(void **state)
     enum { NB = 300 };
     uint32_t w[4 * NB];
     uint64_t b0 = (1ull << 32) - 100;
-    noise_u32_at(0xDEADBEEFu, 42u, 0x201u, 9u, b0, w, 4 * NB);
+    fl_noise_u32_at(0xDEADBEEFu, 42u, 0x201u, 9u, b0, w, 4 * NB);
     for (int b = 0; b < NB; b++) {
         uint64_t c = b0 + (uint64_t)b;
         philox4x32_ctr_t ctr = {{(uint32_t)c, (uint32_t)(c >> 32), 0x201u, 9u}};
@@ -57,8 +57,8 @@ static void gauss_accuracy_vs_double(void **state)
     float *g = malloc(4 * NB * sizeof *g);
     assert_non_null(w);
     assert_non_null(g);
-    noise_u32_at(5u, 6u, 0x202u, 1u, 777u, w, 4 * NB);
-    noise_gauss_at(5u, 6u, 0x202u, 1u, 777u, g, 4 * NB);
+    fl_noise_u32_at(5u, 6u, 0x202u, 1u, 777u, w, 4 * NB);
+    fl_noise_gauss_at(5u, 6u, 0x202u, 1u, 777u, g, 4 * NB);
     double maxerr = 0.0, maxabs = 0.0;
     for (size_t b = 0; b < NB; b++) {
         size_t g0 = (b / 64) * 256 + b % 64;
@@ -94,8 +94,8 @@ static void gauss_radius_identity(void **state)
     float *g = malloc(4 * (size_t)NB * sizeof *g);
     assert_non_null(w);
     assert_non_null(g);
-    noise_u32_at(17u, 1u, 0x204u, 0u, 0, w, 4 * (size_t)NB);
-    noise_gauss_at(17u, 1u, 0x204u, 0u, 0, g, 4 * (size_t)NB);
+    fl_noise_u32_at(17u, 1u, 0x204u, 0u, 0, w, 4 * (size_t)NB);
+    fl_noise_gauss_at(17u, 1u, 0x204u, 0u, 0, g, 4 * (size_t)NB);
     uint32_t wmin = UINT32_MAX, wmax = 0;
     for (size_t b = 0; b < NB; b++) {
         size_t g0 = (b / 64) * 256 + b % 64;
@@ -185,7 +185,7 @@ static void gauss_tails(void **state)
     const size_t n = 4 * NBIG;
     float *g = malloc(n * sizeof *g);
     assert_non_null(g);
-    noise_gauss_at(99u, 3u, 0x2F1u, 0u, 0, g, n);
+    fl_noise_gauss_at(99u, 3u, 0x2F1u, 0u, 0, g, n);
     double c4 = 0, c5 = 0;
     for (size_t i = 0; i < n; i++) {
         c4 += fabsf(g[i]) > 4.0f;
@@ -206,41 +206,41 @@ static void determinism(void **state)
     (void)state;
     enum { N = 4000 };
     static float a[N], b[N], c[N];
-    noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, a, N);
-    noise *s = noise_create(1u, 2u, 0x200u, 3u);
+    fl_noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, a, N);
+    noise *s = fl_noise_create(1u, 2u, 0x200u, 3u);
     assert_non_null(s);
-    noise_seek(s, 100u);
-    noise_gauss_fill(s, b, 512);
-    noise_gauss_fill(s, b + 512, 3328);
-    noise_gauss_fill(s, b + 3840, 160);
+    fl_noise_seek(s, 100u);
+    fl_noise_gauss_fill(s, b, 512);
+    fl_noise_gauss_fill(s, b + 512, 3328);
+    fl_noise_gauss_fill(s, b + 3840, 160);
     /* 4000 values = 16 groups of 64 blocks */
-    assert_int_equal(noise_tell(s), 100u + 16 * 64);
+    assert_int_equal(fl_noise_tell(s), 100u + 16 * 64);
     assert_memory_equal(a, b, sizeof a);
-    noise_gauss_at(1u, 2u, 0x200u, 4u, 100u, c, N);
+    fl_noise_gauss_at(1u, 2u, 0x200u, 4u, 100u, c, N);
     int same = 0;
     for (int i = 0; i < N; i++)
         same += a[i] == c[i];
     assert_true(same < 5);
-    noise_gauss_at(1u, 3u, 0x200u, 3u, 100u, c, N);
+    fl_noise_gauss_at(1u, 3u, 0x200u, 3u, 100u, c, N);
     same = 0;
     for (int i = 0; i < N; i++)
         same += a[i] == c[i];
     assert_true(same < 5);
     /* a partial last group: the first n values are a prefix */
-    noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 7);
+    fl_noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 7);
     assert_memory_equal(a, c, 7 * sizeof *c);
-    noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 300);
+    fl_noise_gauss_at(1u, 2u, 0x200u, 3u, 100u, c, 300);
     assert_memory_equal(a, c, 300 * sizeof *c);
     /* two fills of 10 values: the second starts a new group (block 164) */
-    noise_seek(s, 100u);
-    noise_gauss_fill(s, b, 10);
-    assert_int_equal(noise_tell(s), 164u);
-    noise_gauss_fill(s, b + 10, 10);
+    fl_noise_seek(s, 100u);
+    fl_noise_gauss_fill(s, b, 10);
+    assert_int_equal(fl_noise_tell(s), 164u);
+    fl_noise_gauss_fill(s, b + 10, 10);
     assert_memory_equal(b, a, 10 * sizeof *b);
-    noise_gauss_at(1u, 2u, 0x200u, 3u, 164u, c, 10);
+    fl_noise_gauss_at(1u, 2u, 0x200u, 3u, 164u, c, 10);
     assert_memory_equal(b + 10, c, 10 * sizeof *c);
     assert_memory_equal(c, a + 256, 10 * sizeof *c);
-    noise_destroy(s);
+    fl_noise_destroy(s);
 }
 
 /* lag-1 and within-pair correlations within 4.5 / sqrt(N) */
@@ -287,8 +287,8 @@ static void rayleigh_amplitudes(void **state)
     float *a = malloc(N * sizeof *a);
     assert_non_null(w);
     assert_non_null(a);
-    noise_u32_at(3u, 4u, 0x205u, 2u, 64u, w, N);
-    noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a, N);
+    fl_noise_u32_at(3u, 4u, 0x205u, 2u, 64u, w, N);
+    fl_noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a, N);
     double maxerr = 0, m = 0, v = 0, cnt[10] = {0};
     for (size_t b = 0; b < NB; b++)
         for (int j = 0; j < 4; j++) {
@@ -308,7 +308,7 @@ static void rayleigh_amplitudes(void **state)
     for (int k = 0; k < 10; k++)
         assert_true(fabs(cnt[k] - N / 10.0) / sqrt(N * 0.1 * 0.9) < 5.0);
     /* shorter call = prefix */
-    noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a + N - 300, 300);
+    fl_noise_rayleigh_at(3u, 4u, 0x205u, 2u, 64u, a + N - 300, 300);
     assert_memory_equal(a, a + N - 300, 300 * sizeof *a);
     free(w);
     free(a);
@@ -323,10 +323,10 @@ static void uniforms(void **state)
     double *d = malloc(N * sizeof *d);
     assert_non_null(u);
     assert_non_null(d);
-    noise *s = noise_create(8u, 8u, 0x203u, 0u);
+    noise *s = fl_noise_create(8u, 8u, 0x203u, 0u);
     assert_non_null(s);
-    noise_uniform_fill(s, u, N);
-    noise_uniform_fill_d(s, d, N);
+    fl_noise_uniform_fill(s, u, N);
+    fl_noise_uniform_fill_d(s, d, N);
     double mu = 0, vu = 0, md = 0, vd = 0;
     for (int i = 0; i < N; i++) {
         assert_true(u[i] > 0.0f && u[i] < 1.0f);
@@ -342,8 +342,8 @@ static void uniforms(void **state)
     assert_true(fabs(vu / N - 1.0 / 12) / sqrt(1.0 / 180 / N) < 4.5);
     assert_true(fabs(vd / N - 1.0 / 12) / sqrt(1.0 / 180 / N) < 4.5);
     /* the stream advanced by N/4 + N/2 blocks */
-    assert_int_equal(noise_tell(s), N / 4 + N / 2);
-    noise_destroy(s);
+    assert_int_equal(fl_noise_tell(s), N / 4 + N / 2);
+    fl_noise_destroy(s);
     free(u);
     free(d);
 }

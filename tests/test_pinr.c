@@ -41,7 +41,7 @@ static void test_analytic_table1_by_hand(void **state)
     (void)state;
     pinr_params p = {512, 1024, 32, 0.2, 0.2, 0.2, PINR_INDEX_LIST};
     pinr_analytic a;
-    pinr_analytic_compute(&p, &a);
+    fl_pinr_analytic_compute(&p, &a);
     assert_true(a.total_bits == 16777216.0);
     assert_true(fabs(a.saved_bits - 3892314.112) < 1e-6);
     assert_true(fabs(a.index_bits - 169431.04) < 1e-6);
@@ -60,7 +60,7 @@ static void test_analytic_08_by_hand(void **state)
     (void)state;
     pinr_params p = {512, 1024, 32, 0.8, 0.8, 0.8, PINR_INDEX_LIST};
     pinr_analytic a;
-    pinr_analytic_compute(&p, &a);
+    fl_pinr_analytic_compute(&p, &a);
     assert_true(fabs(a.saved_bits - 15569256.448) < 1e-6);
     assert_true(fabs(a.index_bits - 675512.32) < 1e-6);
     assert_true(fabs(a.net_saved_bits - 14893744.128) < 1e-6);
@@ -95,12 +95,12 @@ static void check_roundtrip(const pinr_params *p, uint64_t seed)
     uint64_t rs = seed | 1;
     for (int64_t i = 0; i < n; i++)
         x[i] = (float)(test_unif(&rs) * 8.0 - 4.0);
-    uint64_t fs = pinr_frame_seed((uint32_t)seed, 7, 3);
+    uint64_t fs = fl_pinr_frame_seed((uint32_t)seed, 7, 3);
     uint8_t *buf = NULL;
     uint64_t nbits = 0;
     pinr_layout lay;
-    assert_int_equal(pinr_encode(p, x, fs, &buf, &nbits, &lay), 0);
-    assert_int_equal(pinr_select(p, fs, keep), 0);
+    assert_int_equal(fl_pinr_encode(p, x, fs, &buf, &nbits, &lay), 0);
+    assert_int_equal(fl_pinr_select(p, fs, keep), 0);
 
     /* integer set sizes as the decoder sees them, counted from the mask */
     int64_t removed = 0, pruned = 0, k = -1;
@@ -144,7 +144,7 @@ static void check_roundtrip(const pinr_params *p, uint64_t seed)
 
     int64_t lost = -1;
     pinr_layout dl;
-    assert_int_equal(pinr_decode(buf, nbits, NULL, p->tokens, p->dims, y, &dl, &lost), 0);
+    assert_int_equal(fl_pinr_decode(buf, nbits, NULL, p->tokens, p->dims, y, &dl, &lost), 0);
     assert_int_equal(lost, 0);
     assert_int_equal(dl.total_bits, nbits);
     double top = p->bits >= 2 && p->bits <= 63 ? (double)((INT64_C(1) << (p->bits - 1)) - 1) : 1.0;
@@ -196,7 +196,7 @@ static void test_table1_sizes_measured(void **state)
      * index = (102 + 82) 9 + 82 * 205 * 10 = 1656 + 168100 = 169756 bits */
     pinr_params p = {512, 1024, 32, 0.2, 0.2, 0.2, PINR_INDEX_LIST};
     pinr_layout l;
-    assert_int_equal(pinr_plan(&p, &l), 0);
+    assert_int_equal(fl_pinr_plan(&p, &l), 0);
     assert_int_equal(l.removed, 102);
     assert_int_equal(l.pruned_tokens, 82);
     assert_int_equal(l.pruned_per_token, 205);
@@ -209,7 +209,7 @@ static void test_seeded_overhead_is_64_bits(void **state)
     (void)state;
     pinr_params p = {64, 32, 32, 0.3, 0.5, 0.5, PINR_INDEX_SEEDED};
     pinr_layout l;
-    assert_int_equal(pinr_plan(&p, &l), 0);
+    assert_int_equal(fl_pinr_plan(&p, &l), 0);
     assert_int_equal(l.index_bits, 0);
     assert_int_equal(l.header_bits, 256 + 64);
 }
@@ -228,7 +228,7 @@ static void test_corrupted_streams_survive(void **state)
             x[i] = (float)test_unif(&rs);
         uint8_t *buf;
         uint64_t nbits;
-        assert_int_equal(pinr_encode(&p, x, 42, &buf, &nbits, NULL), 0);
+        assert_int_equal(fl_pinr_encode(&p, x, 42, &buf, &nbits, NULL), 0);
         size_t nbytes = (size_t)((nbits + 7) / 8);
         uint8_t *copy = malloc(nbytes);
         for (int trial = 0; trial < 400; trial++) {
@@ -237,7 +237,7 @@ static void test_corrupted_streams_survive(void **state)
             for (int f = 0; f < flips; f++)
                 copy[test_rand(&rs) % nbytes] ^= (uint8_t)(1u << (test_rand(&rs) % 8));
             uint64_t cut = trial % 4 == 0 ? test_rand(&rs) % (nbits + 1) : nbits;
-            int rc = pinr_decode(copy, cut, NULL, 40, 24, y, NULL, NULL);
+            int rc = fl_pinr_decode(copy, cut, NULL, 40, 24, y, NULL, NULL);
             assert_true(rc == 0 || rc == -EBADMSG);
             for (int i = 0; i < 40 * 24; i++)
                 assert_true(isfinite(y[i]));
@@ -246,7 +246,7 @@ static void test_corrupted_streams_survive(void **state)
         for (int trial = 0; trial < 200; trial++) {
             for (size_t i = 0; i < nbytes; i++)
                 copy[i] = (uint8_t)test_rand(&rs);
-            int rc = pinr_decode(copy, nbits, NULL, 40, 24, y, NULL, NULL);
+            int rc = fl_pinr_decode(copy, nbits, NULL, 40, 24, y, NULL, NULL);
             assert_true(rc == 0 || rc == -EBADMSG);
         }
         free(copy);
@@ -267,7 +267,7 @@ static void test_most_negative_level_is_clamped(void **state)
         uint8_t *buf;
         uint64_t nbits;
         pinr_layout lay;
-        assert_int_equal(pinr_encode(&p, x, 1, &buf, &nbits, &lay), 0);
+        assert_int_equal(fl_pinr_encode(&p, x, 1, &buf, &nbits, &lay), 0);
         uint64_t at = lay.header_bits + lay.index_bits;
         /* the first symbol: sign bit 1, then zeros (MSB first) */
         for (int b = 0; b < nbs[k]; b++) {
@@ -275,7 +275,7 @@ static void test_most_negative_level_is_clamped(void **state)
             uint8_t m = (uint8_t)(0x80u >> (bit % 8));
             buf[bit / 8] = (uint8_t)(b == 0 ? buf[bit / 8] | m : buf[bit / 8] & ~m);
         }
-        assert_int_equal(pinr_decode(buf, nbits, NULL, 1, 4, y, NULL, NULL), 0);
+        assert_int_equal(fl_pinr_decode(buf, nbits, NULL, 1, 4, y, NULL, NULL), 0);
         assert_true(y[0] == -FLT_MAX);
         assert_true(isfinite(y[1]) && isfinite(y[2]) && y[3] == 0.0f);
         free(buf);
@@ -295,14 +295,14 @@ static void test_truncated_seeded_header_with_mask(void **state)
         x[i] = (float)i - 16;
     uint8_t *buf;
     uint64_t nbits;
-    assert_int_equal(pinr_encode(&p, x, 3, &buf, &nbits, NULL), 0);
+    assert_int_equal(fl_pinr_encode(&p, x, 3, &buf, &nbits, NULL), 0);
     uint8_t *mask = calloc(32, 1); /* exactly the bytes given */
-    assert_int_equal(pinr_decode(buf, 256, mask, 8, 4, y, NULL, NULL), -EBADMSG);
+    assert_int_equal(fl_pinr_decode(buf, 256, mask, 8, 4, y, NULL, NULL), -EBADMSG);
     for (int i = 0; i < 32; i++)
         assert_true(y[i] == 0.0f);
     /* the whole stream with a clean mask still decodes */
     uint8_t *full = calloc((size_t)((nbits + 7) / 8), 1);
-    assert_int_equal(pinr_decode(buf, nbits, full, 8, 4, y, NULL, NULL), 0);
+    assert_int_equal(fl_pinr_decode(buf, nbits, full, 8, 4, y, NULL, NULL), 0);
     free(full), free(mask), free(buf);
 }
 
@@ -318,13 +318,13 @@ static void test_erasures(void **state)
     uint8_t *buf;
     uint64_t nbits;
     pinr_layout l;
-    assert_int_equal(pinr_encode(&p, x, 5, &buf, &nbits, &l), 0);
+    assert_int_equal(fl_pinr_encode(&p, x, 5, &buf, &nbits, &l), 0);
     size_t nbytes = (size_t)((nbits + 7) / 8);
     uint8_t *er = calloc(nbytes, 1);
     /* the last byte holds the low 8 bits of the last 32-bit symbol */
     er[nbytes - 1] = 1;
     int64_t lost = 0;
-    assert_int_equal(pinr_decode(buf, nbits, er, 16, 16, y, NULL, &lost), 0);
+    assert_int_equal(fl_pinr_decode(buf, nbits, er, 16, 16, y, NULL, &lost), 0);
     assert_int_equal(lost, 1);
     int zeros = 0;
     for (int i = 0; i < 256; i++)
@@ -333,7 +333,7 @@ static void test_erasures(void **state)
     assert_int_equal(zeros, 256 - (int)l.kept_symbols + 1);
     memset(er, 0, nbytes);
     er[3] = 1; /* inside the header */
-    assert_int_equal(pinr_decode(buf, nbits, er, 16, 16, y, NULL, &lost), -EBADMSG);
+    assert_int_equal(fl_pinr_decode(buf, nbits, er, 16, 16, y, NULL, &lost), -EBADMSG);
     for (int i = 0; i < 256; i++)
         assert_true(y[i] == 0.0f);
     free(er);
@@ -345,23 +345,23 @@ static void test_bad_params(void **state)
     (void)state;
     pinr_params p = {16, 16, 32, 1.5, 0, 0, PINR_INDEX_LIST};
     pinr_layout l;
-    assert_int_equal(pinr_plan(&p, &l), -EINVAL);
+    assert_int_equal(fl_pinr_plan(&p, &l), -EINVAL);
     p.f = 0.5;
     p.bits = 65;
-    assert_int_equal(pinr_plan(&p, &l), -EINVAL);
+    assert_int_equal(fl_pinr_plan(&p, &l), -EINVAL);
     p.bits = 32;
     p.tokens = 0;
-    assert_int_equal(pinr_plan(&p, &l), -EINVAL);
+    assert_int_equal(fl_pinr_plan(&p, &l), -EINVAL);
     p.tokens = INT64_C(1) << 31;
     p.dims = INT64_C(1) << 31;
-    assert_int_equal(pinr_plan(&p, &l), -ERANGE);
+    assert_int_equal(fl_pinr_plan(&p, &l), -ERANGE);
 }
 
 static void test_bitio_roundtrip(void **state)
 {
     (void)state;
     bitw w;
-    assert_int_equal(bitw_init(&w, 0), 0);
+    assert_int_equal(fl_bitw_init(&w, 0), 0);
     uint64_t rs = 3;
     uint64_t vals[500];
     int widths[500];
@@ -370,20 +370,20 @@ static void test_bitio_roundtrip(void **state)
         vals[i] = test_rand(&rs);
         if (widths[i] < 64)
             vals[i] &= (UINT64_C(1) << widths[i]) - 1;
-        bitw_put(&w, vals[i], widths[i]);
+        fl_bitw_put(&w, vals[i], widths[i]);
     }
     uint64_t nbits;
-    uint8_t *b = bitw_take(&w, &nbits);
+    uint8_t *b = fl_bitw_take(&w, &nbits);
     bitr r;
-    bitr_init(&r, b, nbits);
+    fl_bitr_init(&r, b, nbits);
     for (int i = 0; i < 500; i++)
-        assert_true(bitr_get(&r, widths[i]) == vals[i]);
+        assert_true(fl_bitr_get(&r, widths[i]) == vals[i]);
     assert_int_equal(r.err, 0);
-    bitr_get(&r, 1);
+    fl_bitr_get(&r, 1);
     assert_int_equal(r.err, -EBADMSG);
-    assert_int_equal(bitio_width(512), 9);
-    assert_int_equal(bitio_width(513), 10);
-    assert_int_equal(bitio_width(1), 0);
+    assert_int_equal(fl_bitio_width(512), 9);
+    assert_int_equal(fl_bitio_width(513), 10);
+    assert_int_equal(fl_bitio_width(1), 0);
     free(b);
 }
 

@@ -37,7 +37,7 @@ static void assert_rel(double got, double want, double rel, const char *what)
 
 static double col(const row *r, const char *name)
 {
-    const row_col *c = row_find(r, name);
+    const row_col *c = fl_row_find(r, name);
     if (!c)
         fail_msg("missing column %s", name);
     return c->value;
@@ -46,16 +46,16 @@ static double col(const row *r, const char *name)
 static void run_point(const char *json, row *r)
 {
     char err[SCN_ERR_LEN] = "";
-    scenario *s = scenario_load_text(json, "test", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(json, "test", NULL, 0, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
     fl_config c;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
     point_ctx ctx = {0};
-    row_reset(r);
-    if (point_run(&c, 0, &ctx, r, err, sizeof err))
+    fl_row_reset(r);
+    if (fl_point_run(&c, 0, &ctx, r, err, sizeof err))
         fail_msg("point_run: %s", err);
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
 /* Lee 1990 with the unscaled E1 */
@@ -162,9 +162,9 @@ static void test_pinr_awgn(void **state)
     row r;
     run_point(js, &r);
     assert_rel(col(&r, "transfer_time_s"), col(&r, "measured_bits") / (2e6 * log2(11.0)), 1e-12, "AWGN transfer_time_s");
-    assert_null(row_find(&r, "transfer_time_ergodic_s"));
-    assert_null(row_find(&r, "ergodic_capacity_bps_hz"));
-    assert_null(row_find(&r, "min_bandwidth_ergodic_hz"));
+    assert_null(fl_row_find(&r, "transfer_time_ergodic_s"));
+    assert_null(fl_row_find(&r, "ergodic_capacity_bps_hz"));
+    assert_null(fl_row_find(&r, "min_bandwidth_ergodic_hz"));
 }
 
 /* A rate-distortion point over Rayleigh fading gets the same columns, from

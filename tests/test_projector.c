@@ -42,10 +42,10 @@ static const double Y_HAND[4] = {1.9326894921370858, 6.1570268503781085,
 static void check_hand_outputs(const projector *p)
 {
     float y[4];
-    assert_int_equal(projector_in_dims(p), 2);
-    assert_int_equal(projector_hidden_dims(p), 3);
-    assert_int_equal(projector_out_dims(p), 2);
-    assert_int_equal(projector_execute(p, X_HAND, 2, y), 0);
+    assert_int_equal(fl_projector_in_dims(p), 2);
+    assert_int_equal(fl_projector_hidden_dims(p), 3);
+    assert_int_equal(fl_projector_out_dims(p), 2);
+    assert_int_equal(fl_projector_execute(p, X_HAND, 2, y), 0);
     for (int i = 0; i < 4; i++)
         assert_true(fabs(y[i] - Y_HAND[i]) < 2e-6 * fmax(1.0, fabs(Y_HAND[i])));
 }
@@ -130,9 +130,9 @@ static void test_create_hand_arithmetic(void **state)
 {
     (void)state;
     projector *p = NULL;
-    assert_int_equal(projector_create(2, 3, 2, W1, B1, W2, B2, &p), 0);
+    assert_int_equal(fl_projector_create(2, 3, 2, W1, B1, W2, B2, &p), 0);
     check_hand_outputs(p);
-    projector_destroy(p);
+    fl_projector_destroy(p);
 }
 
 static void test_load_float32_and_float64(void **state)
@@ -142,15 +142,15 @@ static void test_load_float32_and_float64(void **state)
     projector *p = NULL;
     tmp_path(path, sizeof path, "f32.h5");
     write_weights(path, H5T_IEEE_F32LE, OK);
-    assert_int_equal(projector_load(path, &p), 0);
+    assert_int_equal(fl_projector_load(path, &p), 0);
     check_hand_outputs(p);
-    projector_destroy(p);
+    fl_projector_destroy(p);
     p = NULL;
     tmp_path(path, sizeof path, "f64.h5");
     write_weights(path, H5T_IEEE_F64LE, OK);
-    assert_int_equal(projector_load(path, &p), 0);
+    assert_int_equal(fl_projector_load(path, &p), 0);
     check_hand_outputs(p);
-    projector_destroy(p);
+    fl_projector_destroy(p);
 }
 
 static void test_load_bad_files(void **state)
@@ -159,15 +159,15 @@ static void test_load_bad_files(void **state)
     char path[128];
     projector *p = NULL;
     tmp_path(path, sizeof path, "does_not_exist.h5");
-    assert_int_equal(projector_load(path, &p), -ENOENT);
+    assert_int_equal(fl_projector_load(path, &p), -ENOENT);
 
     tmp_path(path, sizeof path, "text.h5");
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
     fputs("this is not an HDF5 file\n", fp);
     fclose(fp);
-    assert_int_equal(projector_load(path, &p), -EIO);
-    assert_int_equal(projector_load(tmpdir, &p), -EIO);  // a directory
+    assert_int_equal(fl_projector_load(path, &p), -EIO);
+    assert_int_equal(fl_projector_load(tmpdir, &p), -EIO);  // a directory
 
     const struct { const char *name; enum fault f; } bad[] = {
         {"nob2.h5", NO_B2},   {"badw2.h5", BAD_W2}, {"badb1.h5", BAD_B1},
@@ -176,10 +176,10 @@ static void test_load_bad_files(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         tmp_path(path, sizeof path, bad[i].name);
         write_weights(path, H5T_IEEE_F32LE, bad[i].f);
-        assert_int_equal(projector_load(path, &p), -EINVAL);
+        assert_int_equal(fl_projector_load(path, &p), -EINVAL);
     }
     assert_null(p);  // never written on failure
-    assert_int_equal(projector_load(NULL, &p), -EINVAL);
+    assert_int_equal(fl_projector_load(NULL, &p), -EINVAL);
     // no HDF5 file or object handle left open by the failed loads
     assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
 }
@@ -211,7 +211,7 @@ static void test_load_unwritten_weights(void **state)
         }
         put(f, "/b2", H5T_IEEE_F32LE, 1, d1, v);
         H5Fclose(f);
-        assert_int_equal(projector_load(path, &p), -EINVAL);
+        assert_int_equal(fl_projector_load(path, &p), -EINVAL);
         assert_null(p);
     }
     assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
@@ -222,18 +222,18 @@ static void test_create_bad_arguments(void **state)
     (void)state;
     projector *p = NULL;
     float nanw[6] = {1, 0, 0, 1, NAN, 1};
-    assert_int_equal(projector_create(0, 3, 2, W1, B1, W2, B2, &p), -EINVAL);
-    assert_int_equal(projector_create(2, 3, 2, NULL, B1, W2, B2, &p), -EINVAL);
-    assert_int_equal(projector_create(2, 3, 2, nanw, B1, W2, B2, &p), -EINVAL);
-    assert_int_equal(projector_create(2, 3, 2, W1, B1, W2, B2, NULL), -EINVAL);
+    assert_int_equal(fl_projector_create(0, 3, 2, W1, B1, W2, B2, &p), -EINVAL);
+    assert_int_equal(fl_projector_create(2, 3, 2, NULL, B1, W2, B2, &p), -EINVAL);
+    assert_int_equal(fl_projector_create(2, 3, 2, nanw, B1, W2, B2, &p), -EINVAL);
+    assert_int_equal(fl_projector_create(2, 3, 2, W1, B1, W2, B2, NULL), -EINVAL);
     assert_null(p);
-    assert_int_equal(projector_create(2, 3, 2, W1, B1, W2, B2, &p), 0);
+    assert_int_equal(fl_projector_create(2, 3, 2, W1, B1, W2, B2, &p), 0);
     float y[2];
-    assert_int_equal(projector_execute(p, X_HAND, 0, y), -EINVAL);
-    assert_int_equal(projector_execute(p, NULL, 1, y), -EINVAL);
-    assert_int_equal(projector_execute(NULL, X_HAND, 1, y), -EINVAL);
-    projector_destroy(p);
-    projector_destroy(NULL);
+    assert_int_equal(fl_projector_execute(p, X_HAND, 0, y), -EINVAL);
+    assert_int_equal(fl_projector_execute(p, NULL, 1, y), -EINVAL);
+    assert_int_equal(fl_projector_execute(NULL, X_HAND, 1, y), -EINVAL);
+    fl_projector_destroy(p);
+    fl_projector_destroy(NULL);
 }
 
 // Many tokens (several PROJECTOR_TILE_TOKENS blocks plus a partial one) and
@@ -256,8 +256,8 @@ static void test_execute_matches_loop_reference(void **state)
     for (size_t i = 0; i < n * in; i++) x[i] = 3.0f * UNIF();
 #undef UNIF
     projector *p = NULL;
-    assert_int_equal(projector_create(in, hid, out, w1, b1, w2, b2, &p), 0);
-    assert_int_equal(projector_execute(p, x, n, y), 0);
+    assert_int_equal(fl_projector_create(in, hid, out, w1, b1, w2, b2, &p), 0);
+    assert_int_equal(fl_projector_execute(p, x, n, y), 0);
     for (size_t t = 0; t < n; t++) {
         double g[7];
         for (size_t j = 0; j < hid; j++) {
@@ -273,7 +273,7 @@ static void test_execute_matches_loop_reference(void **state)
             assert_true(fabs(y[t * out + o] - v) < 1e-5 * fmax(1.0, fabs(v)));
         }
     }
-    projector_destroy(p);
+    fl_projector_destroy(p);
     free(x);
     free(y);
 }

@@ -60,58 +60,58 @@ static void test_fp16_hand_values(void **state)
 {
     (void)state;
     // value -> binary16 bits, worked out by hand from s eeeee ffffffffff
-    assert_int_equal(quant_f32_to_f16(1.0f), 0x3c00);      // 0 01111 0
-    assert_int_equal(quant_f32_to_f16(-2.0f), 0xc000);     // 1 10000 0
-    assert_int_equal(quant_f32_to_f16(0.0f), 0x0000);
-    assert_int_equal(quant_f32_to_f16(-0.0f), 0x8000);
-    assert_int_equal(quant_f32_to_f16(65504.0f), 0x7bff);  // largest finite
-    assert_int_equal(quant_f32_to_f16(65519.0f), 0x7bff);  // below the midpoint
-    assert_int_equal(quant_f32_to_f16(65520.0f), 0x7c00);  // midpoint, odd -> inf
-    assert_int_equal(quant_f32_to_f16(1e6f), 0x7c00);      // overflow
-    assert_int_equal(quant_f32_to_f16(-1e6f), 0xfc00);
-    assert_int_equal(quant_f32_to_f16(INFINITY), 0x7c00);
-    assert_int_equal(quant_f32_to_f16(-INFINITY), 0xfc00);
-    assert_int_equal(quant_f32_to_f16(0x1p-14f), 0x0400);  // smallest normal
-    assert_int_equal(quant_f32_to_f16(0x1p-24f), 0x0001);  // smallest subnormal
-    assert_int_equal(quant_f32_to_f16(0x3ffp-24f), 0x03ff);// largest subnormal
-    assert_int_equal(quant_f32_to_f16(0x1p-25f), 0x0000);  // tie -> even 0
-    assert_int_equal(quant_f32_to_f16(nextafterf(0x1p-25f, 1.0f)), 0x0001);
-    assert_int_equal(quant_f32_to_f16(0x3p-25f), 0x0002);  // 1.5 units -> 2
-    assert_int_equal(quant_f32_to_f16(0x5p-25f), 0x0002);  // 2.5 units -> 2
-    assert_int_equal(quant_f32_to_f16(1e-10f), 0x0000);    // underflow
-    assert_int_equal(quant_f32_to_f16(-1e-10f), 0x8000);
-    assert_int_equal(quant_f32_to_f16(f_of(1)), 0x0000);   // binary32 subnormal
+    assert_int_equal(fl_quant_f32_to_f16(1.0f), 0x3c00);      // 0 01111 0
+    assert_int_equal(fl_quant_f32_to_f16(-2.0f), 0xc000);     // 1 10000 0
+    assert_int_equal(fl_quant_f32_to_f16(0.0f), 0x0000);
+    assert_int_equal(fl_quant_f32_to_f16(-0.0f), 0x8000);
+    assert_int_equal(fl_quant_f32_to_f16(65504.0f), 0x7bff);  // largest finite
+    assert_int_equal(fl_quant_f32_to_f16(65519.0f), 0x7bff);  // below the midpoint
+    assert_int_equal(fl_quant_f32_to_f16(65520.0f), 0x7c00);  // midpoint, odd -> inf
+    assert_int_equal(fl_quant_f32_to_f16(1e6f), 0x7c00);      // overflow
+    assert_int_equal(fl_quant_f32_to_f16(-1e6f), 0xfc00);
+    assert_int_equal(fl_quant_f32_to_f16(INFINITY), 0x7c00);
+    assert_int_equal(fl_quant_f32_to_f16(-INFINITY), 0xfc00);
+    assert_int_equal(fl_quant_f32_to_f16(0x1p-14f), 0x0400);  // smallest normal
+    assert_int_equal(fl_quant_f32_to_f16(0x1p-24f), 0x0001);  // smallest subnormal
+    assert_int_equal(fl_quant_f32_to_f16(0x3ffp-24f), 0x03ff);// largest subnormal
+    assert_int_equal(fl_quant_f32_to_f16(0x1p-25f), 0x0000);  // tie -> even 0
+    assert_int_equal(fl_quant_f32_to_f16(nextafterf(0x1p-25f, 1.0f)), 0x0001);
+    assert_int_equal(fl_quant_f32_to_f16(0x3p-25f), 0x0002);  // 1.5 units -> 2
+    assert_int_equal(fl_quant_f32_to_f16(0x5p-25f), 0x0002);  // 2.5 units -> 2
+    assert_int_equal(fl_quant_f32_to_f16(1e-10f), 0x0000);    // underflow
+    assert_int_equal(fl_quant_f32_to_f16(-1e-10f), 0x8000);
+    assert_int_equal(fl_quant_f32_to_f16(f_of(1)), 0x0000);   // binary32 subnormal
     // 0x1.ffcp-15: 2^-14 - 2^-25 is 1023.5 units of 2^-24 -> even 1024 = 0x0400
-    assert_int_equal(quant_f32_to_f16(0x1.ffep-15f), 0x0400);
+    assert_int_equal(fl_quant_f32_to_f16(0x1.ffep-15f), 0x0400);
     // ties in the normal range: 1 + 2^-11 is halfway 0x3c00..0x3c01 -> even
-    assert_int_equal(quant_f32_to_f16(1.0f + 0x1p-11f), 0x3c00);
-    assert_int_equal(quant_f32_to_f16(1.0f + 0x3p-11f), 0x3c02);
-    assert_int_equal(quant_f32_to_f16(nextafterf(1.0f + 0x1p-11f, 2.0f)), 0x3c01);
-    assert_int_equal(quant_f32_to_f16(2049.0f), 0x6800);   // ulp 2: 2048 (even)
-    assert_int_equal(quant_f32_to_f16(2051.0f), 0x6802);   // -> 2052 (even)
+    assert_int_equal(fl_quant_f32_to_f16(1.0f + 0x1p-11f), 0x3c00);
+    assert_int_equal(fl_quant_f32_to_f16(1.0f + 0x3p-11f), 0x3c02);
+    assert_int_equal(fl_quant_f32_to_f16(nextafterf(1.0f + 0x1p-11f, 2.0f)), 0x3c01);
+    assert_int_equal(fl_quant_f32_to_f16(2049.0f), 0x6800);   // ulp 2: 2048 (even)
+    assert_int_equal(fl_quant_f32_to_f16(2051.0f), 0x6802);   // -> 2052 (even)
     // 0.1 = 1.6 * 2^-4: e = 11 (01011), fraction 0.6*1024 = 614.4 -> 614 = 0x266
-    assert_int_equal(quant_f32_to_f16(0.1f), 0x2e66);
+    assert_int_equal(fl_quant_f32_to_f16(0.1f), 0x2e66);
     // 1/3 = 1.333 * 2^-2: e = 13, 0.3333*1024 = 341.33 -> 341 = 0x155
-    assert_int_equal(quant_f32_to_f16(1.0f / 3.0f), 0x3555);
+    assert_int_equal(fl_quant_f32_to_f16(1.0f / 3.0f), 0x3555);
 
     // NaN stays NaN, also a signalling NaN whose payload is in low bits only
-    uint16_t h = quant_f32_to_f16(NAN);
+    uint16_t h = fl_quant_f32_to_f16(NAN);
     assert_int_equal(h & 0x7c00, 0x7c00);
     assert_true((h & 0x03ff) != 0);
-    h = quant_f32_to_f16(f_of(0x7f800001u));
+    h = fl_quant_f32_to_f16(f_of(0x7f800001u));
     assert_int_equal(h & 0x7c00, 0x7c00);
     assert_true((h & 0x03ff) != 0);
-    assert_true(isnan(quant_f16_to_f32(h)));
+    assert_true(isnan(fl_quant_f16_to_f32(h)));
 
     // decoding
-    assert_float_equal(quant_f16_to_f32(0x3c00), 1.0, 0);
-    assert_float_equal(quant_f16_to_f32(0x7bff), 65504.0, 0);
-    assert_float_equal(quant_f16_to_f32(0x0001), 0x1p-24, 0);
-    assert_float_equal(quant_f16_to_f32(0x03ff), 1023.0 * 0x1p-24, 0);
-    assert_float_equal(quant_f16_to_f32(0x3555), 0.333251953125, 0);
-    assert_float_equal(quant_f16_to_f32(0xc000), -2.0, 0);
-    assert_true(isinf(quant_f16_to_f32(0xfc00)) && quant_f16_to_f32(0xfc00) < 0);
-    assert_int_equal(b_of(quant_f16_to_f32(0x8000)), 0x80000000u);
+    assert_float_equal(fl_quant_f16_to_f32(0x3c00), 1.0, 0);
+    assert_float_equal(fl_quant_f16_to_f32(0x7bff), 65504.0, 0);
+    assert_float_equal(fl_quant_f16_to_f32(0x0001), 0x1p-24, 0);
+    assert_float_equal(fl_quant_f16_to_f32(0x03ff), 1023.0 * 0x1p-24, 0);
+    assert_float_equal(fl_quant_f16_to_f32(0x3555), 0.333251953125, 0);
+    assert_float_equal(fl_quant_f16_to_f32(0xc000), -2.0, 0);
+    assert_true(isinf(fl_quant_f16_to_f32(0xfc00)) && fl_quant_f16_to_f32(0xfc00) < 0);
+    assert_int_equal(b_of(fl_quant_f16_to_f32(0x8000)), 0x80000000u);
 }
 
 static void test_fp16_roundtrip_all_codes(void **state)
@@ -120,12 +120,12 @@ static void test_fp16_roundtrip_all_codes(void **state)
     // every binary16 value is exact in binary32, so f16 -> f32 -> f16 is
     // the identity on all 63488 + 2 non-NaN codes and NaN -> NaN
     for (uint32_t h = 0; h < 65536; h++) {
-        float f = quant_f16_to_f32((uint16_t)h);
+        float f = fl_quant_f16_to_f32((uint16_t)h);
         if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff)) {
             assert_true(isnan(f));
             continue;
         }
-        assert_int_equal(quant_f32_to_f16(f), h);
+        assert_int_equal(fl_quant_f32_to_f16(f), h);
         // the value is the textbook one: (-1)^s 2^(e-15) (1 + f/1024), or
         // 2^-14 f/1024 for e = 0
         unsigned e = (h >> 10) & 31, m = h & 1023;
@@ -147,20 +147,20 @@ static void test_fp16_nearest_even_property(void **state)
     for (uint64_t i = 0; i < 200000; i++) {
         double v = (u01(3, i, 2) - 0.5) * 2.0 * ldexp(1.0, (int)(u01(3, i, 3) * 40.0) - 24);
         float x = (float)v;
-        uint16_t h = quant_f32_to_f16(x);
-        double q = quant_f16_to_f32(h);
+        uint16_t h = fl_quant_f32_to_f16(x);
+        double q = fl_quant_f16_to_f32(h);
         if (isinf(q))
             continue;
         uint16_t up = (uint16_t)(h + 1), dn = (uint16_t)(h - 1);
         double err = fabs(q - x);
         if ((h & 0x7fff) != 0x7bff) {
-            double qu = quant_f16_to_f32(up);
+            double qu = fl_quant_f16_to_f32(up);
             assert_true(err <= fabs(qu - x));
             if (err == fabs(qu - x))
                 assert_int_equal(h & 1, 0);
         }
         if ((h & 0x7fff) != 0) {
-            double qd = quant_f16_to_f32(dn);
+            double qd = fl_quant_f16_to_f32(dn);
             assert_true(err <= fabs(qd - x));
             if (err == fabs(qd - x))
                 assert_int_equal(h & 1, 0);
@@ -180,41 +180,41 @@ static void test_fp16_nearest_even_property(void **state)
 static void test_bf16_hand_values(void **state)
 {
     (void)state;
-    assert_int_equal(quant_f32_to_bf16(1.0f), 0x3f80);
-    assert_int_equal(quant_f32_to_bf16(-1.5f), 0xbfc0);
-    assert_int_equal(quant_f32_to_bf16(0.0f), 0x0000);
-    assert_int_equal(quant_f32_to_bf16(-0.0f), 0x8000);
+    assert_int_equal(fl_quant_f32_to_bf16(1.0f), 0x3f80);
+    assert_int_equal(fl_quant_f32_to_bf16(-1.5f), 0xbfc0);
+    assert_int_equal(fl_quant_f32_to_bf16(0.0f), 0x0000);
+    assert_int_equal(fl_quant_f32_to_bf16(-0.0f), 0x8000);
     // ties: dropped half exactly 0x8000
-    assert_int_equal(quant_f32_to_bf16(f_of(0x3f808000u)), 0x3f80);   // even
-    assert_int_equal(quant_f32_to_bf16(f_of(0x3f818000u)), 0x3f82);   // up to even
-    assert_int_equal(quant_f32_to_bf16(f_of(0x3f808001u)), 0x3f81);   // above tie
-    assert_int_equal(quant_f32_to_bf16(f_of(0x3f807fffu)), 0x3f80);   // below tie
-    assert_int_equal(quant_f32_to_bf16(f_of(0x40490fdbu)), 0x4049);   // pi
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x3f808000u)), 0x3f80);   // even
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x3f818000u)), 0x3f82);   // up to even
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x3f808001u)), 0x3f81);   // above tie
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x3f807fffu)), 0x3f80);   // below tie
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x40490fdbu)), 0x4049);   // pi
     // overflow: FLT_MAX (0x7f7fffff) rounds past 0x7f7f to inf
-    assert_int_equal(quant_f32_to_bf16(FLT_MAX), 0x7f80);
-    assert_int_equal(quant_f32_to_bf16(-FLT_MAX), 0xff80);
-    assert_int_equal(quant_f32_to_bf16(f_of(0x7f7f7fffu)), 0x7f7f);   // largest finite
-    assert_int_equal(quant_f32_to_bf16(INFINITY), 0x7f80);
+    assert_int_equal(fl_quant_f32_to_bf16(FLT_MAX), 0x7f80);
+    assert_int_equal(fl_quant_f32_to_bf16(-FLT_MAX), 0xff80);
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x7f7f7fffu)), 0x7f7f);   // largest finite
+    assert_int_equal(fl_quant_f32_to_bf16(INFINITY), 0x7f80);
     // subnormals
-    assert_int_equal(quant_f32_to_bf16(f_of(0x00000001u)), 0x0000);
-    assert_int_equal(quant_f32_to_bf16(f_of(0x00008000u)), 0x0000);   // tie -> 0
-    assert_int_equal(quant_f32_to_bf16(f_of(0x00018000u)), 0x0002);   // tie -> 2
-    assert_int_equal(quant_f32_to_bf16(f_of(0x00010000u)), 0x0001);
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x00000001u)), 0x0000);
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x00008000u)), 0x0000);   // tie -> 0
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x00018000u)), 0x0002);   // tie -> 2
+    assert_int_equal(fl_quant_f32_to_bf16(f_of(0x00010000u)), 0x0001);
     // NaN stays NaN (quiet and signalling with a low payload)
-    uint16_t h = quant_f32_to_bf16(NAN);
-    assert_true(isnan(quant_bf16_to_f32(h)));
-    h = quant_f32_to_bf16(f_of(0x7f800001u));
-    assert_true(isnan(quant_bf16_to_f32(h)));
-    h = quant_f32_to_bf16(f_of(0xffffffffu));
-    assert_true(isnan(quant_bf16_to_f32(h)));
+    uint16_t h = fl_quant_f32_to_bf16(NAN);
+    assert_true(isnan(fl_quant_bf16_to_f32(h)));
+    h = fl_quant_f32_to_bf16(f_of(0x7f800001u));
+    assert_true(isnan(fl_quant_bf16_to_f32(h)));
+    h = fl_quant_f32_to_bf16(f_of(0xffffffffu));
+    assert_true(isnan(fl_quant_bf16_to_f32(h)));
     // decoding is the upper half
-    assert_float_equal(quant_bf16_to_f32(0x3f80), 1.0, 0);
-    assert_float_equal(quant_bf16_to_f32(0x4049), 3.140625, 0);
+    assert_float_equal(fl_quant_bf16_to_f32(0x3f80), 1.0, 0);
+    assert_float_equal(fl_quant_bf16_to_f32(0x4049), 3.140625, 0);
     // every non-NaN code round-trips
     for (uint32_t c = 0; c < 65536; c++) {
         if ((c & 0x7f80) == 0x7f80 && (c & 0x7f))
             continue;
-        assert_int_equal(quant_f32_to_bf16(quant_bf16_to_f32((uint16_t)c)), c);
+        assert_int_equal(fl_quant_f32_to_bf16(fl_quant_bf16_to_f32((uint16_t)c)), c);
     }
 }
 
@@ -224,19 +224,19 @@ static void test_array_wrappers(void **state)
     const float x[4] = {1.0f, -2.0f, 65504.0f, 0x1p-24f};
     uint16_t h[4];
     float y[4];
-    assert_int_equal(quant_fp16_encode(x, 4, h), 0);
+    assert_int_equal(fl_quant_fp16_encode(x, 4, h), 0);
     assert_int_equal(h[2], 0x7bff);
-    assert_int_equal(quant_fp16_decode(h, 4, y), 0);
+    assert_int_equal(fl_quant_fp16_decode(h, 4, y), 0);
     assert_memory_equal(x, y, sizeof x);
-    assert_int_equal(quant_bf16_encode(x, 4, h), 0);
+    assert_int_equal(fl_quant_bf16_encode(x, 4, h), 0);
     assert_int_equal(h[0], 0x3f80);
-    assert_int_equal(quant_bf16_decode(h, 4, y), 0);
+    assert_int_equal(fl_quant_bf16_decode(h, 4, y), 0);
     assert_float_equal(y[1], -2.0, 0);
-    assert_int_equal(quant_fp16_encode(NULL, 4, h), -EINVAL);
-    assert_int_equal(quant_fp16_decode(h, 4, NULL), -EINVAL);
-    assert_int_equal(quant_bf16_encode(x, 4, NULL), -EINVAL);
-    assert_int_equal(quant_bf16_decode(NULL, 4, y), -EINVAL);
-    assert_int_equal(quant_fp16_encode(NULL, 0, NULL), 0);
+    assert_int_equal(fl_quant_fp16_encode(NULL, 4, h), -EINVAL);
+    assert_int_equal(fl_quant_fp16_decode(h, 4, NULL), -EINVAL);
+    assert_int_equal(fl_quant_bf16_encode(x, 4, NULL), -EINVAL);
+    assert_int_equal(fl_quant_bf16_decode(NULL, 4, y), -EINVAL);
+    assert_int_equal(fl_quant_fp16_encode(NULL, 0, NULL), 0);
 }
 
 /* ------------------------------------------------------------ uniform -- */
@@ -247,24 +247,24 @@ static void test_uniform_hand_values(void **state)
     // Δ = 0.5: u = |x|/Δ = 0.48, 0.5, 0.52, 0.5, 2.6, 2.6, 0, 0.9
     const float x[8] = {0.24f, 0.25f, 0.26f, -0.25f, 1.3f, -1.3f, 0.0f, 0.45f};
     int32_t l[8];
-    assert_int_equal(quant_uniform(x, 8, 0.5, 0.5, l), 0);
+    assert_int_equal(fl_quant_uniform(x, 8, 0.5, 0.5, l), 0);
     const int32_t plain[8] = {0, 1, 1, -1, 3, -3, 0, 1};
     assert_memory_equal(l, plain, sizeof plain);
     // r = 0.2: rounds up only when frac(u) >= 0.8
-    assert_int_equal(quant_uniform(x, 8, 0.5, 0.2, l), 0);
+    assert_int_equal(fl_quant_uniform(x, 8, 0.5, 0.2, l), 0);
     const int32_t dz[8] = {0, 0, 0, 0, 2, -2, 0, 1};
     assert_memory_equal(l, dz, sizeof dz);
     // r = 0: truncation toward zero
-    assert_int_equal(quant_uniform(x, 8, 0.5, 0.0, l), 0);
+    assert_int_equal(fl_quant_uniform(x, 8, 0.5, 0.0, l), 0);
     const int32_t tr[8] = {0, 0, 0, 0, 2, -2, 0, 0};
     assert_memory_equal(l, tr, sizeof tr);
     float y[8];
-    assert_int_equal(quant_dequantize(plain, 8, 0.5, y), 0);
+    assert_int_equal(fl_quant_dequantize(plain, 8, 0.5, y), 0);
     assert_float_equal(y[4], 1.5, 0);
     assert_float_equal(y[5], -1.5, 0);
     // the u + r rounding trap: u = 0.5 - 2^-54 must give 0, not 1
     const float t[1] = {0x1.fffffep-2f};   // largest float below 0.5
-    assert_int_equal(quant_uniform(t, 1, 1.0, 0.5, l), 0);
+    assert_int_equal(fl_quant_uniform(t, 1, 1.0, 0.5, l), 0);
     assert_int_equal(l[0], 0);
 }
 
@@ -279,8 +279,8 @@ static void test_uniform_error_bound_and_mse(void **state)
     float *x = gauss_array(41, N, 1.0);
     int32_t *l = malloc(N * sizeof *l);
     float *y = malloc(N * sizeof *y);
-    assert_int_equal(quant_uniform(x, N, D, 0.5, l), 0);
-    assert_int_equal(quant_dequantize(l, N, D, y), 0);
+    assert_int_equal(fl_quant_uniform(x, N, D, 0.5, l), 0);
+    assert_int_equal(fl_quant_dequantize(l, N, D, y), 0);
     double mse = 0.0;
     for (size_t i = 0; i < N; i++) {
         double e = (double)x[i] - (double)y[i];
@@ -304,10 +304,10 @@ static void test_dead_zone_zeroes_more(void **state)
     const double D = 0.5, rs[3] = {0.5, 1.0 / 3.0, 1.0 / 6.0};
     float *x = gauss_array(42, N, 1.0);
     int32_t *l = malloc(N * sizeof *l), *l0 = malloc(N * sizeof *l0);
-    assert_int_equal(quant_uniform(x, N, D, 0.5, l0), 0);
+    assert_int_equal(fl_quant_uniform(x, N, D, 0.5, l0), 0);
     size_t prev = 0;
     for (int k = 0; k < 3; k++) {
-        assert_int_equal(quant_uniform(x, N, D, rs[k], l), 0);
+        assert_int_equal(fl_quant_uniform(x, N, D, rs[k], l), 0);
         size_t z = 0;
         for (size_t i = 0; i < N; i++) {
             z += l[i] == 0;
@@ -331,17 +331,17 @@ static void test_uniform_bad_input(void **state)
     float x[2] = {1.0f, 2.0f};
     int32_t l[2];
     float y[2];
-    assert_int_equal(quant_uniform(x, 2, 0.0, 0.5, l), -EINVAL);
-    assert_int_equal(quant_uniform(x, 2, -1.0, 0.5, l), -EINVAL);
-    assert_int_equal(quant_uniform(x, 2, NAN, 0.5, l), -EINVAL);
-    assert_int_equal(quant_uniform(x, 2, 0.1, 0.6, l), -EINVAL);
-    assert_int_equal(quant_uniform(x, 2, 0.1, -0.1, l), -EINVAL);
-    assert_int_equal(quant_uniform(NULL, 2, 0.1, 0.5, l), -EINVAL);
-    assert_int_equal(quant_dequantize(l, 2, 0.0, y), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, 0.0, 0.5, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, -1.0, 0.5, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, NAN, 0.5, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, 0.1, 0.6, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, 0.1, -0.1, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(NULL, 2, 0.1, 0.5, l), -EINVAL);
+    assert_int_equal(fl_quant_dequantize(l, 2, 0.0, y), -EINVAL);
     x[1] = NAN;
-    assert_int_equal(quant_uniform(x, 2, 0.1, 0.5, l), -EINVAL);
+    assert_int_equal(fl_quant_uniform(x, 2, 0.1, 0.5, l), -EINVAL);
     x[1] = 1e30f;
-    assert_int_equal(quant_uniform(x, 2, 1e-3, 0.5, l), -ERANGE);
+    assert_int_equal(fl_quant_uniform(x, 2, 1e-3, 0.5, l), -ERANGE);
 }
 
 /* --------------------------------------------------------------- rdoq -- */
@@ -386,9 +386,9 @@ static void test_rdoq_lambda_zero_is_rounding(void **state)
     for (size_t i = 0; i < 200; i++)   // exact ties (k + ½)Δ
         x[i] = (float)(((double)((int)i - 100) + 0.5) * D);
     int32_t *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
-    assert_int_equal(quant_uniform(x, N, D, 0.5, a), 0);
+    assert_int_equal(fl_quant_uniform(x, N, D, 0.5, a), 0);
     double sse = -1.0, rate = -1.0;
-    assert_int_equal(quant_rdoq(x, N, 0, D, 0.0, NULL, NULL, b, &rate, &sse), 0);
+    assert_int_equal(fl_quant_rdoq(x, N, 0, D, 0.0, NULL, NULL, b, &rate, &sse), 0);
     assert_memory_equal(a, b, N * sizeof *a);
     assert_float_equal(rate, 0.0, 0);
     double s = 0.0;
@@ -421,7 +421,7 @@ static void test_rdoq_rate_falls_distortion_rises(void **state)
     for (size_t k = 0; k < sizeof lams / sizeof lams[0]; k++) {
         double r, s;
         assert_int_equal(
-            quant_rdoq(x, N, 0, D, lams[k], lap_bits, &c, l, &r, &s), 0);
+            fl_quant_rdoq(x, N, 0, D, lams[k], lap_bits, &c, l, &r, &s), 0);
         assert_true(r <= prev_r * (1.0 + 1e-12));
         assert_true(s >= prev_d * (1.0 - 1e-12));
         if (k == 0) {
@@ -462,7 +462,7 @@ static void test_rdoq_is_argmin_over_candidates(void **state)
     for (size_t k = 0; k < 3; k++) {
         double lam = lams[k], rate, sse;
         assert_int_equal(
-            quant_rdoq(x, N, base, D, lam, lap_bits, &c, l, &rate, &sse), 0);
+            fl_quant_rdoq(x, N, base, D, lam, lap_bits, &c, l, &rate, &sse), 0);
         double rs = 0.0, ss = 0.0;
         size_t moved = 0;
         for (size_t i = 0; i < N; i++) {
@@ -496,8 +496,8 @@ static void test_rdoq_is_argmin_over_candidates(void **state)
         // two chunks with first_index give the same levels
         size_t h = N / 3;
         assert_int_equal(
-            quant_rdoq(x, h, base, D, lam, lap_bits, &c, l2, NULL, NULL), 0);
-        assert_int_equal(quant_rdoq(x + h, N - h, base + (int64_t)h, D, lam,
+            fl_quant_rdoq(x, h, base, D, lam, lap_bits, &c, l2, NULL, NULL), 0);
+        assert_int_equal(fl_quant_rdoq(x + h, N - h, base + (int64_t)h, D, lam,
                                     lap_bits, &c, l2 + h, NULL, NULL),
                          0);
         assert_memory_equal(l, l2, N * sizeof *l);
@@ -535,7 +535,7 @@ static void test_rdoq_toy_table_by_hand(void **state)
     //  x = -3.2: -3: NaN bits = inf; -4: NaN = inf; 0: 10.24 + 0.1 -> 0
     const float x[6] = {0.6f, 0.7f, 0.55f, 1.6f, 2.9f, -3.2f};
     int32_t l[6];
-    assert_int_equal(quant_rdoq(x, 6, 0, 1.0, 0.1, toy_bits, NULL, l, NULL, NULL), 0);
+    assert_int_equal(fl_quant_rdoq(x, 6, 0, 1.0, 0.1, toy_bits, NULL, l, NULL, NULL), 0);
     const int32_t want[6] = {1, 1, 0, 2, 2, 0};
     assert_memory_equal(l, want, sizeof want);
 }
@@ -545,14 +545,14 @@ static void test_rdoq_bad_input(void **state)
     (void)state;
     float x[2] = {1.0f, 2.0f};
     int32_t l[2];
-    assert_int_equal(quant_rdoq(x, 2, 0, 0.1, 0.1, NULL, NULL, l, NULL, NULL), -EINVAL);
-    assert_int_equal(quant_rdoq(x, 2, 0, 0.1, -1.0, toy_bits, NULL, l, NULL, NULL), -EINVAL);
-    assert_int_equal(quant_rdoq(x, 2, 0, 0.1, NAN, toy_bits, NULL, l, NULL, NULL), -EINVAL);
-    assert_int_equal(quant_rdoq(x, 2, 0, 0.0, 0.1, toy_bits, NULL, l, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 0.1, 0.1, NULL, NULL, l, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 0.1, -1.0, toy_bits, NULL, l, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 0.1, NAN, toy_bits, NULL, l, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 0.0, 0.1, toy_bits, NULL, l, NULL, NULL), -EINVAL);
     x[0] = INFINITY;
-    assert_int_equal(quant_rdoq(x, 2, 0, 0.1, 0.1, toy_bits, NULL, l, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 0.1, 0.1, toy_bits, NULL, l, NULL, NULL), -EINVAL);
     x[0] = 1e30f;
-    assert_int_equal(quant_rdoq(x, 2, 0, 1e-3, 0.1, toy_bits, NULL, l, NULL, NULL), -ERANGE);
+    assert_int_equal(fl_quant_rdoq(x, 2, 0, 1e-3, 0.1, toy_bits, NULL, l, NULL, NULL), -ERANGE);
 }
 
 int main(void)

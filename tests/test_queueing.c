@@ -63,7 +63,7 @@ static double unif(uint32_t seed, uint64_t job, uint32_t stream)
 static evq_time ticks(double s)
 {
     evq_time t = 0;
-    assert_int_equal(evq_seconds_to_ticks(s, &t), 0);
+    assert_int_equal(fl_evq_seconds_to_ticks(s, &t), 0);
     return t;
 }
 
@@ -84,26 +84,26 @@ static void arrive(const net *n, station **s, evq *q, int st, evq_time now, uint
                      .deadline = first_arrival + ticks(deadline_s)};
     int started;
     unsigned w;
-    assert_int_equal(station_arrive(s[st], now, &j, &started, &w), 0);
+    assert_int_equal(fl_station_arrive(s[st], now, &j, &started, &w), 0);
     if (started) {
         evq_event e = {.t = now + j.service, .kind = EV_DONE, .id = (uint32_t)st, .arg = w};
-        assert_int_equal(evq_push(q, &e, NULL), 0);
+        assert_int_equal(fl_evq_push(q, &e, NULL), 0);
     }
 }
 
 static void simulate(const net *n, net_out *o)
 {
     station *s[2] = {NULL, NULL};
-    for (int i = 0; i < n->nst; i++) assert_non_null(s[i] = station_create(n->workers[i], n->disc));
-    evq *q = evq_create(64);
+    for (int i = 0; i < n->nst; i++) assert_non_null(s[i] = fl_station_create(n->workers[i], n->disc));
+    evq *q = fl_evq_create(64);
     evq_time *arr = calloc(n->jobs, sizeof *arr);
     o->sojourn = calloc(n->jobs, sizeof *o->sojourn);
     o->wait0 = calloc(n->jobs, sizeof *o->wait0);
     assert_true(q && arr && o->sojourn && o->wait0);
     uint64_t next_job = 0, done = 0;
     evq_event e = {.t = 0, .kind = EV_ARRIVE};
-    assert_int_equal(evq_push(q, &e, NULL), 0);
-    while (done < n->jobs && evq_pop(q, &e) == 0) {
+    assert_int_equal(fl_evq_push(q, &e, NULL), 0);
+    while (done < n->jobs && fl_evq_pop(q, &e) == 0) {
         if (e.kind == EV_ARRIVE) {
             uint64_t job = next_job++;
             arr[job] = e.t;
@@ -111,32 +111,32 @@ static void simulate(const net *n, net_out *o)
             if (next_job < n->jobs) {
                 evq_event a = {.t = e.t + ticks(-log(unif(n->seed, job, 0)) / n->lambda),
                                .kind = EV_ARRIVE};
-                assert_int_equal(evq_push(q, &a, NULL), 0);
+                assert_int_equal(fl_evq_push(q, &a, NULL), 0);
             }
             continue;
         }
         int st = (int)e.id, started;
         station_job fin, nxt;
-        assert_int_equal(station_finish(s[st], e.t, (unsigned)e.arg, &fin, &started, &nxt), 0);
+        assert_int_equal(fl_station_finish(s[st], e.t, (unsigned)e.arg, &fin, &started, &nxt), 0);
         if (started) {
             evq_event d = {.t = e.t + nxt.service, .kind = EV_DONE, .id = (uint32_t)st, .arg = e.arg};
-            assert_int_equal(evq_push(q, &d, NULL), 0);
+            assert_int_equal(fl_evq_push(q, &d, NULL), 0);
         }
-        if (st == 0) o->wait0[fin.id] = evq_ticks_to_seconds(fin.start - fin.arrival);
+        if (st == 0) o->wait0[fin.id] = fl_evq_ticks_to_seconds(fin.start - fin.arrival);
         if (st + 1 < n->nst) {
             arrive(n, s, q, st + 1, e.t, fin.id, arr[fin.id], 0.0);
         } else {
-            o->sojourn[fin.id] = evq_ticks_to_seconds(e.t - arr[fin.id]);
+            o->sojourn[fin.id] = fl_evq_ticks_to_seconds(e.t - arr[fin.id]);
             done++;
         }
     }
     evq_time end = e.t;
     for (int i = 0; i < n->nst; i++) {
-        station_get_stats(s[i], end, &o->st[i]);
-        station_destroy(s[i]);
+        fl_station_get_stats(s[i], end, &o->st[i]);
+        fl_station_destroy(s[i]);
     }
     o->lambda_hat = (double)o->st[0].arrivals / o->st[0].elapsed_s;
-    evq_destroy(q);
+    fl_evq_destroy(q);
     free(arr);
 }
 
@@ -155,8 +155,8 @@ static void check_close(const char *what, const outstat_est *e, double theory)
 /* mean of x after MSER-5 warm-up deletion */
 static void mean_after_warmup(const double *x, size_t n, outstat_est *e)
 {
-    size_t d = outstat_mser5(x, n);
-    outstat_mean(x + d, n - d, OUTSTAT_BATCHES, e);
+    size_t d = fl_outstat_mser5(x, n);
+    fl_outstat_mean(x + d, n - d, OUTSTAT_BATCHES, e);
 }
 
 static void test_mm1(void **state)
@@ -173,8 +173,8 @@ static void test_mm1(void **state)
     for (uint64_t i = 0; i < n.jobs; i++) ind[i] = o.sojourn[i] > 10.0;
     mean_after_warmup(ind, n.jobs, &e);
     check_close("M/M/1 P(T > 10 s)", &e, exp(-2.0));
-    size_t d = outstat_mser5(o.sojourn, n.jobs);
-    outstat_quantile(o.sojourn + d, n.jobs - d, 0.95, OUTSTAT_BATCHES, work, &e);
+    size_t d = fl_outstat_mser5(o.sojourn, n.jobs);
+    fl_outstat_quantile(o.sojourn + d, n.jobs - d, 0.95, OUTSTAT_BATCHES, work, &e);
     check_close("M/M/1 p95 sojourn (s)", &e, log(20.0) / 0.2);
     /* utilisation: busy fraction, std about 0.003 at this length */
     assert_true(fabs(o.st[0].utilisation - 0.8) < 0.01);
@@ -281,15 +281,15 @@ static void test_outstat_basics(void **state)
 {
     /* type-7 quantile of 1..5: p = 0.5 -> 3, p = 0.9 -> 4.6 (hand computed) */
     double x[5] = {5, 1, 4, 2, 3};
-    assert_true(fabs(outstat_sample_quantile(x, 5, 0.5) - 3.0) < 1e-15);
-    assert_true(fabs(outstat_sample_quantile(x, 5, 0.9) - 4.6) < 1e-12);
+    assert_true(fabs(fl_outstat_sample_quantile(x, 5, 0.5) - 3.0) < 1e-15);
+    assert_true(fabs(fl_outstat_sample_quantile(x, 5, 0.9) - 4.6) < 1e-12);
     /* t quantile against the printed table value (19 dof: 2.093) */
-    assert_true(fabs(outstat_t975(19) - 2.093) < 5e-4);
+    assert_true(fabs(fl_outstat_t975(19) - 2.093) < 5e-4);
     /* MSER-5 drops an initial transient of 100 high values, not more than
      * a few batches beyond it */
     double *y = malloc(2000 * sizeof *y);
     for (int i = 0; i < 2000; i++) y[i] = (i < 100 ? 50.0 : 0.0) + unif(1, (uint64_t)i, 0);
-    size_t d = outstat_mser5(y, 2000);
+    size_t d = fl_outstat_mser5(y, 2000);
     assert_true(d >= 100 && d <= 120);
     free(y);
 }

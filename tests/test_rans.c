@@ -69,7 +69,7 @@ static void roundtrip_case(unsigned prec, uint32_t nsym, size_t count, uint32_t 
     rng r = {seed, 1, 0, {0}, 0};
     uint32_t *f = random_freqs(&r, nsym, prec);
     rans_table t;
-    assert_int_equal(rans_table_init(&t, f, nsym, prec), 0);
+    assert_int_equal(fl_rans_table_init(&t, f, nsym, prec), 0);
     uint32_t *sym = malloc(count * sizeof *sym);
     uint32_t *raw = malloc(count * sizeof *raw);
     uint64_t *gam = malloc(count * sizeof *gam);
@@ -80,35 +80,35 @@ static void roundtrip_case(unsigned prec, uint32_t nsym, size_t count, uint32_t 
         gam[i] = g ? g : 1;
     }
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     for (size_t i = count; i-- > 0;) {
         if (i % 7 == 3) {
-            rans_enc_put_gamma(&e, gam[i]);
+            fl_rans_enc_put_gamma(&e, gam[i]);
             rans_enc_put_bits(&e, raw[i], 13);
         }
         rans_enc_put(&e, t.cum[sym[i]], f[sym[i]], prec);
     }
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
 
     rans_dec d;
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
     for (size_t i = 0; i < count; i++) {
         assert_int_equal(rans_table_decode(&t, &d), sym[i]);
         if (i % 7 == 3) {
             assert_int_equal(rans_dec_get_bits(&d, 13), raw[i]);
-            assert_true(rans_dec_get_gamma(&d) == gam[i]);
+            assert_true(fl_rans_dec_get_gamma(&d) == gam[i]);
         }
     }
-    assert_int_equal(rans_dec_finish(&d), 0);
+    assert_int_equal(fl_rans_dec_finish(&d), 0);
     free(buf);
     free(sym);
     free(raw);
     free(gam);
     free(f);
-    rans_table_free(&t);
+    fl_rans_table_free(&t);
 }
 
 static void roundtrip_prec12(void **s) { (void)s; roundtrip_case(12, 40, 20000, 11); }
@@ -121,16 +121,16 @@ static void empty_stream(void **s)
 {
     (void)s;
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 1), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 1), 0);
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
     assert_int_equal(nb, 4);
     rans_dec d;
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
-    assert_int_equal(rans_dec_finish(&d), 0);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
+    assert_int_equal(fl_rans_dec_finish(&d), 0);
     free(buf);
-    rans_enc_free(&e);
+    fl_rans_enc_free(&e);
 }
 
 /* Elias gamma: edge values round trip; the decoder refuses a run of > 63 zeros */
@@ -140,42 +140,42 @@ static void gamma_edges(void **s)
     uint64_t v[] = {1, 2, 3, 4, 65535, 65536, (1ull << 32) - 1, 1ull << 32, 1ull << 63, UINT64_MAX};
     size_t n = sizeof v / sizeof v[0];
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     for (size_t i = n; i-- > 0;)
-        rans_enc_put_gamma(&e, v[i]);
+        fl_rans_enc_put_gamma(&e, v[i]);
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
     rans_dec d;
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
     for (size_t i = 0; i < n; i++)
-        assert_true(rans_dec_get_gamma(&d) == v[i]);
-    assert_int_equal(rans_dec_finish(&d), 0);
+        assert_true(fl_rans_dec_get_gamma(&d) == v[i]);
+    assert_int_equal(fl_rans_dec_finish(&d), 0);
     free(buf);
 
     // 100 zero bits then a one: not a valid gamma code
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     rans_enc_put_bits(&e, 1, 1);
     for (int i = 0; i < 100; i++)
         rans_enc_put_bits(&e, 0, 1);
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
-    (void)rans_dec_get_gamma(&d);
-    assert_int_equal(rans_dec_finish(&d), -EBADMSG);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
+    (void)fl_rans_dec_get_gamma(&d);
+    assert_int_equal(fl_rans_dec_finish(&d), -EBADMSG);
     free(buf);
 
     // gamma of 0 is an encoder error
-    assert_int_equal(rans_enc_init(&e, 0), 0);
-    rans_enc_put_gamma(&e, 0);
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), -EINVAL);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
+    fl_rans_enc_put_gamma(&e, 0);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), -EINVAL);
+    fl_rans_enc_free(&e);
     // and so is a zero frequency
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     rans_enc_put(&e, 0, 0, 16);
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), -EINVAL);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), -EINVAL);
+    fl_rans_enc_free(&e);
 }
 
 /* acceptance: coded length within 0.1% (+64 bits) of -sum log2(f/2^prec) for
@@ -189,7 +189,7 @@ static void length_vs_information(void **s)
     rng r = {21, 1, 0, {0}, 0};
     uint32_t *f = random_freqs(&r, nsym, prec);
     rans_table t;
-    assert_int_equal(rans_table_init(&t, f, nsym, prec), 0);
+    assert_int_equal(fl_rans_table_init(&t, f, nsym, prec), 0);
     uint32_t *sym = malloc(count * sizeof *sym);
     double info = 0;
     for (size_t i = 0; i < count; i++) {
@@ -197,13 +197,13 @@ static void length_vs_information(void **s)
         info += prec - log2(f[sym[i]]);
     }
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     for (size_t i = count; i-- > 0;)
         rans_enc_put(&e, t.cum[sym[i]], f[sym[i]], prec);
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
     double bits = 8.0 * nb;
     print_message("info %.1f bits, coded %.0f bits, overhead %.1f bits (%.5f%%)\n", info, bits,
                   bits - info, 100 * (bits - info) / info);
@@ -212,15 +212,15 @@ static void length_vs_information(void **s)
     // the rANS step is exact up to integer rounding: a much tighter check holds too
     assert_true(bits <= info * 1.00001 + 64);
     rans_dec d;
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
     for (size_t i = 0; i < count; i++)
         if (rans_table_decode(&t, &d) != sym[i])
             fail_msg("symbol %zu", i);
-    assert_int_equal(rans_dec_finish(&d), 0);
+    assert_int_equal(fl_rans_dec_finish(&d), 0);
     free(buf);
     free(sym);
     free(f);
-    rans_table_free(&t);
+    fl_rans_table_free(&t);
 }
 
 /* adaptive model: i.i.d. source with a known pmf over 16 symbols; round trip,
@@ -259,20 +259,20 @@ static void adaptive_model(void **s)
         if (hist[j])
             ent_emp -= hist[j] * log2((double)hist[j] / count);
     rans_adapt m;
-    assert_int_equal(rans_adapt_init(&m, n), 0);
+    assert_int_equal(fl_rans_adapt_init(&m, n), 0);
     rans_rec rec;
-    rans_rec_init(&rec);
+    fl_rans_rec_init(&rec);
     for (size_t i = 0; i < count; i++)
-        rans_adapt_encode(&m, sym[i], &rec);
-    rans_adapt_free(&m);
-    double info = rans_rec_info_bits(&rec);
+        fl_rans_adapt_encode(&m, sym[i], &rec);
+    fl_rans_adapt_free(&m);
+    double info = fl_rans_rec_info_bits(&rec);
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 0), 0);
-    rans_enc_put_rec(&e, &rec);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
+    fl_rans_enc_put_rec(&e, &rec);
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
     print_message("adaptive: H=%.4f emp=%.4f model=%.4f coded=%.4f bit/sym\n", H, ent_emp / count,
                   info / count, 8.0 * nb / count);
     assert_true(8.0 * nb <= info * 1.001 + 64);
@@ -281,15 +281,15 @@ static void adaptive_model(void **s)
     // uniform model's log2(16) = 4 bits vs H = 2.8
     assert_true(info <= ent_emp * 1.02);
     assert_true(info >= ent_emp - 64);
-    assert_int_equal(rans_adapt_init(&m, n), 0);
+    assert_int_equal(fl_rans_adapt_init(&m, n), 0);
     rans_dec d;
-    assert_int_equal(rans_dec_init(&d, buf, nb), 0);
+    assert_int_equal(fl_rans_dec_init(&d, buf, nb), 0);
     for (size_t i = 0; i < count; i++)
-        if (rans_adapt_decode(&m, &d) != sym[i])
+        if (fl_rans_adapt_decode(&m, &d) != sym[i])
             fail_msg("adaptive symbol %zu", i);
-    assert_int_equal(rans_dec_finish(&d), 0);
-    rans_adapt_free(&m);
-    rans_rec_free(&rec);
+    assert_int_equal(fl_rans_dec_finish(&d), 0);
+    fl_rans_adapt_free(&m);
+    fl_rans_rec_free(&rec);
     free(buf);
     free(sym);
 }
@@ -306,21 +306,21 @@ static void corrupt_case(int with_raw, int *trials_trunc, int *und_trunc, int *t
     rng r = {41 + (uint32_t)with_raw, 1, 0, {0}, 0};
     uint32_t *f = random_freqs(&r, nsym, prec);
     rans_table t;
-    assert_int_equal(rans_table_init(&t, f, nsym, prec), 0);
+    assert_int_equal(fl_rans_table_init(&t, f, nsym, prec), 0);
     uint32_t *sym = malloc(count * sizeof *sym);
     for (size_t i = 0; i < count; i++)
         sym[i] = sample(&r, f, nsym, prec);
     rans_enc e;
-    assert_int_equal(rans_enc_init(&e, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&e, 0), 0);
     for (size_t i = count; i-- > 0;) {
         if (with_raw && i % 5 == 0)
-            rans_enc_put_gamma(&e, 1 + sym[i] * 1000);
+            fl_rans_enc_put_gamma(&e, 1 + sym[i] * 1000);
         rans_enc_put(&e, t.cum[sym[i]], f[sym[i]], prec);
     }
     uint8_t *buf;
     size_t nb;
-    assert_int_equal(rans_enc_finish(&e, &buf, &nb), 0);
-    rans_enc_free(&e);
+    assert_int_equal(fl_rans_enc_finish(&e, &buf, &nb), 0);
+    fl_rans_enc_free(&e);
 
     int undetected = 0, trials = 0;
     for (size_t len = 0; len < nb; len++) {
@@ -328,14 +328,14 @@ static void corrupt_case(int with_raw, int *trials_trunc, int *und_trunc, int *t
         uint8_t *cp = malloc(len ? len : 1);
         memcpy(cp, buf, len);
         rans_dec d;
-        int rc = rans_dec_init(&d, cp, len);
+        int rc = fl_rans_dec_init(&d, cp, len);
         if (rc == 0) {
             for (size_t i = 0; i < count; i++) {
                 (void)rans_table_decode(&t, &d);
                 if (with_raw && i % 5 == 0)
-                    (void)rans_dec_get_gamma(&d);
+                    (void)fl_rans_dec_get_gamma(&d);
             }
-            rc = rans_dec_finish(&d);
+            rc = fl_rans_dec_finish(&d);
         }
         trials++;
         undetected += rc == 0;
@@ -355,14 +355,14 @@ static void corrupt_case(int with_raw, int *trials_trunc, int *und_trunc, int *t
             cp[at] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
         }
         rans_dec d;
-        int rc = rans_dec_init(&d, cp, nb);
+        int rc = fl_rans_dec_init(&d, cp, nb);
         if (rc == 0) {
             for (size_t i = 0; i < count; i++) {
                 (void)rans_table_decode(&t, &d);
                 if (with_raw && i % 5 == 0)
-                    (void)rans_dec_get_gamma(&d);
+                    (void)fl_rans_dec_get_gamma(&d);
             }
-            rc = rans_dec_finish(&d);
+            rc = fl_rans_dec_finish(&d);
         }
         trials++;
         undetected += rc == 0;
@@ -373,7 +373,7 @@ static void corrupt_case(int with_raw, int *trials_trunc, int *und_trunc, int *t
     free(buf);
     free(sym);
     free(f);
-    rans_table_free(&t);
+    fl_rans_table_free(&t);
 }
 
 static void truncation_and_corruption(void **s)
@@ -410,7 +410,7 @@ static void esym_equals_division(void **s)
         uint32_t freq = c < 65536 ? (uint32_t)c + 1 : 1 + (uint32_t)((x64 >> 20) % tot);
         uint32_t start = (uint32_t)((x64 >> 7) % (tot - freq + 1));
         rans_esym es;
-        rans_esym_init(&es, start, freq, prec);
+        fl_rans_esym_init(&es, start, freq, prec);
         uint64_t x_max = ((RANS_L >> prec) << 32) * freq;
         uint64_t xs[4] = {RANS_L, x_max - 1, RANS_L + (x64 >> 40), (x64 % (x_max - RANS_L)) + RANS_L};
         for (int j = 0; j < 4; j++) {
@@ -431,10 +431,10 @@ static void esym_equals_division(void **s)
     const uint32_t f[5] = {1, 2, 1000, 3000, 93}, cum[5] = {0, 1, 3, 1003, 4003};
     rans_esym es[5];
     for (int i = 0; i < 5; i++)
-        rans_esym_init(&es[i], cum[i], f[i], 12);
+        fl_rans_esym_init(&es[i], cum[i], f[i], 12);
     rans_enc a, b;
-    assert_int_equal(rans_enc_init(&a, 0), 0);
-    assert_int_equal(rans_enc_init(&b, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&a, 0), 0);
+    assert_int_equal(fl_rans_enc_init(&b, 0), 0);
     for (int i = 0; i < 20000; i++) {
         x64 = x64 * 6364136223846793005ull + 1442695040888963407ull;
         int k = (int)((x64 >> 33) % 5);
@@ -443,21 +443,21 @@ static void esym_equals_division(void **s)
     }
     uint8_t *oa, *ob;
     size_t na, nb;
-    assert_int_equal(rans_enc_finish(&a, &oa, &na), 0);
-    assert_int_equal(rans_enc_finish(&b, &ob, &nb), 0);
+    assert_int_equal(fl_rans_enc_finish(&a, &oa, &na), 0);
+    assert_int_equal(fl_rans_enc_finish(&b, &ob, &nb), 0);
     assert_int_equal(na, nb);
     assert_memory_equal(oa, ob, na);
     free(oa);
     free(ob);
-    rans_enc_free(&a);
-    rans_enc_free(&b);
+    fl_rans_enc_free(&a);
+    fl_rans_enc_free(&b);
     /* freq 0 is not codable: the encoder's error is set */
     rans_esym z;
-    rans_esym_init(&z, 0, 0, 12);
-    assert_int_equal(rans_enc_init(&a, 0), 0);
+    fl_rans_esym_init(&z, 0, 0, 12);
+    assert_int_equal(fl_rans_enc_init(&a, 0), 0);
     rans_enc_put_esym(&a, &z);
     assert_int_equal(a.err, -EINVAL);
-    rans_enc_free(&a);
+    fl_rans_enc_free(&a);
 }
 
 static void table_lookup(void **s)
@@ -465,8 +465,8 @@ static void table_lookup(void **s)
     (void)s;
     rans_table t;
     uint32_t bad[3] = {1, 2, 3};
-    assert_int_equal(rans_table_init(&t, bad, 3, 3), -EINVAL);
-    assert_int_equal(rans_table_init(&t, bad, 3, 0), -EINVAL);
+    assert_int_equal(fl_rans_table_init(&t, bad, 3, 3), -EINVAL);
+    assert_int_equal(fl_rans_table_init(&t, bad, 3, 0), -EINVAL);
     rng r = {51, 1, 0, {0}, 0};
     uint32_t f[200];
     uint32_t left = 1u << 12;
@@ -477,7 +477,7 @@ static void table_lookup(void **s)
         left -= f[i];
     }
     f[199] = left;
-    assert_int_equal(rans_table_init(&t, f, 200, 12), 0);
+    assert_int_equal(fl_rans_table_init(&t, f, 200, 12), 0);
     for (uint32_t slot = 0; slot < (1u << 12); slot++) {
         uint32_t c = 0, ref = 0;
         for (uint32_t i = 0; i < 200; i++) {
@@ -489,7 +489,7 @@ static void table_lookup(void **s)
         }
         assert_int_equal(rans_table_lookup(&t, slot), ref);
     }
-    rans_table_free(&t);
+    fl_rans_table_free(&t);
 }
 
 int main(void)

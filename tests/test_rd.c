@@ -22,36 +22,36 @@
 
 static double col(const row *r, const char *name)
 {
-    const row_col *c = row_find(r, name);
+    const row_col *c = fl_row_find(r, name);
     if (!c)
         fail_msg("missing column %s", name);
     return c->value;
 }
 
-/* run point 0 of a scenario text through point_run (which dispatches to sim/tofc_stage) */
+/* run point 0 of a scenario text through fl_point_run (which dispatches to sim/tofc_stage) */
 static void run_point(const char *json, row *r)
 {
     char err[SCN_ERR_LEN] = "";
-    scenario *s = scenario_load_text(json, "test", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(json, "test", NULL, 0, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
     fl_config c;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
     point_ctx ctx = {NULL};
-    int rc = point_run(&c, 0, &ctx, r, err, sizeof err);
+    int rc = fl_point_run(&c, 0, &ctx, r, err, sizeof err);
     if (rc)
         fail_msg("point_run: %s", err);
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
-/* The frame point_run sees: source_synthetic with key (seed, 0), trial 0. */
+/* The frame fl_point_run sees: fl_source_synthetic with key (seed, 0), trial 0. */
 static float *regen(source_law law, int64_t tokens, int64_t dims, double scale, uint32_t seed)
 {
     source_synth p = {.patches = 1, .tokens = tokens, .dims = dims, .law = law, .clusters = 16,
                       .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 4, .outlier_gain = 20,
                       .scale = scale};
     source_tensor t = {0};
-    assert_int_equal(source_synthetic(&p, seed, 0, &t), 0);
+    assert_int_equal(fl_source_synthetic(&p, seed, 0, &t), 0);
     return t.x;
 }
 
@@ -76,9 +76,9 @@ static void test_gaussian_high_rate_uniform(void **state)
     uint8_t *b;
     size_t nb;
     tofc_stats st;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
     double sse = 0;
     for (int64_t i = 0; i < T * D; i++)
         sse += ((double)x[i] - f.y[i]) * ((double)x[i] - f.y[i]);
@@ -99,7 +99,7 @@ static void test_gaussian_high_rate_uniform(void **state)
     print_message("  Laplacian coder %.4f bit/value, H + mismatch %.4f = %.4f\n", coder, mism, H + mism);
     assert_true(fabs(mism - 0.0699) < 1e-4);
     assert_true(fabs(coder - (H + mism)) < 0.03);
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b), free(x);
 }
 
@@ -157,7 +157,7 @@ static void test_laplace_slb_column(void **state)
     double D = col(&r, "distortion_mse"), b = 1.5 / sqrt(2.0);
     double slb = log2(2 * M_E * b) - 0.5 * log2(2 * M_PI * M_E * D);
     assert_true(fabs(col(&r, "shannon_lower_bound_bits") - slb) < 1e-9);
-    assert_null(row_find(&r, "rd_function_bits"));
+    assert_null(fl_row_find(&r, "rd_function_bits"));
     // a real coder is above the bound
     assert_true(col(&r, "rd_gap_bits") > 0);
 }
@@ -215,7 +215,7 @@ static void test_bad_combinations(void **state)
     char err[SCN_ERR_LEN] = "";
     const char *js = "{\"name\":\"t\",\"source\":{\"tokens\":8,\"dims\":8},"
                      "\"codec\":{\"quant\":\"fp16\",\"entropy\":\"laplace\"}}";
-    scenario *s = scenario_load_text(js, "t", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(js, "t", NULL, 0, err, sizeof err);
     assert_null(s);
     assert_non_null(strstr(err, "t: $.codec.entropy: \"laplace\" codes integer levels"));
 }
@@ -234,7 +234,7 @@ static void test_digital_link(void **state)
     const char *dlink = ",\"packet_bytes\":200", *dmodem = ",\"modem\":{\"scheme\":\"qpsk\"}";
     char js[1024];
     row cap, dig, bad;
-    row_reset(&cap), row_reset(&dig), row_reset(&bad);
+    fl_row_reset(&cap), fl_row_reset(&dig), fl_row_reset(&bad);
     snprintf(js, sizeof js, base, "capacity", "", "40", "");
     run_point(js, &cap);
     snprintf(js, sizeof js, base, "digital", dlink, "40", dmodem);

@@ -24,17 +24,17 @@
 
 static results *sample(void)
 {
-    results *t = results_create(3);
+    results *t = fl_results_create(3);
     for (int i = 0; i < 3; i++) {
         row r;
-        row_reset(&r);
-        row_set_str(&r, "modem.scheme", i == 1 ? "qpsk" : "bpsk");
-        row_set(&r, "snr_db", i == 2 ? INFINITY : 10.0 * i, "dB");
-        row_set(&r, "ber", i * 0.25, "");
-        row_set(&r, "bit_errors", 3.0 * i, "");
+        fl_row_reset(&r);
+        fl_row_set_str(&r, "modem.scheme", i == 1 ? "qpsk" : "bpsk");
+        fl_row_set(&r, "snr_db", i == 2 ? INFINITY : 10.0 * i, "dB");
+        fl_row_set(&r, "ber", i * 0.25, "");
+        fl_row_set(&r, "bit_errors", 3.0 * i, "");
         if (i == 2)
-            row_set(&r, "late_column", 7.5, "Hz");
-        assert_int_equal(results_set(t, i, &r), 0);
+            fl_row_set(&r, "late_column", 7.5, "Hz");
+        assert_int_equal(fl_results_set(t, i, &r), 0);
     }
     return t;
 }
@@ -51,7 +51,7 @@ static void test_h5_layout_and_round_trip(void **state)
     results_input in[] = {{"scenario", abc}};
     results_meta meta = {.source = "{\"name\":   \"x\"}", .sets = "codec.f=0.5\n", .effective = "{\"name\": \"x\"}",
                          .name = "x", .command_line = "featlink run x.json", .inputs = in, .ninputs = 1};
-    assert_int_equal(results_write_h5(t, path, &meta, err, sizeof err), 0);
+    assert_int_equal(fl_results_write_h5(t, path, &meta, err, sizeof err), 0);
     char tmp[320];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     assert_int_not_equal(access(tmp, F_OK), 0);
@@ -127,17 +127,17 @@ static void test_h5_layout_and_round_trip(void **state)
 
     results *u;
     char *text = NULL;
-    assert_int_equal(results_read_h5(path, &u, &text, err, sizeof err), 0);
+    assert_int_equal(fl_results_read_h5(path, &u, &text, err, sizeof err), 0);
     assert_string_equal(text, "{\"name\": \"x\"}");
-    assert_int_equal(results_columns(u), 5);
-    assert_string_equal(results_column_name(u, 0), "modem.scheme");
-    assert_string_equal(results_text(u, 1, 0), "qpsk");
-    assert_true(isinf(results_value(u, 2, results_column(u, "snr_db"))));
-    assert_true(isnan(results_value(u, 0, results_column(u, "late_column"))));
-    assert_string_equal(results_column_unit(u, results_column(u, "late_column")), "Hz");
+    assert_int_equal(fl_results_columns(u), 5);
+    assert_string_equal(fl_results_column_name(u, 0), "modem.scheme");
+    assert_string_equal(fl_results_text(u, 1, 0), "qpsk");
+    assert_true(isinf(fl_results_value(u, 2, fl_results_column(u, "snr_db"))));
+    assert_true(isnan(fl_results_value(u, 0, fl_results_column(u, "late_column"))));
+    assert_string_equal(fl_results_column_unit(u, fl_results_column(u, "late_column")), "Hz");
     free(text);
-    results_destroy(u);
-    results_destroy(t);
+    fl_results_destroy(u);
+    fl_results_destroy(t);
 }
 
 static void test_journal_resume_keeps_every_value(void **state)
@@ -148,41 +148,41 @@ static void test_journal_resume_keeps_every_value(void **state)
     results *t = sample();
     int rc;
     char err[512];
-    results *empty = results_create(3);
-    journal_file *j = journal_open(empty, path, "SCN", 0, &rc, err, sizeof err);
+    results *empty = fl_results_create(3);
+    journal_file *j = fl_journal_open(empty, path, "SCN", 0, &rc, err, sizeof err);
     assert_non_null(j);
     row r;
-    row_reset(&r);
-    row_set_str(&r, "modem.scheme", "qpsk");
-    row_set(&r, "snr_db", INFINITY, "dB");
-    row_set(&r, "ber", NAN, "");
+    fl_row_reset(&r);
+    fl_row_set_str(&r, "modem.scheme", "qpsk");
+    fl_row_set(&r, "snr_db", INFINITY, "dB");
+    fl_row_set(&r, "ber", NAN, "");
     /* values that need 16 or 17 significant digits come back bit-exact */
-    row_set(&r, "exact1", 4849703.029137689, "Hz");
-    row_set(&r, "exact2", 0.1 + 0.2, "");
-    assert_int_equal(journal_add(j, 1, &r, err, sizeof err), 0);
-    assert_int_equal(journal_close(j, err, sizeof err), 0);
-    results_destroy(empty);
+    fl_row_set(&r, "exact1", 4849703.029137689, "Hz");
+    fl_row_set(&r, "exact2", 0.1 + 0.2, "");
+    assert_int_equal(fl_journal_add(j, 1, &r, err, sizeof err), 0);
+    assert_int_equal(fl_journal_close(j, err, sizeof err), 0);
+    fl_results_destroy(empty);
 
-    results *back = results_create(3);
-    j = journal_open(back, path, "SCN", 1, &rc, err, sizeof err);
+    results *back = fl_results_create(3);
+    j = fl_journal_open(back, path, "SCN", 1, &rc, err, sizeof err);
     assert_non_null(j);
-    assert_int_equal(journal_close(j, err, sizeof err), 0);
-    assert_false(results_has(back, 0));
-    assert_true(results_has(back, 1));
-    assert_string_equal(results_text(back, 1, results_column(back, "modem.scheme")), "qpsk");
-    assert_true(isinf(results_value(back, 1, results_column(back, "snr_db"))));
-    assert_true(isnan(results_value(back, 1, results_column(back, "ber"))));
-    assert_true(results_value(back, 1, results_column(back, "exact1")) == 4849703.029137689);
-    assert_true(results_value(back, 1, results_column(back, "exact2")) == 0.1 + 0.2);
-    results_destroy(back);
+    assert_int_equal(fl_journal_close(j, err, sizeof err), 0);
+    assert_false(fl_results_has(back, 0));
+    assert_true(fl_results_has(back, 1));
+    assert_string_equal(fl_results_text(back, 1, fl_results_column(back, "modem.scheme")), "qpsk");
+    assert_true(isinf(fl_results_value(back, 1, fl_results_column(back, "snr_db"))));
+    assert_true(isnan(fl_results_value(back, 1, fl_results_column(back, "ber"))));
+    assert_true(fl_results_value(back, 1, fl_results_column(back, "exact1")) == 4849703.029137689);
+    assert_true(fl_results_value(back, 1, fl_results_column(back, "exact2")) == 0.1 + 0.2);
+    fl_results_destroy(back);
 
     /* another scenario's journal is refused */
-    back = results_create(3);
-    assert_null(journal_open(back, path, "OTHER", 1, &rc, err, sizeof err));
+    back = fl_results_create(3);
+    assert_null(fl_journal_open(back, path, "OTHER", 1, &rc, err, sizeof err));
     assert_int_equal(rc, -ESTALE);
-    results_destroy(back);
-    journal_remove(path);
-    results_destroy(t);
+    fl_results_destroy(back);
+    fl_journal_remove(path);
+    fl_results_destroy(t);
 }
 
 static void test_export_csv(void **state)
@@ -192,14 +192,14 @@ static void test_export_csv(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    results_export(t, m, RESULTS_CSV);
+    fl_results_export(t, m, RESULTS_CSV);
     fclose(m);
     assert_string_equal(buf, "modem.scheme,snr_db,ber,bit_errors,late_column\n"
                              "bpsk,0,0,0,nan\n"
                              "qpsk,10,0.25,3,nan\n"
                              "bpsk,inf,0.5,6,7.5\n");
     free(buf);
-    results_destroy(t);
+    fl_results_destroy(t);
 }
 
 /* ---- crafted results files (issue 10): each refused with its cause ---- */
@@ -357,13 +357,13 @@ static void test_crafted_files_refused_with_cause(void **state)
         craft(path, k);
         results *t = NULL;
         char *text = NULL;
-        int rc = results_read_h5(path, &t, &text, err, sizeof err);
+        int rc = fl_results_read_h5(path, &t, &text, err, sizeof err);
         if (k == CRAFT_HUGE_POINTS_ATTR) {
             /* the row count comes from the datasets, not the attribute */
             assert_int_equal(rc, 0);
-            assert_int_equal((int)results_points(t), 2);
-            assert_true(results_value(t, 1, results_column(t, "x")) == 1.5);
-            results_destroy(t);
+            assert_int_equal((int)fl_results_points(t), 2);
+            assert_true(fl_results_value(t, 1, fl_results_column(t, "x")) == 1.5);
+            fl_results_destroy(t);
             continue;
         }
         if (rc != -EINVAL || !strstr(err, craft_cause[k]) || !strstr(err, path))

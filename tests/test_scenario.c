@@ -45,17 +45,17 @@ static void test_defaults_and_types(void **state)
 {
     (void)state;
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.25}}", "t.json",
+    scenario *s = fl_scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.25}}", "t.json",
                                      NULL, 0, err, sizeof err);
     assert_non_null(s);
     fl_config c;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
     assert_int_equal(c.codec.select, SEL_PINR);
     assert_true(c.codec.f == 0.25);
     assert_int_equal(c.source.bits, 32);
     assert_true(c.link.budget_s == 1.0);
-    assert_int_equal(scenario_points(s), 1);
-    scenario_destroy(s);
+    assert_int_equal(fl_scenario_points(s), 1);
+    fl_scenario_destroy(s);
 }
 
 static void test_sweep_grid_and_zip(void **state)
@@ -65,28 +65,28 @@ static void test_sweep_grid_and_zip(void **state)
     const char *text = "{\"codec\": {\"select\": \"pinr\"}, \"link\": {\"mode\": \"digital\"},"
                        " \"sweep\": {\"zip\": {\"codec.f\": [0.1, 0.2, 0.3], \"codec.g\": [0.4, 0.5, 0.6]},"
                        " \"grid\": {\"channel.snr_db\": [0, 10], \"modem.scheme\": [\"bpsk\", \"qpsk\"]}}}";
-    scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
     assert_non_null(s);
     /* grid 2 x 2 = 4, times zip length 3 */
-    assert_int_equal(scenario_points(s), 12);
-    assert_int_equal(scenario_swept(s), 4);
+    assert_int_equal(fl_scenario_points(s), 12);
+    assert_int_equal(fl_scenario_swept(s), 4);
     /* grid keys first; last grid key varies fastest; zip outermost */
-    assert_string_equal(scenario_swept_key(s, 0), "channel.snr_db");
-    assert_string_equal(scenario_swept_key(s, 1), "modem.scheme");
+    assert_string_equal(fl_scenario_swept_key(s, 0), "channel.snr_db");
+    assert_string_equal(fl_scenario_swept_key(s, 1), "modem.scheme");
     fl_config c;
-    assert_int_equal(scenario_config(s, 5, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 5, &c, err, sizeof err), 0);
     /* point 5 = zip 1 (f=0.2, g=0.5), grid 1 = (snr 0, qpsk) */
     assert_true(c.codec.f == 0.2 && c.codec.g == 0.5);
     assert_true(c.channel.snr_db == 0);
     assert_int_equal(c.modem.scheme, MODEM_QPSK);
-    assert_int_equal(scenario_config(s, 11, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 11, &c, err, sizeof err), 0);
     assert_true(c.codec.f == 0.3 && c.channel.snr_db == 10 && c.modem.scheme == MODEM_QPSK);
     char txt[32];
     double num;
-    scenario_swept_value(s, 2, 1, txt, sizeof txt, &num);
+    fl_scenario_swept_value(s, 2, 1, txt, sizeof txt, &num);
     assert_string_equal(txt, "bpsk");
     assert_true(isnan(num));
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
 static void test_set_overrides(void **state)
@@ -95,38 +95,38 @@ static void test_set_overrides(void **state)
     char err[SCN_ERR_LEN];
     const char *sets[] = {"codec.f=0.75", "modem.scheme=16qam", "sweep.grid.channel.snr_db=[1,2,3]",
                           "channel.snr_db=inf"};
-    scenario *s = scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.1},"
+    scenario *s = fl_scenario_load_text("{\"codec\": {\"select\": \"pinr\", \"f\": 0.1},"
                                      " \"link\": {\"mode\": \"digital\"}}", "t.json", sets, 3, err, sizeof err);
     assert_non_null(s);
     fl_config c;
-    assert_int_equal(scenario_config(s, 2, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 2, &c, err, sizeof err), 0);
     assert_true(c.codec.f == 0.75);
     assert_int_equal(c.modem.scheme, MODEM_QAM16);
     assert_true(c.channel.snr_db == 3);
-    assert_int_equal(scenario_points(s), 3);
-    scenario_destroy(s);
+    assert_int_equal(fl_scenario_points(s), 3);
+    fl_scenario_destroy(s);
     /* a --set of a swept key fixes it */
-    s = scenario_load_text("{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"grid\": {\"codec.f\": [0.1, 0.2]}}}", "t.json", sets, 1, err,
+    s = fl_scenario_load_text("{\"codec\": {\"select\": \"pinr\"}, \"sweep\": {\"grid\": {\"codec.f\": [0.1, 0.2]}}}", "t.json", sets, 1, err,
                            sizeof err);
     assert_non_null(s);
-    assert_int_equal(scenario_points(s), 1);
-    scenario_destroy(s);
-    s = scenario_load_text("{}", "t.json", sets + 3, 1, err, sizeof err);
+    assert_int_equal(fl_scenario_points(s), 1);
+    fl_scenario_destroy(s);
+    s = fl_scenario_load_text("{}", "t.json", sets + 3, 1, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
     assert_true(isinf(c.channel.snr_db));
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
 static void test_did_you_mean(void **state)
 {
     (void)state;
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text("{\"codec\": {\"ff\": 0.1}}", "t.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text("{\"codec\": {\"ff\": 0.1}}", "t.json", NULL, 0, err, sizeof err);
     assert_null(s);
     assert_non_null(strstr(err, "t.json: $.codec.ff: unknown key"));
     assert_non_null(strstr(err, "did you mean \"codec.f"));
-    s = scenario_load_text("{\"chanel\": {\"snr_db\": 1}}", "t.json", NULL, 0, err, sizeof err);
+    s = fl_scenario_load_text("{\"chanel\": {\"snr_db\": 1}}", "t.json", NULL, 0, err, sizeof err);
     assert_null(s);
     assert_non_null(strstr(err, "$.chanel"));
     assert_non_null(strstr(err, "did you mean"));
@@ -136,7 +136,7 @@ static void test_range_message_format(void **state)
 {
     (void)state;
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text("{\"codec\": {\"f\": 1.5}}", "x.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text("{\"codec\": {\"f\": 1.5}}", "x.json", NULL, 0, err, sizeof err);
     assert_null(s);
     assert_string_equal(err, "x.json: $.codec.f: must be in [0, 1], got 1.5");
 }
@@ -495,33 +495,33 @@ static void test_effective_text_has_defaults_and_reloads(void **state)
     for (size_t f = 0; f < sizeof shipped / sizeof shipped[0]; f++) {
         char path[256], err[SCN_ERR_LEN];
         snprintf(path, sizeof path, "scenarios/%s.json", shipped[f]);
-        scenario *a = scenario_load(path, NULL, 0, err, sizeof err);
+        scenario *a = fl_scenario_load(path, NULL, 0, err, sizeof err);
         if (!a)
             fail_msg("%s", err);
-        scenario *b = scenario_load_text(scenario_text(a), path, NULL, 0, err, sizeof err);
+        scenario *b = fl_scenario_load_text(fl_scenario_text(a), path, NULL, 0, err, sizeof err);
         if (!b)
             fail_msg("%s: effective text does not load: %s", path, err);
-        assert_int_equal(scenario_points(a), scenario_points(b));
-        for (int64_t i = 0; i < scenario_points(a); i++) {
+        assert_int_equal(fl_scenario_points(a), fl_scenario_points(b));
+        for (int64_t i = 0; i < fl_scenario_points(a); i++) {
             fl_config ca, cb;
-            assert_int_equal(scenario_config(a, i, &ca, err, sizeof err), 0);
-            assert_int_equal(scenario_config(b, i, &cb, err, sizeof err), 0);
+            assert_int_equal(fl_scenario_config(a, i, &ca, err, sizeof err), 0);
+            assert_int_equal(fl_scenario_config(b, i, &cb, err, sizeof err), 0);
             if (memcmp(&ca, &cb, sizeof ca))
                 fail_msg("%s: point %lld differs after reloading /scenario_effective", path, (long long)i);
         }
-        scenario_destroy(b);
-        scenario_destroy(a);
+        fl_scenario_destroy(b);
+        fl_scenario_destroy(a);
     }
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load("scenarios/pinr_table1.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load("scenarios/pinr_table1.json", NULL, 0, err, sizeof err);
     assert_non_null(s);
-    const char *t = scenario_text(s);
+    const char *t = fl_scenario_text(s);
     assert_non_null(strstr(t, "\"outlier_gain\""));    /* a default the file leaves out */
     assert_null(strstr(t, "\"symbol_rate_hz\""));     /* inert: no digital link */
     assert_non_null(strstr(t, "\"cluster_spread\""));
     assert_null(strstr(t, "\"min_errors\""));         /* inert: not a BER run */
     assert_null(strstr(t, "\"packet_bytes\""));       /* inert: capacity link */
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -537,10 +537,10 @@ static void test_schema_rows_consistent(void **state)
                                         [SCHEMA_U32] = sizeof(uint32_t), [SCHEMA_I64] = sizeof(int64_t),
                                         [SCHEMA_CHOICE] = sizeof(int)};
     unsigned char used[sizeof(fl_config)] = {0};
-    assert_true(schema_count() >= 50);
-    for (int i = 0; i < schema_count(); i++) {
-        const schema_key *k = schema_at(i);
-        assert_ptr_equal(schema_find(k->key), k);
+    assert_true(fl_schema_count() >= 50);
+    for (int i = 0; i < fl_schema_count(); i++) {
+        const schema_key *k = fl_schema_at(i);
+        assert_ptr_equal(fl_schema_find(k->key), k);
         assert_true(k->off + k->size <= sizeof(fl_config));
         if (k->store != SCHEMA_CHARS && k->size != store_size[k->store])
             fail_msg("%s: field of %zu bytes for its store", k->key, k->size);
@@ -558,20 +558,20 @@ static void test_schema_rows_consistent(void **state)
         if (k->store == SCHEMA_I64)
             assert_true(k->hi <= 9.2e18 && k->lo >= -9.2e18);
         assert_true(k->desc[0] != 0);
-        cJSON *d = schema_default_json(k, "t.json");
+        cJSON *d = fl_schema_default_json(k, "t.json");
         if (!(k->flags & SCHEMA_UNSET)) {
             assert_non_null(d);
-            if (schema_valid(k, d))
+            if (fl_schema_valid(k, d))
                 fail_msg("%s: its default is outside its own range", k->key);
         }
         cJSON_Delete(d);
     }
-    for (int r = 0; r < keyrules_count(); r++) {
+    for (int r = 0; r < fl_keyrules_count(); r++) {
         char list[1024];
-        snprintf(list, sizeof list, "%s", keyrules_keys(r));
+        snprintf(list, sizeof list, "%s", fl_keyrules_keys(r));
         char *save = NULL;
         for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save))
-            if (!schema_find(k))
+            if (!fl_schema_find(k))
                 fail_msg("inert rule %d names \"%s\", not a schema key", r, k);
     }
 }
@@ -643,20 +643,20 @@ static void test_schema_choices_are_codec_enums(void **state)
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         char err[SCN_ERR_LEN], text[256];
         int v = -2;
-        assert_int_equal(schema_enum_value(schema_find(m[i].key), m[i].choice, &v), 0);
+        assert_int_equal(fl_schema_enum_value(fl_schema_find(m[i].key), m[i].choice, &v), 0);
         assert_int_equal(v, m[i].value);
         const char *dot = strchr(m[i].key, '.');
         snprintf(text, sizeof text, "{\"%.*s\": {\"%s\": \"%s\"%s%s}}", (int)(dot - m[i].key), m[i].key, dot + 1,
                  m[i].choice, m[i].with[0] ? ", " : "", m[i].with);
-        scenario *s = scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
+        scenario *s = fl_scenario_load_text(text, "t.json", NULL, 0, err, sizeof err);
         if (!s) /* inert combinations: the value alone is checked */
             continue;
         fl_config c;
-        assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
+        assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
         assert_int_equal(config_enum(&c, m[i].key), m[i].value);
-        scenario_destroy(s);
+        fl_scenario_destroy(s);
     }
-    assert_int_equal(schema_enum_value(schema_find("modem.scheme"), "8psk", &(int){0}), -EINVAL);
+    assert_int_equal(fl_schema_enum_value(fl_schema_find("modem.scheme"), "8psk", &(int){0}), -EINVAL);
 }
 
 /* The defaults of the schema are the config of an empty scenario. */
@@ -664,12 +664,12 @@ static void test_schema_defaults_fill_config(void **state)
 {
     (void)state;
     char err[SCN_ERR_LEN];
-    scenario *s = scenario_load_text("{}", "dir/t.json", NULL, 0, err, sizeof err);
+    scenario *s = fl_scenario_load_text("{}", "dir/t.json", NULL, 0, err, sizeof err);
     assert_non_null(s);
     fl_config c, d;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
-    scenario_destroy(s);
-    schema_defaults(&d);
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
+    fl_scenario_destroy(s);
+    fl_schema_defaults(&d);
     snprintf(d.name, sizeof d.name, "t.json");
     assert_memory_equal(&c, &d, sizeof c);
     assert_true(c.source.tail == 3.0 && c.source.tokens == 576 && c.seed == 1 && isnan(c.channel.ebn0_db));
@@ -709,11 +709,11 @@ static void test_keys_json(void **state)
     assert_int_equal(run_cmd(cmd, out, sizeof out), 0);
     cJSON *a = cJSON_Parse(out);
     assert_non_null(a);
-    assert_int_equal(cJSON_GetArraySize(a), schema_count());
+    assert_int_equal(cJSON_GetArraySize(a), fl_schema_count());
     int seen = 0;
     for (cJSON *o = a->child; o; o = o->next) {
         const char *key = cJSON_GetObjectItem(o, "key")->valuestring;
-        const schema_key *k = schema_find(key);
+        const schema_key *k = fl_schema_find(key);
         assert_non_null(k);
         assert_string_equal(cJSON_GetObjectItem(o, "unit")->valuestring, k->unit);
         if (!strcmp(key, "source.tail")) {

@@ -49,7 +49,7 @@ static void test_iid_laws_by_z_scores(void **state)
     for (int k = 0; k < 2; k++) {
         source_synth p = {.patches = 2, .tokens = 256, .dims = 512, .law = laws[k], .scale = 2.0};
         source_tensor t;
-        assert_int_equal(source_synthetic(&p, 9, 0, &t), 0);
+        assert_int_equal(fl_source_synthetic(&p, 9, 0, &t), 0);
         size_t n = 2 * 256 * 512;
         assert_int_equal(t.patches, 2);
         double m, v, ku;
@@ -61,7 +61,7 @@ static void test_iid_laws_by_z_scores(void **state)
             assert_true(fabs(ku / sqrt(24.0 / (double)n)) < 5);
         else
             assert_true(fabs(ku - 3.0) < 0.4);
-        source_free(&t);
+        fl_source_free(&t);
     }
 }
 
@@ -74,9 +74,9 @@ static void test_clip_like(void **state)
     source_synth p = {.patches = 1, .tokens = 512, .dims = 256, .law = SOURCE_LAW_CLIP, .clusters = 8,
                       .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 2, .outlier_gain = 20, .scale = 1};
     source_tensor a, b, c;
-    assert_int_equal(source_synthetic(&p, 5, 0, &a), 0);
-    assert_int_equal(source_synthetic(&p, 5, 0, &b), 0);
-    assert_int_equal(source_synthetic(&p, 5, 1, &c), 0);
+    assert_int_equal(fl_source_synthetic(&p, 5, 0, &a), 0);
+    assert_int_equal(fl_source_synthetic(&p, 5, 0, &b), 0);
+    assert_int_equal(fl_source_synthetic(&p, 5, 1, &c), 0);
     assert_memory_equal(a.x, b.x, 512 * 256 * sizeof(float));
     assert_true(memcmp(a.x, c.x, 512 * 256 * sizeof(float)) != 0);
     /* per-dimension power; the two largest are the outliers */
@@ -114,9 +114,9 @@ static void test_clip_like(void **state)
         }
     double frac = (double)close / pairs;
     assert_true(frac > 0.06 && frac < 0.22);
-    source_free(&a), source_free(&b), source_free(&c);
+    fl_source_free(&a), fl_source_free(&b), fl_source_free(&c);
     p.tail = 2.0;
-    assert_int_equal(source_synthetic(&p, 5, 0, &a), -EINVAL);
+    assert_int_equal(fl_source_synthetic(&p, 5, 0, &a), -EINVAL);
 }
 
 static void write_bytes(const char *path, const void *b, size_t n)
@@ -156,39 +156,39 @@ static void test_npy_f4_f2_3d(void **state)
     memcpy(buf + h, v, sizeof v);
     snprintf(path, sizeof path, "%s/a.npy", dir);
     write_bytes(path, buf, h + sizeof v);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), 0);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), 0);
     assert_int_equal(t.patches, 1);
     assert_int_equal(t.tokens, 2);
     assert_int_equal(t.dims, 3);
     assert_memory_equal(t.x, v, sizeof v);
-    source_free(&t);
+    fl_source_free(&t);
     /* float16, 2 x 1 x 2: 1.0 = 0x3C00, -2.0 = 0xC000, 65504 = 0x7BFF,
      * smallest subnormal 2^-24 = 0x0001 */
     h = npy_header(buf, "<f2", "(2, 1, 2)");
     const uint8_t hv[8] = {0x00, 0x3C, 0x00, 0xC0, 0xFF, 0x7B, 0x01, 0x00};
     memcpy(buf + h, hv, sizeof hv);
     write_bytes(path, buf, h + sizeof hv);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), 0);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), 0);
     assert_int_equal(t.patches, 2);
     assert_int_equal(t.tokens, 1);
     assert_int_equal(t.dims, 2);
     assert_true(t.x[0] == 1.0f && t.x[1] == -2.0f && t.x[2] == 65504.0f && t.x[3] == ldexpf(1.0f, -24));
-    source_free(&t);
+    fl_source_free(&t);
     /* truncated data, wrong dtype, rank 1, garbage */
     h = npy_header(buf, "<f4", "(4, 4)");
     write_bytes(path, buf, h + 8);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EIO);
     h = npy_header(buf, "<i4", "(2, 2)");
     write_bytes(path, buf, h + 16);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "dtype"));
     h = npy_header(buf, "<f4", "(4,)");
     write_bytes(path, buf, h + 16);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     write_bytes(path, "garbage", 7);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     snprintf(path, sizeof path, "%s/missing.npy", dir);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -ENOENT);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -ENOENT);
 }
 
 static void test_hdf5_f32_f16(void **state)
@@ -222,22 +222,22 @@ static void test_hdf5_f32_f16(void **state)
     H5Fclose(f);
 
     source_tensor t;
-    assert_int_equal(source_load_hdf5(path, "/features", &t, why, sizeof why), 0);
+    assert_int_equal(fl_source_load_hdf5(path, "/features", &t, why, sizeof why), 0);
     assert_int_equal(t.patches, 2);
     assert_int_equal(t.tokens, 2);
     assert_int_equal(t.dims, 3);
     assert_memory_equal(t.x, v, sizeof v);
-    source_free(&t);
-    assert_int_equal(source_load_hdf5(path, "/half", &t, why, sizeof why), 0);
+    fl_source_free(&t);
+    assert_int_equal(fl_source_load_hdf5(path, "/half", &t, why, sizeof why), 0);
     assert_int_equal(t.tokens, 2);
     assert_memory_equal(t.x, hv, sizeof hv);
-    source_free(&t);
-    assert_int_equal(source_load_hdf5(path, "/nothere", &t, why, sizeof why), -EINVAL);
+    fl_source_free(&t);
+    assert_int_equal(fl_source_load_hdf5(path, "/nothere", &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "no dataset"));
-    assert_int_equal(source_load_hdf5(path, "/ints", &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_hdf5(path, "/ints", &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "not a 2-, 4- or 8-byte float"));
     snprintf(path, sizeof path, "%s/missing.h5", dir);
-    assert_int_equal(source_load_hdf5(path, "/features", &t, why, sizeof why), -ENOENT);
+    assert_int_equal(fl_source_load_hdf5(path, "/features", &t, why, sizeof why), -ENOENT);
 }
 
 /* Issue 10: a 100-byte .npy declaring 2^28 float32 (1 GiB) is refused before
@@ -257,38 +257,38 @@ static void test_npy_hostile_headers(void **state)
     memcpy(buf, "\x93NUMPY\x01\x00\x3c\x00", 10);
     memcpy(buf + 10, d, 60);
     write_bytes(path, buf, 100);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EIO);
     assert_non_null(strstr(why, "268435456 elements (1073741824 bytes)"));
     assert_non_null(strstr(why, "holds 30 data bytes"));
     assert_null(t.x);
     size_t h = npy_header(buf, "<f4", "(25000, 25000)");
     write_bytes(path, buf, h + 16);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "limit of 2^28"));
     /* big-endian with a decoy '<f4' in another key */
     h = npy_header(buf, ">f4', 'note': '<f4", "(2, 2)");
     write_bytes(path, buf, h + 16);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "descr"));
     h = npy_header(buf, "<f4x", "(2, 2)");
     write_bytes(path, buf, h + 16);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     /* a shape with a negative or overflowing entry, 4 dimensions */
     const char *bad[] = {"(2, -2)", "(99999999999999999999999, 2)", "(1, 1, 1, 1)", "2, 2"};
     for (int i = 0; i < 4; i++) {
         h = npy_header(buf, "<f4", bad[i]);
         write_bytes(path, buf, h + 16);
-        assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+        assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
         assert_null(t.x);
     }
     /* fortran_order True refused; a valid file one byte short is truncated */
     h = npy_header(buf, "<f4', 'fortran_order': True, 'x': 'y", "(1, 1)");
     write_bytes(path, buf, h + 4);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "fortran_order"));
     h = npy_header(buf, "<f8", "(3, 1)");
     write_bytes(path, buf, h + 23);
-    assert_int_equal(source_load_npy(path, &t, why, sizeof why), -EIO);
+    assert_int_equal(fl_source_load_npy(path, &t, why, sizeof why), -EIO);
 }
 
 /* Issue 10: an HDF5 dataset declared (2^20 elements, chunked) but never
@@ -318,15 +318,15 @@ static void test_hdf5_unwritten_and_compressed(void **state)
     H5Dclose(ds), H5Pclose(pl), H5Sclose(sp);
     H5Fclose(f);
     source_tensor t;
-    assert_int_equal(source_load_hdf5(path, "/empty", &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_hdf5(path, "/empty", &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "no data written"));
     assert_null(t.x);
-    assert_int_equal(source_load_hdf5(path, "/flat", &t, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_source_load_hdf5(path, "/flat", &t, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "no data written"));
-    assert_int_equal(source_load_hdf5(path, "/zip", &t, why, sizeof why), 0);
+    assert_int_equal(fl_source_load_hdf5(path, "/zip", &t, why, sizeof why), 0);
     assert_int_equal(t.tokens, 1024);
     assert_memory_equal(t.x, v, 1024 * 1024 * sizeof *v);
-    source_free(&t);
+    fl_source_free(&t);
     free(v);
 }
 

@@ -90,9 +90,9 @@ static void test_lost_packets_drop_or_conceal(void **state)
     c.lost = SYS_LOST_DROP;
     recs d = {0}, k = {0};
     sys_totals td, tk;
-    assert_int_equal(sys_run(&c, keep, &d, &td), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &d, &td), 0);
     c.lost = SYS_LOST_CONCEAL;
-    assert_int_equal(sys_run(&c, keep, &k, &tk), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &k, &tk), 0);
     assert_int_equal(d.n, 5000);
     assert_int_equal(k.n, d.n);
     double q = pow(p, R + 1), pdrop = 1 - pow(1 - q, npk);
@@ -145,7 +145,7 @@ static void test_stale_drop_by_hand(void **state)
     c.service_mean_s = 1e-6;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     assert_int_equal(r.n, 2000);
     size_t sent = 0;
     for (size_t i = 0; i < r.n; i++) {
@@ -174,10 +174,10 @@ static void test_bit_true_per_matches_closed_form(void **state)
     const int n = 3000;
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         uplink_cfg u;
-        assert_int_equal(uplink_cfg_init(&u, UPLINK_FIXED), 0);
+        assert_int_equal(fl_uplink_cfg_init(&u, UPLINK_FIXED), 0);
         u.fixed_rate_bps = 1e6;
         u.uncoded_bits = cases[c].k;
-        bittrue *b = bittrue_create(&u);
+        bittrue *b = fl_bittrue_create(&u);
         assert_non_null(b);
         int lost_n = 0;
         for (int i = 0; i < n; i++) {
@@ -185,20 +185,20 @@ static void test_bit_true_per_matches_closed_form(void **state)
                              .packet = 0, .attempt = 0, .snr_db = cases[c].snr_db, .bandwidth_hz = 1e6,
                              .bits = cases[c].L};
             int lost;
-            assert_int_equal(bittrue_attempt(b, &a, &lost), 0);
+            assert_int_equal(fl_bittrue_attempt(b, &a, &lost), 0);
             lost_n += lost;
         }
-        double p = uplink_packet_error(&u, cases[c].snr_db, -1, cases[c].L + 32), got = (double)lost_n / n;
+        double p = fl_uplink_packet_error(&u, cases[c].snr_db, -1, cases[c].L + 32), got = (double)lost_n / n;
         double z = (got - p) / sqrt(p * (1 - p) / n);
         printf("  bit_true k=%u at %.1f dB, %llu bits: PER %.4f, closed form %.4f (z %+.2f)\n", cases[c].k,
                cases[c].snr_db, (unsigned long long)cases[c].L, got, p, z);
         assert_true(p > 0.05 && p < 0.95);
         assert_true(fabs(z) < 4);
-        bittrue_destroy(b);
+        fl_bittrue_destroy(b);
     }
     uplink_cfg mcs;
-    assert_int_equal(uplink_cfg_init(&mcs, UPLINK_MCS_NR), 0);
-    assert_null(bittrue_create(&mcs));     /* no coded chain behind the tables */
+    assert_int_equal(fl_uplink_cfg_init(&mcs, UPLINK_MCS_NR), 0);
+    assert_null(fl_bittrue_create(&mcs));     /* no coded chain behind the tables */
 }
 
 static void test_bit_true_arq_through_the_system(void **state)
@@ -206,15 +206,15 @@ static void test_bit_true_arq_through_the_system(void **state)
     const int R = 2;
     const double snr = 10.0;
     uplink_cfg u;
-    assert_int_equal(uplink_cfg_init(&u, UPLINK_FIXED), 0);
+    assert_int_equal(fl_uplink_cfg_init(&u, UPLINK_FIXED), 0);
     u.fixed_rate_bps = 1e6;
     u.uncoded_bits = 2;
-    bittrue *b = bittrue_create(&u);
+    bittrue *b = fl_bittrue_create(&u);
     assert_non_null(b);
     sys_config c = lossy_config();
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &u;
-    c.attempt = bittrue_attempt;
+    c.attempt = fl_bittrue_attempt;
     c.attempt_arg = b;
     c.groups[0].mean_snr_db = snr;
     c.groups[0].frame_bits = 10000;
@@ -223,8 +223,8 @@ static void test_bit_true_arq_through_the_system(void **state)
     c.duration_s = 1500;
     recs r = {0}, r2 = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
-    assert_int_equal(sys_run(&c, keep, &r2, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r2, &t), 0);
     assert_int_equal(r.n, r2.n);
     assert_memory_equal(r.f, r2.f, r.n * sizeof *r.f);
     double packets = 0, retx = 0, lost = 0;
@@ -235,7 +235,7 @@ static void test_bit_true_arq_through_the_system(void **state)
     }
     double attempts = packets + retx, fails = retx + lost, p_hat = fails / attempts;
     /* the system's packets carry 1000 payload bits; bit_true adds the CRC */
-    double p = uplink_packet_error(&u, snr, -1, 1000 + 32);
+    double p = fl_uplink_packet_error(&u, snr, -1, 1000 + 32);
     double mean_att = (1 - pow(p, R + 1)) / (1 - p), ploss = pow(p, R + 1);
     double ex2 = (1 - p) + 4 * p * (1 - p) + 9 * p * p, sd = sqrt((ex2 - mean_att * mean_att) / packets);
     double z_att = (attempts / packets - mean_att) / sd;
@@ -247,7 +247,7 @@ static void test_bit_true_arq_through_the_system(void **state)
            mean_att, z_att, mean_att_hat, lost / packets, ploss, z_loss);
     assert_true(fabs(z_p) < 4 && fabs(z_att) < 4 && fabs(z_loss) < 4);
     assert_true(fabs(attempts / packets - mean_att_hat) < 4 * sd);
-    bittrue_destroy(b);
+    fl_bittrue_destroy(b);
     free(r.f);
     free(r2.f);
 }

@@ -70,7 +70,7 @@ static sys_config base_config(void)
     c.bandwidth_hz = 1e6;
     c.access = SYS_TDMA;
     c.packet_bits = 10000;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &fixed_1m;
     c.workers = 1;
     c.service = SYS_SVC_DETERMINISTIC;
@@ -96,8 +96,8 @@ static void latency_mean(const recs *r, double warmup, outstat_est *e)
     for (size_t i = 0; i < r->n; i++)
         if (r->f[i].arrival_s >= warmup && !r->f[i].dropped)
             x[n++] = r->f[i].completion_s - r->f[i].arrival_s;
-    size_t d = outstat_mser5(x, n);
-    outstat_mean(x + d, n - d, OUTSTAT_BATCHES, e);
+    size_t d = fl_outstat_mser5(x, n);
+    fl_outstat_mean(x + d, n - d, OUTSTAT_BATCHES, e);
     free(x);
 }
 
@@ -106,7 +106,7 @@ static void test_perfect_channel_components_sum_exactly(void **state)
     sys_config c = base_config();
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     assert_int_equal(r.n, 50);
     for (size_t i = 0; i < r.n; i++) {
         const sys_frame *f = &r.f[i];
@@ -146,7 +146,7 @@ static void run_mmc(unsigned c_workers, double lambda, uint32_t seed, recs *r, s
     c.duration_s = 300000.0 / lambda;
     c.warmup_s = 100.0;
     c.seed = seed;
-    assert_int_equal(sys_run(&c, keep, r, t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, r, t), 0);
 }
 
 static double erlang_c(int c, double a)
@@ -198,7 +198,7 @@ static void test_arq_closed_forms(void **state)
     c.duration_s = 4000;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     double packets = 0, attempts = 0, lost = 0;
     for (size_t i = 0; i < r.n; i++) {
         packets += r.f[i].packets;
@@ -242,7 +242,7 @@ static void uplink_only(sys_access a, uint32_t seed, recs *r)
     c.warmup_s = 1000;
     c.seed = seed;
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, r, &t), 0);
 }
 
 static void test_tdma_versus_fdma(void **state)
@@ -283,12 +283,12 @@ static void test_determinism_and_device_independence(void **state)
     c.max_retx = 3;
     recs a = {0}, b = {0}, d = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &a, &t), 0);
-    assert_int_equal(sys_run(&c, keep, &b, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &a, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &b, &t), 0);
     assert_int_equal(a.n, b.n);
     assert_memory_equal(a.f, b.f, a.n * sizeof *a.f);
     c.groups[0].devices = 4;    /* one more device: the others' draws stay */
-    assert_int_equal(sys_run(&c, keep, &d, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &d, &t), 0);
     for (uint32_t k = 0; k < 3; k++) assert_true(fingerprint(&a, k) == fingerprint(&d, k));
     free(a.f);
     free(b.f);
@@ -305,7 +305,7 @@ static void test_stale_frames_dropped(void **state)
     c.late = SYS_LATE_DROP;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     size_t dropped = 0;
     for (size_t i = 0; i < r.n; i++) {
         if (r.f[i].dropped == 1) {
@@ -344,7 +344,7 @@ static void test_outage_defers_by_the_retry_time(void **state)
     calls = 0;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     assert_int_equal(t.outages, 50);
     for (size_t i = 0; i < r.n; i++) {
         /* 0.1 compute + 4 ms deferred + 0.1 s on air + 0.2 s server */
@@ -377,7 +377,7 @@ static void test_capacity_search_against_md1(void **state)
         if (rho < 1 && T + n * lambda * T * T / (2 * (1 - rho)) <= target) want = n;
     }
     syscap_result r;
-    assert_int_equal(syscap_max_devices(&c, 0, 1, 49, SYSCAP_MEAN, target, &r), 0);
+    assert_int_equal(fl_syscap_max_devices(&c, 0, 1, 49, SYSCAP_MEAN, target, &r), 0);
     printf("  max devices with mean delay <= %.1f s: %u (closed form %u), %d probes, "
            "W(N) %.4g, W(N+1) %.4g\n", target, r.n, want, r.probes, r.value, r.next);
     assert_true(r.n + 1 >= want && r.n <= want + 1);
@@ -404,7 +404,7 @@ static void test_event_order_fingerprint(void **state)
     c.groups[1].arrival = SYS_POISSON;
     c.groups[1].devices = 3;
     c.access = SYS_PF;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &sh;
     c.doppler_hz = 20;
     c.bandwidth_hz = 2e6;
@@ -418,7 +418,7 @@ static void test_event_order_fingerprint(void **state)
     c.duration_s = 30;
     recs r = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < r.n; i++) {
         /* integers only: who, which frame, when (integer ticks), what happened */
@@ -442,31 +442,31 @@ static void test_bad_config(void **state)
 {
     sys_config c = base_config();
     char why[256];
-    assert_int_equal(sys_check(&c, why, sizeof why), 0);
+    assert_int_equal(fl_sys_check(&c, why, sizeof why), 0);
     c.groups[0].jitter_s = 0.6;    /* more than half the period */
-    assert_int_equal(sys_check(&c, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_sys_check(&c, why, sizeof why), -EINVAL);
     assert_non_null(strstr(why, "jitter"));
     c = base_config();
     c.workers = 0;
-    assert_int_equal(sys_check(&c, why, sizeof why), -EINVAL);
+    assert_int_equal(fl_sys_check(&c, why, sizeof why), -EINVAL);
     sys_totals t;
-    assert_int_equal(sys_run(&c, NULL, NULL, &t), -EINVAL);
+    assert_int_equal(fl_sys_run(&c, NULL, NULL, &t), -EINVAL);
 }
 
 static void test_component_models_by_hand(void **state)
 {
-    sysmodel_device d = sysmodel_device_default();
+    sysmodel_device d = fl_sysmodel_device_default();
     /* 0.67e12 FLOP / (0.3 x 5.3e12 FLOP/s) + 5 ms */
-    assert_true(fabs(sysmodel_device_time_s(&d) - (0.67e12 / 1.59e12 + 0.005)) < 1e-12);
+    assert_true(fabs(fl_sysmodel_device_time_s(&d) - (0.67e12 / 1.59e12 + 0.005)) < 1e-12);
     /* 23 dBm, 40 dB at 1 m, n = 3, 100 m: PL = 100 dB; noise -174 + 70 + 7 = -97 dBm */
     sysmodel_radio r = {.tx_power_dbm = 23, .pl_d0_db = 40, .d0_m = 1, .exponent = 3,
                         .distance_m = 100, .noise_figure_db = 7, .bandwidth_hz = 1e7};
-    assert_true(fabs(sysmodel_snr_db(&r) - 20.0) < 1e-12);
-    sysmodel_server s = sysmodel_server_default();
+    assert_true(fabs(fl_sysmodel_snr_db(&r) - 20.0) < 1e-12);
+    sysmodel_server s = fl_sysmodel_server_default();
     /* (729 + 64) / 11000 + 2 ms + 32 / 61 */
-    assert_true(fabs(sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61)) < 1e-12);
+    assert_true(fabs(fl_sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61)) < 1e-12);
     s.prefill_quad_s_per_token2 = 1e-8;
-    assert_true(fabs(sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61 + 793.0 * 793 * 1e-8)) < 1e-12);
+    assert_true(fabs(fl_sysmodel_server_time_s(&s) - (793.0 / 11000 + 0.002 + 32.0 / 61 + 793.0 * 793 * 1e-8)) < 1e-12);
 }
 
 /* the summary of an M/M/1 run: mean, quantiles of the exponential sojourn
@@ -487,11 +487,11 @@ static void test_summary_of_mm1(void **state)
     c.deadline_s = 10;
     c.seed = 41;
     syssum_acc a;
-    syssum_init(&a, c.warmup_s);
+    fl_syssum_init(&a, c.warmup_s);
     sys_totals t;
-    assert_int_equal(sys_run(&c, syssum_add, &a, &t), 0);
+    assert_int_equal(fl_sys_run(&c, fl_syssum_add, &a, &t), 0);
     syssum s;
-    assert_int_equal(syssum_finish(&a, &t, &s), 0);
+    assert_int_equal(fl_syssum_finish(&a, &t, &s), 0);
     check_close("summary: latency mean (s)", &s.latency, 5.0);
     check_close("summary: p50 (s)", &s.p50, log(2.0) / 0.2);
     check_close("summary: p95 (s)", &s.p95, log(20.0) / 0.2);
@@ -504,15 +504,15 @@ static void test_summary_of_mm1(void **state)
     /* components: no compute, 1 ps on air; the rest is the server */
     assert_true(s.device_time_mean_s == 0.0 && s.tx_time_mean_s < 1e-11);
     assert_true(fabs(s.server_wait_mean_s + s.server_time_mean_s - s.latency.est) < 1e-9);
-    syssum_free(&a);
+    fl_syssum_free(&a);
     /* overload: lambda 1.2 > mu: flagged */
     c.groups[0].frame_rate_hz = 1.2;
     c.duration_s = 2000;
-    syssum_init(&a, c.warmup_s);
-    assert_int_equal(sys_run(&c, syssum_add, &a, &t), 0);
-    assert_int_equal(syssum_finish(&a, &t, &s), 0);
+    fl_syssum_init(&a, c.warmup_s);
+    assert_int_equal(fl_sys_run(&c, fl_syssum_add, &a, &t), 0);
+    assert_int_equal(fl_syssum_finish(&a, &t, &s), 0);
     assert_int_equal(s.saturated, 1);
-    syssum_free(&a);
+    fl_syssum_free(&a);
 }
 
 int main(void)

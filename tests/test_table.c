@@ -233,7 +233,7 @@ static void test_shipped_from_h5(void **state)
     size_t n = 0;
     FILE *m = open_memstream(&buf, &n);
     char err[512];
-    assert_int_equal(table_print(path, TABLE_MD, m, err, sizeof err), 0);
+    assert_int_equal(fl_table_print(path, TABLE_MD, m, err, sizeof err), 0);
     fclose(m);
     snprintf(mem_out, sizeof mem_out, "%s", buf);
     free(buf);
@@ -453,7 +453,7 @@ static void test_analytic_formula_and_measured(void **state)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     char err[512];
-    assert_int_equal(table_print("pinr-table1", TABLE_CSV, m, err, sizeof err), 0);
+    assert_int_equal(fl_table_print("pinr-table1", TABLE_CSV, m, err, sizeof err), 0);
     fclose(m);
     static csv_table t;
     csv_read(buf, &t);

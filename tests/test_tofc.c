@@ -1,6 +1,6 @@
 /* Tests of codec/tofc: round trips for every codec combination (exact for
  * fp32, error bounds for the quantisers), exact lengths, merge vs
- * merge_execute/merge_expand, corrupted/truncated streams, erasures, and the
+ * fl_merge_execute/merge_expand, corrupted/truncated streams, erasures, and the
  * RDOQ trade-off (rate falls, distortion rises as λ grows). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,15 +70,15 @@ static void test_fp32_raw_exact(void **state)
     uint8_t *b;
     size_t nb;
     tofc_stats st;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
     assert_int_equal(nb, 36 + 4 * 320);
     assert_true(st.bits == 8 * (36 + 4 * 320) && st.header_bits == 288);
     assert_true(st.ideal_bits == (double)st.bits && isnan(st.empirical_bits));
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
     assert_true(f.patches == 2 && f.tokens == 20 && f.rows == 20 && f.dims == 8 && f.lost_values == 0);
     assert_memory_equal(f.y, x, 320 * sizeof(float));
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b), free(x);
 }
 
@@ -93,19 +93,19 @@ static void test_fp16_bf16_bounds(void **state)
         p.quant = (tofc_quant)q;
         uint8_t *b;
         size_t nb;
-        assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
         assert_int_equal(nb, 36 + 2 * 512);
         tofc_frame f;
-        assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+        assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
         double tol = q == TOFC_QUANT_FP16 ? ldexp(1, -11) : ldexp(1, -8);
         for (int i = 0; i < 512; i++) {
-            float ref = q == TOFC_QUANT_FP16 ? quant_f16_to_f32(quant_f32_to_f16(x[i]))
-                                             : quant_bf16_to_f32(quant_f32_to_bf16(x[i]));
+            float ref = q == TOFC_QUANT_FP16 ? fl_quant_f16_to_f32(fl_quant_f32_to_f16(x[i]))
+                                             : fl_quant_bf16_to_f32(fl_quant_f32_to_bf16(x[i]));
             assert_true(f.y[i] == ref);
             if (fabsf(x[i]) > 1e-4f)
                 assert_true(fabs(f.y[i] - x[i]) <= tol * fabs(x[i]));
         }
-        tofc_frame_free(&f);
+        fl_tofc_frame_free(&f);
         free(b);
     }
     free(x);
@@ -129,11 +129,11 @@ static void test_uniform_bounds_both_entropies(void **state)
             uint8_t *b;
             size_t nb;
             tofc_stats st;
-            assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
+            assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
             if (e == TOFC_ENTROPY_RAW) {
                 // width by hand from the largest |level|
                 int32_t lv[576];
-                assert_int_equal(quant_uniform(x, n, 0.125, rs[k], lv), 0);
+                assert_int_equal(fl_quant_uniform(x, n, 0.125, rs[k], lv), 0);
                 int32_t mx = 0, mn = 0;
                 for (size_t i = 0; i < n; i++)
                     mx = lv[i] > mx ? lv[i] : mx, mn = lv[i] < mn ? lv[i] : mn;
@@ -143,12 +143,12 @@ static void test_uniform_bounds_both_entropies(void **state)
                 assert_int_equal(nb, 36 + (n * (size_t)w + 7) / 8);
             }
             tofc_frame f;
-            assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+            assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
             for (size_t i = 0; i < n; i++)
                 assert_true(fabs((double)x[i] - f.y[i]) <= (1 - rs[k]) * 0.125 + 1e-6);
             ys[e] = f.y;
             f.y = NULL;
-            tofc_frame_free(&f);
+            fl_tofc_frame_free(&f);
             free(b);
         }
         assert_memory_equal(ys[0], ys[1], n * sizeof(float));
@@ -168,13 +168,13 @@ static void test_laplace_near_ideal_and_rdoq_lambda0(void **state)
     uint8_t *b1, *b2;
     size_t n1, n2;
     tofc_stats st;
-    assert_int_equal(tofc_encode(&p, x, &b1, &n1, &st, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b1, &n1, &st, NULL), 0);
     double pay_ideal = st.ideal_bits - (double)st.header_bits;
     assert_true((double)st.payload_bits >= pay_ideal - 1e-6);
     assert_true((double)st.payload_bits <= pay_ideal * 1.001 + 64);
     assert_true(st.side_bits > st.header_bits && st.side_bits < st.ideal_bits);
     p.quant = TOFC_QUANT_RDOQ, p.lambda = 0.0;
-    assert_int_equal(tofc_encode(&p, x, &b2, &n2, &st, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b2, &n2, &st, NULL), 0);
     assert_int_equal(n1, n2);
     // identical payload; header differs only in the quant byte and checksum
     assert_memory_equal(b1 + 36, b2 + 36, n1 - 36);
@@ -182,8 +182,8 @@ static void test_laplace_near_ideal_and_rdoq_lambda0(void **state)
     free(b1), free(b2), free(x);
 }
 
-/* merge: decoded rows = merge_execute's output exactly (fp32); the returned
- * assignment is merge_execute's, and expanding gives merge_expand's grid */
+/* merge: decoded rows = fl_merge_execute's output exactly (fp32); the returned
+ * assignment is fl_merge_execute's, and expanding gives merge_expand's grid */
 static void test_merge_round_trip(void **state)
 {
     (void)state;
@@ -196,17 +196,17 @@ static void test_merge_round_trip(void **state)
     tofc_stats st;
     int32_t *as = malloc((size_t)(P * T) * sizeof *as), *as2 = malloc((size_t)(P * T) * sizeof *as2);
     float *ym = malloc((size_t)(P * C * D) * sizeof *ym);
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, as), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, &st, as), 0);
     assert_int_equal(st.rows, C);
     assert_int_equal(nb, 36 + 4 * (size_t)(P * C * D));
-    assert_int_equal(merge_reference(x, (size_t)P, (size_t)T, (size_t)D, (size_t)C, 4, ym, as2, NULL, NULL), 0);
+    assert_int_equal(fl_merge_reference(x, (size_t)P, (size_t)T, (size_t)D, (size_t)C, 4, ym, as2, NULL, NULL), 0);
     assert_memory_equal(as, as2, (size_t)(P * T) * sizeof *as);
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
     assert_true(f.select == TOFC_SELECT_MERGE && f.rows == C && f.tokens == T);
     assert_memory_equal(f.y, ym, (size_t)(P * C * D) * sizeof *ym);
     float *g1 = malloc((size_t)(P * T * D) * sizeof *g1), *g2 = malloc((size_t)(P * T * D) * sizeof *g2);
-    assert_int_equal(merge_expand(f.y, as, (size_t)P, (size_t)T, (size_t)C, (size_t)D, g1), 0);
+    assert_int_equal(fl_merge_expand(f.y, as, (size_t)P, (size_t)T, (size_t)C, (size_t)D, g1), 0);
     // expansion by hand: token t of patch q gets merged row as[q T + t]
     for (int64_t q = 0; q < P; q++)
         for (int64_t t = 0; t < T; t++)
@@ -217,11 +217,11 @@ static void test_merge_round_trip(void **state)
     uint8_t *b2;
     size_t nb2;
     tofc_frame f2;
-    assert_int_equal(tofc_encode(&p, x, &b2, &nb2, NULL, NULL), 0);
-    assert_int_equal(tofc_decode(b2, nb2, NULL, 0, &f2), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b2, &nb2, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_decode(b2, nb2, NULL, 0, &f2), 0);
     for (int64_t i = 0; i < P * C * D; i++)
         assert_true(fabs((double)f2.y[i] - ym[i]) <= 0.005 + 1e-6);
-    tofc_frame_free(&f), tofc_frame_free(&f2);
+    fl_tofc_frame_free(&f), fl_tofc_frame_free(&f2);
     free(b), free(b2), free(as), free(as2), free(ym), free(x), free(g1), free(g2);
 }
 
@@ -233,15 +233,15 @@ static void test_bad_params(void **state)
     size_t nb;
     tofc_params p = base(1, 4, 4);
     p.entropy = TOFC_ENTROPY_LAPLACE; // fp32 + laplace
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
     p = base(1, 4, 4);
     p.quant = TOFC_QUANT_UNIFORM, p.step = 0;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
     p = base(1, 4, 4);
     x[3] = NAN;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), -EINVAL);
     tofc_frame f;
-    assert_int_equal(tofc_decode(NULL, 0, NULL, 0, &f), -EBADMSG);
+    assert_int_equal(fl_tofc_decode(NULL, 0, NULL, 0, &f), -EBADMSG);
 }
 
 /* every codec mode: all truncations and 300 random corruptions decode to 0 or
@@ -261,18 +261,18 @@ static void test_corrupt_and_truncated(void **state)
         p.entropy = (tofc_entropy)modes[m][2], p.step = 0.05, p.lambda = 0.001;
         uint8_t *b;
         size_t nb;
-        assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
         tofc_frame f;
         for (size_t k = 0; k < nb; k++) {
             uint8_t *t = malloc(k + 1);
             memcpy(t, b, k);
-            int rc = tofc_decode(t, k, NULL, 0, &f);
+            int rc = fl_tofc_decode(t, k, NULL, 0, &f);
             assert_int_equal(rc, -EBADMSG); // length disagrees with the header
             free(t);
         }
         for (int bit = 0; bit < 8 * TOFC_HEADER_BYTES; bit++) {
             b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-            assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), -EBADMSG);
+            assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), -EBADMSG);
             b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         }
         uint8_t *c = malloc(nb);
@@ -281,11 +281,11 @@ static void test_corrupt_and_truncated(void **state)
             int nflip = 1 + (int)(trand(&s) % 4);
             for (int j = 0; j < nflip; j++)
                 c[trand(&s) % nb] ^= (uint8_t)(1 + trand(&s) % 255);
-            int rc = tofc_decode(c, nb, NULL, 0, &f);
+            int rc = fl_tofc_decode(c, nb, NULL, 0, &f);
             assert_true(rc == 0 || rc == -EBADMSG);
             if (rc == 0) {
                 assert_true(f.y != NULL && f.rows >= 1);
-                tofc_frame_free(&f);
+                fl_tofc_frame_free(&f);
             }
         }
         free(c), free(b);
@@ -299,9 +299,9 @@ static void test_corrupt_and_truncated(void **state)
         if (len > 3)
             c[0] = 'T', c[1] = 'F', c[2] = TOFC_VERSION;
         tofc_frame f;
-        int rc = tofc_decode(c, len, NULL, 0, &f);
+        int rc = fl_tofc_decode(c, len, NULL, 0, &f);
         assert_true(rc == 0 || rc == -EBADMSG);
-        tofc_frame_free(&f);
+        fl_tofc_frame_free(&f);
         free(c);
     }
     free(x);
@@ -328,17 +328,17 @@ static void test_entropy_stream_capacity_bound(void **state)
     uint32_t ob;
     memcpy(&ob, &one, 4);
     put32(b + 24, ob), put32(b + 28, 4);
-    uint16_t c = tofc_fletcher16(b, 34);
+    uint16_t c = fl_tofc_fletcher16(b, 34);
     b[34] = (uint8_t)c, b[35] = (uint8_t)(c >> 8);
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
+    assert_int_equal(fl_tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
     assert_null(f.y);
     assert_null(f.lost);
     /* the bound is just above what 4 payload bytes can hold: 480000 values */
     put32(b + 12, 480001), put32(b + 16, 480001), put32(b + 20, 1);
-    c = tofc_fletcher16(b, 34);
+    c = fl_tofc_fletcher16(b, 34);
     b[34] = (uint8_t)c, b[35] = (uint8_t)(c >> 8);
-    assert_int_equal(tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
+    assert_int_equal(fl_tofc_decode(b, 40, NULL, 0, &f), -EBADMSG);
     assert_null(f.y);
 }
 
@@ -348,21 +348,21 @@ static void test_entropy_stream_capacity_bound(void **state)
 static void test_entropy_min_bits_constant(void **state)
 {
     (void)state;
-    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+    entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
     assert_non_null(tb);
     double cheapest = 1e9;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
         int32_t r;
-        int n = entropy_tables_freq(tb, k, NULL, &r);
+        int n = fl_entropy_tables_freq(tb, k, NULL, &r);
         uint32_t *fr = malloc((size_t)n * sizeof *fr);
-        entropy_tables_freq(tb, k, fr, &r);
+        fl_entropy_tables_freq(tb, k, fr, &r);
         for (int i = 0; i < n; i++) {
             double bits = -log2((double)fr[i] / 65536.0) - log2(1.0 + 65536.0 / 2147483648.0);
             cheapest = bits < cheapest ? bits : cheapest;
         }
         free(fr);
     }
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
     assert_true(cheapest > 4.3e-4 && cheapest < 4.5e-4); /* 4.40e-4 */
     assert_true(TOFC_ENTROPY_MIN_BITS <= 0.5 * cheapest);
     tofc_params p = base(1, 2048, 256);
@@ -370,14 +370,14 @@ static void test_entropy_min_bits_constant(void **state)
     float *x = calloc(2048 * 256, sizeof *x);
     uint8_t *b;
     size_t nb;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
     double cap = ((double)(nb - TOFC_HEADER_BYTES) * 8 + 64) / TOFC_ENTROPY_MIN_BITS;
     assert_true(2048.0 * 256 <= cap);
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
     for (size_t i = 0; i < 2048 * 256; i++)
         assert_true(f.y[i] == 0.0f);
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b);
     free(x);
 }
@@ -396,7 +396,7 @@ static void test_nonfinite_words_are_lost(void **state)
         float x[3] = {1.0f, -2.0f, 0.5f};
         uint8_t *b;
         size_t nb;
-        assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
         uint8_t *w = b + TOFC_HEADER_BYTES;
         if (k == 0)
             w[0] = 0x00, w[1] = 0x7C, w[4] = 0x00, w[5] = 0xFE;   /* +inf, NaN */
@@ -405,12 +405,12 @@ static void test_nonfinite_words_are_lost(void **state)
         else
             w[0] = 0, w[1] = 0, w[2] = 0x80, w[3] = 0xFF, w[8] = 1, w[9] = 0, w[10] = 0x80, w[11] = 0x7F;
         tofc_frame f;
-        assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+        assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
         assert_true(f.y[0] == 0.0f && f.lost[0] == 1);
         assert_true(f.y[1] == -2.0f && f.lost[1] == 0);
         assert_true(f.y[2] == 0.0f && f.lost[2] == 1);
         assert_int_equal(f.lost_values, 2);
-        tofc_frame_free(&f);
+        fl_tofc_frame_free(&f);
         free(b);
     }
     /* uniform, raw levels of width w (6 here): the largest level 2^(w-1)-1 = 31
@@ -420,7 +420,7 @@ static void test_nonfinite_words_are_lost(void **state)
     float x[2] = {3.2e38f, -3.2e38f};
     uint8_t *b;
     size_t nb;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
     int width = b[7];
     uint8_t *w = b + TOFC_HEADER_BYTES;
     memset(w, 0, nb - TOFC_HEADER_BYTES);
@@ -428,11 +428,11 @@ static void test_nonfinite_words_are_lost(void **state)
         w[i / 8] |= (uint8_t)(0x80u >> (i % 8));
     w[width / 8] |= (uint8_t)(0x80u >> (width % 8));
     tofc_frame f;
-    assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
     assert_int_equal(width, 6);
     assert_true(f.y[0] == FLT_MAX);
     assert_true(f.y[1] == -FLT_MAX);
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b);
 }
 
@@ -444,45 +444,45 @@ static void test_erasures(void **state)
     tofc_params p = base(1, 16, 8);
     uint8_t *b;
     size_t nb;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
     uint8_t *er = calloc(nb, 1);
     tofc_frame f;
     er[5] = 1;
-    assert_int_equal(tofc_decode(b, nb, er, 0, &f), -EBADMSG);
+    assert_int_equal(fl_tofc_decode(b, nb, er, 0, &f), -EBADMSG);
     er[5] = 0;
     er[36 + 4 * 17 + 2] = 1; // value 17
-    assert_int_equal(tofc_decode(b, nb, er, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, er, 0, &f), 0);
     assert_int_equal(f.lost_values, 1);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(f.lost[i], i == 17);
         assert_true(f.y[i] == (i == 17 ? 0.0f : x[i]));
     }
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b), free(er);
 
     // fixed-width levels: width w, byte k covers bits 8k..8k+7 -> values
     // floor(8k/w) .. floor((8k+7)/w)
     p.quant = TOFC_QUANT_UNIFORM, p.step = 0.01;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
     int w = b[7];
     er = calloc(nb, 1);
     size_t k = 10;
     er[36 + k] = 1;
-    assert_int_equal(tofc_decode(b, nb, er, 0, &f), 0);
+    assert_int_equal(fl_tofc_decode(b, nb, er, 0, &f), 0);
     size_t lo = 8 * k / (size_t)w, hi = (8 * k + 7) / (size_t)w;
     assert_int_equal(f.lost_values, (int64_t)(hi - lo + 1));
     for (size_t i = 0; i < n; i++)
         assert_int_equal(f.lost[i], i >= lo && i <= hi);
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(b), free(er);
 
     p.entropy = TOFC_ENTROPY_LAPLACE;
-    assert_int_equal(tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
     er = calloc(nb, 1);
-    assert_int_equal(tofc_decode(b, nb, er, 0, &f), 0); // no erasure: fine
-    tofc_frame_free(&f);
+    assert_int_equal(fl_tofc_decode(b, nb, er, 0, &f), 0); // no erasure: fine
+    fl_tofc_frame_free(&f);
     er[nb - 1] = 1;
-    assert_int_equal(tofc_decode(b, nb, er, 0, &f), -EBADMSG);
+    assert_int_equal(fl_tofc_decode(b, nb, er, 0, &f), -EBADMSG);
     free(b), free(er), free(x);
 }
 
@@ -508,15 +508,15 @@ static void test_rdoq_rate_falls_distortion_rises(void **state)
             uint8_t *b;
             size_t nb;
             tofc_stats st;
-            assert_int_equal(tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
+            assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, &st, NULL), 0);
             tofc_frame f;
-            assert_int_equal(tofc_decode(b, nb, NULL, 0, &f), 0);
+            assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
             double sse = 0;
             for (int i = 0; i < T * D; i++)
                 sse += ((double)x[i] - f.y[i]) * ((double)x[i] - f.y[i]);
             rate[fr][l] = (double)st.bits / (T * D);
             dist[fr][l] = sse / (T * D);
-            tofc_frame_free(&f);
+            fl_tofc_frame_free(&f);
             free(b);
         }
     }
@@ -544,7 +544,7 @@ static void test_caller_tables(void **state)
 {
     (void)state;
     float *x = make_frame(2, 32, 16, 8);
-    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT), *t12 = entropy_tables_create(12);
+    entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT), *t12 = fl_entropy_tables_create(12);
     assert_non_null(tb);
     assert_non_null(t12);
     tofc_params p = {.patches = 2, .tokens = 32, .dims = 16, .select = TOFC_SELECT_MERGE, .clusters = 8, .knn = 3,
@@ -555,24 +555,24 @@ static void test_caller_tables(void **state)
             p.quant = TOFC_QUANT_UNIFORM, p.deadzone = 0.5, p.select = TOFC_SELECT_NONE;
         uint8_t *a = NULL, *b = NULL;
         size_t na = 0, nb = 0;
-        assert_int_equal(tofc_encode(&p, x, &a, &na, NULL, NULL), 0);
-        assert_int_equal(tofc_encode_with(tb, &p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_encode(&p, x, &a, &na, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_encode_with(tb, &p, x, &b, &nb, NULL, NULL), 0);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
         tofc_frame fa, fb;
-        assert_int_equal(tofc_decode(a, na, NULL, 0, &fa), 0);
-        assert_int_equal(tofc_decode_with(tb, a, na, NULL, 0, &fb), 0);
+        assert_int_equal(fl_tofc_decode(a, na, NULL, 0, &fa), 0);
+        assert_int_equal(fl_tofc_decode_with(tb, a, na, NULL, 0, &fb), 0);
         assert_int_equal(fa.rows, fb.rows);
         assert_memory_equal(fa.y, fb.y, (size_t)(fa.patches * fa.rows * fa.dims) * sizeof *fa.y);
-        tofc_frame_free(&fa), tofc_frame_free(&fb);
+        fl_tofc_frame_free(&fa), fl_tofc_frame_free(&fb);
         free(b);
-        assert_int_equal(tofc_encode_with(t12, &p, x, &b, &nb, NULL, NULL), 0);
-        assert_int_equal(tofc_decode_with(t12, b, nb, NULL, 0, &fb), 0);
-        tofc_frame_free(&fb);
-        assert_int_equal(tofc_decode_with(tb, b, nb, NULL, 0, &fb), -EBADMSG);
+        assert_int_equal(fl_tofc_encode_with(t12, &p, x, &b, &nb, NULL, NULL), 0);
+        assert_int_equal(fl_tofc_decode_with(t12, b, nb, NULL, 0, &fb), 0);
+        fl_tofc_frame_free(&fb);
+        assert_int_equal(fl_tofc_decode_with(tb, b, nb, NULL, 0, &fb), -EBADMSG);
         free(a), free(b);
     }
-    entropy_tables_destroy(tb), entropy_tables_destroy(t12);
+    fl_entropy_tables_destroy(tb), fl_entropy_tables_destroy(t12);
     free(x);
 }
 

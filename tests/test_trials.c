@@ -1,5 +1,5 @@
 /* test_trials: the trial average of sim/trials against hand computations,
- * through point_run for PINR and TOFC points (two frames: the mean is
+ * through fl_point_run for PINR and TOFC points (two frames: the mean is
  * (x0 + x1) / 2 and the standard error |x0 - x1| / 2, x0 from a one-frame
  * run), and through the binary: a one-trial run exports NaN standard
  * errors. */
@@ -22,7 +22,7 @@
 
 static double col(const row *r, const char *name)
 {
-    const row_col *c = row_find(r, name);
+    const row_col *c = fl_row_find(r, name);
     if (!c)
         fail_msg("missing column %s", name);
     return c->value;
@@ -33,28 +33,28 @@ static void test_hand_computed(void **state)
 {
     (void)state;
     trials_acc a;
-    trials_reset(&a);
+    fl_trials_reset(&a);
     const double x[] = {1, 2, 4};
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(trials_put(&a, "x", x[i], "bit"), 0);
+        assert_int_equal(fl_trials_put(&a, "x", x[i], "bit"), 0);
         /* the same spread on a mean of 1e9: Welford keeps the digits (Σx² - (Σx)²/n
          * would lose them all: 1e18 at a spacing of 128) */
-        assert_int_equal(trials_put(&a, "big", 1e9 + x[i], ""), 0);
+        assert_int_equal(fl_trials_put(&a, "big", 1e9 + x[i], ""), 0);
     }
     row r;
-    row_reset(&r);
-    assert_int_equal(trials_finish(&a, &r), 0);
+    fl_row_reset(&r);
+    assert_int_equal(fl_trials_finish(&a, &r), 0);
     assert_true(fabs(col(&r, "x") - 7.0 / 3.0) < 1e-15);
     assert_true(fabs(col(&r, "x_sem") - sqrt(7.0) / 3.0) < 1e-15);
     assert_true(fabs(col(&r, "big") - (1e9 + 7.0 / 3.0)) < 1e-6);
     assert_true(fabs(col(&r, "big_sem") - sqrt(7.0) / 3.0) < 1e-6);
-    assert_string_equal(row_find(&r, "x_sem")->unit, "bit");
+    assert_string_equal(fl_row_find(&r, "x_sem")->unit, "bit");
     /* order: the means in first-put order, then their standard errors */
     assert_string_equal(r.col[0].name, "x");
     assert_string_equal(r.col[1].name, "big");
     assert_string_equal(r.col[2].name, "x_sem");
-    assert_true(fabs(trials_mean(&a, "x") - 7.0 / 3.0) < 1e-15);
-    assert_true(isnan(trials_mean(&a, "nothing")));
+    assert_true(fabs(fl_trials_mean(&a, "x") - 7.0 / 3.0) < 1e-15);
+    assert_true(isnan(fl_trials_mean(&a, "nothing")));
 }
 
 /* One frame: the mean is the value, the standard error NaN; a non-finite
@@ -63,18 +63,18 @@ static void test_one_trial_nan(void **state)
 {
     (void)state;
     trials_acc a;
-    trials_reset(&a);
-    assert_int_equal(trials_put(&a, "x", 5.5, ""), 0);
+    fl_trials_reset(&a);
+    assert_int_equal(fl_trials_put(&a, "x", 5.5, ""), 0);
     row r;
-    row_reset(&r);
-    assert_int_equal(trials_finish(&a, &r), 0);
+    fl_row_reset(&r);
+    assert_int_equal(fl_trials_finish(&a, &r), 0);
     assert_true(col(&r, "x") == 5.5);
     assert_true(isnan(col(&r, "x_sem")));
-    trials_reset(&a);
-    trials_put(&a, "inf", INFINITY, "");
-    trials_put(&a, "inf", INFINITY, "");
-    row_reset(&r);
-    assert_int_equal(trials_finish(&a, &r), 0);
+    fl_trials_reset(&a);
+    fl_trials_put(&a, "inf", INFINITY, "");
+    fl_trials_put(&a, "inf", INFINITY, "");
+    fl_row_reset(&r);
+    assert_int_equal(fl_trials_finish(&a, &r), 0);
     assert_true(isinf(col(&r, "inf")));
     assert_true(isnan(col(&r, "inf_sem")));
 }
@@ -84,30 +84,30 @@ static void test_full(void **state)
     (void)state;
     static char names[TRIALS_MAX_COLS + 1][16];
     trials_acc a;
-    trials_reset(&a);
+    fl_trials_reset(&a);
     for (int i = 0; i <= TRIALS_MAX_COLS; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
-        assert_int_equal(trials_put(&a, names[i], 1.0, ""), i < TRIALS_MAX_COLS ? 0 : -ENOSPC);
+        assert_int_equal(fl_trials_put(&a, names[i], 1.0, ""), i < TRIALS_MAX_COLS ? 0 : -ENOSPC);
     }
     row r;
-    row_reset(&r);
+    fl_row_reset(&r);
     /* 64 means + 64 standard errors do not fit a row of ROW_MAX_COLS */
     if (2 * TRIALS_MAX_COLS > ROW_MAX_COLS)
-        assert_int_equal(trials_finish(&a, &r), -ENOSPC);
+        assert_int_equal(fl_trials_finish(&a, &r), -ENOSPC);
 }
 
 /* a _sem column is described from its base column */
 static void test_sem_documented(void **state)
 {
     (void)state;
-    const column_doc *d = columns_find("measured_bits_sem"), *b = columns_find("measured_bits");
+    const column_doc *d = fl_columns_find("measured_bits_sem"), *b = fl_columns_find("measured_bits");
     assert_non_null(d);
     assert_string_equal(d->name, "measured_bits_sem");
     assert_string_equal(d->unit, b->unit);
     assert_int_equal(d->is_count, 0);
     assert_non_null(strstr(d->description, "measured_bits"));
-    assert_null(columns_find("nothing_sem"));
-    assert_null(columns_find("_sem"));
+    assert_null(fl_columns_find("nothing_sem"));
+    assert_null(fl_columns_find("_sem"));
 }
 
 static void run_point(const char *json, int trials, row *r)
@@ -115,15 +115,15 @@ static void run_point(const char *json, int trials, row *r)
     char err[SCN_ERR_LEN] = "", set[32];
     snprintf(set, sizeof set, "trials=%d", trials);
     const char *sets[] = {set};
-    scenario *s = scenario_load_text(json, "test", sets, 1, err, sizeof err);
+    scenario *s = fl_scenario_load_text(json, "test", sets, 1, err, sizeof err);
     if (!s)
         fail_msg("%s", err);
     fl_config c;
-    assert_int_equal(scenario_config(s, 0, &c, err, sizeof err), 0);
-    row_reset(r);
-    if (point_run(&c, 0, NULL, r, err, sizeof err))
+    assert_int_equal(fl_scenario_config(s, 0, &c, err, sizeof err), 0);
+    fl_row_reset(r);
+    if (fl_point_run(&c, 0, NULL, r, err, sizeof err))
         fail_msg("point_run: %s", err);
-    scenario_destroy(s);
+    fl_scenario_destroy(s);
 }
 
 /* two frames: mean (x0 + x1) / 2, sem = |x0 - x1| / 2 (s² = (x0 - x1)² / 2) */

@@ -26,7 +26,7 @@
 
 static const mcs_table *table(const char *name)
 {
-    const mcs_table *t = mcs_table_find(name);
+    const mcs_table *t = fl_mcs_table_find(name);
     assert_non_null(t);
     return t;
 }
@@ -129,8 +129,8 @@ static void tables_are_monotone(void **state)
             assert_true(t->e[i].index == t->e[i - 1].index + 1);
         }
     }
-    assert_null(mcs_table_find("nr"));
-    assert_null(mcs_table_find(NULL));
+    assert_null(fl_mcs_table_find("nr"));
+    assert_null(fl_mcs_table_find(NULL));
 }
 
 /* the highest entry with threshold <= SNR; -1 below the lowest */
@@ -142,43 +142,43 @@ static void selection_at_and_around_thresholds(void **state)
         const mcs_table *t = table(names[b]);
         for (int i = 0; i < t->n; i++) {
             double th = t->e[i].threshold_db;
-            assert_int_equal(mcs_select(t, th), i);
-            assert_int_equal(mcs_select(t, nextafter(th, -INFINITY)), i - 1);
+            assert_int_equal(fl_mcs_select(t, th), i);
+            assert_int_equal(fl_mcs_select(t, nextafter(th, -INFINITY)), i - 1);
             double mid = i + 1 < t->n ? 0.5 * (th + t->e[i + 1].threshold_db) : th + 100;
-            assert_int_equal(mcs_select(t, mid), i);
+            assert_int_equal(fl_mcs_select(t, mid), i);
         }
-        assert_int_equal(mcs_select(t, INFINITY), t->n - 1);
-        assert_int_equal(mcs_select(t, -INFINITY), -1);
-        assert_int_equal(mcs_select(t, NAN), -1);
+        assert_int_equal(fl_mcs_select(t, INFINITY), t->n - 1);
+        assert_int_equal(fl_mcs_select(t, -INFINITY), -1);
+        assert_int_equal(fl_mcs_select(t, NAN), -1);
     }
-    assert_int_equal(mcs_select(NULL, 10.0), -1);
+    assert_int_equal(fl_mcs_select(NULL, 10.0), -1);
     /* NR at 20 dB: CQI 9 (18.873 <= 20 < 20.850) */
-    assert_int_equal(table("nr_cqi")->e[mcs_select(table("nr_cqi"), 20.0)].index, 9);
+    assert_int_equal(table("nr_cqi")->e[fl_mcs_select(table("nr_cqi"), 20.0)].index, 9);
 }
 
 static void shannon_rate_matches_capacity(void **state)
 {
     (void)state;
     uplink_cfg c;
-    assert_int_equal(uplink_cfg_init(&c, UPLINK_SHANNON), 0);
-    assert_int_equal(uplink_cfg_check(&c), 0);
+    assert_int_equal(fl_uplink_cfg_init(&c, UPLINK_SHANNON), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
     for (double db = -30.0; db <= 40.0; db += 0.7) {
         int mcs = 7;
-        double r = uplink_rate_bps(&c, db, 5e6, &mcs);
-        assert_true(REL(r, 5e6 * capacity_awgn(capacity_db2lin(db)), 1e-12));
+        double r = fl_uplink_rate_bps(&c, db, 5e6, &mcs);
+        assert_true(REL(r, 5e6 * fl_capacity_awgn(fl_capacity_db2lin(db)), 1e-12));
         assert_int_equal(mcs, -1);
     }
     /* Γ = 3 dB: B log2(1 + γ / 10^0.3) */
     c.gap_db = 3.0;
     c.min_snr_db = 0.0;
-    assert_int_equal(uplink_cfg_check(&c), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
     double g = pow(10.0, 1.2);
-    assert_true(REL(uplink_rate_bps(&c, 12.0, 1e6, NULL), 1e6 * log2(1 + g / pow(10.0, 0.3)), 1e-12));
-    assert_true(uplink_rate_bps(&c, -0.01, 1e6, NULL) == 0.0);   /* below min_snr: outage */
-    assert_true(uplink_rate_bps(&c, 0.0, 1e6, NULL) > 0.0);
-    assert_true(isnan(uplink_rate_bps(&c, NAN, 1e6, NULL)));
-    assert_true(isnan(uplink_rate_bps(&c, 10.0, 0.0, NULL)));
-    assert_true(uplink_packet_error(&c, -5.0, -1, 1000) == 0.0);   /* error-free */
+    assert_true(REL(fl_uplink_rate_bps(&c, 12.0, 1e6, NULL), 1e6 * log2(1 + g / pow(10.0, 0.3)), 1e-12));
+    assert_true(fl_uplink_rate_bps(&c, -0.01, 1e6, NULL) == 0.0);   /* below min_snr: outage */
+    assert_true(fl_uplink_rate_bps(&c, 0.0, 1e6, NULL) > 0.0);
+    assert_true(isnan(fl_uplink_rate_bps(&c, NAN, 1e6, NULL)));
+    assert_true(isnan(fl_uplink_rate_bps(&c, 10.0, 0.0, NULL)));
+    assert_true(fl_uplink_packet_error(&c, -5.0, -1, 1000) == 0.0);   /* error-free */
 }
 
 static void mcs_and_fixed_rates(void **state)
@@ -186,36 +186,36 @@ static void mcs_and_fixed_rates(void **state)
     (void)state;
     uplink_cfg c;
     int mcs;
-    assert_int_equal(uplink_cfg_init(&c, UPLINK_MCS_NR), 0);
-    assert_int_equal(uplink_cfg_check(&c), 0);
+    assert_int_equal(fl_uplink_cfg_init(&c, UPLINK_MCS_NR), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
     assert_string_equal(c.table->name, "nr_cqi");
     /* 20 dB -> CQI 9, 3.9023 bit/s/Hz x 10 MHz */
-    assert_true(REL(uplink_rate_bps(&c, 20.0, 10e6, &mcs), 3.9023 * 10e6, 1e-14));
+    assert_true(REL(fl_uplink_rate_bps(&c, 20.0, 10e6, &mcs), 3.9023 * 10e6, 1e-14));
     assert_int_equal(c.table->e[mcs].index, 9);
-    assert_true(uplink_rate_bps(&c, -3.0, 10e6, &mcs) == 0.0);
+    assert_true(fl_uplink_rate_bps(&c, -3.0, 10e6, &mcs) == 0.0);
     assert_int_equal(mcs, -1);
     c.table = table("lte_cqi");
-    assert_int_equal(uplink_cfg_check(&c), 0);
-    assert_true(REL(uplink_rate_bps(&c, 30.0, 1e6, &mcs), 5.5547e6, 1e-14));
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
+    assert_true(REL(fl_uplink_rate_bps(&c, 30.0, 1e6, &mcs), 5.5547e6, 1e-14));
     /* rates never fall as the SNR rises */
     double prev = 0.0;
     for (double db = -10.0; db <= 40.0; db += 0.01) {
-        double r = uplink_rate_bps(&c, db, 1e6, NULL);
+        double r = fl_uplink_rate_bps(&c, db, 1e6, NULL);
         assert_true(r >= prev);
         prev = r;
     }
     /* ax at 40 MHz: twice the 20 MHz table rate; HE-MCS 7 at 22 dB */
-    assert_int_equal(uplink_cfg_init(&c, UPLINK_MCS_AX), 0);
-    assert_int_equal(uplink_cfg_check(&c), 0);
-    double r = uplink_rate_bps(&c, 22.0, 40e6, &mcs);
+    assert_int_equal(fl_uplink_cfg_init(&c, UPLINK_MCS_AX), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
+    double r = fl_uplink_rate_bps(&c, 22.0, 40e6, &mcs);
     assert_int_equal(mcs, 7);
     assert_true(REL(r, 2.0 * 86.02941176470588e6, 1e-12));
-    assert_true(REL(uplink_rate_bps(&c, 22.0, 20e6, NULL), c.table->e[7].rate_bps, 1e-14));
-    assert_int_equal(uplink_cfg_init(&c, UPLINK_FIXED), 0);
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);   /* rate not set */
+    assert_true(REL(fl_uplink_rate_bps(&c, 22.0, 20e6, NULL), c.table->e[7].rate_bps, 1e-14));
+    assert_int_equal(fl_uplink_cfg_init(&c, UPLINK_FIXED), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);   /* rate not set */
     c.fixed_rate_bps = 2.5e6;
-    assert_int_equal(uplink_cfg_check(&c), 0);
-    assert_true(uplink_rate_bps(&c, -40.0, 1e3, &mcs) == 2.5e6);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
+    assert_true(fl_uplink_rate_bps(&c, -40.0, 1e3, &mcs) == 2.5e6);
     assert_int_equal(mcs, -1);
 }
 
@@ -223,40 +223,40 @@ static void bad_configs_are_rejected(void **state)
 {
     (void)state;
     uplink_cfg c;
-    assert_int_equal(uplink_cfg_init(NULL, UPLINK_SHANNON), -EINVAL);
-    assert_int_equal(uplink_cfg_init(&c, (uplink_rate_model)9), -EINVAL);
-    assert_int_equal(uplink_cfg_check(NULL), -EINVAL);
-    uplink_cfg_init(&c, UPLINK_SHANNON);
+    assert_int_equal(fl_uplink_cfg_init(NULL, UPLINK_SHANNON), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_init(&c, (uplink_rate_model)9), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(NULL), -EINVAL);
+    fl_uplink_cfg_init(&c, UPLINK_SHANNON);
     c.gap_db = -1.0;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
     c.gap_db = NAN;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
     c.gap_db = 0.0;
     c.uncoded_bits = 3;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
     c.uncoded_bits = 0;
     c.min_snr_db = NAN;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
-    uplink_cfg_init(&c, UPLINK_FIXED);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
+    fl_uplink_cfg_init(&c, UPLINK_FIXED);
     c.fixed_rate_bps = INFINITY;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
-    uplink_cfg_init(&c, UPLINK_MCS_NR);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
+    fl_uplink_cfg_init(&c, UPLINK_MCS_NR);
     c.table = table("ax_he20");   /* wrong family */
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
     c.table = NULL;
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
-    uplink_cfg_init(&c, UPLINK_MCS_AX);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
+    fl_uplink_cfg_init(&c, UPLINK_MCS_AX);
     c.table = table("nr_cqi");
-    assert_int_equal(uplink_cfg_check(&c), -EINVAL);
+    assert_int_equal(fl_uplink_cfg_check(&c), -EINVAL);
     uplink_rate_model m;
-    assert_int_equal(uplink_rate_model_parse("mcs_ax", &m), 0);
+    assert_int_equal(fl_uplink_rate_model_parse("mcs_ax", &m), 0);
     assert_int_equal(m, UPLINK_MCS_AX);
-    assert_int_equal(uplink_rate_model_parse("mcs", &m), -EINVAL);
-    assert_string_equal(uplink_rate_model_name(UPLINK_FIXED), "fixed");
-    assert_null(uplink_rate_model_name((uplink_rate_model)4));
+    assert_int_equal(fl_uplink_rate_model_parse("mcs", &m), -EINVAL);
+    assert_string_equal(fl_uplink_rate_model_name(UPLINK_FIXED), "fixed");
+    assert_null(fl_uplink_rate_model_name((uplink_rate_model)4));
     char buf[160];
-    uplink_cfg_init(&c, UPLINK_MCS_NR);
-    assert_true(uplink_cfg_print(&c, buf, sizeof buf) > 0);
+    fl_uplink_cfg_init(&c, UPLINK_MCS_NR);
+    assert_true(fl_uplink_cfg_print(&c, buf, sizeof buf) > 0);
     assert_non_null(strstr(buf, "nr_cqi"));
 }
 
@@ -265,32 +265,32 @@ static void uncoded_per_by_hand(void **state)
 {
     (void)state;
     uplink_cfg c;
-    uplink_cfg_init(&c, UPLINK_FIXED);
+    fl_uplink_cfg_init(&c, UPLINK_FIXED);
     c.fixed_rate_bps = 1e6;
     c.uncoded_bits = 1;   /* BPSK: BER = Q(sqrt(2 Es/N0)) */
-    assert_int_equal(uplink_cfg_check(&c), 0);
+    assert_int_equal(fl_uplink_cfg_check(&c), 0);
     double g = pow(10.0, 0.6), ber = 0.5 * erfc(sqrt(2 * g) / sqrt(2.0));
-    assert_true(REL(uplink_packet_error(&c, 6.0, -1, 1000), 1.0 - pow(1.0 - ber, 1000), 1e-10));
+    assert_true(REL(fl_uplink_packet_error(&c, 6.0, -1, 1000), 1.0 - pow(1.0 - ber, 1000), 1e-10));
     c.uncoded_bits = 2;   /* QPSK: Eb/N0 = γ/2, BER = Q(sqrt(γ)) */
     ber = 0.5 * erfc(sqrt(g) / sqrt(2.0));
-    assert_true(REL(uplink_packet_error(&c, 6.0, -1, 200), 1.0 - pow(1.0 - ber, 200), 1e-10));
+    assert_true(REL(fl_uplink_packet_error(&c, 6.0, -1, 200), 1.0 - pow(1.0 - ber, 200), 1e-10));
     /* 16-QAM at Es/N0 = 14 dB (Eb/N0 = γ/4): (3Q(x) + 2Q(3x) - Q(5x))/4, x = sqrt(γ/5) */
     c.uncoded_bits = 4;
     double g4 = pow(10.0, 1.4), x = sqrt(g4 / 5.0);
-    ber = (3 * berclosed_q(x) + 2 * berclosed_q(3 * x) - berclosed_q(5 * x)) / 4;
-    assert_true(REL(uplink_packet_error(&c, 14.0, -1, 8000), 1.0 - pow(1.0 - ber, 8000), 1e-9));
+    ber = (3 * fl_berclosed_q(x) + 2 * fl_berclosed_q(3 * x) - fl_berclosed_q(5 * x)) / 4;
+    assert_true(REL(fl_uplink_packet_error(&c, 14.0, -1, 8000), 1.0 - pow(1.0 - ber, 8000), 1e-9));
     /* tiny BER, long packet: BPSK at 16 dB (BER ~ 1e-18), L = 1e12;
      * PER = L p (1 - (L-1) p / 2 + ...) where 1 - pow(1 - p, L) gives 0 */
     c.uncoded_bits = 1;
-    double p = berclosed_q(sqrt(2 * pow(10.0, 1.6)));
+    double p = fl_berclosed_q(sqrt(2 * pow(10.0, 1.6)));
     assert_true(p < 1e-17 && p > 1e-20);
     double L = 1e12, want = L * p * (1 - (L - 1) * p / 2);
-    assert_true(REL(uplink_packet_error(&c, 16.0, -1, (uint64_t)L), want, 1e-9));
+    assert_true(REL(fl_uplink_packet_error(&c, 16.0, -1, (uint64_t)L), want, 1e-9));
     assert_true(1.0 - pow(1.0 - p, L) == 0.0);   /* the naive form loses it all */
-    assert_true(uplink_packet_error(&c, INFINITY, -1, 100) == 0.0);
-    assert_true(uplink_packet_error(&c, -INFINITY, -1, 100) > 0.999999);
-    assert_true(isnan(uplink_packet_error(&c, 5.0, -1, 0)));
-    assert_true(isnan(uplink_packet_error(&c, NAN, -1, 10)));
+    assert_true(fl_uplink_packet_error(&c, INFINITY, -1, 100) == 0.0);
+    assert_true(fl_uplink_packet_error(&c, -INFINITY, -1, 100) > 0.999999);
+    assert_true(isnan(fl_uplink_packet_error(&c, 5.0, -1, 0)));
+    assert_true(isnan(fl_uplink_packet_error(&c, NAN, -1, 10)));
 }
 
 /* coded entries: PER = 10% at threshold for ref_bits, 1 - 0.9^2 for twice
@@ -302,27 +302,27 @@ static void coded_per_calibration(void **state)
     const char *names[] = {"nr_cqi", "lte_cqi", "ax_he20"};
     for (int b = 0; b < 3; b++) {
         uplink_cfg c;
-        uplink_cfg_init(&c, models[b]);
+        fl_uplink_cfg_init(&c, models[b]);
         c.table = table(names[b]);
-        assert_int_equal(uplink_cfg_check(&c), 0);
+        assert_int_equal(fl_uplink_cfg_check(&c), 0);
         uint64_t L = c.table->ref_bits;
         double pstar = 1.0 - pow(0.9, 1.0 / (double)L);
         double xs = gsl_cdf_ugaussian_Qinv(pstar);
         for (int i = 0; i < c.table->n; i++) {
             double th = c.table->e[i].threshold_db;
-            assert_true(fabs(uplink_packet_error(&c, th, i, L) - 0.1) < 1e-9);
-            assert_true(fabs(uplink_packet_error(&c, th, i, 2 * L) - 0.19) < 1e-9);
-            double q = berclosed_q(xs * pow(10.0, 1.5 / 20.0));
-            assert_true(REL(uplink_packet_error(&c, th + 1.5, i, 1000),
+            assert_true(fabs(fl_uplink_packet_error(&c, th, i, L) - 0.1) < 1e-9);
+            assert_true(fabs(fl_uplink_packet_error(&c, th, i, 2 * L) - 0.19) < 1e-9);
+            double q = fl_berclosed_q(xs * pow(10.0, 1.5 / 20.0));
+            assert_true(REL(fl_uplink_packet_error(&c, th + 1.5, i, 1000),
                             1.0 - pow(1.0 - q, 1000), 1e-8) || q < 1e-300);
             /* monotone: falls with SNR, grows with length */
-            assert_true(uplink_packet_error(&c, th + 0.5, i, L) < 0.1);
-            assert_true(uplink_packet_error(&c, th - 0.5, i, L) > 0.1);
-            assert_true(uplink_packet_error(&c, th, i, L / 2) < 0.1);
+            assert_true(fl_uplink_packet_error(&c, th + 0.5, i, L) < 0.1);
+            assert_true(fl_uplink_packet_error(&c, th - 0.5, i, L) > 0.1);
+            assert_true(fl_uplink_packet_error(&c, th, i, L / 2) < 0.1);
             (void)q;
         }
-        assert_true(uplink_packet_error(&c, 50.0, -1, 100) == 1.0);   /* outage */
-        assert_true(isnan(uplink_packet_error(&c, 50.0, c.table->n, 100)));
+        assert_true(fl_uplink_packet_error(&c, 50.0, -1, 100) == 1.0);   /* outage */
+        assert_true(isnan(fl_uplink_packet_error(&c, 50.0, c.table->n, 100)));
     }
 }
 
@@ -331,72 +331,72 @@ static void coded_per_waterfall_slope(void **state)
 {
     (void)state;
     uplink_cfg c;
-    uplink_cfg_init(&c, UPLINK_MCS_NR);
+    fl_uplink_cfg_init(&c, UPLINK_MCS_NR);
     double th = c.table->e[6].threshold_db;
     uint64_t L = c.table->ref_bits;
-    double p1 = uplink_packet_error(&c, th + 1.0, 6, L);
+    double p1 = fl_uplink_packet_error(&c, th + 1.0, 6, L);
     print_message("NR CQI 7, %llu bits: PER %.3g at threshold + 1 dB, %.3g at + 2 dB, %.3g at - 1 dB\n",
-                  (unsigned long long)L, p1, uplink_packet_error(&c, th + 2.0, 6, L),
-                  uplink_packet_error(&c, th - 1.0, 6, L));
+                  (unsigned long long)L, p1, fl_uplink_packet_error(&c, th + 2.0, 6, L),
+                  fl_uplink_packet_error(&c, th - 1.0, 6, L));
     /* the numbers sim/uplink.h and README quote */
     assert_true(fabs(p1 - 0.0095) < 0.0001);
-    assert_true(fabs(uplink_packet_error(&c, th - 1.0, 6, L) - 0.52) < 0.005);
+    assert_true(fabs(fl_uplink_packet_error(&c, th - 1.0, 6, L) - 0.52) < 0.005);
 }
 
 static void link_hook(void **state)
 {
     (void)state;
     uplink_cfg c;
-    uplink_cfg_init(&c, UPLINK_MCS_NR);
+    fl_uplink_cfg_init(&c, UPLINK_MCS_NR);
     double r = -1, per = -1;
-    assert_int_equal(uplink_link(&c, 3, -10.0, 1e6, 1000, &r, &per), 0);
+    assert_int_equal(fl_uplink_link(&c, 3, -10.0, 1e6, 1000, &r, &per), 0);
     assert_true(r == 0.0 && per == 1.0);
-    assert_int_equal(uplink_link(&c, 3, 20.0, 1e6, 1000, &r, &per), 0);
+    assert_int_equal(fl_uplink_link(&c, 3, 20.0, 1e6, 1000, &r, &per), 0);
     assert_true(REL(r, 3.9023e6, 1e-14));
-    assert_true(per == uplink_packet_error(&c, 20.0, 8, 1000));
+    assert_true(per == fl_uplink_packet_error(&c, 20.0, 8, 1000));
     assert_true(per > 0.0 && per < 0.1);
-    assert_int_equal(uplink_link(&c, 3, NAN, 1e6, 1000, &r, &per), -EINVAL);
-    assert_int_equal(uplink_link(&c, 3, 10.0, -1.0, 1000, &r, &per), -EINVAL);
+    assert_int_equal(fl_uplink_link(&c, 3, NAN, 1e6, 1000, &r, &per), -EINVAL);
+    assert_int_equal(fl_uplink_link(&c, 3, 10.0, -1.0, 1000, &r, &per), -EINVAL);
 }
 
 static void arq_closed_forms_by_hand(void **state)
 {
     (void)state;
-    assert_true(uplink_arq_loss(0.5, 2) == 0.125);
-    assert_true(uplink_arq_mean_attempts(0.5, 2) == 1.75);
-    assert_true(uplink_arq_attempts_pmf(0.5, 2, 1) == 0.5);
-    assert_true(uplink_arq_attempts_pmf(0.5, 2, 2) == 0.25);
-    assert_true(uplink_arq_attempts_pmf(0.5, 2, 3) == 0.25);
-    assert_true(uplink_arq_attempts_pmf(0.5, 2, 4) == 0.0);
-    assert_true(uplink_arq_attempts_pmf(0.5, 2, 0) == 0.0);
-    assert_true(uplink_arq_mean_attempts(1.0, 4) == 5.0);
-    assert_true(uplink_arq_loss(1.0, 4) == 1.0);
-    assert_true(uplink_arq_mean_attempts(0.0, 4) == 1.0);
-    assert_true(uplink_arq_loss(0.0, 0) == 0.0);
-    assert_true(uplink_arq_attempts_pmf(0.0, 3, 1) == 1.0);
-    assert_true(uplink_arq_attempts_pmf(1.0, 3, 4) == 1.0);
+    assert_true(fl_uplink_arq_loss(0.5, 2) == 0.125);
+    assert_true(fl_uplink_arq_mean_attempts(0.5, 2) == 1.75);
+    assert_true(fl_uplink_arq_attempts_pmf(0.5, 2, 1) == 0.5);
+    assert_true(fl_uplink_arq_attempts_pmf(0.5, 2, 2) == 0.25);
+    assert_true(fl_uplink_arq_attempts_pmf(0.5, 2, 3) == 0.25);
+    assert_true(fl_uplink_arq_attempts_pmf(0.5, 2, 4) == 0.0);
+    assert_true(fl_uplink_arq_attempts_pmf(0.5, 2, 0) == 0.0);
+    assert_true(fl_uplink_arq_mean_attempts(1.0, 4) == 5.0);
+    assert_true(fl_uplink_arq_loss(1.0, 4) == 1.0);
+    assert_true(fl_uplink_arq_mean_attempts(0.0, 4) == 1.0);
+    assert_true(fl_uplink_arq_loss(0.0, 0) == 0.0);
+    assert_true(fl_uplink_arq_attempts_pmf(0.0, 3, 1) == 1.0);
+    assert_true(fl_uplink_arq_attempts_pmf(1.0, 3, 4) == 1.0);
     /* p = 1 - 1e-12, R = 3: 1 + p + p^2 + p^3 = 4 - 6e-12 + O(1e-24) */
     double e = 1e-12;
-    assert_true(fabs(uplink_arq_mean_attempts(1.0 - e, 3) - (4.0 - 6e-12)) < 2e-15);
+    assert_true(fabs(fl_uplink_arq_mean_attempts(1.0 - e, 3) - (4.0 - 6e-12)) < 2e-15);
     /* beyond 64 retransmissions the closed form: p = 0.5, R = 99: 2 - 2^-99 */
-    assert_true(REL(uplink_arq_mean_attempts(0.5, 99), 2.0 - ldexp(1.0, -99), 1e-15));
-    assert_true(REL(uplink_arq_mean_attempts(1.0 - e, 99), 100.0 - 4950e-12, 1e-14));
-    assert_true(uplink_arq_mean_attempts(0.3, 0) == 1.0);
+    assert_true(REL(fl_uplink_arq_mean_attempts(0.5, 99), 2.0 - ldexp(1.0, -99), 1e-15));
+    assert_true(REL(fl_uplink_arq_mean_attempts(1.0 - e, 99), 100.0 - 4950e-12, 1e-14));
+    assert_true(fl_uplink_arq_mean_attempts(0.3, 0) == 1.0);
     /* the pmf sums to 1 and its mean is the closed form */
     for (double p = 0.0; p <= 1.0; p += 0.125)
         for (int R = 0; R <= 6; R++) {
             double s = 0, m = 0;
             for (int n = 1; n <= R + 1; n++) {
-                s += uplink_arq_attempts_pmf(p, R, n);
-                m += n * uplink_arq_attempts_pmf(p, R, n);
+                s += fl_uplink_arq_attempts_pmf(p, R, n);
+                m += n * fl_uplink_arq_attempts_pmf(p, R, n);
             }
             assert_true(fabs(s - 1.0) < 1e-14);
-            assert_true(fabs(m - uplink_arq_mean_attempts(p, R)) < 1e-13);
+            assert_true(fabs(m - fl_uplink_arq_mean_attempts(p, R)) < 1e-13);
         }
-    assert_true(isnan(uplink_arq_loss(1.5, 1)));
-    assert_true(isnan(uplink_arq_loss(0.5, -1)));
-    assert_true(isnan(uplink_arq_mean_attempts(-0.1, 1)));
-    assert_true(isnan(uplink_arq_attempts_pmf(NAN, 1, 1)));
+    assert_true(isnan(fl_uplink_arq_loss(1.5, 1)));
+    assert_true(isnan(fl_uplink_arq_loss(0.5, -1)));
+    assert_true(isnan(fl_uplink_arq_mean_attempts(-0.1, 1)));
+    assert_true(isnan(fl_uplink_arq_attempts_pmf(NAN, 1, 1)));
 }
 
 /* u in (0, 1), Philox4x32-10 keyed by (packet, attempt), purpose 0xE10 */
@@ -433,16 +433,16 @@ static void arq_against_monte_carlo(void **state)
                 hist[att]++;
                 sum += att;
             }
-            double P = uplink_arq_loss(p, R);
+            double P = fl_uplink_arq_loss(p, R);
             double zl = (lost - n * P) / sqrt(n * P * (1 - P));
-            double mean = uplink_arq_mean_attempts(p, R), var = 0;
+            double mean = fl_uplink_arq_mean_attempts(p, R), var = 0;
             for (int j = 1; j <= R + 1; j++)
-                var += uplink_arq_attempts_pmf(p, R, j) * (j - mean) * (j - mean);
+                var += fl_uplink_arq_attempts_pmf(p, R, j) * (j - mean) * (j - mean);
             double zm = var > 0 ? (sum / n - mean) / sqrt(var / n) : sum / n - mean;
             assert_true(fabs(zl) < 4.5);
             assert_true(fabs(zm) < 4.5);
             for (int j = 1; j <= R + 1; j++) {
-                double q = uplink_arq_attempts_pmf(p, R, j);
+                double q = fl_uplink_arq_attempts_pmf(p, R, j);
                 double zh = (hist[j] - n * q) / sqrt(n * q * (1 - q));
                 assert_true(q == 1.0 ? hist[j] == n : fabs(zh) < 5.0);
             }
@@ -465,7 +465,7 @@ static int sum_frame(void *arg, const sys_frame *f)
     return 0;
 }
 
-/* uplink_link plugged into sim/system: one device at a fixed SNR of 15 dB
+/* fl_uplink_link plugged into sim/system: one device at a fixed SNR of 15 dB
  * (no fading) over NR CQI 7, 8448-bit packets: every attempt's airtime is
  * 8448 / (B x 2.7305) and the attempts per packet and the losses follow the
  * closed forms at the model's PER (CLT / binomial z) */
@@ -473,7 +473,7 @@ static void drives_the_system_loop(void **state)
 {
     (void)state;
     uplink_cfg u;
-    assert_int_equal(uplink_cfg_init(&u, UPLINK_MCS_NR), 0);
+    assert_int_equal(fl_uplink_cfg_init(&u, UPLINK_MCS_NR), 0);
     sys_config c = {0};
     c.ngroups = 1;
     c.groups[0] = (sys_group){.devices = 1, .arrival = SYS_PERIODIC, .frame_rate_hz = 1.0,
@@ -484,7 +484,7 @@ static void drives_the_system_loop(void **state)
     c.access = SYS_TDMA;
     c.packet_bits = 8448;
     c.max_retx = 2;
-    c.link = uplink_link;
+    c.link = fl_uplink_link;
     c.link_arg = &u;
     c.workers = 1;
     c.service = SYS_SVC_DETERMINISTIC;
@@ -494,17 +494,17 @@ static void drives_the_system_loop(void **state)
     c.seed = 11;
     sys_sums s = {0};
     sys_totals t;
-    assert_int_equal(sys_run(&c, sum_frame, &s, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sum_frame, &s, &t), 0);
     int mcs;
-    double rate = uplink_rate_bps(&u, 15.0, 1e6, &mcs);
+    double rate = fl_uplink_rate_bps(&u, 15.0, 1e6, &mcs);
     assert_int_equal(u.table->e[mcs].index, 7);
-    double p = uplink_packet_error(&u, 15.0, mcs, 8448);
+    double p = fl_uplink_packet_error(&u, 15.0, mcs, 8448);
     double n = (double)s.packets, att = n + (double)s.retx;
-    double mean = uplink_arq_mean_attempts(p, 2), var = 0;
+    double mean = fl_uplink_arq_mean_attempts(p, 2), var = 0;
     for (int j = 1; j <= 3; j++)
-        var += uplink_arq_attempts_pmf(p, 2, j) * (j - mean) * (j - mean);
+        var += fl_uplink_arq_attempts_pmf(p, 2, j) * (j - mean) * (j - mean);
     double za = (att / n - mean) / sqrt(var / n);
-    double P = uplink_arq_loss(p, 2), zl = (s.lost - n * P) / sqrt(n * P * (1 - P));
+    double P = fl_uplink_arq_loss(p, 2), zl = (s.lost - n * P) / sqrt(n * P * (1 - P));
     print_message("system: %.0f packets at PER %.4f: attempts/packet %.5f (theory %.5f, z %+.2f), "
                   "lost %llu (theory %.1f, z %+.2f)\n", n, p, att / n, mean, za,
                   (unsigned long long)s.lost, n * P, zl);

@@ -1,4 +1,4 @@
-/* libFuzzer target: source_load_hdf5 ("/features") on any file content.
+/* libFuzzer target: fl_source_load_hdf5 ("/features") on any file content.
  * libhdf5 itself parses the file (it is not instrumented here; its own bugs,
  * e.g. 1.10.8's H5O__msg_iterate_real overflow, are outside featlink).
  * Contracts: 0 or a negative errno other than -ENOMEM (allocation is sized
@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     source_tensor t;
     memset(&t, 0x33, sizeof t);
     char why[256] = "";
-    int rc = source_load_hdf5(path, "/features", &t, why, sizeof why);
+    int rc = fl_source_load_hdf5(path, "/features", &t, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO || rc == -ENOENT);
     /* every file and object handle featlink opened is closed again */
     FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
@@ -30,6 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         FUZZ_CHECK(m >= 1 && m <= SOURCE_MAX_ELEMENTS);
         FUZZ_CHECK((double)m * 2 <= (double)n * H5GUARD_MAX_RATIO);
     }
-    source_free(&t);
+    fl_source_free(&t);
     return 0;
 }

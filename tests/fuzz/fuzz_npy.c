@@ -1,4 +1,4 @@
-/* libFuzzer target: source_load_npy on any file content. Contracts: 0,
+/* libFuzzer target: fl_source_load_npy on any file content. Contracts: 0,
  * -EINVAL or -EIO (never -ENOMEM: sizes are checked against the file before
  * allocation, and a file this fuzzer writes is small); on error the tensor is
  * zeroed and the reason is a non-empty string; on success the shape fits the
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     memset(&t, 0x33, sizeof t);
     char why[256];
     memset(why, 'x', sizeof why);
-    int rc = source_load_npy(path, &t, why, sizeof why);
+    int rc = fl_source_load_npy(path, &t, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
     FUZZ_CHECK(memchr(why, 0, sizeof why) != NULL);
     if (rc) {
@@ -31,6 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             s += t.x[i]; /* every element was written (MSan/ASan see the reads) */
         (void)s;
     }
-    source_free(&t);
+    fl_source_free(&t);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* libFuzzer target: pinr_decode on any bytes. The shape is taken from the
+/* libFuzzer target: fl_pinr_decode on any bytes. The shape is taken from the
  * stream's own header (bytes 8..15) when small, so the decoder goes past its
  * shape check. The last input byte is control, not stream: its top 3 bits
  * are the pad bits to drop from the stream's length, bit 0 selects an
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     }
     int64_t lost = -1;
     pinr_layout lay;
-    int rc = pinr_decode(d, (uint64_t)n * 8 - (ctrl >> 5), er, nt, ns, x, &lay, &lost);
+    int rc = fl_pinr_decode(d, (uint64_t)n * 8 - (ctrl >> 5), er, nt, ns, x, &lay, &lost);
     FUZZ_CHECK(rc == 0 || rc == -EBADMSG);
     if (rc)
         FUZZ_CHECK(fuzz_all_zero(x, m * sizeof *x));
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         if (!rc && d[6] != 32 && d[6] != 64)
             FUZZ_CHECK(fabsf(x[i]) <= scale);
     }
-    int rc2 = pinr_decode(d, (uint64_t)n * 8 - (ctrl >> 5), er, nt, ns, y, NULL, NULL);
+    int rc2 = fl_pinr_decode(d, (uint64_t)n * 8 - (ctrl >> 5), er, nt, ns, y, NULL, NULL);
     FUZZ_CHECK(rc2 == rc && memcmp(x, y, m * sizeof *x) == 0);
     free(x), free(y), free(er);
     return 0;

@@ -1,7 +1,7 @@
-/* libFuzzer target: projector_load on any file content (libhdf5 parses it;
+/* libFuzzer target: fl_projector_load on any file content (libhdf5 parses it;
  * see fuzz_hdf5.c). Contracts: 0 or -EINVAL / -EIO (never -ENOMEM for these
  * small files); on error *out is untouched; on success the sizes chain and
- * projector_execute on one zero token gives finite outputs. */
+ * fl_projector_execute on one zero token gives finite outputs. */
 #include "tests/fuzz/fuzz_util.h"
 
 #include "codec/h5guard.h"
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     const char *path = fuzz_file(d, n, ".h5");
     projector *p = (projector *)(uintptr_t)1;
-    int rc = projector_load(path, &p);
+    int rc = fl_projector_load(path, &p);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
     /* every file and object handle featlink opened is closed again */
     FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
@@ -22,14 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         FUZZ_CHECK(p == (projector *)(uintptr_t)1);
         return 0;
     }
-    size_t in = projector_in_dims(p), out = projector_out_dims(p), h = projector_hidden_dims(p);
+    size_t in = fl_projector_in_dims(p), out = fl_projector_out_dims(p), h = fl_projector_hidden_dims(p);
     FUZZ_CHECK(in >= 1 && out >= 1 && h >= 1);
     FUZZ_CHECK((double)(in * h + out * h) * 4 <= (double)n * H5GUARD_MAX_RATIO * 2);
     float *x = calloc(in, sizeof *x), *y = malloc(out * sizeof *y);
-    FUZZ_CHECK(projector_execute(p, x, 1, y) == 0);
+    FUZZ_CHECK(fl_projector_execute(p, x, 1, y) == 0);
     for (size_t i = 0; i < out; i++)
         FUZZ_CHECK(!isnan(y[i]));
     free(x), free(y);
-    projector_destroy(p);
+    fl_projector_destroy(p);
     return 0;
 }

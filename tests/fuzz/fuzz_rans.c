@@ -3,7 +3,7 @@
  * frequency = byte + 1, scaled to 2^12 by the largest-remainder rule), a
  * byte choosing how many symbols to read (and whether gamma codes and raw
  * bits are interleaved), then the stream. Contracts: the decoder never reads
- * past the stream; when rans_dec_finish accepts, recording the same symbols
+ * past the stream; when fl_rans_dec_finish accepts, recording the same symbols
  * and encoding them gives back exactly the input stream (rANS with the end
  * state check is canonical). */
 #include "tests/fuzz/fuzz_util.h"
@@ -21,10 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     fuzz_rans_table(&in, freq, ns);
     uint32_t mode = fuzz_take(&in, 1), count = 1 + (mode & 0x3F) * 8;
     rans_table t;
-    FUZZ_CHECK(rans_table_init(&t, freq, ns, PREC) == 0);
+    FUZZ_CHECK(fl_rans_table_init(&t, freq, ns, PREC) == 0);
     rans_dec dec;
-    if (rans_dec_init(&dec, in.p, in.n) != 0) {
-        rans_table_free(&t);
+    if (fl_rans_dec_init(&dec, in.p, in.n) != 0) {
+        fl_rans_table_free(&t);
         return 0;
     }
     uint32_t *sym = malloc(count * sizeof *sym);
@@ -33,32 +33,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         sym[i] = rans_table_decode(&t, &dec);
         FUZZ_CHECK(sym[i] < ns);
         if (mode & 0x40)
-            extra[i] = rans_dec_get_gamma(&dec);
+            extra[i] = fl_rans_dec_get_gamma(&dec);
         else if (mode & 0x80)
             extra[i] = rans_dec_get_bits(&dec, 5);
     }
-    if (rans_dec_finish(&dec) == 0) {
+    if (fl_rans_dec_finish(&dec) == 0) {
         rans_rec r;
-        rans_rec_init(&r);
+        fl_rans_rec_init(&r);
         for (uint32_t i = 0; i < count; i++) {
-            rans_rec_push(&r, t.cum[sym[i]], t.cum[sym[i] + 1] - t.cum[sym[i]], PREC);
+            fl_rans_rec_push(&r, t.cum[sym[i]], t.cum[sym[i] + 1] - t.cum[sym[i]], PREC);
             if (mode & 0x40)
-                rans_rec_push_gamma(&r, extra[i]);
+                fl_rans_rec_push_gamma(&r, extra[i]);
             else if (mode & 0x80)
-                rans_rec_push_bits(&r, extra[i], 5);
+                fl_rans_rec_push_bits(&r, extra[i], 5);
         }
         rans_enc e;
-        FUZZ_CHECK(rans_enc_init(&e, 16) == 0);
-        rans_enc_put_rec(&e, &r);
+        FUZZ_CHECK(fl_rans_enc_init(&e, 16) == 0);
+        fl_rans_enc_put_rec(&e, &r);
         uint8_t *b;
         size_t nb;
-        FUZZ_CHECK(rans_enc_finish(&e, &b, &nb) == 0);
+        FUZZ_CHECK(fl_rans_enc_finish(&e, &b, &nb) == 0);
         FUZZ_CHECK(nb == in.n && memcmp(b, in.p, nb) == 0);
         free(b);
-        rans_enc_free(&e);
-        rans_rec_free(&r);
+        fl_rans_enc_free(&e);
+        fl_rans_rec_free(&r);
     }
     free(sym), free(extra);
-    rans_table_free(&t);
+    fl_rans_table_free(&t);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* libFuzzer target: the results-file reader that `featlink export` and
- * `featlink table` use (sim/h5read: results_read_h5, then the /frames record
- * table with results_read_records_h5) on any file content.
+ * `featlink table` use (sim/h5read: fl_results_read_h5, then the /frames record
+ * table with fl_results_read_records_h5) on any file content.
  * libhdf5 parses the file (not instrumented here; its own bugs are outside
  * featlink, README "Trust boundary").
  * Contracts: 0 or -EINVAL (never -ENOMEM: every allocation is sized from a
@@ -19,13 +19,13 @@
 static void fuzz_results_records(const char *path, results *t)
 {
     char why[512] = "";
-    int rc = results_read_records_h5(path, "frames", t, why, sizeof why);
+    int rc = fl_results_read_records_h5(path, "frames", t, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL);
     FUZZ_CHECK(rc == 0 || strstr(why, path) == why);
     FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
     if (rc == 0) {
         FILE *null = fopen("/dev/null", "w");
-        FUZZ_CHECK(null && results_export_records(t, "frames", null, RESULTS_CSV) == 0);
+        FUZZ_CHECK(null && fl_results_export_records(t, "frames", null, RESULTS_CSV) == 0);
         fclose(null);
     }
 }
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     results *t = (results *)0x1;
     char *text = (char *)0x1;
     char why[512] = "";
-    int rc = results_read_h5(path, &t, &text, why, sizeof why);
+    int rc = fl_results_read_h5(path, &t, &text, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL);
     FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
     if (rc) {
@@ -44,14 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         FUZZ_CHECK(strstr(why, path) == why);
         return 0;
     }
-    int64_t rows = results_points(t), cols = results_columns(t);
+    int64_t rows = fl_results_points(t), cols = fl_results_columns(t);
     FUZZ_CHECK(rows >= 1 && cols >= 1);
     FUZZ_CHECK((double)rows * (double)cols * 8 <= ((double)n + 4096) * H5GUARD_MAX_RATIO * cols);
     FILE *null = fopen("/dev/null", "w");
-    FUZZ_CHECK(null && results_export(t, null, RESULTS_JSON) == 0);
+    FUZZ_CHECK(null && fl_results_export(t, null, RESULTS_JSON) == 0);
     fclose(null);
     fuzz_results_records(path, t);
-    results_destroy(t);
+    fl_results_destroy(t);
     free(text);
     return 0;
 }

@@ -1,5 +1,5 @@
 /* libFuzzer target: scenario text and --set strings through
- * scenario_load_text. Input: the scenario text up to the first NUL, then
+ * fl_scenario_load_text. Input: the scenario text up to the first NUL, then
  * up to 8 "key=value" overrides separated by NUL bytes. Runs in an empty
  * scratch directory (relative source paths name nothing). Contracts: a NULL
  * result comes with a non-empty message; an accepted
@@ -34,29 +34,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         sets[ns++] = buf + i + 1;
     char err[4096];
     err[0] = 0;
-    scenario *s = scenario_load_text(buf, "fz.json", sets, ns, err, sizeof err);
+    scenario *s = fl_scenario_load_text(buf, "fz.json", sets, ns, err, sizeof err);
     if (!s) {
         FUZZ_CHECK(err[0] != 0);
         free(buf);
         FUZZ_CHECK(chdir(home) == 0);
         return 0;
     }
-    int64_t np = scenario_points(s);
+    int64_t np = fl_scenario_points(s);
     FUZZ_CHECK(np >= 1);
     fl_config c;
     char e2[4096];
     for (int64_t i = 0; i < np && i < 64; i++)
-        FUZZ_CHECK(scenario_config(s, i, &c, e2, sizeof e2) == 0);
-    const char *eff = scenario_text(s);
+        FUZZ_CHECK(fl_scenario_config(s, i, &c, e2, sizeof e2) == 0);
+    const char *eff = fl_scenario_text(s);
     FUZZ_CHECK(eff != NULL);
-    scenario *s2 = scenario_load_text(eff, "eff.json", NULL, 0, e2, sizeof e2);
+    scenario *s2 = fl_scenario_load_text(eff, "eff.json", NULL, 0, e2, sizeof e2);
     if (!s2)
         fprintf(stderr, "effective text refused: %s\n%s\n", e2, eff);
     FUZZ_CHECK(s2 != NULL);
-    FUZZ_CHECK(scenario_points(s2) == np);
-    FUZZ_CHECK(strcmp(scenario_text(s2), eff) == 0);
-    scenario_destroy(s2);
-    scenario_destroy(s);
+    FUZZ_CHECK(fl_scenario_points(s2) == np);
+    FUZZ_CHECK(strcmp(fl_scenario_text(s2), eff) == 0);
+    fl_scenario_destroy(s2);
+    fl_scenario_destroy(s);
     free(buf);
     FUZZ_CHECK(chdir(home) == 0);
     return 0;

@@ -1,4 +1,4 @@
-/* libFuzzer target: tofc_decode on any bytes, with max_values = 0 (the
+/* libFuzzer target: fl_tofc_decode on any bytes, with max_values = 0 (the
  * library default that once let a 40-byte stream ask for 18 GiB). The last
  * input byte is control, not stream: its low bit selects an erasure mask. Contracts: 0 or -EBADMSG; on error
  * the frame is zeroed; on success every value is finite, lost values are 0,
@@ -21,7 +21,7 @@ static void reencode(const uint8_t *d, size_t n, const tofc_frame *f)
                      .deadzone = 0.5, .entropy = TOFC_ENTROPY_RAW};
     uint8_t *b = NULL;
     size_t nb = 0;
-    int rc = tofc_encode(&p, f->y, &b, &nb, NULL, NULL);
+    int rc = fl_tofc_encode(&p, f->y, &b, &nb, NULL, NULL);
     FUZZ_CHECK(rc == 0);
     /* a decoded -0 / subnormal / NaN word may not be the canonical encoding
      * of the value it decodes to: compare only when every payload word
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     }
     tofc_frame f;
     memset(&f, 0xA5, sizeof f);
-    int rc = tofc_decode(d, n, er, 0, &f);
+    int rc = fl_tofc_decode(d, n, er, 0, &f);
     FUZZ_CHECK(rc == 0 || rc == -EBADMSG);
     if (rc) {
         FUZZ_CHECK(fuzz_all_zero(&f, sizeof f));
@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         if (!er)
             reencode(d, n, &f);
     }
-    tofc_frame_free(&f);
+    fl_tofc_frame_free(&f);
     free(er);
     return 0;
 }

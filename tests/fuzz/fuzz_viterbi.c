@@ -21,10 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     conv_rate rate = (conv_rate)(fuzz_take(&in, 1) % 3);
     size_t nb = 1 + fuzz_take(&in, 1) % NMAX;
     if (!q[rate])
-        q[rate] = conv_create(rate, NMAX);
+        q[rate] = fl_conv_create(rate, NMAX);
     conv *c = q[rate];
     FUZZ_CHECK(c != NULL);
-    size_t nc = conv_coded_bits(rate, nb);
+    size_t nc = fl_conv_coded_bits(rate, nb);
     float *llr = calloc(nc, sizeof *llr);
     uint8_t *hard = calloc(nc, 1), ref[NMAX], out[NMAX], packed[(NMAX + 7) / 8];
     uint8_t hp[(4 * NMAX + 64) / 8] = {0};
@@ -36,33 +36,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     }
     int first = 1;
     for (int k = CONV_KERNEL_SCALAR; k <= CONV_KERNEL_AVX512; k++) {
-        if (conv_set_kernel(c, (conv_kernel)k) != 0)
+        if (fl_conv_set_kernel(c, (conv_kernel)k) != 0)
             continue;
-        FUZZ_CHECK(conv_decode(c, llr, nb, out) == 0);
+        FUZZ_CHECK(fl_conv_decode(c, llr, nb, out) == 0);
         if (first)
             memcpy(ref, out, nb), first = 0;
         FUZZ_CHECK(memcmp(ref, out, nb) == 0);
-        FUZZ_CHECK(conv_decode_packed(c, llr, nb, packed) == 0);
+        FUZZ_CHECK(fl_conv_decode_packed(c, llr, nb, packed) == 0);
         for (size_t i = 0; i < nb; i++)
             FUZZ_CHECK(((packed[i / 8] >> (7 - i % 8)) & 1) == ref[i]);
         uint8_t h1[NMAX], h2[(NMAX + 7) / 8];
-        FUZZ_CHECK(conv_decode_hard(c, hard, nb, h1) == 0);
-        FUZZ_CHECK(conv_decode_hard_packed(c, hp, nb, h2) == 0);
+        FUZZ_CHECK(fl_conv_decode_hard(c, hard, nb, h1) == 0);
+        FUZZ_CHECK(fl_conv_decode_hard_packed(c, hp, nb, h2) == 0);
         for (size_t i = 0; i < nb; i++)
             FUZZ_CHECK(((h2[i / 8] >> (7 - i % 8)) & 1) == h1[i]);
         static uint8_t href[NMAX];
-        if (k == CONV_KERNEL_SCALAR || conv_get_kernel(c) == CONV_KERNEL_SCALAR)
+        if (k == CONV_KERNEL_SCALAR || fl_conv_get_kernel(c) == CONV_KERNEL_SCALAR)
             memcpy(href, h1, nb);
         else
             FUZZ_CHECK(memcmp(href, h1, nb) == 0);
     }
     uint8_t *cw = malloc(nc);
-    FUZZ_CHECK(conv_encode(c, ref, nb, cw) == 0);
+    FUZZ_CHECK(fl_conv_encode(c, ref, nb, cw) == 0);
     for (size_t i = 0; i < nc; i++)
         llr[i] = cw[i] ? -8.0f : 8.0f;
-    FUZZ_CHECK(conv_decode(c, llr, nb, out) == 0);
+    FUZZ_CHECK(fl_conv_decode(c, llr, nb, out) == 0);
     FUZZ_CHECK(memcmp(ref, out, nb) == 0);
-    conv_set_kernel(c, CONV_KERNEL_AUTO);
+    fl_conv_set_kernel(c, CONV_KERNEL_AUTO);
     free(llr), free(hard), free(cw);
     return 0;
 }

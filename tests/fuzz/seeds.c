@@ -58,7 +58,7 @@ static void seeds_pinr(void)
             float *x = tensor(96, (uint32_t)(m * 6 + b));
             uint8_t *out;
             uint64_t nbits;
-            if (pinr_encode(&p, x, 7, &out, &nbits, NULL) == 0) {
+            if (fl_pinr_encode(&p, x, 7, &out, &nbits, NULL) == 0) {
                 uint8_t ctrl = (uint8_t)(((8 - nbits % 8) % 8) << 5 | (b & 1));
                 put("fuzz_pinr", out, (nbits + 7) / 8, &ctrl, 1);
                 free(out);
@@ -81,7 +81,7 @@ static void seeds_tofc(void)
             float *x = tensor(96, (uint32_t)k);
             uint8_t *out;
             size_t nb;
-            if (tofc_encode(&p, x, &out, &nb, NULL, NULL) == 0) {
+            if (fl_tofc_encode(&p, x, &out, &nb, NULL, NULL) == 0) {
                 uint8_t ctrl = (uint8_t)(sel * 2);
                 put("fuzz_tofc", out, nb, &ctrl, 1);
                 free(out);
@@ -92,7 +92,7 @@ static void seeds_tofc(void)
 
 static void seeds_entropy(void)
 {
-    entropy_tables *tb = entropy_tables_create(ENTROPY_PREC_DEFAULT);
+    entropy_tables *tb = fl_entropy_tables_create(ENTROPY_PREC_DEFAULT);
     for (int k = 0; k < 8; k++) {
         int64_t t = 1 + k * 5, d = 1 + (k * 11) % 40;
         int32_t *lv = malloc((size_t)(t * d) * sizeof *lv);
@@ -100,13 +100,13 @@ static void seeds_entropy(void)
             lv[i] = (int32_t)((i * 7919 + k) % 9) - 4 + (k == 7 && i == 3 ? 5000 : 0);
         uint8_t *out, hdr[2] = {(uint8_t)(t - 1), (uint8_t)(d - 1)};
         size_t nb;
-        if (entropy_encode(tb, lv, t, d, 1 + k % 4, &out, &nb, NULL) == 0) {
+        if (fl_entropy_encode(tb, lv, t, d, 1 + k % 4, &out, &nb, NULL) == 0) {
             put("fuzz_entropy", hdr, 2, out, nb);
             free(out);
         }
         free(lv);
     }
-    entropy_tables_destroy(tb);
+    fl_entropy_tables_destroy(tb);
 }
 
 static void seeds_rans(void)
@@ -127,26 +127,26 @@ static void seeds_rans(void)
         in[1 + ns] = mode;
         uint32_t count = 1 + (mode & 0x3Fu) * 8;
         rans_rec r;
-        rans_rec_init(&r);
+        fl_rans_rec_init(&r);
         for (uint32_t i = 0; i < count; i++) {
             uint32_t s = (i * 2654435761u >> 7) % ns;
-            rans_rec_push(&r, cum[s], freq[s], FUZZ_RANS_PREC);
+            fl_rans_rec_push(&r, cum[s], freq[s], FUZZ_RANS_PREC);
             if (mode & 0x40)
-                rans_rec_push_gamma(&r, i % 40);
+                fl_rans_rec_push_gamma(&r, i % 40);
             else if (mode & 0x80)
-                rans_rec_push_bits(&r, i % 32, 5);
+                fl_rans_rec_push_bits(&r, i % 32, 5);
         }
         rans_enc e;
-        rans_enc_init(&e, 16);
-        rans_enc_put_rec(&e, &r);
+        fl_rans_enc_init(&e, 16);
+        fl_rans_enc_put_rec(&e, &r);
         uint8_t *out;
         size_t nb;
-        if (rans_enc_finish(&e, &out, &nb) == 0) {
+        if (fl_rans_enc_finish(&e, &out, &nb) == 0) {
             put("fuzz_rans", in, 2 + ns, out, nb);
             free(out);
         }
-        rans_enc_free(&e);
-        rans_rec_free(&r);
+        fl_rans_enc_free(&e);
+        fl_rans_rec_free(&r);
     }
 }
 
@@ -161,7 +161,7 @@ static void seeds_enumidx(void)
                 mask[i] = 1, got++;
         uint8_t *out, hdr[4] = {(uint8_t)((n - 1) >> 8), (uint8_t)(n - 1), (uint8_t)(k >> 8), (uint8_t)k};
         size_t nb;
-        if (enumidx_encode_mask(mask, n, k, &out, &nb, NULL) == 0) {
+        if (fl_enumidx_encode_mask(mask, n, k, &out, &nb, NULL) == 0) {
             put("fuzz_enumidx", hdr, 4, out, nb);
             free(out);
         }
@@ -174,16 +174,16 @@ static void seeds_packet(void)
     const uint32_t nb_pay[][2] = {{1, 1}, {9, 1}, {100, 3}, {1000, 17}, {4096, 300}, {65536, 256}};
     for (int j = 0; j < 6; j++) {
         packet_layout L;
-        packet_layout_init(&L, nb_pay[j][0], nb_pay[j][1]);
-        uint8_t *st = malloc(L.n_bytes), *air = malloc(packet_total_bytes(&L));
+        fl_packet_layout_init(&L, nb_pay[j][0], nb_pay[j][1]);
+        uint8_t *st = malloc(L.n_bytes), *air = malloc(fl_packet_total_bytes(&L));
         for (size_t i = 0; i < L.n_bytes; i++)
             st[i] = (uint8_t)(i * 31 + 5);
         if (L.n_bits % 8)
             st[L.n_bytes - 1] &= (uint8_t)(0xFF00u >> (L.n_bits % 8));
-        packet_serialise(&L, st, air);
+        fl_packet_serialise(&L, st, air);
         uint8_t hdr[4] = {(uint8_t)((nb_pay[j][0] - 1) >> 8), (uint8_t)(nb_pay[j][0] - 1),
                           (uint8_t)((nb_pay[j][1] - 1) >> 8), (uint8_t)(nb_pay[j][1] - 1)};
-        put("fuzz_packet", hdr, 4, air, packet_total_bytes(&L));
+        put("fuzz_packet", hdr, 4, air, fl_packet_total_bytes(&L));
         free(st), free(air);
     }
 }
@@ -193,19 +193,19 @@ static void seeds_viterbi(void)
     for (int j = 0; j < 9; j++) {
         conv_rate rate = (conv_rate)(j % 3);
         size_t n = 1 + (size_t)(j * 29) % 255;
-        conv *q = conv_create(rate, 255);
-        uint8_t bits[255], *cw = malloc(conv_coded_bits(rate, n));
+        conv *q = fl_conv_create(rate, 255);
+        uint8_t bits[255], *cw = malloc(fl_conv_coded_bits(rate, n));
         for (size_t i = 0; i < n; i++)
             bits[i] = (uint8_t)((i * 13 + (size_t)j) % 3 == 0);
-        conv_encode(q, bits, n, cw);
-        size_t nc = conv_coded_bits(rate, n);
+        fl_conv_encode(q, bits, n, cw);
+        size_t nc = fl_conv_coded_bits(rate, n);
         uint8_t *llr = malloc(nc + 2);
         llr[0] = (uint8_t)rate, llr[1] = (uint8_t)(n - 1);
         for (size_t i = 0; i < nc; i++) /* clean, with every 11th value noisy */
             llr[2 + i] = (uint8_t)(int8_t)((cw[i] ? -40 : 40) + (i % 11 == 0 ? (cw[i] ? 70 : -70) : 0));
         put("fuzz_viterbi", llr, nc + 2, NULL, 0);
         free(cw), free(llr);
-        conv_destroy(q);
+        fl_conv_destroy(q);
     }
 }
 
@@ -294,25 +294,25 @@ static void seeds_hdf5(void)
  * column, with (when _frames) three /frames records of point 0. */
 static results *seed_table(int n, int frames)
 {
-    results *t = results_create(n);
+    results *t = fl_results_create(n);
     for (int i = 0; i < n; i++) {
         row r;
-        row_reset(&r);
-        row_set(&r, "snr_db", -2.5 + i, "dB");
-        row_set(&r, "bits", 100 * i, "bit");
-        row_set_str(&r, "codec", i % 2 ? "tofc" : "pinr");
-        results_set(t, i, &r);
+        fl_row_reset(&r);
+        fl_row_set(&r, "snr_db", -2.5 + i, "dB");
+        fl_row_set(&r, "bits", 100 * i, "bit");
+        fl_row_set_str(&r, "codec", i % 2 ? "tofc" : "pinr");
+        fl_results_set(t, i, &r);
     }
     if (frames) {
         frametab b;
-        frametab_init(&b, 0, 100);
+        fl_frametab_init(&b, 0, 100);
         for (int k = 0; k < 3; k++) {
             sys_frame f = {.device = (uint32_t)k, .frame = (uint64_t)k, .arrival_s = 0.1 * k, .bits = 800};
             f.completion_s = f.arrival_s + 0.05;
-            frametab_add(&b, &f);
+            fl_frametab_add(&b, &f);
         }
-        frametab_store(t, 0, &b);
-        frametab_free(&b);
+        fl_frametab_store(t, 0, &b);
+        fl_frametab_free(&b);
     }
     return t;
 }
@@ -326,9 +326,9 @@ static void seeds_results(void)
         results *t = seed_table(1 + 3 * j, j == 2);
         results_meta m = {.source = "{\"name\": \"seed\"}", .effective = j ? "{\"name\": \"seed\", \"trials\": 1}" : NULL,
                           .name = "seed", .command_line = "featlink run seed.json"};
-        if (results_write_h5(t, tmp, &m, err, sizeof err) == 0)
+        if (fl_results_write_h5(t, tmp, &m, err, sizeof err) == 0)
             put_file("fuzz_results", tmp);
-        results_destroy(t);
+        fl_results_destroy(t);
     }
 }
 
@@ -342,23 +342,23 @@ static void seeds_journal(void)
     for (int j = 0; j < 3; j++) {
         int rc, n = 2 + 3 * j;
         results *t = seed_table(n, 0);
-        journal_file *jf = journal_open(t, out, "fuzz", 0, &rc, err, sizeof err);
+        journal_file *jf = fl_journal_open(t, out, "fuzz", 0, &rc, err, sizeof err);
         frametab b;
-        frametab_init(&b, 0, 100);
+        fl_frametab_init(&b, 0, 100);
         sys_frame fr = {.device = 1, .frame = 7, .arrival_s = 0.5, .completion_s = 0.75, .bits = 64};
-        frametab_add(&b, &fr);
+        fl_frametab_add(&b, &fr);
         for (int i = 0; jf && i < n - j; i++) {
             row r;
-            row_reset(&r);
-            row_set(&r, "snr_db", i == 1 ? INFINITY : 0.5 * i, "dB");
-            row_set_str(&r, "codec", "pinr");
+            fl_row_reset(&r);
+            fl_row_set(&r, "snr_db", i == 1 ? INFINITY : 0.5 * i, "dB");
+            fl_row_set_str(&r, "codec", "pinr");
             if (j == 2)
-                journal_add_frames(jf, i, &b, err, sizeof err);
-            journal_add(jf, i, &r, err, sizeof err);
+                fl_journal_add_frames(jf, i, &b, err, sizeof err);
+            fl_journal_add(jf, i, &r, err, sizeof err);
         }
-        frametab_free(&b);
-        journal_close(jf, err, sizeof err);
-        results_destroy(t);
+        fl_frametab_free(&b);
+        fl_journal_close(jf, err, sizeof err);
+        fl_results_destroy(t);
         uint8_t pts = (uint8_t)(n - 1);
         char one[320]; /* the points byte, then the journal */
         snprintf(one, sizeof one, "%s/pts", root);

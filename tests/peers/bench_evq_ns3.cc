@@ -53,20 +53,20 @@ static void make_increments(bool ties)
 
 static double hold_evq(size_t n, uint64_t holds)
 {
-    evq *q = evq_create(n);
+    evq *q = fl_evq_create(n);
     evq_event e{};
     for (size_t i = 0; i < n; i++) {
         e.t = inc[i % inc.size()] * (int64_t)(1 + i % 7);
-        evq_push(q, &e, nullptr);
+        fl_evq_push(q, &e, nullptr);
     }
     double t0 = now_s();
     for (uint64_t h = 0; h < holds; h++) {
-        evq_pop(q, &e);
+        fl_evq_pop(q, &e);
         e.t += inc[h & (inc.size() - 1)];
-        evq_push(q, &e, nullptr);
+        fl_evq_push(q, &e, nullptr);
     }
     double dt = now_s() - t0;
-    evq_destroy(q);
+    fl_evq_destroy(q);
     return holds / dt;
 }
 

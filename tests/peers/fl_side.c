@@ -10,80 +10,80 @@
 
 int flside_constellation(unsigned k, float *re, float *im)
 {
-    modem *m = modem_create((modem_scheme)k);
+    modem *m = fl_modem_create((modem_scheme)k);
     if (!m)
         return -1;
-    modem_constellation(m, re, im);
-    modem_destroy(m);
+    fl_modem_constellation(m, re, im);
+    fl_modem_destroy(m);
     return 0;
 }
 
 int flside_llr(unsigned k, int exact, const float *re, const float *im, size_t n, float n0,
                float *llr, int reps)
 {
-    modem *m = modem_create((modem_scheme)k);
+    modem *m = fl_modem_create((modem_scheme)k);
     if (!m)
         return -1;
     int rc = 0;
     for (int r = 0; r < reps && rc == 0; r++)
-        rc = modem_demod_llr(m, re, im, NULL, n0, exact ? MODEM_DEMAP_EXACT : MODEM_DEMAP_MAXLOG,
+        rc = fl_modem_demod_llr(m, re, im, NULL, n0, exact ? MODEM_DEMAP_EXACT : MODEM_DEMAP_MAXLOG,
                              n * k, llr);
-    modem_destroy(m);
+    fl_modem_destroy(m);
     return rc ? -1 : 0;
 }
 
 int flside_hard(unsigned k, const float *re, const float *im, size_t n, uint8_t *bits, int reps)
 {
-    modem *m = modem_create((modem_scheme)k);
+    modem *m = fl_modem_create((modem_scheme)k);
     if (!m)
         return -1;
     int rc = 0;
     for (int r = 0; r < reps && rc == 0; r++)
-        rc = modem_demod_hard(m, re, im, n * k, bits);
-    modem_destroy(m);
+        rc = fl_modem_demod_hard(m, re, im, n * k, bits);
+    fl_modem_destroy(m);
     return rc ? -1 : 0;
 }
 
 int flside_modulate(unsigned k, const uint8_t *bits, size_t n, float *re, float *im, int reps)
 {
-    modem *m = modem_create((modem_scheme)k);
+    modem *m = fl_modem_create((modem_scheme)k);
     if (!m)
         return -1;
     int rc = 0;
     for (int r = 0; r < reps && rc == 0; r++)
-        rc = modem_modulate(m, bits, n * k, re, im);
-    modem_destroy(m);
+        rc = fl_modem_modulate(m, bits, n * k, re, im);
+    fl_modem_destroy(m);
     return rc ? -1 : 0;
 }
 
 void flside_gauss(uint64_t at, float *out, size_t n)
 {
-    noise_gauss_at(1u, 2u, 0x2F0u, 0u, at, out, n);
+    fl_noise_gauss_at(1u, 2u, 0x2F0u, 0u, at, out, n);
 }
 
 size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded)
 {
-    conv *q = conv_create(CONV_RATE_1_2, n);
+    conv *q = fl_conv_create(CONV_RATE_1_2, n);
     if (!q)
         return 0;
-    conv_encode(q, bits, n, coded);
-    size_t nc = conv_coded_bits(CONV_RATE_1_2, n);
-    conv_destroy(q);
+    fl_conv_encode(q, bits, n, coded);
+    size_t nc = fl_conv_coded_bits(CONV_RATE_1_2, n);
+    fl_conv_destroy(q);
     return nc;
 }
 
 int flside_viterbi(int kernel, const float *llr, size_t n, uint8_t *bits, int reps)
 {
-    conv *q = conv_create(CONV_RATE_1_2, n);
+    conv *q = fl_conv_create(CONV_RATE_1_2, n);
     if (!q)
         return -1;
-    if (conv_set_kernel(q, (conv_kernel)kernel) != 0) {
-        conv_destroy(q);
+    if (fl_conv_set_kernel(q, (conv_kernel)kernel) != 0) {
+        fl_conv_destroy(q);
         return -1;
     }
     int rc = 0;
     for (int r = 0; r < reps && rc == 0; r++)
-        rc = conv_decode(q, llr, n, bits);
-    conv_destroy(q);
+        rc = fl_conv_decode(q, llr, n, bits);
+    fl_conv_destroy(q);
     return rc ? -1 : 0;
 }

@@ -4,14 +4,14 @@
  * would count the waits for a core), and the ratio is featlink / peer of
  * those medians.
  *   demapping   : liquid-dsp modemcf (modulate, hard, 8-bit soft) vs
- *                 modem_modulate / modem_demod_hard / modem_demod_llr
+ *                 fl_modem_modulate / fl_modem_demod_hard / fl_modem_demod_llr
  *   K=7 Viterbi : libfec (Karn) viterbi27 (Debian's x86-64 build has only the
  *                 portable C kernel) and VOLK's volk_8u_x4_conv_k7_r2_8u (the
  *                 dispatcher's best: Spiral SSE3 / AVX2) with a chainback
- *                 written here, vs conv_decode per kernel
- *   Gaussians   : GSL gsl_ran_gaussian_ziggurat (MT19937) vs noise_gauss_at
+ *                 written here, vs fl_conv_decode per kernel
+ *   Gaussians   : GSL gsl_ran_gaussian_ziggurat (MT19937) vs fl_noise_gauss_at
  * featlink's side is behind flside_* (tests/peers/fl_side.h): liquid-dsp and
- * featlink both export modem_create, so featlink's objects are linked into
+ * featlink once both exported modem_create (featlink's is fl_modem_create now), so featlink's objects are linked into
  * one relocatable object with only flside_* global (Makefile bench-peers). */
 #include <complex.h>
 #include <math.h>

@@ -32,24 +32,8 @@
 #include "sim/outstat.h"
 #include "sim/system.h"
 #include "sim/uplink.h"
+#include "tests/sysrecs.h"
 #include "tests/testutil.h"
-
-typedef struct {
-    sys_frame *f;
-    size_t n, cap;
-} recs;
-
-static int keep(void *arg, const sys_frame *f)
-{
-    recs *r = arg;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 1024;
-        r->f = realloc(r->f, r->cap * sizeof *r->f);
-        assert_non_null(r->f);
-    }
-    r->f[r->n++] = *f;
-    return 0;
-}
 
 /* so fast that a frame of 1000 bits takes one tick (1 ps) */
 static uplink_cfg fast = {.model = UPLINK_FIXED, .fixed_rate_bps = 1e15};
@@ -87,14 +71,14 @@ static void test_batch_of_one_is_no_batching(void **state)
 {
     /* 1 Hz into a 0.33 s server: never two waiting, so every batch is one */
     sys_config c = server_only(SYS_PERIODIC, 1.0, 100);
-    recs a = {0}, b = {0}, d = {0};
+    sysrecs a = {0}, b = {0}, d = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &a, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &a, &t), 0);
     c.batch_max = 1;
-    assert_int_equal(fl_sys_run(&c, keep, &b, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &b, &t), 0);
     c.batch_max = 2;
     c.batch_max_wait_s = 0;
-    assert_int_equal(fl_sys_run(&c, keep, &d, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &d, &t), 0);
     assert_int_equal(a.n, 100);
     assert_int_equal(a.n, b.n);
     assert_int_equal(a.n, d.n);
@@ -121,9 +105,9 @@ static void test_deterministic_batches_by_hand(void **state)
     c.batch_max = 4;
     c.batch_max_wait_s = 0.25;
     c.warmup_s = 10;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     assert_int_equal(r.n, 2000);
     qsort(r.f, r.n, sizeof *r.f, by_frame);
     double wsum = 0;
@@ -171,9 +155,9 @@ static void test_bulk_service_queue_and_little(void **state)
     c.service_mean_s = 1.0 / mu;
     c.batch_max = K;
     c.warmup_s = 200;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     double rr = bulk_root(lambda, mu, K), q0 = 1.0 / (1.0 / (1 - rr) + mu / lambda);
     double wq = q0 * rr / ((1 - rr) * (1 - rr)) / lambda;
     /* waits in completion order: MSER-5 and batch means */
@@ -212,9 +196,9 @@ static void test_saturation_throughput_factor(void **state)
     double thr[2];
     for (int k = 0; k < 2; k++) {
         c.batch_max = k ? b : 1;
-        recs r = {0};
+        sysrecs r = {0};
         sys_totals t;
-        assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+        assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
         double first = INFINITY, last = 0;
         for (size_t i = 0; i < r.n; i++) {
             if (r.f[i].server_start_s < first) first = r.f[i].server_start_s;

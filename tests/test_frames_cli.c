@@ -36,6 +36,9 @@
 
 static char out[1 << 16];
 
+/* the M/M/1 of the header: lambda = 0.5/s, 50,000 s simulated */
+#define MM1_SETS " --set system.frame_rate_hz=0.5 --set system.duration_s=50000"
+
 enum { C_POINT, C_TRIAL, C_GROUP, C_DEVICE, C_FRAME, C_ARR, C_ENC, C_FTX, C_DEL, C_SST, C_CMP, C_BITS, C_AIR = 17, C_NCOL = 20 };
 
 static const char *header =
@@ -45,7 +48,7 @@ static const char *header =
 static void run_mm1(const char *name, int jobs)
 {
     int rc = testutil_runf(out, sizeof out, "%s run scenarios/system_mm1.json -o %s/%s.h5 --quiet --force --jobs %d"
-                           " --set system.frame_rate_hz=0.5 --set system.duration_s=50000",
+                           MM1_SETS,
                            testutil_bin(), testutil_dir, name, jobs);
     if (rc) fail_msg("run failed (%d): %s", rc, out);
 }
@@ -175,7 +178,7 @@ static void test_resume(void **state)
     (void)state;
     int rc = testutil_runf(out, sizeof out,
                            "bash -c 'ulimit -f 6000; %s run scenarios/system_mm1.json -o %s/res.h5 --quiet --force --jobs 1"
-                           " --set system.frame_rate_hz=0.5 --set system.duration_s=50000'",
+                           MM1_SETS "'",
                            testutil_bin(), testutil_dir);
     printf("%s", out);
     assert_int_equal(rc, 1);
@@ -183,7 +186,7 @@ static void test_resume(void **state)
     assert_non_null(strstr(out, "--resume"));
     rc = testutil_runf(out, sizeof out,
                        "%s run scenarios/system_mm1.json -o %s/res.h5 --quiet --resume --jobs 2"
-                       " --set system.frame_rate_hz=0.5 --set system.duration_s=50000",
+                       MM1_SETS,
                        testutil_bin(), testutil_dir);
     if (rc) fail_msg("resume failed (%d): %s", rc, out);
     long l1, l2;

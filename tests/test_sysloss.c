@@ -30,23 +30,7 @@
 #include "sim/bittrue.h"
 #include "sim/system.h"
 #include "sim/uplink.h"
-
-typedef struct {
-    sys_frame *f;
-    size_t n, cap;
-} recs;
-
-static int keep(void *arg, const sys_frame *f)
-{
-    recs *r = arg;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 1024;
-        r->f = realloc(r->f, r->cap * sizeof *r->f);
-        assert_non_null(r->f);
-    }
-    r->f[r->n++] = *f;
-    return 0;
-}
+#include "tests/sysrecs.h"
 
 static double fixed_per;
 
@@ -88,11 +72,11 @@ static void test_lost_packets_drop_or_conceal(void **state)
     sys_config c = lossy_config();
     c.max_retx = R;
     c.lost = SYS_LOST_DROP;
-    recs d = {0}, k = {0};
+    sysrecs d = {0}, k = {0};
     sys_totals td, tk;
-    assert_int_equal(fl_sys_run(&c, keep, &d, &td), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &d, &td), 0);
     c.lost = SYS_LOST_CONCEAL;
-    assert_int_equal(fl_sys_run(&c, keep, &k, &tk), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &k, &tk), 0);
     assert_int_equal(d.n, 5000);
     assert_int_equal(k.n, d.n);
     double q = pow(p, R + 1), pdrop = 1 - pow(1 - q, npk);
@@ -143,9 +127,9 @@ static void test_stale_drop_by_hand(void **state)
     c.deadline_s = 0.32;
     c.late = SYS_LATE_DROP;
     c.service_mean_s = 1e-6;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     assert_int_equal(r.n, 2000);
     size_t sent = 0;
     for (size_t i = 0; i < r.n; i++) {
@@ -221,10 +205,10 @@ static void test_bit_true_arq_through_the_system(void **state)
     c.packet_bits = 1000;
     c.max_retx = R;
     c.duration_s = 1500;
-    recs r = {0}, r2 = {0};
+    sysrecs r = {0}, r2 = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
-    assert_int_equal(fl_sys_run(&c, keep, &r2, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r2, &t), 0);
     assert_int_equal(r.n, r2.n);
     assert_memory_equal(r.f, r2.f, r.n * sizeof *r.f);
     double packets = 0, retx = 0, lost = 0;

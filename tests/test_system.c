@@ -33,23 +33,7 @@
 #include "sim/sysmodel.h"
 #include "sim/system.h"
 #include "sim/uplink.h"
-
-typedef struct {
-    sys_frame *f;
-    size_t n, cap;
-} recs;
-
-static int keep(void *arg, const sys_frame *f)
-{
-    recs *r = arg;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 1024;
-        r->f = realloc(r->f, r->cap * sizeof *r->f);
-        assert_non_null(r->f);
-    }
-    r->f[r->n++] = *f;
-    return 0;
-}
+#include "tests/sysrecs.h"
 
 /* fixed-rate links of sim/uplink: 1 Mbit/s, and one so fast a frame takes 1 ps */
 static uplink_cfg fixed_1m = {.model = UPLINK_FIXED, .fixed_rate_bps = 1e6};
@@ -87,7 +71,7 @@ static void check_close(const char *what, const outstat_est *e, double theory)
 }
 
 /* latencies of counted frames in arrival order, after MSER-5 */
-static void latency_mean(const recs *r, double warmup, outstat_est *e)
+static void latency_mean(const sysrecs *r, double warmup, outstat_est *e)
 {
     double *x = malloc(r->n * sizeof *x);
     size_t n = 0;
@@ -104,9 +88,9 @@ static void latency_mean(const recs *r, double warmup, outstat_est *e)
 static void test_perfect_channel_components_sum_exactly(void **state)
 {
     sys_config c = base_config();
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     assert_int_equal(r.n, 50);
     for (size_t i = 0; i < r.n; i++) {
         const sys_frame *f = &r.f[i];
@@ -131,7 +115,7 @@ static void test_perfect_channel_components_sum_exactly(void **state)
 
 /* M/M/c through the whole system: Poisson arrivals, no device compute, a
  * link so fast it adds 1 ps per frame, exponential service of mean 1 s */
-static void run_mmc(unsigned c_workers, double lambda, uint32_t seed, recs *r, sys_totals *t)
+static void run_mmc(unsigned c_workers, double lambda, uint32_t seed, sysrecs *r, sys_totals *t)
 {
     sys_config c = base_config();
     c.groups[0].arrival = SYS_POISSON;
@@ -146,7 +130,7 @@ static void run_mmc(unsigned c_workers, double lambda, uint32_t seed, recs *r, s
     c.duration_s = 300000.0 / lambda;
     c.warmup_s = 100.0;
     c.seed = seed;
-    assert_int_equal(fl_sys_run(&c, keep, r, t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, r, t), 0);
 }
 
 static double erlang_c(int c, double a)
@@ -162,7 +146,7 @@ static double erlang_c(int c, double a)
 
 static void test_mm1_and_mm3_through_the_system(void **state)
 {
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
     outstat_est e;
     run_mmc(1, 0.8, 21, &r, &t);
@@ -196,9 +180,9 @@ static void test_arq_closed_forms(void **state)
     c.link = lossy_link;
     c.max_retx = R;
     c.duration_s = 4000;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     double packets = 0, attempts = 0, lost = 0;
     for (size_t i = 0; i < r.n; i++) {
         packets += r.f[i].packets;
@@ -227,7 +211,7 @@ static int band_link(void *arg, uint32_t device, double snr_db, double bandwidth
     return 0;
 }
 
-static void uplink_only(sys_access a, uint32_t seed, recs *r)
+static void uplink_only(sys_access a, uint32_t seed, sysrecs *r)
 {
     sys_config c = base_config();
     c.groups[0] = (sys_group){.devices = 4, .arrival = SYS_POISSON, .frame_rate_hz = 0.15,
@@ -242,12 +226,12 @@ static void uplink_only(sys_access a, uint32_t seed, recs *r)
     c.warmup_s = 1000;
     c.seed = seed;
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, r, &t), 0);
 }
 
 static void test_tdma_versus_fdma(void **state)
 {
-    recs r = {0};
+    sysrecs r = {0};
     outstat_est e;
     /* TDMA: M/D/1, lambda = 0.6, T = 1: W = T + lambda T^2 / (2 (1 - rho)) */
     uplink_only(SYS_TDMA, 31, &r);
@@ -261,7 +245,7 @@ static void test_tdma_versus_fdma(void **state)
     free(r.f);
 }
 
-static uint64_t fingerprint(const recs *r, uint32_t device)
+static uint64_t fingerprint(const sysrecs *r, uint32_t device)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < r->n; i++) {
@@ -281,14 +265,14 @@ static void test_determinism_and_device_independence(void **state)
     c.groups[0].arrival = SYS_POISSON;
     c.link = lossy_link;
     c.max_retx = 3;
-    recs a = {0}, b = {0}, d = {0};
+    sysrecs a = {0}, b = {0}, d = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &a, &t), 0);
-    assert_int_equal(fl_sys_run(&c, keep, &b, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &a, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &b, &t), 0);
     assert_int_equal(a.n, b.n);
     assert_memory_equal(a.f, b.f, a.n * sizeof *a.f);
     c.groups[0].devices = 4;    /* one more device: the others' draws stay */
-    assert_int_equal(fl_sys_run(&c, keep, &d, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &d, &t), 0);
     for (uint32_t k = 0; k < 3; k++) assert_true(fingerprint(&a, k) == fingerprint(&d, k));
     free(a.f);
     free(b.f);
@@ -303,9 +287,9 @@ static void test_stale_frames_dropped(void **state)
     c.duration_s = 10;
     c.deadline_s = 0.5;
     c.late = SYS_LATE_DROP;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     size_t dropped = 0;
     for (size_t i = 0; i < r.n; i++) {
         if (r.f[i].dropped == 1) {
@@ -342,9 +326,9 @@ static void test_outage_defers_by_the_retry_time(void **state)
     c.packet_bits = 100000;        /* one packet per frame */
     c.outage_retry_s = 0.004;
     calls = 0;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     assert_int_equal(t.outages, 50);
     for (size_t i = 0; i < r.n; i++) {
         /* 0.1 compute + 4 ms deferred + 0.1 s on air + 0.2 s server */
@@ -416,9 +400,9 @@ static void test_event_order_fingerprint(void **state)
     c.service = SYS_SVC_EXPONENTIAL;
     c.service_mean_s = 0.05;
     c.duration_s = 30;
-    recs r = {0};
+    sysrecs r = {0};
     sys_totals t;
-    assert_int_equal(fl_sys_run(&c, keep, &r, &t), 0);
+    assert_int_equal(fl_sys_run(&c, sysrecs_keep, &r, &t), 0);
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < r.n; i++) {
         /* integers only: who, which frame, when (integer ticks), what happened */

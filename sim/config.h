@@ -143,6 +143,7 @@ typedef struct {
     double          find_target;
     int64_t         find_max;
     int64_t         max_frame_records; /* most /frames records of a run, 0: none (sim/frametab) */
+    char            trace_file[SCN_PATH_LEN]; /* system.arrival = trace (sim/trace) */
 } scn_system;
 
 typedef struct {

@@ -1,5 +1,6 @@
 /* keyrules: cross-key checks and inert keys (keyrules.h). */
 #include "sim/keyrules.h"
+#include "sim/trace.h"
 
 #include <errno.h>
 #include <math.h>
@@ -66,6 +67,7 @@ static int in_no_fading(const fl_config *c) { return c->system.devices > 0 && c-
 static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && c->server.service != SYS_SVC_MODEL; }
 static int in_server_model(const fl_config *c) { return c->system.devices > 0 && c->server.service == SYS_SVC_MODEL; }
 static int in_not_periodic(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_PERIODIC; }
+static int in_not_trace(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_TRACE; }
 static int in_no_find(const fl_config *c) { return c->system.devices > 0 && c->system.find == SYS_FIND_NONE; }
 static int in_no_batch(const fl_config *c) { return c->system.devices > 0 && c->server.batch_max == 1; }
 static int in_no_deadline(const fl_config *c) { return c->system.devices > 0 && !(c->system.deadline_s < INFINITY); }
@@ -137,6 +139,7 @@ static const inert_rule inert_rules[] = {
     {"server.service_mean_s", in_server_model, "server.service is \"model\""},
     {"system.jitter_s", in_not_periodic, "system.arrival is not \"periodic\""},
     {"system.find_metric,system.find_target,system.find_max", in_no_find, "system.find is \"none\""},
+    {"system.trace_file", in_not_trace, "system.arrival is not \"trace\""},
     {"system.late", in_no_deadline, "system.deadline_s is \"inf\" (no deadline)"},
     {"server.batch_max_wait_s", in_no_batch, "server.batch_max is 1 (no batching)"},
 };
@@ -235,6 +238,11 @@ static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
     if (y->arrival == SYS_PERIODIC && y->jitter_s >= 0.5 / y->frame_rate_hz)
         return fl_schema_fail(r, "$.system.jitter_s%s: must be below half the period (%g s), got %g", at,
                            0.5 / y->frame_rate_hz, y->jitter_s);
+    if (y->arrival == SYS_TRACE && !y->trace_file[0])
+        return fl_schema_fail(r, "$.system.trace_file%s: system.arrival \"trace\" needs a trace file", at);
+    if (y->arrival == SYS_TRACE && y->find != SYS_FIND_NONE)
+        return fl_schema_fail(r, "$.system.find%s: must be \"none\" with system.arrival \"trace\" (the trace "
+                           "fixes the devices)", at);
     if (c->trials > 4096)
         return fl_schema_fail(r, "$.trials%s: a system run's replications must be at most 4096 (distinct fading "
                            "streams), got %lld", at, (long long)c->trials);
@@ -283,17 +291,27 @@ int fl_keyrules_file_needed(const fl_config *c, const schema_key *k)
         return 0;
     if (k->off == offsetof(fl_config, source.path))
         return c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY;
+    if (k->off == offsetof(fl_config, system.trace_file))
+        return c->system.devices > 0 && c->system.arrival == SYS_TRACE;
     return 1;
 }
 
 int fl_keyrules_file(const fl_config *c, const schema_key *k, int64_t point, schema_report *r)
 {
     const char *path = (const char *)c + k->off;
-    if (!fl_keyrules_file_needed(c, k) || access(path, R_OK) == 0)
-        return 0;
     char at[64];
-    return fl_schema_fail(r, "$.%s%s: file \"%s\" does not exist or is not readable", k->key,
-                       keyrules_at(point, at, sizeof at), path);
+    keyrules_at(point, at, sizeof at);
+    if (!fl_keyrules_file_needed(c, k))
+        return 0;
+    if (access(path, R_OK) != 0)
+        return fl_schema_fail(r, "$.%s%s: file \"%s\" does not exist or is not readable", k->key, at, path);
+    if (k->off != offsetof(fl_config, system.trace_file))
+        return 0;
+    trace t;   /* a trace is read whole here, so a bad one stops the run before it starts */
+    char why[384];
+    int rc = fl_trace_load(path, (uint32_t)c->system.devices, &t, why, sizeof why);
+    fl_trace_free(&t);
+    return rc ? fl_schema_fail(r, "$.%s%s: %s", k->key, at, why) : 0;
 }
 
 int fl_keyrules_files(const fl_config *c, int64_t point, schema_report *r)

@@ -412,10 +412,11 @@ static int cmd_run(int argc, char **argv)
         fl_config *c = &seen[nin];
         if (fl_scenario_config(s, i, c, err, sizeof err))
             break;
-        const char *paths[2] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
-                                c->metrics.projector};
-        const char *roles[2] = {"source", "projector"};
-        for (int k = 0; k < 2 && nin < MAX_INPUTS; k++) {
+        const char *paths[3] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
+                                c->metrics.projector,
+                                c->system.devices > 0 && c->system.arrival == SYS_TRACE ? c->system.trace_file : ""};
+        const char *roles[3] = {"source", "projector", "trace"};
+        for (int k = 0; k < 3 && nin < MAX_INPUTS; k++) {
             int dup = !paths[k][0];
             for (int j = 1; j < nin && !dup; j++)
                 dup = !strcmp(in[j].path, paths[k]);

@@ -108,7 +108,11 @@ static const schema_key schema_keys[] = {
     INT("stop.max_bits", stop.max_bits, 1, 1e16, 1e7, "bit", "BER runs stop after this many bits"),
     INT("system.devices", system.devices, 0, 1048576, 0, "device",
         "devices sharing the uplink and server (0: no system run, one frame pipeline per point)"),
-    ENUM("system.arrival", system.arrival, "periodic|poisson", "periodic", "frame arrivals at each device"),
+    ENUM("system.arrival", system.arrival, "periodic|poisson|trace", "periodic",
+         "frame arrivals at each device (trace: the times of system.trace_file)"),
+    STR("system.trace_file", system.trace_file, "", SCHEMA_PATH,
+        "arrival trace: \"DEVICE TIME\" lines, time in s, non-decreasing, '#' comments (relative: beside the "
+        "scenario file)"),
     NUM("system.frame_rate_hz", system.frame_rate_hz, 1e-6, 1e6, 1, 0, "frame/s", "frames per second per device"),
     NUM("system.jitter_s", system.jitter_s, 0, 1e6, 0, 0, "s",
         "periodic arrivals: uniform jitter in [-j, j] (below half the period)"),

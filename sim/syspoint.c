@@ -218,23 +218,32 @@ int fl_syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *
     sys_config y;
     uplink_cfg u;
     int rc = fl_syspoint_config(c, point, mb->value, &y, &u);
-    char why[256] = "";
+    char why[384] = "";
+    trace tr = {0};       /* system.arrival = trace: the arrivals, checked when the scenario loaded */
+    if (!rc && c->system.arrival == SYS_TRACE) {
+        if ((rc = fl_trace_load(c->system.trace_file, y.groups[0].devices, &tr, why, sizeof why))) {
+            snprintf(err, len, "$.system.trace_file: %s", why);
+            return rc == -ENOMEM ? rc : -EINVAL;
+        }
+        y.groups[0].trace = &tr;
+    }
     if (!rc) rc = fl_sys_check(&y, why, sizeof why);
     if (rc) {
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
+        fl_trace_free(&tr);
         return -EINVAL;
     }
     bittrue *bt = NULL;   /* uplink.per_model = bit_true: packets really sent */
-    if (c->uplink.per_model == PER_BIT_TRUE) {
-        if (!(bt = fl_bittrue_create(&u))) {
-            snprintf(err, len, "system run: bit_true needs an uncoded shannon or fixed uplink (or no memory)");
-            return -EINVAL;
-        }
+    if (c->uplink.per_model == PER_BIT_TRUE && !(bt = fl_bittrue_create(&u))) {
+        snprintf(err, len, "system run: bit_true needs an uncoded shannon or fixed uplink (or no memory)");
+        rc = -EINVAL;
+    } else if (bt) {
         y.attempt = fl_bittrue_attempt;
         y.attempt_arg = bt;
     }
-    rc = syspoint_cap_and_reps(c, &y, r, frames, err, len);
+    if (!rc) rc = syspoint_cap_and_reps(c, &y, r, frames, err, len);
     fl_bittrue_destroy(bt);
+    fl_trace_free(&tr);
     return rc;
 }
 

@@ -29,6 +29,7 @@ typedef struct {            /* a frame in flight (a pool slot) */
 
 typedef struct {
     uint32_t  group;
+    uint32_t  local;     /* its index within the group */
     double    mean_snr_db;  /* with shadowing (and the FDMA band gain) */
     jakes    *fade;
     station  *cpu;
@@ -95,6 +96,8 @@ int fl_sys_check(const sys_config *c, char *why, size_t len)
         if (!(p->frame_rate_hz > 0 && p->frame_rate_hz <= 1e6)) BAD("group %d: frame rate must be in (0, 1e6] Hz", g);
         if (!(p->jitter_s >= 0 && p->jitter_s < 0.5 / p->frame_rate_hz)) BAD("group %d: jitter must be in [0, period/2)", g);
         if (p->frame_bits < 1) BAD("group %d: frame bits must be >= 1", g);
+        if (p->arrival == SYS_TRACE && (!p->trace || p->trace->devices > p->devices))
+            BAD("group %d: a trace arrival needs a trace of at most the group's devices", g);
         if (!(p->device_time_s >= 0 && p->server_time_s >= 0)) BAD("group %d: compute times must be >= 0", g);
         if (!isfinite(p->mean_snr_db) || !(p->shadowing_db >= 0)) BAD("group %d: mean SNR finite, shadowing >= 0", g);
         if (!(p->compute_power_w >= 0 && p->tx_power_w >= 0)) BAD("group %d: powers must be >= 0", g);
@@ -457,6 +460,11 @@ static evq_time next_arrival(const sim *m, uint32_t d, uint64_t k, evq_time prev
 {
     const sys_group *g = &m->c->groups[m->dev[d].group];
     double period = 1.0 / g->frame_rate_hz;
+    if (g->arrival == SYS_TRACE) { /* frame k of the device: its trace's k-th time, then none */
+        if (m->dev[d].local >= g->trace->devices) return EVQ_TIME_MAX;
+        size_t at = g->trace->start[m->dev[d].local] + k;
+        return at < g->trace->start[m->dev[d].local + 1] ? to_ticks(g->trace->time_s[at]) : EVQ_TIME_MAX;
+    }
     if (g->arrival == SYS_POISSON)
         return prev + to_ticks(-period * log(draw_u(m->c, d, k, 0, SYS_PURPOSE_ARRIVAL)));
     double phase = period * draw_u(m->c, d, 0, 0, SYS_PURPOSE_OFFSET);
@@ -554,6 +562,7 @@ static int setup(sim *m, const sys_config *c)
         for (uint32_t i = 0; i < c->groups[g].devices; i++, d++) {
             devstate *dv = &m->dev[d];
             dv->group = (uint32_t)g;
+            dv->local = i;
             /* shadowing: N(0, sigma^2) dB by Box-Muller from two keyed uniforms */
             double u1 = draw_u(c, d, 0, 0, SYS_PURPOSE_SHADOW), u2 = draw_u(c, d, 0, 1, SYS_PURPOSE_SHADOW);
             dv->mean_snr_db = c->groups[g].mean_snr_db +

@@ -4,7 +4,8 @@
  * server computation; featlink adds the queues, the channel and ARQ).
  *
  * A frame's life, each step an event of sim/evq (1 tick = 1 ps):
- *   arrival at its device (periodic with jitter, or Poisson)
+ *   arrival at its device (periodic with jitter, Poisson, or a trace of
+ *   times, sim/trace)
  *   -> device compute (encoder + codec; one worker per device, FIFO)
  *   -> uplink: the frame's bits in packets of uplink.packet_bits; each
  *      attempt is sent at the rate the link model gives for the device's
@@ -43,6 +44,7 @@
 
 #include "common/purpose.h"
 #include "sim/station.h"
+#include "sim/trace.h"
 
 #define SYS_MAX_GROUPS 8
 #define SYS_MAX_DEVICES (1u << 20)
@@ -54,7 +56,7 @@
 #define SYS_PURPOSE_SERVICE  PURPOSE_SYS_SERVICE   /* random server service time, per (device, frame) */
 #define SYS_PURPOSE_SHADOW   PURPOSE_SYS_SHADOW   /* log-normal shadowing, per device */
 
-typedef enum { SYS_PERIODIC = 0, SYS_POISSON = 1 } sys_arrival;
+typedef enum { SYS_PERIODIC = 0, SYS_POISSON = 1, SYS_TRACE = 2 } sys_arrival;
 typedef enum { SYS_TDMA = 0, SYS_FDMA = 1, SYS_PF = 2 } sys_access;
 typedef enum { SYS_SVC_MODEL = 0, SYS_SVC_EXPONENTIAL = 1, SYS_SVC_DETERMINISTIC = 2 } sys_service;
 typedef enum { SYS_LOST_CONCEAL = 0, SYS_LOST_DROP = 1 } sys_lost_policy;
@@ -92,6 +94,8 @@ typedef struct {
     sys_arrival arrival;
     double      frame_rate_hz;   /* per device, > 0 */
     double      jitter_s;        /* periodic: uniform in [-j, j], j < period / 2 */
+    const trace *trace;          /* SYS_TRACE: the group's arrivals, device i of the group
+                                    its trace device i (trace->devices <= devices) */
     uint64_t    frame_bits;      /* encoded frame size (bits), from the codec */
     double      device_time_s;   /* encoder + codec time per frame (sim/sysmodel) */
     double      mean_snr_db;     /* mean SNR over the full band (sysmodel path loss) */

@@ -377,6 +377,27 @@ static void seeds_journal(void)
 }
 
 /* every shipped scenario, alone and with --set overrides */
+/* arrival traces as system.trace_file holds them (fuzz_trace): byte 0 the
+ * device count - 1, then the text; featlink-made: the arrivals a periodic
+ * and a Poisson source would give, with comments, blank lines and CRLF */
+static void seeds_trace(void)
+{
+    static char text[8192];
+    for (int j = 0; j < 4; j++) {
+        uint8_t dm1 = (uint8_t)(j * 3);   /* devices - 1: 1, 4, 7, 10 devices */
+        size_t k = (size_t)snprintf(text, sizeof text, "# featlink arrival trace %d: DEVICE TIME (s)\n", j);
+        double t = 0.0;
+        uint32_t s = 12345u + (uint32_t)j;
+        for (int i = 0; i < 40 * (j + 1) && k < sizeof text - 64; i++) {
+            s = s * 1664525u + 1013904223u;
+            t += j % 2 ? -log(((double)(s >> 8) + 0.5) / 16777216.0) * 0.25 : 0.125;
+            k += (size_t)snprintf(text + k, sizeof text - k, "%u%s%.12f%s", (unsigned)(i % (dm1 + 1)),
+                                  i % 5 ? " " : "\t", t, i % 7 ? "\n" : "  # comment\r\n\n");
+        }
+        put("fuzz_trace", &dm1, 1, text, k);
+    }
+}
+
 static void seeds_scenario(const char *dir)
 {
     DIR *dp = opendir(dir);
@@ -422,6 +443,7 @@ int main(int argc, char **argv)
     seeds_hdf5();
     seeds_results();
     seeds_journal();
+    seeds_trace();
     seeds_scenario(argv[2]);
     printf("seeds: %d inputs under %s\n", counter, root);
     return 0;

@@ -7,7 +7,10 @@
  *      AWGN and Rayleigh fast fading: absolute figures only (a ratio against
  *      a peer is a claim only when both ran in the same run: AFF3CT's are in
  *      tests/peers/aff3ct.sh, which alternates it with this loop).
- * Each figure is the best of 5 repetitions (the machine is shared). */
+ * Each figure is the best of 5 repetitions (the machine is shared).
+ * `bench_channel --links` runs only the four uncoded cases, one round each
+ * timed in thread CPU time, one line per case ("case <i> <Mbit/s> <bit
+ * errors>"), for tests/peers/aff3ct.sh to alternate with AFF3CT. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +70,9 @@ static double bench_gauss_gsl(void)
 
 #define FB (1u << 16) /* bits per frame */
 
-static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
+//  bench_link : bits-in -> bits-out rate, best of _reps rounds; _cpu: timed in
+//      thread CPU time (else monotonic wall time)
+static double bench_link(modem_scheme s, phy_channel ch, int reps, int cpu, uint64_t *errs)
 {
     phy_config c = {0};
     c.scheme = s;
@@ -81,9 +86,9 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
     static uint8_t out[FB / 8];
     double best = 0;
     uint64_t e = 0;
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0; rep < reps; rep++) {
         const int frames = s == MODEM_BPSK && ch == PHY_AWGN ? 400 : 150;
-        double t0 = bench_now_s();
+        double t0 = cpu ? bench_cpu_s() : bench_now_s();
         for (int f = 0; f < frames; f++) {
             uint64_t fr = (uint64_t)rep * 1000 + (uint64_t)f;
             fl_noise_u32_at(1u, 0u, 0x220u, 0u, fr << 24, words, FB / 32);
@@ -93,7 +98,7 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
             for (unsigned j = 0; j < FB / 64; j++)
                 e += (uint64_t)__builtin_popcountll(a[j] ^ b[j]);
         }
-        double r = (double)frames * FB / (bench_now_s() - t0);
+        double r = (double)frames * FB / ((cpu ? bench_cpu_s() : bench_now_s()) - t0);
         best = r > best ? r : best;
     }
     fl_phy_destroy(p);
@@ -101,8 +106,27 @@ static double bench_link(modem_scheme s, phy_channel ch, uint64_t *errs)
     return best;
 }
 
-int main(void)
+static const struct {
+    const char *name;
+    modem_scheme s;
+    phy_channel ch;
+} cases[] = {
+    {"BPSK   / AWGN", MODEM_BPSK, PHY_AWGN},
+    {"BPSK   / Rayleigh", MODEM_BPSK, PHY_RAYLEIGH},
+    {"16-QAM / AWGN", MODEM_QAM16, PHY_AWGN},
+    {"16-QAM / Rayleigh", MODEM_QAM16, PHY_RAYLEIGH},
+};
+
+int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--links") == 0) {
+        for (int i = 0; i < 4; i++) {
+            uint64_t e;
+            double r = bench_link(cases[i].s, cases[i].ch, 1, 1, &e) / 1e6;
+            printf("case %d %.1f %llu\n", i, r, (unsigned long long)e);
+        }
+        return 0;
+    }
     bench_header("bench_channel: single thread");
     double ours = bench_gauss_ours(), gsl = bench_gauss_gsl();
     printf("Gaussian N(0,1) samples/s (same run)\n");
@@ -110,21 +134,11 @@ int main(void)
     printf("  %-34s %10.1f M/s\n", "gsl_ran_gaussian_ziggurat (MT19937)", gsl / 1e6);
     printf("  ratio %.2fx\n\n", ours / gsl);
 
-    struct {
-        const char *name;
-        modem_scheme s;
-        phy_channel ch;
-    } cases[] = {
-        {"BPSK   / AWGN", MODEM_BPSK, PHY_AWGN},
-        {"BPSK   / Rayleigh", MODEM_BPSK, PHY_RAYLEIGH},
-        {"16-QAM / AWGN", MODEM_QAM16, PHY_AWGN},
-        {"16-QAM / Rayleigh", MODEM_QAM16, PHY_RAYLEIGH},
-    };
     printf("Uncoded bits-in -> bits-out, hard decision, Es/N0 10 dB, %u-bit frames\n", FB);
     printf("  %-18s %12s %14s\n", "case", "Mbit/s", "bit errors");
     for (int i = 0; i < 4; i++) {
         uint64_t e;
-        double r = bench_link(cases[i].s, cases[i].ch, &e) / 1e6;
+        double r = bench_link(cases[i].s, cases[i].ch, 5, 0, &e) / 1e6;
         printf("  %-18s %12.1f %14llu\n", cases[i].name, r, (unsigned long long)e);
         if (e == 0)
             printf("  (no bit errors counted?)\n");

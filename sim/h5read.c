@@ -4,6 +4,8 @@
  * really has, before anything is allocated or read. */
 #include "sim/results.h"
 
+#include "sim/h5crc.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@ typedef struct {
     size_t len;
     const char *grp, *col; /* the table read: "/points" and "/points/%s" */
     int is_int;            /* the last column checked holds integers */
+    int sums;              /* the root says every dataset has its crc32 */
 } h5r;
 
 static int h5r_fail(h5r *r, int rc, const char *fmt, const char *what, const char *why)
@@ -91,6 +94,31 @@ static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, 
     if (a >= 0)
         H5Aclose(a);
     return rc;
+}
+
+/* Dataset _d (named by _fmt and _what as h5r_fail does) against its
+ * "crc32" attribute (sim/h5crc.h). A mismatch, a malformed attribute, or a
+ * missing one in a file whose root says "checksums", is -EINVAL naming the
+ * dataset; a file from before checksums passes unverified. */
+static int h5r_verify(h5r *r, hid_t d, const char *fmt, const char *what)
+{
+    uint32_t want, got;
+    int rc = fl_h5crc_stored(d, &want);
+    if (rc == -ENOENT)
+        return r->sums ? h5r_fail(r, -EINVAL, fmt, what,
+                                  "has no crc32 attribute, but the file says every dataset has one")
+                       : 0;
+    if (rc)
+        return h5r_fail(r, -EINVAL, fmt, what, "has a crc32 attribute that is not a scalar 32-bit integer");
+    rc = fl_h5crc_compute(d, &got);
+    if (rc)
+        return h5r_fail(r, rc == -ENOMEM ? rc : -EINVAL, fmt, what, rc == -ENOMEM ? strerror(ENOMEM) : "cannot be read");
+    if (got == want)
+        return 0;
+    char why[200];
+    snprintf(why, sizeof why, "checksum mismatch (crc32 stored 0x%08x, computed 0x%08x): "
+             "the file was changed or damaged after featlink wrote it", (unsigned)want, (unsigned)got);
+    return h5r_fail(r, -EINVAL, fmt, what, why);
 }
 
 /* The element count of 1-D dataset _d of _esize-byte elements, checked
@@ -238,7 +266,9 @@ static int h5r_fill(h5r *r, hid_t g, char *cols, cs_table *tab, int ints)
             continue;
         char *unit = NULL, *desc = NULL, where[300];
         snprintf(where, sizeof where, r->col, name);
-        rc = h5r_attr_str(r, d, where, "unit", &unit);
+        rc = h5r_verify(r, d, r->col, name);
+        if (!rc)
+            rc = h5r_attr_str(r, d, where, "unit", &unit);
         if (!rc)
             rc = h5r_attr_str(r, d, where, "description", &desc);
         cs_type ty = is_text ? CS_STR : ints && r->is_int ? CS_I64 : CS_F64;
@@ -284,7 +314,9 @@ static int h5r_text(h5r *r, hid_t f, const char *name, char **out)
                                                                                               : h5r_string_type(ty, H5R_MAX_TEXT, &n);
     if (!why && (double)H5Dget_storage_size(d) * H5R_MAX_RATIO < (double)n)
         why = "declares more text than the file stores";
-    int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : h5r_string_read(r, d, 0, n, "/%s", name, out);
+    int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : h5r_verify(r, d, "/%s", name);
+    if (!rc)
+        rc = h5r_string_read(r, d, 0, n, "/%s", name, out);
     if (sp >= 0)
         H5Sclose(sp);
     if (ty >= 0)
@@ -307,6 +339,8 @@ static hid_t h5r_open(h5r *r, int *rc)
     hid_t f = H5Fis_hdf5(r->path) > 0 ? H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
     if (f < 0)
         *rc = h5r_fail(r, -EINVAL, "%s", "file", "not an HDF5 file (or a damaged one)");
+    else
+        r->sums = H5Aexists(f, H5CRC_ROOT) > 0;
     return f;
 }
 
@@ -327,7 +361,7 @@ static int h5r_group(h5r *r, hid_t f, const char *name, hid_t *g, char **cols)
 
 int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
 {
-    h5r r = {path, err, len, "/points", "/points/%s", 0};
+    h5r r = {path, err, len, "/points", "/points/%s", 0, 0};
     *out = NULL;
     if (fl_scenario_text)
         *fl_scenario_text = NULL;
@@ -362,7 +396,7 @@ int fl_results_read_records_h5(const char *path, const char *name, results *t, c
     char grp[80], col[84];
     snprintf(grp, sizeof grp, "/%s", name);
     snprintf(col, sizeof col, "/%s/%%s", name);
-    h5r r = {path, err, len, grp, col, 0};
+    h5r r = {path, err, len, grp, col, 0, 0};
     if (!fl_results_record_name_ok(name)) {
         snprintf(err, len, "%s: /%s: not a record table name ([a-z0-9_], not points or scenario*)", path, name);
         return -EINVAL;
@@ -391,4 +425,15 @@ int fl_results_read_records_h5(const char *path, const char *name, results *t, c
         H5Gclose(g);
     H5Fclose(f);
     return rc;
+}
+
+int fl_results_h5_checksummed(const char *path)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
+    if (f < 0)
+        return -EINVAL;
+    int yes = H5Aexists(f, H5CRC_ROOT) > 0;
+    H5Fclose(f);
+    return yes;
 }

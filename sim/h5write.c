@@ -3,6 +3,7 @@
  * plain write() calls, so a full disk reports ENOSPC (EFBIG, EACCES, ...)
  * naming the file. */
 #include "sim/columns.h"
+#include "sim/h5crc.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
 #include "sim/sha256.h"
@@ -127,6 +128,8 @@ static int h5_write_column(hid_t g, const cs_table *t, int c)
     int rc = fl_cs_col_type(t, c) == CS_STR ? h5_write_strings(g, t, c, sp, &d)
                                          : h5_write_numbers(g, t, c, is_count, sp, &d);
     if (!rc)
+        rc = fl_h5crc_attach(d);
+    if (!rc)
         rc = h5_attr_str(d, "unit", unit);
     if (!rc)
         rc = h5_attr_str(d, "description", desc);
@@ -169,6 +172,8 @@ static int h5_write_text(hid_t f, const char *name, const char *text, const char
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t d = H5Dcreate2(f, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int rc = d >= 0 && H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0 ? 0 : h5_failed();
+    if (!rc)
+        rc = fl_h5crc_attach(d);
     if (!rc && attr)
         rc = h5_attr_str(d, attr, attr_value);
     if (d >= 0)
@@ -213,7 +218,8 @@ static int h5_write_meta(hid_t f, const results *t, const results_meta *m, char 
     snprintf(num, sizeof num, "%lld", (long long)fl_results_points(t));
     const char *attr[][2] = {{"featlink_version", featlink_version()}, {"git_revision", featlink_git_revision()},
                              {"name", m->name ? m->name : ""}, {"points", num}, {"created_utc", when},
-                             {"command_line", m->command_line ? m->command_line : ""}};
+                             {"command_line", m->command_line ? m->command_line : ""},
+                             {H5CRC_ROOT, H5CRC_ATTR}};
     int rc = 0;
     for (size_t k = 0; k < sizeof attr / sizeof attr[0] && !rc; k++)
         rc = h5_attr_str(f, attr[k][0], attr[k][1]);

@@ -488,6 +488,16 @@ static int cli_format(const char *cmd, const char *given, const char *names)
     return -1;
 }
 
+/* A results file from before dataset checksums (sim/h5crc.h) is read
+ * unverified: say so on stderr. */
+static void warn_unverified(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 3 && !strcmp(path + n - 3, ".h5") && fl_results_h5_checksummed(path) == 0)
+        fprintf(stderr, "featlink: warning: %s: no dataset checksums (written before featlink kept them); "
+                        "read unverified\n", path);
+}
+
 static int cmd_export(int argc, char **argv)
 {
     cli o;
@@ -509,6 +519,7 @@ static int cmd_export(int argc, char **argv)
         fprintf(stderr, "featlink: %s\n", err);
         return rc == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
+    warn_unverified(o.file);
     rc = table ? fl_results_export_records(t, table, stdout, fmt) : fl_results_export(t, stdout, fmt);
     fl_results_destroy(t);
     if (rc)
@@ -533,6 +544,7 @@ static int cmd_table(int argc, char **argv)
         fprintf(stderr, "featlink: %s\n", err);
         return rc == -EINVAL || rc == -ENOENT ? EXIT_USAGE : EXIT_RUNTIME;
     }
+    warn_unverified(o.file);
     return 0;
 }
 

@@ -2,8 +2,11 @@
  *
  * HDF5 layout (docs/design-notes.md §3):
  *   /                 attributes featlink_version, git_revision, name, points,
- *                     created_utc (ISO 8601), command_line, and per input
- *                     file input_<role> (path) and sha256_<role>
+ *                     created_utc (ISO 8601), command_line, checksums
+ *                     ("crc32"), and per input file input_<role> (path) and
+ *                     sha256_<role>
+ *   every dataset     attribute "crc32": CRC-32 of its stored bytes
+ *                     (sim/h5crc.h), verified on reading
  *   /scenario         the scenario file's text, verbatim (string), with the
  *                     attribute "sets": the --set overrides, one per line
  *   /scenario_effective  the scenario after --set, as featlink ran it
@@ -109,6 +112,13 @@ int fl_results_write_h5(const results *t, const char *path, const results_meta *
 //                    datasets. 0, -EINVAL (not a featlink results file, the
 //                    cause in _err), -ENOENT/-EACCES, -ENOMEM
 int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t errlen);
+//  fl_results_h5_checksummed : 1 when results file _path carries dataset
+//                    checksums (sim/h5crc.h: fl_results_read_h5 and
+//                    fl_results_read_records_h5 verify them, a mismatch is
+//                    -EINVAL naming the dataset), 0 for a file written
+//                    before them (read unverified), -EINVAL when _path is
+//                    no HDF5 file
+int fl_results_h5_checksummed(const char *path);
 //  fl_results_read_records_h5 : read record table /_name (/frames, ...) of a
 //                    results file into _t's record table of that name (empty
 //                    before), checked as fl_results_read_h5 checks /points;

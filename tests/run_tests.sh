@@ -5,8 +5,10 @@ set -u
 passed=0; failed=0; crashed=0
 for t in "$@"; do
   echo "== $t"
+  s=$SECONDS
   out=$("$t" 2>&1); rc=$?
   echo "$out"
+  echo "-- $t: $((SECONDS - s)) s"
   p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   passed=$((passed + p)); failed=$((failed + f))

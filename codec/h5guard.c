@@ -80,6 +80,44 @@ static int h5guard_layout(hid_t d, int *filtered, char *why, size_t len)
     return 0;
 }
 
+int fl_h5guard_chunks(hid_t d, int rank, const hsize_t *dims, size_t esize, char *why, size_t len)
+{
+    hid_t pl = H5Dget_create_plist(d);
+    if (pl < 0) {
+        snprintf(why, len, "cannot read the dataset's creation properties");
+        return -EIO;
+    }
+    hsize_t ch[3] = {0, 0, 0};
+    int chunked = H5Pget_layout(pl) == H5D_CHUNKED;
+    int crank = chunked && rank >= 1 && rank <= 3 ? H5Pget_chunk(pl, 3, ch) : 0;
+    H5Pclose(pl);
+    if (!chunked)
+        return 0;
+    if (crank != rank) {
+        snprintf(why, len, "chunk of rank %d for a rank-%d dataset", crank, rank);
+        return -EINVAL;
+    }
+    double celems = 1, elems = 1, count = 1; /* doubles: no overflow at 3 x 2^32 */
+    for (int i = 0; i < rank; i++) {
+        if (ch[i] < 1) {
+            snprintf(why, len, "chunk dimension %d is 0", i);
+            return -EINVAL;
+        }
+        celems *= (double)ch[i], elems *= (double)dims[i];
+        count *= (double)((dims[i] + ch[i] - 1) / ch[i]);
+    }
+    if (celems > elems && celems * (double)esize > (double)H5GUARD_MAX_CHUNK_BYTES) {
+        snprintf(why, len, "chunk of %.0f elements (%.0f bytes) is larger than the dataset (%.0f elements) "
+                 "and than the limit of 1 MiB", celems, celems * (double)esize, elems);
+        return -EINVAL;
+    }
+    if (count > (double)H5GUARD_MAX_CHUNKS) {
+        snprintf(why, len, "spans %.0f chunks, more than the limit of 2^20 (chunk of %.0f elements)", count, celems);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
                     char *why, size_t len)
 {
@@ -87,7 +125,8 @@ int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5gua
     int rc, filtered;
     if ((rc = h5guard_type(d, info, why, len)) ||
         (rc = h5guard_space(d, max_rank, max_elems, info, why, len)) ||
-        (rc = h5guard_layout(d, &filtered, why, len)))
+        (rc = h5guard_layout(d, &filtered, why, len)) ||
+        (rc = fl_h5guard_chunks(d, info->rank, info->dims, info->type_size, why, len)))
         return rc;
     uint64_t need = info->elements * info->type_size;
     hsize_t have = H5Dget_storage_size(d);

@@ -9,6 +9,13 @@
  * (compressed) data storage > 0 and elements x type size <= storage x
  * H5GUARD_MAX_RATIO; the storage is also at most the file's size. A dataset
  * declared but never written (no allocated storage) is refused.
+ *
+ * Chunked layout (fl_h5guard_chunks, also applied by fl_h5guard_dataset):
+ * the chunk has the dataset's rank; a chunk larger than the dataset in
+ * elements is refused when it is over H5GUARD_MAX_CHUNK_BYTES (libhdf5
+ * allocates whole chunks to read one), and the dataset may span at most
+ * H5GUARD_MAX_CHUNKS chunks (1-element chunks on a 2^28-element dataset
+ * would be 2^28 index lookups).
  */
 #ifndef FEATLINK_H5GUARD_H
 #define FEATLINK_H5GUARD_H
@@ -20,6 +27,10 @@
 // deflate's largest compression ratio is 1032:1 (zlib tech notes); any filter
 // pipeline claiming more than this is refused
 #define H5GUARD_MAX_RATIO 1100
+
+// the chunk limits above: 1 MiB (libhdf5's default chunk cache) and 2^20
+#define H5GUARD_MAX_CHUNK_BYTES ((uint64_t)1 << 20)
+#define H5GUARD_MAX_CHUNKS      ((uint64_t)1 << 20)
 
 typedef struct {
     int     rank;
@@ -36,5 +47,11 @@ typedef struct {
 //  returns 0, -EINVAL (shape, type, layout or size), -EIO (HDF5 query failed)
 int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5guard_info *info,
                     char *why, size_t len);
+
+//  fl_h5guard_chunks : the chunk checks above for dataset _d of rank _rank
+//                     (1..3), extents _dims, _esize-byte elements; 0 when
+//                     not chunked or within them, -EINVAL with the reason in
+//                     _why, -EIO when HDF5 cannot say
+int fl_h5guard_chunks(hid_t d, int rank, const hsize_t *dims, size_t esize, char *why, size_t len);
 
 #endif

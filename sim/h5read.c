@@ -6,6 +6,8 @@
 
 #include "sim/h5crc.h"
 
+#include "codec/h5guard.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
@@ -135,6 +137,9 @@ static int64_t h5r_extent(h5r *r, hid_t d, const char *what, const char *name, s
         why = "has a row count outside 1..100000000";
     else if ((double)H5Dget_storage_size(d) * H5R_MAX_RATIO < (double)n * (double)esize)
         why = "declares more rows than the file stores";
+    char chunk[200];
+    if (!why && fl_h5guard_chunks(d, 1, &n, esize, chunk, sizeof chunk))
+        why = chunk;
     if (sp >= 0)
         H5Sclose(sp);
     if (why) {

@@ -229,8 +229,30 @@ static void put_column(hid_t g, const char *name, hsize_t n)
 
 enum craft {
     CRAFT_2D, CRAFT_SCENARIO_ARRAY, CRAFT_ARRAY_ATTR, CRAFT_HUGE_POINTS_ATTR, CRAFT_ROWS_DIFFER,
-    CRAFT_UNWRITTEN, CRAFT_VLEN_UNIT, CRAFT_COMPOUND, CRAFT_POINTS_DATASET, CRAFT_COLUMN_GROUP, CRAFT_N
+    CRAFT_UNWRITTEN, CRAFT_VLEN_UNIT, CRAFT_COMPOUND, CRAFT_POINTS_DATASET, CRAFT_COLUMN_GROUP,
+    CRAFT_BIG_CHUNK, CRAFT_CHUNKS_2E21, CRAFT_CHUNKS_2E28, CRAFT_N
 };
+
+/* Chunked column <g>/x of _n float64 rows in _chunk-element chunks
+ * (extendible, so a chunk may exceed the extent; deflated when _deflate),
+ * its first _written values written (0 or 1 each). */
+static void put_chunked(hid_t g, hsize_t n, hsize_t chunk, int deflate, hsize_t written)
+{
+    hsize_t max = H5S_UNLIMITED, one = 1;
+    hid_t sp = H5Screate_simple(1, &n, &max), pl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(pl, 1, &chunk) >= 0);
+    if (deflate)
+        assert_true(H5Pset_deflate(pl, 9) >= 0);
+    hid_t d = H5Dcreate2(g, "x", H5T_IEEE_F64LE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t ms = H5Screate_simple(1, &one, NULL);
+    for (hsize_t i = 0; i < written; i++) { /* one element at a time: one chunk each */
+        double v = (double)(i & 1);
+        assert_true(H5Sselect_hyperslab(sp, H5S_SELECT_SET, &i, NULL, &one, NULL) >= 0);
+        assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, sp, H5P_DEFAULT, &v) >= 0);
+    }
+    H5Sclose(ms), H5Dclose(d), H5Pclose(pl), H5Sclose(sp);
+}
 
 /* The crafted parts of case _k (the rest as featlink writes it). */
 static void craft_points(hid_t f, hid_t g, int k)
@@ -304,6 +326,15 @@ static void craft_points(hid_t f, hid_t g, int k)
     case CRAFT_COLUMN_GROUP:
         H5Gclose(H5Gcreate2(g, "x", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         break;
+    case CRAFT_BIG_CHUNK: /* 3 rows in one deflated 2^20-element (8 MiB) chunk */
+        put_chunked(g, 3, (hsize_t)1 << 20, 1, 3);
+        break;
+    case CRAFT_CHUNKS_2E21: /* 2^21 one-element chunks, 2048 written: passes the storage check */
+        put_chunked(g, (hsize_t)1 << 21, 1, 0, 2048);
+        break;
+    case CRAFT_CHUNKS_2E28: /* 2^28 one-element chunks, none written */
+        put_chunked(g, (hsize_t)1 << 28, 1, 0, 0);
+        break;
     default:
         put_column(g, "x", 3);
     }
@@ -346,6 +377,9 @@ static const char *craft_cause[CRAFT_N] = {
     "/points/y: has 2 rows, the columns before it 3", "/points/x: declares more rows than the file stores",
     "\"unit\": a variable-length string", "/points/x: neither a number nor a fixed-length string",
     "not a featlink results file", "/points/x: is not a dataset",
+    "/points/x: chunk of 1048576 elements (8388608 bytes) is larger than the dataset (3 elements)",
+    "/points/x: spans 2097152 chunks, more than the limit of 2^20",
+    "/points/x: has a row count outside 1..100000000",
 };
 
 static void test_crafted_files_refused_with_cause(void **state)
@@ -393,14 +427,52 @@ static void test_crafted_files_through_the_binary(void **state)
     }
 }
 
-int main(void)
+/* The regression inputs of the reader's chunk and storage guards, made by
+ * `build/tests/test_results --write-crafted DIR` (main below): each refused
+ * by export and table with exit 2, naming the file and the dataset. */
+static const struct {
+    const char *file, *cause;
+    int k;
+} regress[] = {
+    {"chunk_larger_than_dataset.h5", "/points/x: chunk of 1048576 elements", CRAFT_BIG_CHUNK},
+    {"chunks_1elem_2e21.h5", "/points/x: spans 2097152 chunks", CRAFT_CHUNKS_2E21},
+    {"chunks_1elem_2e28.h5", "/points/x: has a row count outside", CRAFT_CHUNKS_2E28},
+    {"unwritten_2e26.h5", "/points/x: declares more rows than the file stores", CRAFT_UNWRITTEN},
+};
+#define REGRESS_DIR "tests/fuzz/regress/fuzz_results"
+
+static void test_regression_files_refused(void **state)
 {
+    (void)state;
+    for (size_t k = 0; k < sizeof regress / sizeof regress[0]; k++) {
+        char out[2048];
+        const char *sub[2] = {"export", "table"};
+        for (int s = 0; s < 2; s++) {
+            int st = testutil_runf(out, sizeof out, "%s %s %s/%s", testutil_bin(), sub[s], REGRESS_DIR, regress[k].file);
+            if (st != 2 || !strstr(out, regress[k].file) || !strstr(out, regress[k].cause))
+                fail_msg("%s %s: status %d, output \"%s\"", sub[s], regress[k].file, st, out);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-crafted")) {
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        for (size_t k = 0; k < sizeof regress / sizeof regress[0]; k++) {
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", argv[2], regress[k].file);
+            craft(path, regress[k].k);
+        }
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_h5_layout_and_round_trip),
         cmocka_unit_test(test_journal_resume_keeps_every_value),
         cmocka_unit_test(test_export_csv),
         cmocka_unit_test(test_crafted_files_refused_with_cause),
         cmocka_unit_test(test_crafted_files_through_the_binary),
+        cmocka_unit_test(test_regression_files_refused),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -129,7 +129,7 @@ TEST_HELPERS := $(filter-out $(TEST_SRC) $(BENCH_SRC),$(wildcard tests/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
 TEST_SH := tests/build_check.sh tests/install_check.sh tests/plots_check.sh tests/fuzz/run.sh
-TEST_SH += tests/layer_check.sh
+TEST_SH += tests/layer_check.sh tests/func_length.sh
 # examples/*.c: tiny complete programs, built by make, run by tests/examples.sh
 EXAMPLE_SRC := $(wildcard examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)

@@ -303,6 +303,132 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+/* cmd_run before the run: the scenario loaded, the output named, a file
+ * source loaded once (it must load before any output exists), the output
+ * checked. 0, or the exit status (nothing to free then). */
+static int run_prepare(cli *o, char *outbuf, size_t outlen, scenario **sp, fl_config *c0)
+{
+    char err[SCN_ERR_LEN];
+    scenario *s = fl_scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "featlink: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!o->out) {
+        default_output(o->file, outbuf, outlen);
+        o->out = outbuf;
+    }
+    fl_scenario_config(s, 0, c0, err, sizeof err);
+    if (c0->source.kind == SRC_NPY || c0->source.kind == SRC_HDF5) {
+        source_tensor probe;
+        if (fl_point_load_source(c0, o->file, &probe, err, sizeof err)) {
+            fprintf(stderr, "featlink: %s\n", err);
+            fl_scenario_destroy(s);
+            return EXIT_USAGE;
+        }
+        fl_source_free(&probe);
+    }
+    int rc = check_output(o);
+    if (rc) {
+        fl_scenario_destroy(s);
+        return rc;
+    }
+    *sp = s;
+    return 0;
+}
+
+/* cmd_run after a run that stopped (rc: -EINTR or another error): say what
+ * is kept and how to go on; the exit status */
+static int run_stopped(const cli *o, const scenario *s, const results *t, int rc, const char *err)
+{
+    if (rc == -EINTR) {
+        int64_t done = 0;
+        for (int64_t i = 0; i < fl_scenario_points(s); i++)
+            done += fl_results_has(t, i);
+        fprintf(stderr, "featlink: interrupted: %lld of %lld points kept in %s.journal; "
+                        "continue with: featlink run %s -o %s --resume%s\n",
+                (long long)done, (long long)fl_scenario_points(s), o->out, o->file, o->out,
+                o->nsets ? " (and the same --set options)" : "");
+        return 130;
+    }
+    fprintf(stderr, "featlink: %s\n", err);
+    fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o->out);
+    return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* the inputs the run read, each file once, with its SHA-256: the scenario,
+ * then every point's source, projector and trace file; the count */
+enum { MAX_INPUTS = 16 };
+static int run_inputs(const cli *o, const scenario *s, results_input in[MAX_INPUTS])
+{
+    static fl_config seen[MAX_INPUTS];
+    char err[SCN_ERR_LEN];
+    in[0] = (results_input){"scenario", o->file};
+    int nin = 1;
+    for (int64_t i = 0; i < fl_scenario_points(s) && nin < MAX_INPUTS - 1; i++) {
+        fl_config *c = &seen[nin];
+        if (fl_scenario_config(s, i, c, err, sizeof err))
+            break;
+        const char *paths[3] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
+                                c->metrics.projector,
+                                c->system.devices > 0 && c->system.arrival == SYS_TRACE ? c->system.trace_file : ""};
+        const char *roles[3] = {"source", "projector", "trace"};
+        for (int k = 0; k < 3 && nin < MAX_INPUTS; k++) {
+            int dup = !paths[k][0];
+            for (int j = 1; j < nin && !dup; j++)
+                dup = !strcmp(in[j].path, paths[k]);
+            if (!dup)
+                in[nin++] = (results_input){roles[k], paths[k]};
+        }
+    }
+    return nin;
+}
+
+/* the finished run's results file, then the journal removed; exit status */
+static int run_write(const cli *o, const scenario *s, const fl_config *c0, const results *t)
+{
+    char err[SCN_ERR_LEN];
+    results_input in[MAX_INPUTS] = {{0}};
+    int nin = run_inputs(o, s, in);
+    results_meta meta = {.source = fl_scenario_source_text(s), .sets = fl_scenario_sets(s),
+                         .effective = fl_scenario_text(s), .name = c0->name, .command_line = command_line,
+                         .inputs = in, .ninputs = nin};
+    int rc = fl_results_write_h5(t, o->out, &meta, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "featlink: %s\n", err);
+        fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o->out);
+    } else {
+        fl_journal_remove(o->out);
+        if (!o->quiet)
+            fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)fl_scenario_points(s), o->out);
+    }
+    return rc ? EXIT_RUNTIME : 0;
+}
+
+/* the points computed with the journal open, progress drawn, SIGINT and
+ * SIGTERM stopping the runner; 0 or the error, message in err */
+static int run_journaled(const cli *o, scenario *s, results *t, journal_file *journal, char *err, size_t len)
+{
+    progress_view view = {.tty = isatty(2), .t0 = now_s(), .last_point = -1};
+    run_hooks hooks = {.progress = progress_draw, .arg = &view, .stop = &interrupted};
+    if (o->quiet)
+        hooks.progress = NULL;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = fl_run_points(s, o->file, t, journal, o->jobs, &hooks, err, len);
+    char cerr[SCN_ERR_LEN];
+    int crc = fl_journal_close(journal, cerr, sizeof cerr);
+    if (crc && !rc) {
+        snprintf(err, len, "%s", cerr);
+        rc = crc;
+    }
+    if (view.drawn)
+        fputc('\n', stderr);
+    return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     cli o;
@@ -310,33 +436,12 @@ static int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     char err[SCN_ERR_LEN];
-    scenario *s = fl_scenario_load(o.file, o.sets, o.nsets, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "featlink: %s\n", err);
-        return EXIT_USAGE;
-    }
     char outbuf[4096];
-    if (!o.out) {
-        default_output(o.file, outbuf, sizeof outbuf);
-        o.out = outbuf;
-    }
+    scenario *s = NULL;
     fl_config c0;
-    fl_scenario_config(s, 0, &c0, err, sizeof err);
-    /* a file source must load before any output exists */
-    if (c0.source.kind == SRC_NPY || c0.source.kind == SRC_HDF5) {
-        source_tensor probe;
-        if (fl_point_load_source(&c0, o.file, &probe, err, sizeof err)) {
-            fprintf(stderr, "featlink: %s\n", err);
-            fl_scenario_destroy(s);
-            return EXIT_USAGE;
-        }
-        fl_source_free(&probe);
-    }
-    rc = check_output(&o);
-    if (rc) {
-        fl_scenario_destroy(s);
+    rc = run_prepare(&o, outbuf, sizeof outbuf, &s, &c0);
+    if (rc)
         return rc;
-    }
 #ifdef FEATLINK_MPI
     if (mpirun_rank() > 0) {
         /* the other ranks compute points for rank 0, which keeps the journal
@@ -367,78 +472,11 @@ static int cmd_run(int argc, char **argv)
         fl_scenario_destroy(s);
         return EXIT_RUNTIME;
     }
-    progress_view view = {.tty = isatty(2), .t0 = now_s(), .last_point = -1};
-    run_hooks hooks = {.progress = progress_draw, .arg = &view, .stop = &interrupted};
-    if (o.quiet)
-        hooks.progress = NULL;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    rc = fl_run_points(s, o.file, t, journal, o.jobs, &hooks, err, sizeof err);
-    char cerr[SCN_ERR_LEN];
-    int crc = fl_journal_close(journal, cerr, sizeof cerr);
-    if (crc && !rc) {
-        snprintf(err, sizeof err, "%s", cerr);
-        rc = crc;
-    }
-    if (view.drawn)
-        fputc('\n', stderr);
-    if (rc == -EINTR) {
-        int64_t done = 0;
-        for (int64_t i = 0; i < fl_scenario_points(s); i++)
-            done += fl_results_has(t, i);
-        fprintf(stderr, "featlink: interrupted: %lld of %lld points kept in %s.journal; "
-                        "continue with: featlink run %s -o %s --resume%s\n",
-                (long long)done, (long long)fl_scenario_points(s), o.out, o.file, o.out,
-                o.nsets ? " (and the same --set options)" : "");
-        fl_results_destroy(t);
-        fl_scenario_destroy(s);
-        return 130;
-    }
-    if (rc) {
-        fprintf(stderr, "featlink: %s\n", err);
-        fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
-        fl_results_destroy(t);
-        fl_scenario_destroy(s);
-        return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-    }
-    /* the inputs the run read, each file once, with its SHA-256 */
-    enum { MAX_INPUTS = 16 };
-    results_input in[MAX_INPUTS] = {{"scenario", o.file}};
-    static fl_config seen[MAX_INPUTS];
-    int nin = 1;
-    for (int64_t i = 0; i < fl_scenario_points(s) && nin < MAX_INPUTS - 1; i++) {
-        fl_config *c = &seen[nin];
-        if (fl_scenario_config(s, i, c, err, sizeof err))
-            break;
-        const char *paths[3] = {c->source.kind == SRC_NPY || c->source.kind == SRC_HDF5 ? c->source.path : "",
-                                c->metrics.projector,
-                                c->system.devices > 0 && c->system.arrival == SYS_TRACE ? c->system.trace_file : ""};
-        const char *roles[3] = {"source", "projector", "trace"};
-        for (int k = 0; k < 3 && nin < MAX_INPUTS; k++) {
-            int dup = !paths[k][0];
-            for (int j = 1; j < nin && !dup; j++)
-                dup = !strcmp(in[j].path, paths[k]);
-            if (!dup)
-                in[nin++] = (results_input){roles[k], paths[k]};
-        }
-    }
-    results_meta meta = {.source = fl_scenario_source_text(s), .sets = fl_scenario_sets(s),
-                         .effective = fl_scenario_text(s), .name = c0.name, .command_line = command_line,
-                         .inputs = in, .ninputs = nin};
-    rc = fl_results_write_h5(t, o.out, &meta, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "featlink: %s\n", err);
-        fprintf(stderr, "featlink: finished points are kept in %s.journal (use --resume)\n", o.out);
-    } else {
-        fl_journal_remove(o.out);
-        if (!o.quiet)
-            fprintf(stderr, "featlink: wrote %lld points to %s\n", (long long)fl_scenario_points(s), o.out);
-    }
+    rc = run_journaled(&o, s, t, journal, err, sizeof err);
+    rc = rc ? run_stopped(&o, s, t, rc, err) : run_write(&o, s, &c0, t);
     fl_results_destroy(t);
     fl_scenario_destroy(s);
-    return rc ? EXIT_RUNTIME : 0;
+    return rc;
 }
 
 static int cmd_validate(int argc, char **argv)

@@ -526,204 +526,204 @@ static int cell_num(strv *cells, table_format fmt, const char *disp, double v)
     return strv_push(cells, buf);
 }
 
-static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *err, size_t len)
+/* What table_pinr1 works from: the run's distinct SNRs, its lines (first
+ * point of each distinct f, g, h and other swept keys), the columns shown. */
+typedef struct {
+    const table_src *s;
+    const results *t;
+    table_format fmt;
+    int64_t np, nline;
+    double *snrs;
+    int nsnr;
+    int64_t *line_of, *first;
+    cdesc *cd;
+    int nc;
+    int paper, measured, measured_bw, all_equal;
+} t1_ctx;
+
+/* distinct SNRs in point order */
+static void t1_snrs(t1_ctx *x)
 {
-    const results *t = s->t;
-    int64_t np = fl_results_points(t);
-    /* distinct SNRs in point order */
-    double *snrs = malloc((size_t)np * sizeof *snrs);
-    int64_t *line_of = malloc((size_t)np * sizeof *line_of), *first = malloc((size_t)np * sizeof *first);
-    cdesc *cd = NULL;
-    grid g = {0};
-    strv notes = {0};
-    char *align = NULL;
-    int rc = -ENOMEM;
-    if (!snrs || !line_of || !first)
-        goto done;
-    int nsnr = 0;
-    for (int64_t i = 0; i < np; i++) {
-        double v = col(t, i, "snr_db");
+    x->nsnr = 0;
+    for (int64_t i = 0; i < x->np; i++) {
+        double v = col(x->t, i, "snr_db");
         int seen = 0;
-        for (int k = 0; k < nsnr; k++)
-            seen |= snrs[k] == v || (isnan(v) && isnan(snrs[k]));
+        for (int k = 0; k < x->nsnr; k++)
+            seen |= x->snrs[k] == v || (isnan(v) && isnan(x->snrs[k]));
         if (!seen)
-            snrs[nsnr++] = v;
+            x->snrs[x->nsnr++] = v;
     }
-    /* lines: first point of each distinct (f, g, h, other swept keys) */
-    int64_t nline = 0;
-    for (int64_t i = 0; i < np; i++) {
-        line_of[i] = -1;
-        for (int64_t l = 0; l < nline && line_of[i] < 0; l++)
-            if (same_line(t, first[l], i))
-                line_of[i] = l;
-        if (line_of[i] < 0) {
-            first[nline] = i;
-            line_of[i] = nline++;
+}
+
+/* lines: first point of each distinct (f, g, h, other swept keys) */
+static void t1_lines(t1_ctx *x)
+{
+    x->nline = 0;
+    for (int64_t i = 0; i < x->np; i++) {
+        x->line_of[i] = -1;
+        for (int64_t l = 0; l < x->nline && x->line_of[i] < 0; l++)
+            if (same_line(x->t, x->first[l], i))
+                x->line_of[i] = l;
+        if (x->line_of[i] < 0) {
+            x->first[x->nline] = i;
+            x->line_of[i] = x->nline++;
         }
     }
-    char why[1024];
-    table1_compare(s, snrs, nsnr, why, sizeof why);
-    int paper = why[0] == 0;
-    int measured = fl_results_column(t, "measured_bits") >= 0 && fl_results_column(t, "measured_index_bits") >= 0 &&
-                   fl_results_column(t, "measured_reduction_ratio") >= 0;
-    int measured_bw = fl_results_column(t, "measured_min_bandwidth_hz") >= 0;
-    int all_equal = 1;
-    for (int64_t i = 0; i < np; i++)
-        all_equal &= col(t, i, "f") == col(t, i, "g") && col(t, i, "g") == col(t, i, "h");
+}
 
-    /* the columns */
-    int maxc = 16 + fl_results_columns(t) + 4 * nsnr;
-    cd = malloc((size_t)maxc * sizeof *cd);
-    align = malloc((size_t)maxc + 1);
-    if (!cd || !align)
-        goto done;
+/* the columns, into x->cd (room for 16 + columns + 4 per SNR) */
+static void t1_columns(t1_ctx *x)
+{
+    cdesc *cd = x->cd;
     int nc = 0;
 #define ADD(k, a) (cd[nc].kind = (k), cd[nc].arg = (a), nc++)
     ADD(C_FGH, 0);
-    for (int c = 0; c < fl_results_columns(t); c++)
-        if (is_line_key(fl_results_column_name(t, c)))
+    for (int c = 0; c < fl_results_columns(x->t); c++)
+        if (is_line_key(fl_results_column_name(x->t, c)))
             ADD(C_KEY, c);
     ADD(C_TOTAL, 0);
     ADD(C_SAVED_A, 0);
-    if (paper)
+    if (x->paper)
         ADD(C_SAVED_P, 0);
     ADD(C_INDEX_A, 0);
-    if (measured)
+    if (x->measured)
         ADD(C_INDEX_M, 0);
     ADD(C_SENT_A, 0);
-    if (measured)
+    if (x->measured)
         ADD(C_SENT_M, 0);
     ADD(C_RATIO_A, 0);
-    if (paper)
+    if (x->paper)
         ADD(C_RATIO_P, 0), ADD(C_RATIO_D, 0);
-    if (measured)
+    if (x->measured)
         ADD(C_RATIO_M, 0);
-    for (int k = 0; k < nsnr; k++) {
+    for (int k = 0; k < x->nsnr; k++) {
         ADD(C_BW_A, k);
-        if (paper)
+        if (x->paper)
             ADD(C_BW_P, k), ADD(C_BW_D, k);
-        if (measured_bw)
+        if (x->measured_bw)
             ADD(C_BW_M, k);
     }
 #undef ADD
-    g.ncol = nc;
-    for (int c = 0; c < nc; c++)
-        align[c] = cd[c].kind == C_FGH || cd[c].kind == C_KEY ? 'l' : 'r';
-    align[nc] = 0;
-    g.align = align;
+    x->nc = nc;
+}
 
-    /* header */
-    for (int c = 0; c < nc; c++) {
-        char snr[32] = "";
-        if (cd[c].kind >= C_BW_A)
-            shortest(snr, sizeof snr, snrs[cd[c].arg]);
-        const char *unit = cd[c].kind == C_KEY ? fl_results_column_unit(t, cd[c].arg) : "";
-        switch (cd[c].kind) {
-        case C_FGH: rc = strv_push(&g.cells, all_equal ? "f=g=h" : "f/g/h"); break;
-        case C_KEY:
-            rc = unit && *unit ? strv_pushf(&g.cells, "%s (%s)", fl_results_column_name(t, cd[c].arg), unit)
-                               : strv_push(&g.cells, fl_results_column_name(t, cd[c].arg));
-            break;
-        case C_TOTAL: rc = strv_push(&g.cells, "uncompressed (bit)"); break;
-        case C_SAVED_A: rc = strv_push(&g.cells, "saved analytic (bit)"); break;
-        case C_SAVED_P: rc = strv_push(&g.cells, "saved paper (bit)"); break;
-        case C_INDEX_A: rc = strv_push(&g.cells, "index analytic (bit)"); break;
-        case C_INDEX_M: rc = strv_push(&g.cells, "index measured (bit)"); break;
-        case C_SENT_A: rc = strv_push(&g.cells, "sent analytic (bit)"); break;
-        case C_SENT_M: rc = strv_push(&g.cells, "sent measured (bit)"); break;
-        case C_RATIO_A: rc = strv_push(&g.cells, "ratio analytic"); break;
-        case C_RATIO_P: rc = strv_push(&g.cells, "ratio paper"); break;
-        case C_RATIO_D: rc = strv_push(&g.cells, "ratio analytic-paper"); break;
-        case C_RATIO_M: rc = strv_push(&g.cells, "ratio measured"); break;
-        case C_BW_A: rc = strv_pushf(&g.cells, "min BW @%sdB analytic (MHz)", snr); break;
-        case C_BW_P: rc = strv_pushf(&g.cells, "min BW @%sdB paper (MHz)", snr); break;
-        case C_BW_D: rc = strv_pushf(&g.cells, "min BW @%sdB analytic-paper (MHz)", snr); break;
-        case C_BW_M: rc = strv_pushf(&g.cells, "min BW @%sdB measured (MHz)", snr); break;
-        }
-        if (rc)
-            goto done;
+/* the header cell of column c */
+static int t1_header(const t1_ctx *x, int c, strv *cells)
+{
+    const results *t = x->t;
+    const cdesc *cd = &x->cd[c];
+    char snr[32] = "";
+    if (cd->kind >= C_BW_A)
+        shortest(snr, sizeof snr, x->snrs[cd->arg]);
+    const char *unit = cd->kind == C_KEY ? fl_results_column_unit(t, cd->arg) : "";
+    switch (cd->kind) {
+    case C_FGH: return strv_push(cells, x->all_equal ? "f=g=h" : "f/g/h");
+    case C_KEY:
+        return unit && *unit ? strv_pushf(cells, "%s (%s)", fl_results_column_name(t, cd->arg), unit)
+                             : strv_push(cells, fl_results_column_name(t, cd->arg));
+    case C_TOTAL: return strv_push(cells, "uncompressed (bit)");
+    case C_SAVED_A: return strv_push(cells, "saved analytic (bit)");
+    case C_SAVED_P: return strv_push(cells, "saved paper (bit)");
+    case C_INDEX_A: return strv_push(cells, "index analytic (bit)");
+    case C_INDEX_M: return strv_push(cells, "index measured (bit)");
+    case C_SENT_A: return strv_push(cells, "sent analytic (bit)");
+    case C_SENT_M: return strv_push(cells, "sent measured (bit)");
+    case C_RATIO_A: return strv_push(cells, "ratio analytic");
+    case C_RATIO_P: return strv_push(cells, "ratio paper");
+    case C_RATIO_D: return strv_push(cells, "ratio analytic-paper");
+    case C_RATIO_M: return strv_push(cells, "ratio measured");
+    case C_BW_A: return strv_pushf(cells, "min BW @%sdB analytic (MHz)", snr);
+    case C_BW_P: return strv_pushf(cells, "min BW @%sdB paper (MHz)", snr);
+    case C_BW_D: return strv_pushf(cells, "min BW @%sdB analytic-paper (MHz)", snr);
+    case C_BW_M: return strv_pushf(cells, "min BW @%sdB measured (MHz)", snr);
     }
+    return 0;
+}
 
-    /* body */
-    for (int64_t l = 0; l < nline; l++) {
-        int64_t i = first[l];
-        double f = col(t, i, "f"), gg = col(t, i, "g"), h = col(t, i, "h");
-        int pr = paper ? paper_row(f, gg, h) : -1;
-        for (int c = 0; c < nc && !rc; c++) {
-            /* the point of this line at the column's SNR */
-            int64_t j = -1;
-            if (cd[c].kind >= C_BW_A)
-                for (int64_t q = 0; q < np && j < 0; q++)
-                    if (line_of[q] == l && col(t, q, "snr_db") == snrs[cd[c].arg])
-                        j = q;
-            const char *pb = j >= 0 ? paper_bw(pr, snrs[cd[c].arg]) : NULL;
-            char buf[128];
-            switch (cd[c].kind) {
-            case C_FGH:
-                pt_fgh(s, i, NULL, buf, sizeof buf);
-                rc = strv_push(&g.cells, buf);
-                break;
-            case C_KEY: {
-                const char *txt = fl_results_text(t, i, cd[c].arg);
-                if (txt && *txt)
-                    rc = strv_push(&g.cells, txt);
-                else
-                    rc = cell_num(&g.cells, fmt, "%g", fl_results_value(t, i, cd[c].arg));
-                break;
-            }
-            case C_TOTAL: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "total_bits")); break;
-            case C_SAVED_A: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "saved_bits")); break;
-            case C_SAVED_P: rc = strv_push(&g.cells, pr >= 0 ? paper_table1[pr].saved_bits : ""); break;
-            case C_INDEX_A: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "index_bits")); break;
-            case C_INDEX_M: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "measured_index_bits")); break;
-            case C_SENT_A: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "sent_bits")); break;
-            case C_SENT_M: rc = cell_num(&g.cells, fmt, "%.0f", col(t, i, "measured_bits")); break;
-            case C_RATIO_A: rc = cell_num(&g.cells, fmt, "%.6f", col(t, i, "reduction_ratio")); break;
-            case C_RATIO_P: rc = strv_push(&g.cells, pr >= 0 ? paper_table1[pr].ratio : ""); break;
-            case C_RATIO_D:
-                rc = cell_num(&g.cells, fmt, "%+.1e",
-                              pr >= 0 ? col(t, i, "reduction_ratio") - strtod(paper_table1[pr].ratio, NULL) : NAN);
-                break;
-            case C_RATIO_M: rc = cell_num(&g.cells, fmt, "%.6f", col(t, i, "measured_reduction_ratio")); break;
-            case C_BW_A:
-                rc = cell_num(&g.cells, fmt, "%.3f", j >= 0 ? col(t, j, "min_bandwidth_hz") / 1e6 : NAN);
-                break;
-            case C_BW_P: rc = strv_push(&g.cells, pb ? pb : ""); break;
-            case C_BW_D:
-                rc = cell_num(&g.cells, fmt, "%+.3f",
-                              pb ? col(t, j, "min_bandwidth_hz") / 1e6 - strtod(pb, NULL) : NAN);
-                break;
-            case C_BW_M:
-                rc = cell_num(&g.cells, fmt, "%.3f", j >= 0 ? col(t, j, "measured_min_bandwidth_hz") / 1e6 : NAN);
-                break;
-            }
-        }
-        if (rc)
-            goto done;
+/* the cell of line l (first point i, paper row pr) in column c */
+static int t1_cell(const t1_ctx *x, int64_t l, int64_t i, int pr, int c, strv *cells)
+{
+    const results *t = x->t;
+    const cdesc *cd = &x->cd[c];
+    table_format fmt = x->fmt;
+    /* the point of this line at the column's SNR */
+    int64_t j = -1;
+    if (cd->kind >= C_BW_A)
+        for (int64_t q = 0; q < x->np && j < 0; q++)
+            if (x->line_of[q] == l && col(t, q, "snr_db") == x->snrs[cd->arg])
+                j = q;
+    const char *pb = j >= 0 ? paper_bw(pr, x->snrs[cd->arg]) : NULL;
+    char buf[128];
+    switch (cd->kind) {
+    case C_FGH: pt_fgh(x->s, i, NULL, buf, sizeof buf); return strv_push(cells, buf);
+    case C_KEY: {
+        const char *txt = fl_results_text(t, i, cd->arg);
+        if (txt && *txt)
+            return strv_push(cells, txt);
+        return cell_num(cells, fmt, "%g", fl_results_value(t, i, cd->arg));
     }
+    case C_TOTAL: return cell_num(cells, fmt, "%.0f", col(t, i, "total_bits"));
+    case C_SAVED_A: return cell_num(cells, fmt, "%.0f", col(t, i, "saved_bits"));
+    case C_SAVED_P: return strv_push(cells, pr >= 0 ? paper_table1[pr].saved_bits : "");
+    case C_INDEX_A: return cell_num(cells, fmt, "%.0f", col(t, i, "index_bits"));
+    case C_INDEX_M: return cell_num(cells, fmt, "%.0f", col(t, i, "measured_index_bits"));
+    case C_SENT_A: return cell_num(cells, fmt, "%.0f", col(t, i, "sent_bits"));
+    case C_SENT_M: return cell_num(cells, fmt, "%.0f", col(t, i, "measured_bits"));
+    case C_RATIO_A: return cell_num(cells, fmt, "%.6f", col(t, i, "reduction_ratio"));
+    case C_RATIO_P: return strv_push(cells, pr >= 0 ? paper_table1[pr].ratio : "");
+    case C_RATIO_D:
+        return cell_num(cells, fmt, "%+.1e",
+                        pr >= 0 ? col(t, i, "reduction_ratio") - strtod(paper_table1[pr].ratio, NULL) : NAN);
+    case C_RATIO_M: return cell_num(cells, fmt, "%.6f", col(t, i, "measured_reduction_ratio"));
+    case C_BW_A: return cell_num(cells, fmt, "%.3f", j >= 0 ? col(t, j, "min_bandwidth_hz") / 1e6 : NAN);
+    case C_BW_P: return strv_push(cells, pb ? pb : "");
+    case C_BW_D:
+        return cell_num(cells, fmt, "%+.3f", pb ? col(t, j, "min_bandwidth_hz") / 1e6 - strtod(pb, NULL) : NAN);
+    case C_BW_M:
+        return cell_num(cells, fmt, "%.3f", j >= 0 ? col(t, j, "measured_min_bandwidth_hz") / 1e6 : NAN);
+    }
+    return 0;
+}
 
-    /* the caption, from the run */
+/* header row, then one row per line */
+static int t1_cells(const t1_ctx *x, strv *cells)
+{
+    int rc = 0;
+    for (int c = 0; c < x->nc && !rc; c++)
+        rc = t1_header(x, c, cells);
+    for (int64_t l = 0; l < x->nline && !rc; l++) {
+        int64_t i = x->first[l];
+        int pr = x->paper ? paper_row(col(x->t, i, "f"), col(x->t, i, "g"), col(x->t, i, "h")) : -1;
+        for (int c = 0; c < x->nc && !rc; c++)
+            rc = t1_cell(x, l, i, pr, c, cells);
+    }
+    return rc;
+}
+
+/* the caption, from the run */
+static void t1_caption(const t1_ctx *x, char *caption, size_t len)
+{
+    const table_src *s = x->s;
     char nt[256], ns[256], nb[256], bud[256], ic[256], ch[256], sn[256], sel[256];
     strv v = {0};
     distinct_texts(s, pt_column, "tokens", &v), join(&v, NULL, nt, sizeof nt), strv_free(&v);
     distinct_texts(s, pt_column, "dims", &v), join(&v, NULL, ns, sizeof ns), strv_free(&v);
-    distinct_texts(s, pt_column, nb_column(t), &v), join(&v, NULL, nb, sizeof nb), strv_free(&v);
+    distinct_texts(s, pt_column, nb_column(x->t), &v), join(&v, NULL, nb, sizeof nb), strv_free(&v);
     const char *kb[] = {"link.budget_s", "1"}, *ki[] = {"codec.index_coding", "list"},
                *kc[] = {"channel.kind", "awgn"}, *ks[] = {"codec.select", "none"};
     distinct_texts(s, pt_key, kb, &v), join(&v, NULL, bud, sizeof bud), strv_free(&v);
     distinct_texts(s, pt_key, ki, &v), join(&v, NULL, ic, sizeof ic), strv_free(&v);
     distinct_texts(s, pt_key, kc, &v), join(&v, NULL, ch, sizeof ch), strv_free(&v);
     distinct_texts(s, pt_key, ks, &v), join(&v, NULL, sel, sizeof sel), strv_free(&v);
-    for (int k = 0; k < nsnr; k++) {
+    for (int k = 0; k < x->nsnr; k++) {
         char b[32];
-        shortest(b, sizeof b, snrs[k]);
+        shortest(b, sizeof b, x->snrs[k]);
         strv_push(&v, b);
     }
     join(&v, NULL, sn, sizeof sn), strv_free(&v);
     if (strcmp(ch, "awgn") == 0)
         snprintf(ch, sizeof ch, "AWGN");
-    char caption[4096];
-    snprintf(caption, sizeof caption,
+    snprintf(caption, len,
              "Paper 000 (Balevi) Table 1 layout, computed by featlink %s from %s: "
              "selection %s, index coding %s, Nt=%s tokens, Ns=%s symbols/token, Nb=%s bit/symbol, "
              "budget T=%s s, %s capacity link at SNR %s dB. "
@@ -731,7 +731,49 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
              "(integer set sizes, header included); ratio = saved / uncompressed bits; "
              "min BW = sent bits / (T log2(1 + SNR)).",
              featlink_version(), s->label, sel, ic, nt, ns, nb, bud, ch, sn);
-    if (paper)
+}
+
+static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *err, size_t len)
+{
+    const results *t = s->t;
+    t1_ctx x = {.s = s, .t = t, .fmt = fmt, .np = fl_results_points(t)};
+    x.snrs = malloc((size_t)x.np * sizeof *x.snrs);
+    x.line_of = malloc((size_t)x.np * sizeof *x.line_of);
+    x.first = malloc((size_t)x.np * sizeof *x.first);
+    grid g = {0};
+    strv notes = {0};
+    char *align = NULL;
+    int rc = -ENOMEM;
+    if (!x.snrs || !x.line_of || !x.first)
+        goto done;
+    t1_snrs(&x);
+    t1_lines(&x);
+    char why[1024];
+    table1_compare(s, x.snrs, x.nsnr, why, sizeof why);
+    x.paper = why[0] == 0;
+    x.measured = fl_results_column(t, "measured_bits") >= 0 && fl_results_column(t, "measured_index_bits") >= 0 &&
+                 fl_results_column(t, "measured_reduction_ratio") >= 0;
+    x.measured_bw = fl_results_column(t, "measured_min_bandwidth_hz") >= 0;
+    x.all_equal = 1;
+    for (int64_t i = 0; i < x.np; i++)
+        x.all_equal &= col(t, i, "f") == col(t, i, "g") && col(t, i, "g") == col(t, i, "h");
+    int maxc = 16 + fl_results_columns(t) + 4 * x.nsnr;
+    x.cd = malloc((size_t)maxc * sizeof *x.cd);
+    align = malloc((size_t)maxc + 1);
+    if (!x.cd || !align)
+        goto done;
+    t1_columns(&x);
+    g.ncol = x.nc;
+    for (int c = 0; c < x.nc; c++)
+        align[c] = x.cd[c].kind == C_FGH || x.cd[c].kind == C_KEY ? 'l' : 'r';
+    align[x.nc] = 0;
+    g.align = align;
+    rc = t1_cells(&x, &g.cells);
+    if (rc)
+        goto done;
+    char caption[4096];
+    t1_caption(&x, caption, sizeof caption);
+    if (x.paper)
         rc = strv_push(&notes, "Paper columns: paper 000 Table 1 as printed. The paper truncates its 20 dB "
                                "column (exact 1.346 is printed 1.34), so differences up to 0.01 MHz there "
                                "are expected.");
@@ -744,7 +786,7 @@ static int table_pinr1(const table_src *s, table_format fmt, FILE *out, char *er
 done:
     if (rc == -ENOMEM)
         snprintf(err, len, "out of memory");
-    free(snrs), free(line_of), free(first), free(cd), free(align);
+    free(x.snrs), free(x.line_of), free(x.first), free(x.cd), free(align);
     strv_free(&g.cells);
     strv_free(&notes);
     return rc;

@@ -252,13 +252,17 @@ int fl_evq_push(evq *q, const evq_event *e, evq_handle *h)
     return 0;
 }
 
-/* the least live time among _e[0.._n), EVQ_TIME_MAX when none is live */
-static evq_time live_min(const evq *q, const entry *e, size_t n)
+/* the least live time among _e[0.._n) into *_mn; 0 when none is live (a
+ * live event may itself be at EVQ_TIME_MAX, so that is no sentinel) */
+static int live_min(const evq *q, const entry *e, size_t n, evq_time *mn)
 {
-    evq_time mn = EVQ_TIME_MAX;
+    int found = 0;
     for (size_t k = 0; k < n; k++)
-        if (e[k].t < mn && live(q, &e[k])) mn = e[k].t;
-    return mn;
+        if ((!found || e[k].t < *mn) && live(q, &e[k])) {
+            *mn = e[k].t;
+            found = 1;
+        }
+    return found;
 }
 
 /* bucket 0 empty: move the lowest non-empty bucket down around its minimum
@@ -271,11 +275,12 @@ static int refill(evq *q)
         int b = j * DIGITS + dv;
         vec *v = &q->b[b];
         size_t n = v->n;
-        evq_time mn = q->dead ? live_min(q, v->e, n) : q->bmin[b];
+        evq_time mn = q->bmin[b];
+        int any = !q->dead || live_min(q, v->e, n, &mn);
         q->bmask[j] &= ~(UINT64_C(1) << dv);
         if (!q->bmask[j]) q->lmask &= ~(1u << j);
         v->n = 0;
-        if (mn == EVQ_TIME_MAX) {          /* only cancelled entries */
+        if (!any) {                        /* only cancelled entries */
             q->dead -= n;
             continue;
         }

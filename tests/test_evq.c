@@ -47,7 +47,17 @@ static void assert_same_event(const evq_event *a, const evq_event *b)
     assert_int_equal(a->arg, b->arg);
 }
 
-/* random operations; times from a small range so ties are the rule */
+/* an offset spanning every digit level of the radix heap (sim/evq.c):
+ * a random magnitude 2^0 .. 2^62, clipped so now + offset fits */
+static evq_time wide_offset(testutil_rng *r, evq_time now)
+{
+    uint64_t x = (uint64_t)testutil_rng_u32(r, 6) << 31 | testutil_rng_u32(r, 7);
+    evq_time o = (evq_time)(x >> (testutil_rng_u32(r, 8) % 63));
+    return o > EVQ_TIME_MAX - now ? EVQ_TIME_MAX - now : o;
+}
+
+/* random operations; times from a small range so ties are the rule
+ * (time_range 0: offsets of every magnitude, wide_offset) */
 static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned classes)
 {
     testutil_rng r = {.seed = seed, .purpose = 0xE01};
@@ -62,7 +72,8 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
         uint32_t u = testutil_rng_u32(&r, 0) % 10;
         if (u < 6 || n == 0) {   /* push, never before the current time */
             model_ev *x = &m[n++];
-            x->e.t = now + (evq_time)(testutil_rng_u32(&r, 1) % (uint32_t)time_range);
+            x->e.t = now + (time_range ? (evq_time)(testutil_rng_u32(&r, 1) % (uint32_t)time_range)
+                                       : wide_offset(&r, now));
             x->e.cls = testutil_rng_u32(&r, 2) % classes;
             x->e.kind = testutil_rng_u32(&r, 3);
             x->e.id = (uint32_t)op;
@@ -110,6 +121,11 @@ static void test_random_ops_tie_heavy(void **state)
 static void test_random_ops_continuous(void **state)
 {
     run_random_ops(2, 20000, 1 << 30, 1);
+}
+
+static void test_random_ops_every_level(void **state)
+{
+    run_random_ops(3, 20000, 0, 2);
 }
 
 static void test_fifo_at_equal_time_and_class(void **state)
@@ -217,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_ops_tie_heavy),
         cmocka_unit_test(test_random_ops_continuous),
+        cmocka_unit_test(test_random_ops_every_level),
         cmocka_unit_test(test_fifo_at_equal_time_and_class),
         cmocka_unit_test(test_handles_and_bad_input),
         cmocka_unit_test(test_time_conversion),

@@ -16,7 +16,19 @@
 
 int fl_rans_enc_init(rans_enc *e, size_t cap_words)
 {
+    return fl_rans_enc_init_lanes(e, cap_words, 1);
+}
+
+int fl_rans_enc_init_lanes(rans_enc *e, size_t cap_words, int lanes)
+{
     memset(e, 0, sizeof *e);
+    if (lanes != 1 && lanes != 2 && lanes != 4) {
+        e->err = -EINVAL;
+        return -EINVAL;
+    }
+    e->lanes = lanes;
+    for (int l = 0; l < RANS_LANES_MAX - 1; l++)
+        e->xo[l] = RANS_L;
     if (cap_words < 16)
         cap_words = 16;
     e->buf = malloc(cap_words * sizeof *e->buf);
@@ -61,6 +73,13 @@ int fl_rans_enc_grow(rans_enc *e)
     return 0;
 }
 
+int fl_rans_enc_reserve(rans_enc *e, size_t words)
+{
+    while (!e->err && e->pos < words)
+        fl_rans_enc_grow(e);
+    return e->err;
+}
+
 static void enc_put_bits64(rans_enc *e, uint64_t v, unsigned nbits)
 {
     // decode order is low chunk first, so push the chunks high to low
@@ -100,14 +119,15 @@ int fl_rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes)
     *nbytes = 0;
     if (e->err)
         return e->err;
-    if (e->pos < 2 && fl_rans_enc_grow(e) != 0)
-        return e->err;
-    uint64_t x = e->x;
-    if (x < (1ull << 32)) {
+    while (e->pos < 2 * RANS_LANES_MAX)
+        if (fl_rans_enc_grow(e) != 0)
+            return e->err;
+    // last lane first: the decoder reads lane 0's state, then lane 1's, ...
+    for (int lane = e->lanes - 1; lane >= 0; lane--) {
+        uint64_t x = lane ? e->xo[lane - 1] : e->x;
         e->buf[--e->pos] = (uint32_t)x;
-    } else {
-        e->buf[--e->pos] = (uint32_t)x;
-        e->buf[--e->pos] = (uint32_t)(x >> 32);
+        if (x >= (1ull << 32))
+            e->buf[--e->pos] = (uint32_t)(x >> 32);
     }
     size_t words = e->cap - e->pos;
     uint8_t *b = malloc(words * 4);
@@ -132,27 +152,51 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* one flushed state: a word >= 2^31 alone, else two words high, low */
+static int dec_read_state(rans_dec *d, uint64_t *x)
+{
+    if (d->end - d->p < 4)
+        return -EBADMSG;
+    uint32_t w = rd32(d->p);
+    d->p += 4;
+    if (w >= (1u << 31)) {
+        *x = w;
+        return 0;
+    }
+    if (w == 0 || d->end - d->p < 4)
+        return -EBADMSG;
+    *x = (uint64_t)w << 32 | rd32(d->p);
+    d->p += 4;
+    return 0;
+}
+
 int fl_rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes)
+{
+    return fl_rans_dec_init_lanes(d, buf, nbytes, 1);
+}
+
+int fl_rans_dec_init_lanes(rans_dec *d, const uint8_t *buf, size_t nbytes, int lanes)
 {
     memset(d, 0, sizeof *d);
     d->x = RANS_L;
+    for (int l = 0; l < RANS_LANES_MAX - 1; l++)
+        d->xo[l] = RANS_L;
     d->p = d->end = buf;
+    d->lanes = lanes;
+    if (lanes != 1 && lanes != 2 && lanes != 4) {
+        d->err = 1;
+        return -EINVAL;
+    }
     if (!buf || nbytes < 4 || nbytes % 4 != 0) {
         d->err = 1;
         return -EBADMSG;
     }
     d->end = buf + nbytes;
-    uint32_t w = rd32(buf);
-    d->p = buf + 4;
-    if (w >= (1u << 31)) {
-        d->x = w;
-    } else {
-        if (w == 0 || d->end - d->p < 4) {
+    for (int lane = 0; lane < lanes; lane++) {
+        if (dec_read_state(d, lane ? &d->xo[lane - 1] : &d->x) != 0) {
             d->err = 1;
             return -EBADMSG;
         }
-        d->x = (uint64_t)w << 32 | rd32(d->p);
-        d->p += 4;
     }
     return 0;
 }
@@ -183,6 +227,9 @@ int fl_rans_dec_finish(const rans_dec *d)
 {
     if (d->err || d->p != d->end || d->x != RANS_L)
         return -EBADMSG;
+    for (int l = 1; l < d->lanes; l++)
+        if (d->xo[l - 1] != RANS_L)
+            return -EBADMSG;
     return 0;
 }
 

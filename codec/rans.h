@@ -40,15 +40,18 @@
 
 #define RANS_L        (1ull << 31)  // lower bound of the normalised state
 #define RANS_PREC_MAX 31            // largest probability precision in bits
+#define RANS_LANES_MAX 4            // most interleaved states of one stream
 
 /* ---------------------------------------------------------------- encoder */
 
 typedef struct {
-    uint64_t x;      // state
+    uint64_t x;      // state (lane 0)
+    uint64_t xo[RANS_LANES_MAX - 1]; // states of lanes 1..lanes-1
     uint32_t *buf;   // words, filled from the end
     size_t cap;      // capacity of buf in words
     size_t pos;      // index of the first written word (== cap when empty)
     int err;         // sticky: -ENOMEM or -EINVAL
+    int lanes;       // 1, 2 or 4 interleaved states
 } rans_enc;
 
 //  fl_rans_enc_init : start an empty encoder
@@ -56,6 +59,19 @@ typedef struct {
 //      _cap_words : initial buffer capacity in 32-bit words (0: a small default); grows as needed
 //  returns 0 or -ENOMEM
 int fl_rans_enc_init(rans_enc *e, size_t cap_words);
+//  fl_rans_enc_init_lanes : as fl_rans_enc_init, with _lanes (1, 2 or 4) interleaved states.
+//      Interleaved rANS (F. Giesen, "Interleaved entropy coders",
+//      arXiv:1402.3392, 2014): independent states share one word buffer;
+//      every symbol goes to one lane, and since the decoder undoes the
+//      encoder's operations in exactly the reverse order, the words each
+//      lane reads are the ones it wrote. Steps on different lanes are
+//      independent, so a CPU overlaps their latency chains. The helpers
+//      below work on e->x (lane 0); lane l's state is e->xo[l - 1], and hot
+//      loops hold the states in locals (rans_enc_step). The stream starts
+//      with the flushed states of lanes 0, 1, ... in this order; it is
+//      readable only with the same number of lanes.
+//  returns 0, -EINVAL (lanes) or -ENOMEM
+int fl_rans_enc_init_lanes(rans_enc *e, size_t cap_words, int lanes);
 //  fl_rans_enc_free : release the buffer of _e (safe on a zeroed struct)
 void fl_rans_enc_free(rans_enc *e);
 //  fl_rans_enc_grow : internal, doubles the buffer (called by rans_enc_put when full)
@@ -107,23 +123,50 @@ typedef struct {
 //      symbol that sets the encoder's error when pushed
 void fl_rans_esym_init(rans_esym *s, uint32_t start, uint32_t freq, unsigned prec);
 
-//  rans_enc_put_esym : push one symbol (same stream as rans_enc_put)
-static inline void rans_enc_put_esym(rans_enc *e, const rans_esym *s)
+//  rans_enc_step : push symbol _s onto state _x (either lane), words into
+//  _e's buffer; returns the new state (_x unchanged on error)
+static inline uint64_t rans_enc_step(rans_enc *e, uint64_t x, const rans_esym *s)
 {
     if (s->freq == 0) {
         e->err = e->err ? e->err : -EINVAL;
-        return;
+        return x;
     }
-    uint64_t x = e->x;
     if (x >= s->x_max) {
         if (e->pos == 0 && fl_rans_enc_grow(e) != 0)
-            return;
+            return x;
         e->buf[--e->pos] = (uint32_t)x;
         x >>= 32;
     }
     // x = (x / f) 2^prec + x mod f + start = x + bias + (x / f) (2^prec - f)
     uint64_t q = (uint64_t)(((unsigned __int128)x * s->rcp) >> 64) >> s->shift;
-    e->x = x + s->bias + q * s->cmpl;
+    return x + s->bias + q * s->cmpl;
+}
+
+//  fl_rans_enc_reserve : make room for _words more words, so that _words calls of
+//  rans_enc_step_fast on _e's buf/pos cannot run out; returns 0 or the error
+int fl_rans_enc_reserve(rans_enc *e, size_t words);
+
+//  rans_enc_step_fast : rans_enc_step for hot loops holding the buffer
+//  position in a local (*_pos, written back by the caller to e->pos): the
+//  symbol must be codable (freq >= 1) and a word reserved (fl_rans_enc_reserve)
+static inline uint64_t rans_enc_step_fast(uint32_t *buf, size_t *pos, uint64_t x,
+                                          const rans_esym *s)
+{
+    // branch-free renormalisation (the branch mispredicts on ~1 symbol in
+    // 6): the word is stored below the stream in any case (reserved room) and
+    // kept only when x had to shrink
+    uint64_t c = x >= s->x_max;
+    buf[*pos - 1] = (uint32_t)x;
+    *pos -= c;
+    x = c ? x >> 32 : x;
+    uint64_t q = (uint64_t)(((unsigned __int128)x * s->rcp) >> 64) >> s->shift;
+    return x + s->bias + q * s->cmpl;
+}
+
+//  rans_enc_put_esym : push one symbol on lane 0 (same stream as rans_enc_put)
+static inline void rans_enc_put_esym(rans_enc *e, const rans_esym *s)
+{
+    e->x = rans_enc_step(e, e->x, s);
 }
 
 //  rans_enc_put_bits : push _nbits (0..31) raw bits of _value (uniform symbol)
@@ -147,9 +190,11 @@ int fl_rans_enc_finish(rans_enc *e, uint8_t **out, size_t *nbytes);
 /* ---------------------------------------------------------------- decoder */
 
 typedef struct {
-    uint64_t x;
+    uint64_t x;      // lane 0 state
+    uint64_t xo[RANS_LANES_MAX - 1]; // lanes 1..lanes-1
     const uint8_t *p, *end;
     int err;         // sticky: set when a word was missing or a code invalid
+    int lanes;
 } rans_dec;
 
 //  fl_rans_dec_init : start decoding _buf (not copied; must outlive _d)
@@ -157,17 +202,23 @@ typedef struct {
 //  returns 0 or -EBADMSG (bad length or impossible initial state)
 int fl_rans_dec_init(rans_dec *d, const uint8_t *buf, size_t nbytes);
 
+//  fl_rans_dec_init_lanes : as fl_rans_dec_init for a stream of _lanes (1, 2 or 4)
+//  interleaved states (fl_rans_enc_init_lanes); -EINVAL for another _lanes
+int fl_rans_dec_init_lanes(rans_dec *d, const uint8_t *buf, size_t nbytes, int lanes);
+
 //  rans_dec_peek : the slot in [0, 2^prec) that identifies the next symbol
 static inline uint32_t rans_dec_peek(const rans_dec *d, unsigned prec)
 {
     return (uint32_t)(d->x & ((1ull << prec) - 1));
 }
 
-//  rans_dec_advance : remove the symbol [_start, _start+_freq) found from the peeked slot
-static inline void rans_dec_advance(rans_dec *d, uint32_t start, uint32_t freq, unsigned prec)
+//  rans_dec_step : remove the symbol [_start, _start+_freq), found from the
+//  slot _x & (2^prec - 1), from state _x (either lane), refilling from _d's
+//  words; returns the new state
+static inline uint64_t rans_dec_step(rans_dec *d, uint64_t x, uint32_t start, uint32_t freq,
+                                     unsigned prec)
 {
     // Duda 2013: D(x) = f_s·floor(x/M) + (x mod M) - c_s, then renormalise.
-    uint64_t x = d->x;
     uint64_t mask = (1ull << prec) - 1;
     x = (uint64_t)freq * (x >> prec) + (x & mask) - start;
     if (x < RANS_L) {
@@ -185,7 +236,41 @@ static inline void rans_dec_advance(rans_dec *d, uint32_t start, uint32_t freq, 
             x = RANS_L;
         }
     }
-    d->x = x;
+    return x;
+}
+
+//  rans_dec_step_fast : rans_dec_step for hot loops holding the read
+//  position in a local (*_p, written back by the caller to d->p); a word
+//  missing or a zero state sets *_err, as rans_dec_step sets d->err
+static inline uint64_t rans_dec_step_fast(const uint8_t **p, const uint8_t *end, int *err,
+                                          uint64_t x, uint32_t start, uint32_t freq, unsigned prec)
+{
+    uint64_t mask = (1ull << prec) - 1;
+    x = (uint64_t)freq * (x >> prec) + (x & mask) - start;
+    if (x < RANS_L) {
+        // a branch, not a select: the next load's address would otherwise
+        // wait for the state, and so would every following step
+        uint32_t w = 0;
+        if (end - *p >= 4) {
+            const uint8_t *q = *p;
+            w = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+            *p = q + 4;
+        } else {
+            *err = 1;
+        }
+        x = (x << 32) | w;
+        if (x < RANS_L) { // only after corruption (x was 0): keep the state valid
+            *err = 1;
+            x = RANS_L;
+        }
+    }
+    return x;
+}
+
+//  rans_dec_advance : remove the symbol [_start, _start+_freq) found from the peeked slot
+static inline void rans_dec_advance(rans_dec *d, uint32_t start, uint32_t freq, unsigned prec)
+{
+    d->x = rans_dec_step(d, d->x, start, freq, prec);
 }
 
 //  rans_dec_get_bits : read _nbits (0..31) raw bits
@@ -203,8 +288,8 @@ static inline uint32_t rans_dec_get_bits(rans_dec *d, unsigned nbits)
 uint64_t fl_rans_dec_get_gamma(rans_dec *d);
 
 //  fl_rans_dec_finish : end-of-stream check
-//  returns 0 when no error occurred, every word was consumed and the state is
-//  back at RANS_L; -EBADMSG otherwise
+//  returns 0 when no error occurred, every word was consumed and the state
+//  (each lane's) is back at RANS_L; -EBADMSG otherwise
 int fl_rans_dec_finish(const rans_dec *d);
 
 /* ----------------------------------------------------------- static table */

@@ -48,11 +48,48 @@ typedef struct {
     rans_table t;
     rans_esym *es;      // encoder symbols (reciprocals), one per table symbol
     float *cost;        // bits per symbol, prec - log2(freq)
+    // decoder lookup (see build_dec): bucket j of width 2^dshift holds two
+    // symbol records (DREC), dent[2j] and dent[2j + 1]
+    unsigned dshift;
+    uint64_t *dent;
 } etab;
+
+/* A decoder symbol record: start | freq << 24 | code << 49 (start < 2^24,
+ * freq <= 2^24), code = v + DREC_BIAS for the symbols v = -R..R (R < 2^12),
+ * DREC_ESC for the escape, DREC_SCAN for "search this bucket". */
+#define DREC_BIAS 0x4000u
+#define DREC_ESC  0x7FFEu
+#define DREC_SCAN 0x7FFFu
+#define DREC(start, freq, code) \
+    ((uint64_t)(start) | (uint64_t)(freq) << 24 | (uint64_t)(code) << 49)
+
+/* One table seen from an element: the table of scale k + offset o is
+ * view[k + o - OFF_MIN] (the clamp to 0..ENTROPY_SCALES-1 built in), so a
+ * row loop indexes it with the offset alone. */
+typedef struct {
+    const uint64_t *dent;   // decoder records
+    const rans_esym *mid;   // encoder symbols, mid[v] for v = -R..R
+    const etab *et;
+    uint32_t dshift;
+    int32_t R;
+} etab_view;
+
+#define VIEWS (ENTROPY_SCALES - OFF_MIN + OFF_MAX)
+
+/* the coder's per-element steps must inline into the row loops (their
+ * lane states then live in registers) */
+#if defined(__GNUC__)
+#define HOT_INLINE __attribute__((always_inline))
+#define UNROLL_LANES _Pragma("GCC unroll 4")
+#else
+#define HOT_INLINE
+#define UNROLL_LANES
+#endif
 
 struct entropy_tables {
     int prec;
     etab tab[ENTROPY_SCALES];
+    etab_view view[VIEWS];
 };
 
 struct entropy_rdoq {
@@ -67,6 +104,49 @@ struct entropy_rdoq {
 static uint64_t q32_mul(uint64_t a, uint64_t b)
 {
     return (a * b + (1ull << 31)) >> 32; // a, b < 2^32: no overflow
+}
+
+static inline int clamp_k(int k)
+{
+    return k < 0 ? 0 : (k >= ENTROPY_SCALES ? ENTROPY_SCALES - 1 : k);
+}
+
+/* Decoder lookup without a search: 2^bb >= 4n buckets of width w = 2^dshift
+ * (a power of two), each holding the records of its first symbol and of the
+ * next, so that the symbol of a slot is one compare of the slot with the
+ * second record's start (a bucket without a boundary holds the first twice).
+ * Buckets crossed by two or more boundaries (only where symbols are
+ * narrower than w: the tails, of small total mass) hold DREC_SCAN and are
+ * searched in the rans_table. */
+static int build_dec(etab *et, const uint32_t *cum, uint32_t n, unsigned prec)
+{
+    unsigned bb = 0;
+    while (bb < prec && (1ull << bb) < 4ull * n)
+        bb++;
+    et->dshift = prec - bb;
+    const uint32_t w = 1u << et->dshift;
+    et->dent = malloc(((size_t)2 << bb) * sizeof *et->dent);
+    if (!et->dent)
+        return -ENOMEM;
+    uint32_t s = 0;
+    for (uint32_t j = 0; j < (1u << bb); j++) {
+        uint32_t lo = j * w, hi = lo + w; // bucket [lo, hi)
+        while (cum[s + 1] <= lo)
+            s++;
+        uint64_t a = DREC(cum[s], cum[s + 1] - cum[s],
+                          s == n - 1 ? DREC_ESC : s - (n - 2) / 2 + DREC_BIAS);
+        uint64_t b = a;
+        if (cum[s + 1] < hi) { // a boundary inside: s + 1 < n
+            uint32_t t = s + 1;
+            b = DREC(cum[t], cum[t + 1] - cum[t],
+                     t == n - 1 ? DREC_ESC : t - (n - 2) / 2 + DREC_BIAS);
+            if (cum[t + 1] < hi)
+                a = b = DREC(0, 0, DREC_SCAN);
+        }
+        et->dent[2 * j] = a;
+        et->dent[2 * j + 1] = b;
+    }
+    return 0;
 }
 
 static int build_table(etab *et, uint32_t s, unsigned prec)
@@ -150,6 +230,8 @@ static int build_table(etab *et, uint32_t s, unsigned prec)
     for (uint32_t i = 0; i < n; i++)
         fl_rans_esym_init(&et->es[i], cum[i], freq[i], prec);
     rc = fl_rans_table_init(&et->t, freq, n, prec);
+    if (!rc)
+        rc = build_dec(et, cum, n, prec);
 out:
     free(gs);
     free(cum);
@@ -163,6 +245,7 @@ void fl_entropy_tables_destroy(entropy_tables *tb)
         return;
     for (int k = 0; k < ENTROPY_SCALES; k++) {
         fl_rans_table_free(&tb->tab[k].t);
+        free(tb->tab[k].dent);
         free(tb->tab[k].es);
         free(tb->tab[k].cost);
     }
@@ -185,6 +268,10 @@ entropy_tables *fl_entropy_tables_create(int prec_bits)
         // Golomb's parameter for a geometric tail of mean b is ~ b ln 2
         // (Gallager & Van Voorhis 1975); log2(b_k ln 2) = (2k - 40.76) / 9
         tb->tab[k].rice = k >= 21 ? (unsigned)((2 * k - 41) / 9) : 0;
+    }
+    for (int i = 0; i < VIEWS; i++) {
+        const etab *et = &tb->tab[clamp_k(i + OFF_MIN)];
+        tb->view[i] = (etab_view){et->dent, et->es + et->R, et, et->dshift, et->R};
     }
     return tb;
 }
@@ -235,11 +322,6 @@ static inline double elem_cost(const etab *et, int64_t v)
     // escape symbol + sign + exp-Golomb(m = |v| - R - 1, rice)
     uint64_t m = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
     return et->cost[et->esc] + 1.0 + 2.0 * floor_log2((m >> et->rice) + 1) + 1.0 + et->rice;
-}
-
-static inline int clamp_k(int k)
-{
-    return k < 0 ? 0 : (k >= ENTROPY_SCALES ? ENTROPY_SCALES - 1 : k);
 }
 
 /* ----------------------------------------------------------------- fit */
@@ -727,6 +809,74 @@ static int model_check(const entropy_model *m)
 
 /* ---------------------------------------------------------------- encode */
 
+/* Escape of element v (|v| > R) of table et pushed onto state x (its
+ * lane). Decode order: escape, sign, gamma((m >> rice) + 1), rice low bits. */
+static uint64_t enc_escape(rans_enc *e, uint64_t x, const etab *et, int64_t v)
+{
+    uint64_t mag = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
+    uint64_t keep = e->x; // run the lane-0 helpers on x
+    e->x = x;
+    rans_enc_put_bits(e, (uint32_t)mag, et->rice);
+    fl_rans_enc_put_gamma(e, (mag >> et->rice) + 1);
+    rans_enc_put_bits(e, v < 0, 1);
+    rans_enc_put_esym(e, &et->es[et->esc]);
+    x = e->x;
+    e->x = keep;
+    return x;
+}
+
+/* One element v of table w onto state x; *buf / *pos are the encoder's
+ * buffer and position held in locals, with `left` words reserved beyond
+ * this element's */
+static inline HOT_INLINE uint64_t enc_elem(rans_enc *e, uint32_t **buf, size_t *pos, uint64_t x,
+                                           const etab_view *w, int64_t v, size_t left,
+                                           uint64_t *escapes)
+{
+    if ((uint64_t)(v + w->R) <= 2 * (uint64_t)w->R)
+        return rans_enc_step_fast(*buf, pos, x, &w->mid[v]);
+    e->pos = *pos;
+    x = enc_escape(e, x, w->et, v);
+    fl_rans_enc_reserve(e, left);
+    *buf = e->buf;
+    *pos = e->pos;
+    ++*escapes;
+    return x;
+}
+
+/* Row elements D-1..0 of one token, element d on lane d % LANES, of table
+ * vw[off[d]] */
+#define LANES ENTROPY_LANES
+static int enc_row(rans_enc *e, const etab_view *vw, const int8_t *off, const int32_t *row,
+                   int32_t mean, int64_t D, uint64_t *escapes)
+{
+    if (fl_rans_enc_reserve(e, (size_t)D) != 0)
+        return e->err;
+    uint32_t *buf = e->buf;
+    size_t pos = e->pos;
+    uint64_t x[LANES];
+    x[0] = e->x;
+    for (int l = 1; l < LANES; l++)
+        x[l] = e->xo[l - 1];
+    // the last D % LANES elements (lanes r-1..0), then groups of LANES;
+    // lane indices stay constants so that the states live in registers
+    const int64_t base = D - D % LANES;
+    UNROLL_LANES
+    for (int l = LANES - 2; l >= 0; l--)
+        if (base + l < D)
+            x[l] = enc_elem(e, &buf, &pos, x[l], &vw[off[base + l]],
+                            (int64_t)row[base + l] - mean, (size_t)(base + l), escapes);
+    for (int64_t j = base - LANES; j >= 0; j -= LANES)
+        UNROLL_LANES
+        for (int l = LANES - 1; l >= 0; l--)
+            x[l] = enc_elem(e, &buf, &pos, x[l], &vw[off[j + l]], (int64_t)row[j + l] - mean,
+                            (size_t)(j + l), escapes);
+    e->x = x[0];
+    for (int l = 1; l < LANES; l++)
+        e->xo[l - 1] = x[l];
+    e->pos = pos;
+    return e->err;
+}
+
 int fl_entropy_encode_model(const entropy_tables *tb, const entropy_model *m, const int32_t *L,
                          uint8_t **out, size_t *nbytes, entropy_stats *st)
 {
@@ -740,38 +890,24 @@ int fl_entropy_encode_model(const entropy_tables *tb, const entropy_model *m, co
     rans_rec rec;
     fl_rans_rec_init(&rec);
     int rc = record_side(tb, m, &rec);
-    const etab **tp = malloc(((size_t)D + 1) * sizeof *tp);
     rans_enc e;
-    int erc = fl_rans_enc_init(&e, (size_t)(T * D / 4) + 64);
-    if (!rc && (!tp || erc))
+    int erc = fl_rans_enc_init_lanes(&e, (size_t)(T * D / 4) + 64, ENTROPY_LANES);
+    if (!rc && erc)
         rc = -ENOMEM;
     double data_bits = 0;
     uint64_t escapes = 0;
     if (!rc) {
-        // LIFO: elements last to first, then the side information
+        // LIFO: elements last to first, then the side information (lane 0)
         for (int64_t t = T - 1; t >= 0; t--) {
             const int8_t *off = m->off + (int64_t)m->prof[t] * D;
             const int32_t mean = m->mean[t];
-            for (int64_t d = 0; d < D; d++)
-                tp[d] = &tb->tab[clamp_k(m->scale[t] + off[d])];
+            const etab_view *vw = tb->view + m->scale[t] - OFF_MIN;
             const int32_t *row = L + t * D;
-            for (int64_t d = D - 1; d >= 0; d--) {
-                const etab *et = tp[d];
-                int64_t v = (int64_t)row[d] - mean;
-                if (v >= -et->R && v <= et->R) {
-                    rans_enc_put_esym(&e, &et->es[v + et->R]);
-                } else {
-                    // decode order: escape, sign, gamma(m >> rice + 1), rice low bits
-                    uint64_t mag = (uint64_t)(v < 0 ? -v : v) - (uint64_t)et->R - 1;
-                    rans_enc_put_bits(&e, (uint32_t)mag, et->rice);
-                    fl_rans_enc_put_gamma(&e, (mag >> et->rice) + 1);
-                    rans_enc_put_bits(&e, v < 0, 1);
-                    rans_enc_put_esym(&e, &et->es[et->esc]);
-                    escapes++;
-                }
-                if (st)
-                    data_bits += elem_cost(et, v);
-            }
+            if (enc_row(&e, vw, off, row, mean, D, &escapes) != 0)
+                break;
+            if (st)
+                for (int64_t d = 0; d < D; d++)
+                    data_bits += elem_cost(vw[off[d]].et, (int64_t)row[d] - mean);
         }
         fl_rans_enc_put_rec(&e, &rec);
         rc = fl_rans_enc_finish(&e, out, nbytes);
@@ -785,7 +921,6 @@ int fl_entropy_encode_model(const entropy_tables *tb, const entropy_model *m, co
     }
     fl_rans_enc_free(&e);
     fl_rans_rec_free(&rec);
-    free(tp);
     return rc;
 }
 
@@ -833,6 +968,126 @@ int fl_entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64
 
 /* ---------------------------------------------------------------- decode */
 
+#define DEC_BAD INT64_MIN // an escape payload out of range: corrupt stream
+
+/* Escape payload of an element of table et, after the escape symbol, read
+ * through the lane-0 helpers from d->x (the row loops hold their lane states
+ * in locals, so d->x is free for it meanwhile); returns level - mean or DEC_BAD */
+static int64_t dec_escape(rans_dec *d, const etab *et)
+{
+    uint32_t neg = rans_dec_get_bits(d, 1);
+    uint64_t hi = fl_rans_dec_get_gamma(d) - 1;
+    if (hi > (1ull << 33))
+        return DEC_BAD;
+    uint64_t mag = (hi << et->rice) | rans_dec_get_bits(d, et->rice);
+    int64_t v = (int64_t)mag + et->R + 1;
+    return neg ? -v : v;
+}
+
+static inline int level_ok(int64_t mean, int64_t v)
+{
+    return v != DEC_BAD && mean + v >= INT32_MIN && mean + v <= INT32_MAX;
+}
+
+/* The record of slot `slot` in a DREC_SCAN bucket of table et */
+static uint64_t dec_scan(const etab *et, uint32_t slot)
+{
+    uint32_t i = rans_table_lookup(&et->t, slot);
+    const uint32_t *cum = et->t.cum;
+    return DREC(cum[i], cum[i + 1] - cum[i],
+                i == et->esc ? DREC_ESC : (uint32_t)((int32_t)i - et->R + (int32_t)DREC_BIAS));
+}
+
+/* The rare element of table et, record r (a DREC_SCAN bucket or the
+ * escape), with the lane's state in d->x and the read position in d->p;
+ * returns the level, or sets d->err when it is not an int32 */
+static int32_t dec_rare(rans_dec *d, const etab *et, uint64_t r, int64_t mean, unsigned prec)
+{
+    uint32_t slot = (uint32_t)(d->x & ((1ull << prec) - 1));
+    if (r >> 49 == DREC_SCAN)
+        r = dec_scan(et, slot);
+    d->x = rans_dec_step(d, d->x, (uint32_t)(r & 0xFFFFFF), (uint32_t)(r >> 24) & 0x1FFFFFF, prec);
+    uint32_t code = (uint32_t)(r >> 49);
+    int64_t v = code == DREC_ESC ? dec_escape(d, et) : (int64_t)code - DREC_BIAS;
+    if (!level_ok(mean, v)) {
+        d->err = 1;
+        return 0;
+    }
+    return (int32_t)(mean + v);
+}
+
+/* One element of table w from state x (returned updated) into *out; *p /
+ * *err are the decoder's read position and error flag held in locals. With
+ * _checked 0 the caller has made sure that mean +- R is an int32 (R <
+ * 2^12): only the rare elements (dec_rare) check the level. */
+static inline HOT_INLINE uint64_t dec_elem(rans_dec *d, const uint8_t **p, int *err, uint64_t x,
+                                           const etab_view *w, unsigned prec, int64_t mean,
+                                           int checked, int32_t *out)
+{
+    uint32_t slot = (uint32_t)(x & ((1ull << prec) - 1));
+    const uint64_t *b = w->dent + 2 * (slot >> w->dshift);
+    uint64_t ra = b[0], rb = b[1];
+    uint64_t r = slot >= (uint32_t)(rb & 0xFFFFFF) ? rb : ra;
+    uint32_t code = (uint32_t)(r >> 49);
+    if (code >= DREC_ESC) {
+        d->p = *p;
+        d->err |= *err;
+        d->x = x;
+        *out = dec_rare(d, w->et, r, mean, prec);
+        *p = d->p;
+        *err = d->err;
+        return d->x;
+    }
+    x = rans_dec_step_fast(p, d->end, err, x, (uint32_t)(r & 0xFFFFFF),
+                           (uint32_t)(r >> 24) & 0x1FFFFFF, prec);
+    int64_t lv = mean + (int64_t)code - DREC_BIAS;
+    if (checked && (lv < INT32_MIN || lv > INT32_MAX))
+        *err = 1;
+    *out = (int32_t)lv;
+    return x;
+}
+
+/* One token's row, element d from lane d % LANES of table vw[off[d]]; a
+ * corrupt element sets d->err */
+static inline HOT_INLINE void dec_row_prec(rans_dec *d, const etab_view *vw, const int8_t *off,
+                                           int32_t *row, int64_t mean, int64_t D, unsigned prec,
+                                           int checked)
+{
+    const uint8_t *p = d->p;
+    int err = d->err;
+    uint64_t x[LANES];
+    x[0] = d->x;
+    for (int l = 1; l < LANES; l++)
+        x[l] = d->xo[l - 1];
+    int64_t j = 0;
+    for (; j + LANES <= D; j += LANES)
+        UNROLL_LANES
+        for (int l = 0; l < LANES; l++)
+            x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], prec, mean, checked, &row[j + l]);
+    UNROLL_LANES
+    for (int l = 0; l < LANES - 1; l++) // the last D % LANES elements, constant lanes
+        if (j + l < D)
+            x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], prec, mean, checked, &row[j + l]);
+    d->p = p;
+    d->err = err;
+    d->x = x[0];
+    for (int l = 1; l < LANES; l++)
+        d->xo[l - 1] = x[l];
+}
+
+/* the default precision as a constant (shifts by an immediate, registers
+ * freed) and, where no level of the row can leave the int32 range, without
+ * the level check */
+static void dec_row(rans_dec *d, const etab_view *vw, const int8_t *off, int32_t *row,
+                    int64_t mean, int64_t D, unsigned prec)
+{
+    const int64_t margin = 1 << 12; // > R of every table (build_table's rmax)
+    if (prec == ENTROPY_PREC_DEFAULT && mean >= INT32_MIN + margin && mean <= INT32_MAX - margin)
+        dec_row_prec(d, vw, off, row, mean, D, ENTROPY_PREC_DEFAULT, 0);
+    else
+        dec_row_prec(d, vw, off, row, mean, D, prec, 1);
+}
+
 int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t T, int64_t D,
                    int32_t *levels)
 {
@@ -840,7 +1095,7 @@ int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbyte
         return -EINVAL;
     const size_t nel = (size_t)(T * D);
     rans_dec dec;
-    if (fl_rans_dec_init(&dec, buf, nbytes) != 0) {
+    if (fl_rans_dec_init_lanes(&dec, buf, nbytes, ENTROPY_LANES) != 0) {
         if (nel)
             memset(levels, 0, nel * sizeof *levels);
         return -EBADMSG;
@@ -855,17 +1110,11 @@ int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbyte
     int n_e = (int)rans_dec_get_bits(&dec, 6) + 1;
     entropy_model m;
     side_models s;
-    const etab **tp = NULL;
     if (model_alloc(&m, n_e, T, D) != 0)
         return -ENOMEM;
     if (side_init(&s, n_e) != 0) {
         fl_entropy_model_free(&m);
         return -ENOMEM;
-    }
-    tp = malloc(((size_t)D + 1) * sizeof *tp);
-    if (!tp) {
-        rc = -ENOMEM;
-        goto out;
     }
     for (int64_t i = 0; i < (int64_t)n_e * D; i++)
         m.off[i] = (int8_t)((int)fl_rans_adapt_decode(&s.off, &dec) + OFF_MIN);
@@ -893,41 +1142,13 @@ int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbyte
     for (int64_t t = 0; t < T && !dec.err; t++) {
         const int8_t *off = m.off + (int64_t)m.prof[t] * D;
         const int64_t mean = m.mean[t];
-        for (int64_t d = 0; d < D; d++)
-            tp[d] = &tb->tab[clamp_k(m.scale[t] + off[d])];
-        int32_t *row = levels + t * D;
-        for (int64_t d = 0; d < D; d++) {
-            const etab *et = tp[d];
-            uint32_t i = rans_table_decode(&et->t, &dec);
-            int64_t v;
-            if (i != et->esc) {
-                v = (int64_t)i - et->R;
-            } else {
-                uint32_t neg = rans_dec_get_bits(&dec, 1);
-                uint64_t hi = fl_rans_dec_get_gamma(&dec) - 1;
-                if (hi > (1ull << 33)) {
-                    rc = -EBADMSG;
-                    goto out;
-                }
-                uint64_t mag = (hi << et->rice) | rans_dec_get_bits(&dec, et->rice);
-                v = (int64_t)mag + et->R + 1;
-                if (neg)
-                    v = -v;
-            }
-            int64_t lv = mean + v;
-            if (lv < INT32_MIN || lv > INT32_MAX) {
-                rc = -EBADMSG;
-                goto out;
-            }
-            row[d] = (int32_t)lv;
-        }
+        dec_row(&dec, tb->view + m.scale[t] - OFF_MIN, off, levels + t * D, mean, D, prec);
     }
     if (fl_rans_dec_finish(&dec) != 0)
         rc = -EBADMSG;
 out:
     if (rc && nel)
         memset(levels, 0, nel * sizeof *levels);
-    free(tp);
     side_free(&s);
     fl_entropy_model_free(&m);
     return rc;

@@ -31,8 +31,12 @@
  * on any machine.  Floating point is only used by the encoder's model
  * fitting (whose result travels as integers) and in cost reports.
  *
- * Stream (decode order, one rANS stream): 5 raw bits prec, 6 raw bits n_e-1,
- * profile offsets, per-token side info, then the elements row-major.
+ * Stream (format 2; decode order, one rANS stream of ENTROPY_LANES = 4 interleaved lanes,
+ * codec/rans fl_rans_enc_init_lanes): on lane 0, 5 raw bits prec, 6 raw bits
+ * n_e-1, profile offsets, per-token side info; then the elements row-major,
+ * element (t, d) on lane d % 4 together with its escape payload. Format 1
+ * (one lane, before 2026-12) is not readable: its end-of-stream check fails
+ * (-EBADMSG); TOFC version 2 carries format 2.
  * Shape (tokens, dims) is not in the stream: the container carries it.
  */
 #ifndef FEATLINK_ENTROPY_H
@@ -46,6 +50,7 @@
 #define ENTROPY_PREC_MIN   12     // probability precision range in bits
 #define ENTROPY_PREC_MAX   24
 #define ENTROPY_PREC_DEFAULT 16
+#define ENTROPY_LANES      4      // interleaved rANS states of the stream
 
 typedef struct entropy_tables entropy_tables;
 

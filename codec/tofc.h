@@ -14,10 +14,11 @@
  * grid may expand with the encoder-side assignment (fl_tofc_encode's _assign and
  * fl_merge_expand), which is side knowledge, not part of the rate.
  *
- * Stream (version 1). A 36-byte header, little-endian:
+ * Stream (version 2: the entropy payload is codec/entropy's four-lane format
+ * 2; version 1 streams, one lane, are refused). A 36-byte header, little-endian:
  *   off  size  field
  *    0    2    magic "TF"
- *    2    1    version (1)
+ *    2    1    version (2)
  *    3    1    select (0 none, 1 merge)
  *    4    1    quant (0 fp32, 1 fp16, 2 bf16, 3 uniform, 4 rdoq)
  *    5    1    entropy (0 raw, 1 laplace)
@@ -58,7 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TOFC_VERSION      1
+#define TOFC_VERSION      2
 #define TOFC_HEADER_BYTES 36
 #define TOFC_MAX_DIM      (1ll << 24)   // largest patches, tokens, dims
 // Fewest payload bits one entropy-coded value can take in a stream that

@@ -141,7 +141,8 @@ static void roundtrip_one(const entropy_tables *tb, const int32_t *L, int64_t T,
     assert_true(st.bits == 8 * nb);
     assert_true(st.n_models >= 1 && st.n_models <= ne);
     // coded length versus information content of the same model
-    assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64);
+    // + 64 bits per lane: each interleaved state is flushed whole (< 2^64)
+    assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64 * ENTROPY_LANES);
     assert_true((double)st.bits >= st.ideal_bits - 1e-6 * st.ideal_bits);
     double ib;
     assert_int_equal(fl_entropy_ideal_bits(tb, L, T, D, ne, &ib), 0);
@@ -191,7 +192,8 @@ static void large_stream_overhead(void **s)
     print_message("ideal %.1f bits (side %.1f), coded %llu bits, overhead %.1f bits = %.5f%%, %llu escapes\n",
                   st.ideal_bits, st.side_bits, (unsigned long long)st.bits, st.bits - st.ideal_bits,
                   100 * (st.bits - st.ideal_bits) / st.ideal_bits, (unsigned long long)st.escapes);
-    assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64);
+    // + 64 bits per lane: each interleaved state is flushed whole (< 2^64)
+    assert_true((double)st.bits <= st.ideal_bits * 1.001 + 64 * ENTROPY_LANES);
     assert_true(st.escapes > 0);
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
     assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);

@@ -157,7 +157,7 @@ static void test_uniform_bounds_both_entropies(void **state)
     free(x);
 }
 
-/* laplace: the coded payload is within 0.1% + 64 bits of -Σ log2 p
+/* laplace: the coded payload is within 0.1% + 64 bits a lane of -Σ log2 p
  * (issue 4 acceptance), and RDOQ with λ = 0 is exactly uniform rounding */
 static void test_laplace_near_ideal_and_rdoq_lambda0(void **state)
 {
@@ -171,7 +171,7 @@ static void test_laplace_near_ideal_and_rdoq_lambda0(void **state)
     assert_int_equal(fl_tofc_encode(&p, x, &b1, &n1, &st, NULL), 0);
     double pay_ideal = st.ideal_bits - (double)st.header_bits;
     assert_true((double)st.payload_bits >= pay_ideal - 1e-6);
-    assert_true((double)st.payload_bits <= pay_ideal * 1.001 + 64);
+    assert_true((double)st.payload_bits <= pay_ideal * 1.001 + 64 * ENTROPY_LANES); // per lane flush
     assert_true(st.side_bits > st.header_bits && st.side_bits < st.ideal_bits);
     p.quant = TOFC_QUANT_RDOQ, p.lambda = 0.0;
     assert_int_equal(fl_tofc_encode(&p, x, &b2, &n2, &st, NULL), 0);
@@ -180,6 +180,30 @@ static void test_laplace_near_ideal_and_rdoq_lambda0(void **state)
     assert_memory_equal(b1 + 36, b2 + 36, n1 - 36);
     assert_true(st.rdoq_rate_bits > 0);
     free(b1), free(b2), free(x);
+}
+
+/* a version 1 stream (one-lane entropy payload, before format 2) is refused
+ * by its header with -EBADMSG (checksum valid), outputs left empty */
+static void test_version1_refused(void **state)
+{
+    (void)state;
+    float *x = make_frame(1, 32, 16, 5);
+    tofc_params p = base(1, 32, 16);
+    p.quant = TOFC_QUANT_UNIFORM, p.step = 0.05, p.entropy = TOFC_ENTROPY_LAPLACE;
+    uint8_t *b;
+    size_t nb;
+    assert_int_equal(fl_tofc_encode(&p, x, &b, &nb, NULL, NULL), 0);
+    assert_int_equal(b[2], 2);
+    tofc_frame f;
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), 0);
+    fl_tofc_frame_free(&f);
+    b[2] = 1;
+    uint16_t c = fl_tofc_fletcher16(b, 34);
+    b[34] = (uint8_t)c, b[35] = (uint8_t)(c >> 8);
+    assert_int_equal(fl_tofc_decode(b, nb, NULL, 0, &f), -EBADMSG);
+    assert_null(f.y);
+    assert_null(f.lost);
+    free(b), free(x);
 }
 
 /* merge: decoded rows = fl_merge_execute's output exactly (fp32); the returned
@@ -587,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_merge_round_trip),
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_corrupt_and_truncated),
+        cmocka_unit_test(test_version1_refused),
         cmocka_unit_test(test_erasures),
         cmocka_unit_test(test_nonfinite_words_are_lost),
         cmocka_unit_test(test_entropy_stream_capacity_bound),

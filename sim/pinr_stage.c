@@ -33,24 +33,27 @@ int fl_pinr_stage_setup(pinr_stage *s, const frame_ctx *f, row *r, char *err, si
     fl_pinr_analytic_compute(&s->p, &s->a);
     const pinr_analytic *a = &s->a;
     double snr_db = c->channel.snr_db;
-    int rc = fl_row_set(r, "f", s->p.f, "");
-    rc = rc ? rc : fl_row_set(r, "g", s->p.g, "");
-    rc = rc ? rc : fl_row_set(r, "h", s->p.h, "");
-    rc = rc ? rc : fl_row_set(r, "snr_db", snr_db, "dB Es/N0 per symbol");
-    rc = rc ? rc : fl_row_set(r, "tokens", (double)s->p.tokens, "");
-    rc = rc ? rc : fl_row_set(r, "dims", (double)s->p.dims, "");
-    rc = rc ? rc : fl_row_set(r, "symbol_bits", (double)s->p.bits, "bit/symbol");
-    rc = rc ? rc : fl_row_set(r, "trials", (double)c->trials, "");
-    /* paper 000 §3: total Nt Ns Nb; saved is the paper's "overhead saving
-     * w/ compression" = dropped bits - index bits */
-    rc = rc ? rc : fl_row_set(r, "total_bits", a->total_bits, "bit");
-    rc = rc ? rc : fl_row_set(r, "dropped_bits", a->saved_bits, "bit");
-    rc = rc ? rc : fl_row_set(r, "index_bits", a->index_bits, "bit");
-    rc = rc ? rc : fl_row_set(r, "saved_bits", a->net_saved_bits, "bit");
-    rc = rc ? rc : fl_row_set(r, "sent_bits", a->sent_bits, "bit");
-    rc = rc ? rc : fl_row_set(r, "reduction_ratio", a->reduction_ratio, "");
-    /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
-    rc = rc ? rc : fl_row_set(r, "min_bandwidth_hz", fl_capacity_min_bandwidth_hz(a->sent_bits, c->link.budget_s, snr_db), "Hz");
+    const row_val cols[] = {
+        {"f", s->p.f, ""},
+        {"g", s->p.g, ""},
+        {"h", s->p.h, ""},
+        {"snr_db", snr_db, "dB Es/N0 per symbol"},
+        {"tokens", (double)s->p.tokens, ""},
+        {"dims", (double)s->p.dims, ""},
+        {"symbol_bits", (double)s->p.bits, "bit/symbol"},
+        {"trials", (double)c->trials, ""},
+        /* paper 000 §3: total Nt Ns Nb; saved is the paper's "overhead saving
+         * w/ compression" = dropped bits - index bits */
+        {"total_bits", a->total_bits, "bit"},
+        {"dropped_bits", a->saved_bits, "bit"},
+        {"index_bits", a->index_bits, "bit"},
+        {"saved_bits", a->net_saved_bits, "bit"},
+        {"sent_bits", a->sent_bits, "bit"},
+        {"reduction_ratio", a->reduction_ratio, ""},
+        /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
+        {"min_bandwidth_hz", fl_capacity_min_bandwidth_hz(a->sent_bits, c->link.budget_s, snr_db), "Hz"},
+    };
+    int rc = fl_row_set_all(r, cols, sizeof cols / sizeof cols[0]);
     if (!rc && c->link.mode == LINK_DIGITAL)
         rc = fl_row_set(r, "esn0_db", fl_digital_esn0_db(c), "dB Es/N0 per symbol");
     if (rc)

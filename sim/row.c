@@ -32,6 +32,14 @@ int fl_row_set(row *r, const char *name, double value, const char *unit)
     return 0;
 }
 
+int fl_row_set_all(row *r, const row_val *v, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = fl_row_set(r, v[i].name, v[i].value, v[i].unit);
+    return rc;
+}
+
 int fl_row_add(row *r, const char *name, double value, const char *unit)
 {
     const row_col *old = fl_row_find(r, name);

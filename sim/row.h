@@ -33,6 +33,15 @@ void fl_row_reset(row *r);
 //  fl_row_set : set column _name (created on first use) to _value with _unit
 //            ("" for none); returns 0, or -ENOSPC when the row is full
 int fl_row_set(row *r, const char *name, double value, const char *unit);
+//  row_val : one column of a list set by fl_row_set_all
+typedef struct {
+    const char *name;
+    double      value;
+    const char *unit;
+} row_val;
+//  fl_row_set_all : fl_row_set for each of the _n columns of _v, in order;
+//            0, or the first error (the columns before it are set)
+int fl_row_set_all(row *r, const row_val *v, size_t n);
 //  fl_row_add : add _value to column _name (created at 0 on first use)
 int fl_row_add(row *r, const char *name, double value, const char *unit);
 //  fl_row_set_str : as fl_row_set for a text value (truncated to ROW_STR_LEN-1)

@@ -69,8 +69,18 @@ int fl_syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys
     if (c->uplink.rate_model == UPLINK_MCS_NR)
         u->table = fl_mcs_table_find(c->uplink.cqi_table == CQI_LTE ? "lte_cqi" : "nr_cqi");
     if (fl_uplink_cfg_check(u)) return -EINVAL;
-    memset(s, 0, sizeof *s);
-    s->ngroups = 1;
+    const scn_uplink *up = &c->uplink;
+    const scn_server *sv = &c->server;
+    /* everything not named here is 0 / NULL (sys_config in sim/system.h) */
+    *s = (sys_config){.ngroups = 1, .duration_s = c->system.duration_s, .warmup_s = c->system.warmup_s,
+                      .deadline_s = c->system.deadline_s, .late = c->system.late,
+                      .bandwidth_hz = up->bandwidth_hz, .access = up->access,
+                      .packet_bits = (uint32_t)up->packet_bits, .max_retx = up->max_retx, .lost = up->lost,
+                      .doppler_hz = up->doppler_hz, .k_factor = up->k_factor, .pf_window = up->pf_window,
+                      .outage_retry_s = up->outage_retry_s, .link = fl_uplink_link, .link_arg = u,
+                      .workers = (unsigned)sv->workers, .discipline = sv->discipline, .service = sv->service,
+                      .service_mean_s = sv->service_mean_s, .batch_max = (unsigned)sv->batch_max,
+                      .batch_max_wait_s = sv->batch_max_wait_s, .seed = c->seed, .point = (uint32_t)point};
     s->groups[0] = (sys_group){.devices = (uint32_t)c->system.devices, .arrival = c->system.arrival,
                                .frame_rate_hz = c->system.frame_rate_hz, .jitter_s = c->system.jitter_s,
                                .frame_bits = (uint64_t)llround(frame_bits), .device_time_s = device_time_s(c),
@@ -78,30 +88,6 @@ int fl_syspoint_config(const fl_config *c, int64_t point, double frame_bits, sys
                                .compute_power_w = c->device.compute_power_w,
                                .tx_power_w = c->device.tx_power_w, .server_time_s = server_time_s(c),
                                .server_shared_s = c->server.output_tokens / c->server.decode_tokens_per_s};
-    s->duration_s = c->system.duration_s;
-    s->warmup_s = c->system.warmup_s;
-    s->deadline_s = c->system.deadline_s;
-    s->late = c->system.late;
-    s->bandwidth_hz = c->uplink.bandwidth_hz;
-    s->access = c->uplink.access;
-    s->packet_bits = (uint32_t)c->uplink.packet_bits;
-    s->max_retx = c->uplink.max_retx;
-    s->lost = c->uplink.lost;
-    s->doppler_hz = c->uplink.doppler_hz;
-    s->k_factor = c->uplink.k_factor;
-    s->pf_window = c->uplink.pf_window;
-    s->outage_retry_s = c->uplink.outage_retry_s;
-    s->link = fl_uplink_link;
-    s->link_arg = u;
-    s->workers = (unsigned)c->server.workers;
-    s->discipline = c->server.discipline;
-    s->service = c->server.service;
-    s->service_mean_s = c->server.service_mean_s;
-    s->batch_max = (unsigned)c->server.batch_max;
-    s->batch_max_wait_s = c->server.batch_max_wait_s;
-    s->seed = c->seed;
-    s->point = (uint32_t)point;
-    s->trial = 0;
     return 0;
 }
 
@@ -117,27 +103,34 @@ static int put_est(row *r, const char *name, const outstat_est *e, const char *u
 
 static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_config *y)
 {
-    int rc = put_est(r, "latency_mean_s", &s->latency, "s");
-    rc = rc ? rc : put_est(r, "latency_p50_s", &s->p50, "s");
-    rc = rc ? rc : put_est(r, "latency_p95_s", &s->p95, "s");
-    rc = rc ? rc : put_est(r, "latency_p99_s", &s->p99, "s");
-    rc = rc ? rc : put_est(r, "deadline_miss_rate", &s->miss_rate, "");
-    rc = rc ? rc : fl_row_set(r, "device_time_mean_s", s->device_time_mean_s, "s");
-    rc = rc ? rc : fl_row_set(r, "uplink_wait_mean_s", s->uplink_wait_mean_s, "s");
-    rc = rc ? rc : fl_row_set(r, "tx_time_mean_s", s->tx_time_mean_s, "s");
-    rc = rc ? rc : fl_row_set(r, "server_wait_mean_s", s->server_wait_mean_s, "s");
-    rc = rc ? rc : fl_row_set(r, "server_time_mean_s", s->server_time_mean_s, "s");
-    rc = rc ? rc : fl_row_set(r, "uplink_utilisation", s->uplink_utilisation, "");
-    rc = rc ? rc : fl_row_set(r, "server_utilisation", s->server_utilisation, "");
-    rc = rc ? rc : fl_row_set(r, "goodput_bps", s->goodput_bps, "bit/s");
-    rc = rc ? rc : fl_row_set(r, "energy_mean_j", s->energy_mean_j, "J");
-    rc = rc ? rc : fl_row_set(r, "frames", s->frames, "frame");
-    rc = rc ? rc : fl_row_set(r, "dropped_frames", s->dropped_frames, "frame");
-    rc = rc ? rc : fl_row_set(r, "outages", (double)t->outages, "");
-    rc = rc ? rc : fl_row_set(r, "saturated", s->saturated, "");
-    rc = rc ? rc : fl_row_set(r, "p99_few_frames", s->p99_few_frames, "");
-    rc = rc ? rc : fl_row_set(r, "system_frame_bits", (double)y->groups[0].frame_bits, "bit");
-    return rc;
+    const struct {
+        const char *name;
+        const outstat_est *e;
+        const char *unit;
+    } ests[] = {{"latency_mean_s", &s->latency, "s"}, {"latency_p50_s", &s->p50, "s"},
+                {"latency_p95_s", &s->p95, "s"}, {"latency_p99_s", &s->p99, "s"},
+                {"deadline_miss_rate", &s->miss_rate, ""}};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof ests / sizeof ests[0] && !rc; i++)
+        rc = put_est(r, ests[i].name, ests[i].e, ests[i].unit);
+    const row_val cols[] = {
+        {"device_time_mean_s", s->device_time_mean_s, "s"},
+        {"uplink_wait_mean_s", s->uplink_wait_mean_s, "s"},
+        {"tx_time_mean_s", s->tx_time_mean_s, "s"},
+        {"server_wait_mean_s", s->server_wait_mean_s, "s"},
+        {"server_time_mean_s", s->server_time_mean_s, "s"},
+        {"uplink_utilisation", s->uplink_utilisation, ""},
+        {"server_utilisation", s->server_utilisation, ""},
+        {"goodput_bps", s->goodput_bps, "bit/s"},
+        {"energy_mean_j", s->energy_mean_j, "J"},
+        {"frames", s->frames, "frame"},
+        {"dropped_frames", s->dropped_frames, "frame"},
+        {"outages", (double)t->outages, ""},
+        {"saturated", s->saturated, ""},
+        {"p99_few_frames", s->p99_few_frames, ""},
+        {"system_frame_bits", (double)y->groups[0].frame_bits, "bit"},
+    };
+    return rc ? rc : fl_row_set_all(r, cols, sizeof cols / sizeof cols[0]);
 }
 
 /* combine replication _k's estimate into *_acc: mean over replications;

@@ -17,6 +17,9 @@
 #   make fuzz       FUZZ_S=N (default 60): every libFuzzer target in
 #                   tests/fuzz/ for N seconds each (clang, installed when
 #                   missing; build/fuzz, corpus in build/fuzz/corpus/)
+#   make fuzz-campaign [FUZZ_TARGETS="fuzz_pinr ..."] [FUZZ_RUNS=N] [FUZZ_MAX_S=S]:
+#                   each target until 10^7 executions or an hour (issue 10);
+#                   results appended to build/fuzz/campaign.txt
 #
 # Variables: CFLAGS/CPPFLAGS/LDFLAGS are the user's (added after the flags the
 # build needs), SAN=1, MPI=1, NATIVE=0 (no -march=native), PREFIX, DESTDIR.
@@ -39,7 +42,7 @@ VERSION := 0.1.0
 # FL_STAGE=build marks the inner make; variables given on the command line
 # (SAN=1, CFLAGS=..., MPI=1) reach it through MAKEFLAGS.
 STAGED_GOALS := all run test bench tables plots fuzz
-STAGED_GOALS += bench-peers
+STAGED_GOALS += bench-peers fuzz-campaign
 ifeq ($(MAKECMDGOALS),)
 OUTER_GOALS := all
 else
@@ -135,7 +138,7 @@ EXAMPLE_SRC := $(wildcard examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 TEST_SH += tests/examples.sh
 
-.PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers fuzz fuzz-bins FORCE
+.PHONY: all deps run test bench tables plots install install-files clean mpi-check bench-evq-peers fuzz fuzz-campaign fuzz-bins FORCE
 all: $(BIN)
 all: $(EXAMPLE_BIN)
 
@@ -271,6 +274,11 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzbin/%)
 fuzz:
 	@bash tests/fuzz/run.sh fuzz $(FUZZ_S)
+# issue 10's campaign: each target until 10^7 executions or an hour
+FUZZ_RUNS ?= 10000000
+FUZZ_MAX_S ?= 3600
+fuzz-campaign:
+	@bash tests/fuzz/run.sh campaign $(FUZZ_MAX_S) $(FUZZ_RUNS) $(FUZZ_TARGETS)
 fuzz-bins: $(FUZZ_BIN) $(BUILD)/fuzzbin/seeds
 $(BUILD)/fuzzbin/seeds: $(BUILD)/tests/fuzz/seeds.o $(LIB)
 	@mkdir -p $(dir $@)

@@ -7,13 +7,21 @@
 #   tests/fuzz/run.sh fuzz N     (make fuzz FUZZ_S=N): install clang when
 #                                missing, then fuzz each target N seconds, one
 #                                at a time, corpus kept in build/fuzz/corpus/
+#   tests/fuzz/run.sh campaign N R [TARGET...]
+#                                (make fuzz-campaign): each target (or the
+#                                ones named) until R executions or N seconds,
+#                                whichever comes first (issue 10: R = 10^7,
+#                                N = 3600); one line per target with execs,
+#                                seconds, exec/s and coverage, also appended
+#                                to build/fuzz/campaign.txt with the CPU model
 # Crashes are written to build/fuzz/crash/<target>/ (libFuzzer's artifacts);
 # a crash inside libhdf5 itself (not featlink's code) does not fail the run:
 # its input is moved to build/fuzz/libhdf5/<target>/ and fuzzing goes on.
 # tests/fuzz/libhdf5-crash/ keeps such inputs; they are never run here.
 set -u
 cd "$(dirname "$0")/../.."
-mode=${1:-smoke}; secs=${2:-60}
+mode=${1:-smoke}; secs=${2:-60}; runs=${3:-0}
+only=(); if [ "$mode" = campaign ]; then shift $(($# < 3 ? $# : 3)); only=("$@"); fi
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 pass=0; fail=0
 ok()  { echo "[       OK ] $1"; pass=$((pass + 1)); }
@@ -50,7 +58,8 @@ fuzz_target() {
   local total=0 known=0 rc execs cov unit
   mkdir -p "$corpus"; : >"$log"
   while :; do
-    "$bin" "${opts[@]}" -max_total_time="$left" -print_final_stats=1 "$corpus" "$@" >"$log.run" 2>&1
+    local lim=(); [ "$runs" -gt 0 ] && lim=(-runs=$((runs - total)))
+    "$bin" "${opts[@]}" "${lim[@]}" -max_total_time="$left" -print_final_stats=1 "$corpus" "$@" >"$log.run" 2>&1
     rc=$?; cat "$log.run" >>"$log"
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log.run")
     total=$((total + ${execs:-0}))
@@ -60,17 +69,24 @@ fuzz_target() {
     unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log.run" | tail -1)
     [ -n "$unit" ] && mv "$unit" "build/fuzz/libhdf5/$t/" 2>/dev/null
     left=$((secs - (SECONDS - start))); [ $left -gt 0 ] || { rc=0; break; }
+    [ "$runs" -gt 0 ] && [ $total -ge "$runs" ] && { rc=0; break; }
   done
   rm -f "$log.run"
   local note=""; [ $known -gt 0 ] && note=", $known libhdf5 crash(es) kept in build/fuzz/libhdf5/$t"
-  if [ $rc -eq 0 ]; then ok "$t: $total execs in ${secs}s, $cov$note"
+  local took=$((SECONDS - start)); [ $took -gt 0 ] || took=1
+  if [ $rc -eq 0 ] && [ "$mode" = campaign ]; then
+    local line="$t: $total execs in ${took}s ($((total / took)) exec/s), $cov$note"
+    ok "$line"; echo "$(date -u +%FT%TZ) $cpu | $line" >>build/fuzz/campaign.txt
+  elif [ $rc -eq 0 ]; then ok "$t: $total execs in ${secs}s, $cov$note"
   else tail -30 "$log"; bad "$t" "exit $rc after $total execs ($log)"; fi
 }
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 rm -rf "$seeds"
 build/fuzz/fuzzbin/seeds "$seeds" scenarios >/dev/null || { echo "[  FAILED  ] 1 test(s), seeds"; exit 1; }
+cpu=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -1)
 for bin in build/fuzz/fuzzbin/fuzz_*; do
   t=$(basename "$bin")
+  if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qx "$t"; then continue; fi
   dirs=("$seeds/$t"); [ -d "tests/fuzz/regress/$t" ] && dirs+=("tests/fuzz/regress/$t")
   mkdir -p "build/fuzz/crash/$t"
   opts=(-timeout=20 -rss_limit_mb=2048 -artifact_prefix="build/fuzz/crash/$t/")

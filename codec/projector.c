@@ -14,6 +14,8 @@
 #include <hdf5.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,27 +99,39 @@ int fl_projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
     return 0;
 }
 
+// Reason _fmt... into _why (when given); returns _rc.
+static int why_fail(char *why, size_t len, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int why_fail(char *why, size_t len, int rc, const char *fmt, ...)
+{
+    if (why && len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, len, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
 // Shape of dataset `name` in file f: rank into *rank (<= 2), extents into
 // dims[]. The dataset passes codec/h5guard first (float of 2, 4 or 8 bytes,
 // at most PROJECTOR_MAX_WEIGHTS elements, storage holding the data), so no
 // allocation is sized by a shape the file cannot back.
 // Returns 0, -EINVAL (missing, not a float dataset, rank > 2, too large,
-// unwritten), -EIO.
-static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
+// unwritten), -EIO; the reason in _why.
+static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2], char *why, size_t len)
 {
-    if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
-        return -EINVAL;
-    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
-    if (ds < 0)
-        return -EINVAL;
+    hid_t ds = -1;
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0 || (ds = H5Dopen2(f, name, H5P_DEFAULT)) < 0)
+        return why_fail(why, len, -EINVAL, "no dataset '%s'", name);
     h5guard_info gi;
-    char why[192];
-    int rc = fl_h5guard_dataset(f, ds, 2, PROJECTOR_MAX_WEIGHTS, &gi, why, sizeof why);
+    char gwhy[192];
+    int rc = fl_h5guard_dataset(f, ds, 2, PROJECTOR_MAX_WEIGHTS, &gi, gwhy, sizeof gwhy);
     H5Dclose(ds);
     if (rc)
-        return rc;
+        return why_fail(why, len, rc, "dataset '%s': %s", name, gwhy);
     if (gi.type_size == 2)
-        return -EINVAL;  // float32 or float64 only
+        return why_fail(why, len, -EINVAL, "dataset '%s': float16 (float32 or float64 only)", name);
     *rank = gi.rank;
     dims[0] = gi.dims[0];
     dims[1] = gi.rank == 2 ? gi.dims[1] : 0;
@@ -125,58 +139,76 @@ static int ds_shape(hid_t f, const char *name, int *rank, hsize_t dims[2])
 }
 
 // Read a whole dataset converted to native float (the caller checked its shape).
-static int ds_read(hid_t f, const char *name, float *dst)
+static int ds_read(hid_t f, const char *name, float *dst, char *why, size_t len)
 {
     hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
-    if (ds < 0)
-        return -EIO;
-    herr_t e = H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst);
-    H5Dclose(ds);
-    return e < 0 ? -EIO : 0;
+    herr_t e = ds < 0 ? -1 : H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return e < 0 ? why_fail(why, len, -EIO, "read of dataset '%s' failed", name) : 0;
 }
 
-static int load_open(hid_t f, projector **out)
+// The four shapes (w1: hidden x in, b1: hidden, w2: out x hidden, b2: out)
+// into _in, _hidden, _outd.
+static int load_shapes(hid_t f, size_t *in, size_t *hidden, size_t *outd, char *why, size_t len)
 {
     int r1, rb1, r2, rb2, rc;
     hsize_t d1[2], db1[2], d2[2], db2[2];
-    if ((rc = ds_shape(f, "/w1", &r1, d1)) || (rc = ds_shape(f, "/b1", &rb1, db1)) ||
-        (rc = ds_shape(f, "/w2", &r2, d2)) || (rc = ds_shape(f, "/b2", &rb2, db2)))
+    if ((rc = ds_shape(f, "/w1", &r1, d1, why, len)) || (rc = ds_shape(f, "/b1", &rb1, db1, why, len)) ||
+        (rc = ds_shape(f, "/w2", &r2, d2, why, len)) || (rc = ds_shape(f, "/b2", &rb2, db2, why, len)))
         return rc;
-    // w1: hidden x in, b1: hidden, w2: out x hidden, b2: out
     if (r1 != 2 || rb1 != 1 || r2 != 2 || rb2 != 1)
-        return -EINVAL;
+        return why_fail(why, len, -EINVAL, "ranks w1 %d, b1 %d, w2 %d, b2 %d (must be 2, 1, 2, 1)",
+                        r1, rb1, r2, rb2);
     if (db1[0] != d1[0] || d2[1] != d1[0] || db2[0] != d2[0])
-        return -EINVAL;
-    if (d1[0] > SIZE_MAX || d1[1] > SIZE_MAX || d2[0] > SIZE_MAX)
-        return -EINVAL;
-    size_t hidden = (size_t)d1[0], in = (size_t)d1[1], outd = (size_t)d2[0];
-    if (!sizes_ok(in, hidden, outd))
-        return -EINVAL;
+        return why_fail(why, len, -EINVAL,
+                        "shapes do not chain: w1 %llux%llu, b1 %llu, w2 %llux%llu, b2 %llu "
+                        "(w1 hidden x in, b1 hidden, w2 out x hidden, b2 out)",
+                        (unsigned long long)d1[0], (unsigned long long)d1[1], (unsigned long long)db1[0],
+                        (unsigned long long)d2[0], (unsigned long long)d2[1], (unsigned long long)db2[0]);
+    if (d1[0] > SIZE_MAX || d1[1] > SIZE_MAX || d2[0] > SIZE_MAX ||
+        !sizes_ok((size_t)d1[1], (size_t)d1[0], (size_t)d2[0]))
+        return why_fail(why, len, -EINVAL, "sizes beyond the limit of 2^28 weights per matrix");
+    *hidden = (size_t)d1[0], *in = (size_t)d1[1], *outd = (size_t)d2[0];
+    return 0;
+}
+
+static int load_open(hid_t f, projector **out, char *why, size_t len)
+{
+    size_t in = 0, hidden = 0, outd = 0;
+    int rc = load_shapes(f, &in, &hidden, &outd, why, len);
+    if (rc)
+        return rc;
     projector *p;
     if ((rc = alloc_projector(in, hidden, outd, &p)))
-        return rc;
-    if ((rc = ds_read(f, "/w1", p->w1)) || (rc = ds_read(f, "/b1", p->b1)) ||
-        (rc = ds_read(f, "/w2", p->w2)) || (rc = ds_read(f, "/b2", p->b2))) {
+        return why_fail(why, len, rc, "out of memory for %zu x %zu and %zu x %zu weights",
+                        hidden, in, outd, hidden);
+    if ((rc = ds_read(f, "/w1", p->w1, why, len)) || (rc = ds_read(f, "/b1", p->b1, why, len)) ||
+        (rc = ds_read(f, "/w2", p->w2, why, len)) || (rc = ds_read(f, "/b2", p->b2, why, len))) {
         fl_projector_destroy(p);
         return rc;
     }
     if (!weights_finite(p)) {  // also catches float64 values beyond float range
         fl_projector_destroy(p);
-        return -EINVAL;
+        return why_fail(why, len, -EINVAL, "a weight is not finite (or beyond float32 range)");
     }
     *out = p;
     return 0;
 }
 
-int fl_projector_load(const char *path, projector **out)
+int fl_projector_load(const char *path, projector **out, char *why, size_t len)
 {
+    if (why && len)
+        why[0] = 0;
     if (!path || !out)
-        return -EINVAL;
+        return why_fail(why, len, -EINVAL, "no file name or output");
     struct stat st;
-    if (stat(path, &st) != 0)
-        return errno == ENOENT ? -ENOENT : -EIO;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        return why_fail(why, len, e == ENOENT ? -ENOENT : -EIO, "%s", strerror(e));
+    }
     if (!S_ISREG(st.st_mode))
-        return -EIO;
+        return why_fail(why, len, -EIO, "not a regular file");
 
     H5E_auto2_t old_fn;
     void *old_data;
@@ -185,12 +217,10 @@ int fl_projector_load(const char *path, projector **out)
 
     int rc;
     hid_t f = -1;
-    if (H5Fis_hdf5(path) <= 0) {
-        rc = -EIO;
-    } else if ((f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        rc = -EIO;
+    if (H5Fis_hdf5(path) <= 0 || (f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        rc = why_fail(why, len, -EIO, "not a readable HDF5 file");
     } else {
-        rc = load_open(f, out);
+        rc = load_open(f, out, why, len);
         H5Fclose(f);
     }
     H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);

@@ -50,13 +50,15 @@ int fl_projector_create(size_t in_dims, size_t hidden_dims, size_t out_dims,
 //  fl_projector_load : read the weights from an HDF5 file (layout above).
 //  _path : file name
 //  _out  : receives the new projector; caller frees with fl_projector_destroy
+//  _why  : receives the reason on failure, naming the dataset (_len bytes,
+//          NUL-terminated; may be NULL with _len 0)
 //  returns 0, -ENOENT (no such file), -EIO (unreadable or not HDF5, read
 //      failure), -EINVAL (a dataset missing, not floating point, wrong rank,
 //      shapes that do not chain, more than PROJECTOR_MAX_WEIGHTS elements,
 //      declared but not stored in the file (checked before allocating, see
 //      codec/h5guard.h), non-finite weight), -ENOMEM.
 //      The HDF5 error stack is silenced while loading (library never prints).
-int fl_projector_load(const char *path, projector **out);
+int fl_projector_load(const char *path, projector **out, char *why, size_t len);
 
 //  fl_projector_in_dims / fl_projector_hidden_dims / fl_projector_out_dims : sizes
 size_t fl_projector_in_dims(const projector *p);

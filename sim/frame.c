@@ -49,9 +49,10 @@ static int frame_projector(frame_ctx *f, char *err, size_t len)
     const fl_config *c = f->c;
     if (!c->metrics.projector[0])
         return 0;
-    int rc = fl_projector_load(c->metrics.projector, &f->proj);
+    char why[320];
+    int rc = fl_projector_load(c->metrics.projector, &f->proj, why, sizeof why);
     if (rc) {
-        snprintf(err, len, "$.metrics.projector: cannot load \"%s\" (%s)", c->metrics.projector, strerror(-rc));
+        snprintf(err, len, "$.metrics.projector: cannot load \"%s\": %s", c->metrics.projector, why);
         return rc;
     }
     if (fl_projector_in_dims(f->proj) != (size_t)f->dims) {

@@ -15,6 +15,7 @@
 #include <hdf5.h>
 
 #include "codec/projector.h"
+#include "tests/h5craft.h"
 
 // Hand-chosen net: in = 2, hidden = 3, out = 2.
 static const float W1[6] = {1, 0,   // h1 = x1
@@ -53,6 +54,7 @@ static void check_hand_outputs(const projector *p)
 // ---- temp dir and HDF5 writer --------------------------------------------------
 
 static char tmpdir[64];
+static char why[320]; // fl_projector_load's reason
 
 static int setup_dir(void **state)
 {
@@ -65,7 +67,7 @@ static int teardown_dir(void **state)
 {
     (void)state;
     const char *names[] = {"f32.h5", "f64.h5", "nob2.h5", "badw2.h5", "badb1.h5",
-                           "rank.h5", "int.h5", "nan.h5", "text.h5", "unwritten.h5"};
+                           "rank.h5", "int.h5", "nan.h5", "text.h5", "unwritten.h5", "crafted.h5"};
     char path[128];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
@@ -142,13 +144,13 @@ static void test_load_float32_and_float64(void **state)
     projector *p = NULL;
     tmp_path(path, sizeof path, "f32.h5");
     write_weights(path, H5T_IEEE_F32LE, OK);
-    assert_int_equal(fl_projector_load(path, &p), 0);
+    assert_int_equal(fl_projector_load(path, &p, why, sizeof why), 0);
     check_hand_outputs(p);
     fl_projector_destroy(p);
     p = NULL;
     tmp_path(path, sizeof path, "f64.h5");
     write_weights(path, H5T_IEEE_F64LE, OK);
-    assert_int_equal(fl_projector_load(path, &p), 0);
+    assert_int_equal(fl_projector_load(path, &p, why, sizeof why), 0);
     check_hand_outputs(p);
     fl_projector_destroy(p);
 }
@@ -159,27 +161,37 @@ static void test_load_bad_files(void **state)
     char path[128];
     projector *p = NULL;
     tmp_path(path, sizeof path, "does_not_exist.h5");
-    assert_int_equal(fl_projector_load(path, &p), -ENOENT);
+    assert_int_equal(fl_projector_load(path, &p, why, sizeof why), -ENOENT);
+    assert_string_equal(why, "No such file or directory");
 
     tmp_path(path, sizeof path, "text.h5");
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
     fputs("this is not an HDF5 file\n", fp);
     fclose(fp);
-    assert_int_equal(fl_projector_load(path, &p), -EIO);
-    assert_int_equal(fl_projector_load(tmpdir, &p), -EIO);  // a directory
+    assert_int_equal(fl_projector_load(path, &p, why, sizeof why), -EIO);
+    assert_string_equal(why, "not a readable HDF5 file");
+    assert_int_equal(fl_projector_load(tmpdir, &p, why, sizeof why), -EIO);  // a directory
+    assert_string_equal(why, "not a regular file");
 
-    const struct { const char *name; enum fault f; } bad[] = {
-        {"nob2.h5", NO_B2},   {"badw2.h5", BAD_W2}, {"badb1.h5", BAD_B1},
-        {"rank.h5", RANK3},   {"int.h5", INT_TYPE}, {"nan.h5", NAN_W},
+    // each with its cause named (issue 10: errors that say why)
+    const struct { const char *name; enum fault f; const char *cause; } bad[] = {
+        {"nob2.h5", NO_B2, "no dataset '/b2'"},
+        {"badw2.h5", BAD_W2, "shapes do not chain: w1 3x2, b1 3, w2 2x4, b2 2"},
+        {"badb1.h5", BAD_B1, "shapes do not chain: w1 3x2, b1 2, w2 2x3"},
+        {"rank.h5", RANK3, "dataset '/w1': rank 3"},
+        {"int.h5", INT_TYPE, "dataset '/w1': type is not a 2-, 4- or 8-byte float"},
+        {"nan.h5", NAN_W, "not finite"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         tmp_path(path, sizeof path, bad[i].name);
         write_weights(path, H5T_IEEE_F32LE, bad[i].f);
-        assert_int_equal(fl_projector_load(path, &p), -EINVAL);
+        assert_int_equal(fl_projector_load(path, &p, why, sizeof why), -EINVAL);
+        if (!strstr(why, bad[i].cause))
+            fail_msg("%s: \"%s\" does not name \"%s\"", bad[i].name, why, bad[i].cause);
     }
     assert_null(p);  // never written on failure
-    assert_int_equal(fl_projector_load(NULL, &p), -EINVAL);
+    assert_int_equal(fl_projector_load(NULL, &p, why, sizeof why), -EINVAL);
     // no HDF5 file or object handle left open by the failed loads
     assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
 }
@@ -211,8 +223,60 @@ static void test_load_unwritten_weights(void **state)
         }
         put(f, "/b2", H5T_IEEE_F32LE, 1, d1, v);
         H5Fclose(f);
-        assert_int_equal(fl_projector_load(path, &p), -EINVAL);
+        assert_int_equal(fl_projector_load(path, &p, why, sizeof why), -EINVAL);
         assert_null(p);
+    }
+    assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+}
+
+// Issue 10, chunk guards (codec/h5guard) on projector weights: the regression
+// inputs in tests/fuzz/regress/fuzz_projector/ (made by `build/tests/
+// test_projector --write-crafted DIR`): w1 a written 4x4 matrix in one
+// deflated 1024x1024 chunk (4 MiB allocated to read 64 bytes), and w1
+// 2048x1024 in 1-element chunks (2^21 index lookups); the other weights chain.
+static const struct {
+    const char *file, *cause;
+    int flags;
+    hsize_t w1[2], chunk[2];
+} crafted[] = {
+    {"w1_chunk_larger_than_matrix.h5", "dataset '/w1': chunk of 1048576 elements",
+     H5CRAFT_WRITE | H5CRAFT_DEFLATE, {4, 4}, {1024, 1024}},
+    {"w1_chunks_1elem_2e21.h5", "dataset '/w1': spans 2097152 chunks", 0, {2048, 1024}, {1, 1}},
+};
+#define NCRAFTED (sizeof crafted / sizeof crafted[0])
+#define REGRESS_DIR "tests/fuzz/regress/fuzz_projector"
+
+static void write_crafted(const char *path, size_t k)
+{
+    static double v[2048];
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(f >= 0);
+    assert_int_equal(h5craft_chunked(f, "/w1", 2, crafted[k].w1, crafted[k].chunk, crafted[k].flags), 0);
+    hsize_t db1[1] = {crafted[k].w1[0]}, dw2[2] = {1, crafted[k].w1[0]}, db2[1] = {1};
+    put(f, "/b1", H5T_IEEE_F32LE, 1, db1, v);
+    put(f, "/w2", H5T_IEEE_F32LE, 2, dw2, v);
+    put(f, "/b2", H5T_IEEE_F32LE, 1, db2, v);
+    H5Fclose(f);
+}
+
+static void test_load_chunk_guards(void **state)
+{
+    (void)state;
+    char path[600];
+    for (size_t k = 0; k < NCRAFTED; k++) {
+        for (int shipped = 0; shipped < 2; shipped++) {
+            projector *p = NULL;
+            if (shipped)
+                snprintf(path, sizeof path, "%s/%s", REGRESS_DIR, crafted[k].file);
+            else {
+                tmp_path(path, sizeof path, "crafted.h5");
+                write_crafted(path, k);
+            }
+            int rc = fl_projector_load(path, &p, why, sizeof why);
+            if (rc != -EINVAL || !strstr(why, crafted[k].cause))
+                fail_msg("%s: rc %d, \"%s\"", path, rc, why);
+            assert_null(p);
+        }
     }
     assert_int_equal(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
 }
@@ -278,13 +342,23 @@ static void test_execute_matches_loop_reference(void **state)
     free(y);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--write-crafted")) {
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        for (size_t k = 0; k < NCRAFTED; k++) {
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", argv[2], crafted[k].file);
+            write_crafted(path, k);
+        }
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_hand_arithmetic),
         cmocka_unit_test(test_load_float32_and_float64),
         cmocka_unit_test(test_load_bad_files),
         cmocka_unit_test(test_load_unwritten_weights),
+        cmocka_unit_test(test_load_chunk_guards),
         cmocka_unit_test(test_create_bad_arguments),
         cmocka_unit_test(test_execute_matches_loop_reference),
     };

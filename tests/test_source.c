@@ -7,12 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/h5craft.h"
 #include "tests/testutil.h"
 
 #include "codec/source.h"
 
 #include <errno.h>
 #include <hdf5.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,8 +332,82 @@ static void test_hdf5_unwritten_and_compressed(void **state)
     free(v);
 }
 
-int main(void)
+/* Issue 10, chunk guards (codec/h5guard) on sources: the regression inputs
+ * in tests/fuzz/regress/fuzz_hdf5/ (made by `build/tests/test_source
+ * --write-crafted DIR`): a written 4x4 dataset in one 1024x1024 chunk (deflated) (libhdf5
+ * would allocate 4 MiB to read 64 bytes), 2048x1024 elements in 1-element
+ * chunks (2^21 index lookups), and the issue's 2^28-element chunked
+ * "/features" declared but never written (it once ran to 5 GB resident). */
+static const struct {
+    const char *file, *cause;
+    int rank, flags;
+    hsize_t dims[3], chunk[3];
+} crafted[] = {
+    {"src_chunk_larger_than_dataset.h5", "chunk of 1048576 elements", 2, H5CRAFT_WRITE | H5CRAFT_DEFLATE, {4, 4}, {1024, 1024}},
+    {"src_chunks_1elem_2e21.h5", "spans 2097152 chunks", 2, 0, {2048, 1024}, {1, 1}},
+    {"src_unwritten_2e28.h5", "no data written", 3, 0, {1, 16384, 16384}, {1, 256, 256}},
+};
+#define NCRAFTED (sizeof crafted / sizeof crafted[0])
+#define REGRESS_DIR "tests/fuzz/regress/fuzz_hdf5"
+
+static int write_crafted(const char *path, size_t k)
 {
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return -1;
+    int rc = h5craft_chunked(f, "/features", crafted[k].rank, crafted[k].dims, crafted[k].chunk,
+                             crafted[k].flags);
+    H5Fclose(f);
+    return rc;
+}
+
+/* each crafted file, as made here and as shipped, refused with its cause
+ * before any allocation (tensor left zeroed) */
+static void test_hdf5_chunk_guards(void **state)
+{
+    (void)state;
+    char path[600], why[256];
+    for (size_t k = 0; k < NCRAFTED; k++) {
+        for (int shipped = 0; shipped < 2; shipped++) {
+            if (shipped)
+                snprintf(path, sizeof path, "%s/%s", REGRESS_DIR, crafted[k].file);
+            else {
+                snprintf(path, sizeof path, "%s/%s", dir, crafted[k].file);
+                assert_int_equal(write_crafted(path, k), 0);
+            }
+            source_tensor t;
+            memset(&t, 0x5a, sizeof t);
+            int rc = fl_source_load_hdf5(path, "/features", &t, why, sizeof why);
+            if (rc != -EINVAL || !strstr(why, crafted[k].cause))
+                fail_msg("%s: rc %d, \"%s\"", path, rc, why);
+            assert_null(t.x);
+        }
+        /* through the binary: exit 2 naming the scenario key, file and cause */
+        char scen[700], out[2048], abs[PATH_MAX];
+        assert_non_null(realpath(path, abs)); /* relative paths are the scenario's */
+        snprintf(scen, sizeof scen, "%s/s.json", dir);
+        FILE *fp = fopen(scen, "w");
+        assert_non_null(fp);
+        fprintf(fp, "{\"source\": {\"kind\": \"hdf5\", \"path\": \"%s\"}}\n", abs);
+        fclose(fp);
+        int st = testutil_runf(out, sizeof out, "%s run %s -o %s/x.h5", testutil_bin(), scen, dir);
+        if (st != 2 || !strstr(out, "$.source.path") || !strstr(out, crafted[k].file) ||
+            !strstr(out, crafted[k].cause))
+            fail_msg("featlink run on %s: status %d, \"%s\"", path, st, out);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-crafted")) {
+        for (size_t k = 0; k < NCRAFTED; k++) {
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", argv[2], crafted[k].file);
+            if (write_crafted(path, k))
+                return 1;
+        }
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iid_laws_by_z_scores),
         cmocka_unit_test(test_clip_like),
@@ -339,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_hdf5_f32_f16),
         cmocka_unit_test(test_npy_hostile_headers),
         cmocka_unit_test(test_hdf5_unwritten_and_compressed),
+        cmocka_unit_test(test_hdf5_chunk_guards),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

@@ -1,6 +1,6 @@
 /* libFuzzer target: fl_projector_load on any file content (libhdf5 parses it;
  * see fuzz_hdf5.c). Contracts: 0 or -EINVAL / -EIO (never -ENOMEM for these
- * small files); on error *out is untouched; on success the sizes chain and
+ * small files); on error *out is untouched and the reason non-empty; on success the sizes chain and
  * fl_projector_execute on one zero token gives finite outputs. */
 #include "tests/fuzz/fuzz_util.h"
 
@@ -14,12 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     const char *path = fuzz_file(d, n, ".h5");
     projector *p = (projector *)(uintptr_t)1;
-    int rc = fl_projector_load(path, &p);
+    char why[320] = "";
+    int rc = fl_projector_load(path, &p, why, sizeof why);
     FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -EIO);
     /* every file and object handle featlink opened is closed again */
     FUZZ_CHECK(H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL) == 0);
     if (rc) {
         FUZZ_CHECK(p == (projector *)(uintptr_t)1);
+        FUZZ_CHECK(why[0] != 0); /* every failure says why */
         return 0;
     }
     size_t in = fl_projector_in_dims(p), out = fl_projector_out_dims(p), h = fl_projector_hidden_dims(p);

@@ -2,6 +2,7 @@
 #include "sim/h5crc.h"
 
 #include "channel/crc32.h"
+#include "sim/h5util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,10 +19,7 @@ static int h5crc_block(hid_t d, hid_t ty, hsize_t at, hsize_t k, void *buf)
     int rc = fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &k, NULL) >= 0 &&
                      H5Dread(d, ty, ms, fs, H5P_DEFAULT, buf) >= 0
                  ? 0 : -EIO;
-    if (ms >= 0)
-        H5Sclose(ms);
-    if (fs >= 0)
-        H5Sclose(fs);
+    H5_CLOSE(ms, fs);
     return rc;
 }
 
@@ -46,10 +44,7 @@ int fl_h5crc_compute(hid_t d, uint32_t *crc)
             *crc = fl_crc32_update(*crc, buf, (size_t)(k ? k : 1) * es);
     }
     free(buf);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
+    H5_CLOSE(sp, ty);
     return rc;
 }
 
@@ -62,10 +57,7 @@ int fl_h5crc_attach(hid_t d)
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t a = sp >= 0 ? H5Acreate2(d, H5CRC_ATTR, H5T_STD_U32LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
     rc = a >= 0 && H5Awrite(a, H5T_NATIVE_UINT32, &crc) >= 0 ? 0 : -EIO;
-    if (a >= 0)
-        H5Aclose(a);
-    if (sp >= 0)
-        H5Sclose(sp);
+    H5_CLOSE(a, sp);
     return rc;
 }
 
@@ -73,17 +65,11 @@ int fl_h5crc_stored(hid_t d, uint32_t *crc)
 {
     if (H5Aexists(d, H5CRC_ATTR) <= 0)
         return -ENOENT;
-    hid_t a = H5Aopen(d, H5CRC_ATTR, H5P_DEFAULT);
-    hid_t ty = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    hid_t ty, sp, a = fl_h5util_attr_open(d, H5CRC_ATTR, &ty, &sp);
     int rc = ty >= 0 && sp >= 0 && H5Sget_simple_extent_type(sp) == H5S_SCALAR &&
                      H5Tget_class(ty) == H5T_INTEGER && H5Tget_size(ty) == 4 &&
                      H5Aread(a, H5T_NATIVE_UINT32, crc) >= 0
                  ? 0 : -EINVAL;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
-    if (a >= 0)
-        H5Aclose(a);
+    H5_CLOSE(sp, ty, a);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "sim/results.h"
 
 #include "sim/h5crc.h"
+#include "sim/h5util.h"
 
 #include "codec/h5guard.h"
 
@@ -80,8 +81,7 @@ static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, 
     *out = NULL;
     if (H5Aexists(obj, name) <= 0)
         return 0;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ty = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    hid_t ty, sp, a = fl_h5util_attr_open(obj, name, &ty, &sp);
     size_t n = 0;
     const char *why = a < 0 ? "cannot be opened" : H5Sget_simple_extent_type(sp) != H5S_SCALAR
                                                        ? "is not a scalar (an array-valued attribute)"
@@ -89,12 +89,7 @@ static int h5r_attr_str(h5r *r, hid_t obj, const char *where, const char *name, 
     char at[200];
     snprintf(at, sizeof at, "%s attribute \"%s\"", where, name);
     int rc = why ? h5r_fail(r, -EINVAL, "%s", at, why) : h5r_string_read(r, a, 1, n, "%s", at, out);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
-    if (a >= 0)
-        H5Aclose(a);
+    H5_CLOSE(sp, ty, a);
     return rc;
 }
 
@@ -322,12 +317,7 @@ static int h5r_text(h5r *r, hid_t f, const char *name, char **out)
     int rc = why ? h5r_fail(r, -EINVAL, "/%s", name, why) : h5r_verify(r, d, "/%s", name);
     if (!rc)
         rc = h5r_string_read(r, d, 0, n, "/%s", name, out);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ty >= 0)
-        H5Tclose(ty);
-    if (d >= 0)
-        H5Dclose(d);
+    H5_CLOSE(sp, ty, d);
     return rc;
 }
 
@@ -364,20 +354,28 @@ static int h5r_group(h5r *r, hid_t f, const char *name, hid_t *g, char **cols)
     return rc;
 }
 
+/* The file (h5r_open) and its group _name with the "columns" attribute
+ * (h5r_group); ids that could not be opened are -1, so the caller closes
+ * with free(*_cols) and H5_CLOSE(*_g, *_f) whatever happened. */
+static int h5r_begin(h5r *r, const char *name, hid_t *f, hid_t *g, char **cols)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = 0;
+    *g = -1;
+    *cols = NULL;
+    *f = h5r_open(r, &rc);
+    return *f < 0 ? rc : h5r_group(r, *f, name, g, cols);
+}
+
 int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
 {
     h5r r = {path, err, len, "/points", "/points/%s", 0, 0};
     *out = NULL;
     if (fl_scenario_text)
         *fl_scenario_text = NULL;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    int rc = 0;
-    hid_t f = h5r_open(&r, &rc);
-    if (f < 0)
-        return rc;
-    char *cols = NULL;
-    hid_t g;
-    rc = h5r_group(&r, f, "points", &g, &cols);
+    char *cols;
+    hid_t f, g;
+    int rc = h5r_begin(&r, "points", &f, &g, &cols);
     if (!rc)
         rc = h5r_points(&r, g, cols, out);
     if (!rc && fl_scenario_text) {
@@ -390,9 +388,7 @@ int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text,
         *out = NULL;
     }
     free(cols);
-    if (g >= 0)
-        H5Gclose(g);
-    H5Fclose(f);
+    H5_CLOSE(g, f);
     return rc;
 }
 
@@ -406,15 +402,10 @@ int fl_results_read_records_h5(const char *path, const char *name, results *t, c
         snprintf(err, len, "%s: /%s: not a record table name ([a-z0-9_], not points or scenario*)", path, name);
         return -EINVAL;
     }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    int rc = 0;
-    hid_t f = h5r_open(&r, &rc);
-    if (f < 0)
-        return rc;
-    char *cols = NULL;
-    hid_t g;
+    char *cols;
+    hid_t f, g;
     int64_t n = 0;
-    rc = h5r_group(&r, f, name, &g, &cols);
+    int rc = h5r_begin(&r, name, &f, &g, &cols);
     if (!rc)
         rc = h5r_count(&r, g, cols, &n);
     cs_table *tab = rc ? NULL : fl_results_records(t, name);
@@ -426,9 +417,7 @@ int fl_results_read_records_h5(const char *path, const char *name, results *t, c
     if (!rc)
         rc = h5r_fill(&r, g, cols, tab, 1);
     free(cols);
-    if (g >= 0)
-        H5Gclose(g);
-    H5Fclose(f);
+    H5_CLOSE(g, f);
     return rc;
 }
 

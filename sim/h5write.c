@@ -4,6 +4,7 @@
  * naming the file. */
 #include "sim/columns.h"
 #include "sim/h5crc.h"
+#include "sim/h5util.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
 #include "sim/sha256.h"
@@ -33,10 +34,7 @@ static int h5_attr_str(hid_t obj, const char *name, const char *value)
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(obj, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT);
     int rc = a >= 0 && H5Awrite(a, ty, value) >= 0 ? 0 : h5_failed();
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(ty);
+    H5_CLOSE(a, sp, ty);
     return rc;
 }
 
@@ -133,9 +131,7 @@ static int h5_write_column(hid_t g, const cs_table *t, int c)
         rc = h5_attr_str(d, "unit", unit);
     if (!rc)
         rc = h5_attr_str(d, "description", desc);
-    if (d >= 0)
-        H5Dclose(d);
-    H5Sclose(sp);
+    H5_CLOSE(d, sp);
     return rc;
 }
 
@@ -176,10 +172,7 @@ static int h5_write_text(hid_t f, const char *name, const char *text, const char
         rc = fl_h5crc_attach(d);
     if (!rc && attr)
         rc = h5_attr_str(d, attr, attr_value);
-    if (d >= 0)
-        H5Dclose(d);
-    H5Sclose(sp);
-    H5Tclose(ty);
+    H5_CLOSE(d, sp, ty);
     return rc;
 }
 

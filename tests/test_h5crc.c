@@ -13,6 +13,7 @@
 #include "tests/testutil.h"
 
 #include "sim/h5crc.h"
+#include "sim/h5util.h"
 #include "sim/results.h"
 
 #include <errno.h>
@@ -166,6 +167,34 @@ static void test_missing_crc_refused(void **state)
         fail_msg("rc %d, message \"%s\"", rc, err);
 }
 
+/* H5_CLOSE (sim/h5util.h) closes each valid id with its own close call,
+ * whatever its kind, and skips the -1 of a failed open: afterwards no id
+ * is valid and the file is closed (no object left open in it). */
+static void test_close_ids_every_kind(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/close.h5", dir);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(f, "g", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t sp = H5Screate(H5S_SCALAR), ty = H5Tcopy(H5T_NATIVE_INT);
+    hid_t d = H5Dcreate2(g, "d", ty, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t a = H5Acreate2(d, "a", ty, sp, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t missing = H5Aopen(d, "no such attribute", H5P_DEFAULT);
+    assert_true(f >= 0 && g >= 0 && sp >= 0 && ty >= 0 && d >= 0 && a >= 0);
+    assert_true(missing < 0);
+    assert_int_equal(H5Fget_obj_count(f, H5F_OBJ_ALL), 4); /* the file, g, d, a */
+    H5_CLOSE(a, missing, d, g, sp, ty);
+    assert_int_equal(H5Fget_obj_count(f, H5F_OBJ_ALL), 1);
+    H5_CLOSE(f);
+    const hid_t ids[] = {f, g, sp, ty, d, a};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        assert_true(H5Iis_valid(ids[i]) <= 0);
+    hid_t ty2, sp2, a2 = fl_h5util_attr_open(-1, "x", &ty2, &sp2);
+    assert_true(a2 < 0 && ty2 == -1 && sp2 == -1);
+    H5_CLOSE(sp2, ty2, a2);
+}
+
 int main(void)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -174,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_flipped_byte_refused_untouched_accepted),
         cmocka_unit_test(test_old_file_read_with_warning),
         cmocka_unit_test(test_missing_crc_refused),
+        cmocka_unit_test(test_close_ids_every_kind),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

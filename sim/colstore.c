@@ -14,13 +14,21 @@ typedef union {
     uint64_t s; /* index into the column's texts; 0 is "" */
 } cs_cell;
 
+/* A text -> index hash: open addressing with linear probing over a power
+ * of two of slots, each holding index + 1 (0 = empty); its owner keeps it
+ * at most half full and says what text index i stands for (cs_key_fn). */
+typedef struct {
+    uint64_t *slot;
+    size_t nslot;
+} cs_index;
+typedef const char *(*cs_key_fn)(const void *owner, uint64_t i);
+
 /* Distinct strings, each stored once, with an index -> text array and a
- * text -> index hash (slots hold index + 1, 0 = empty). */
+ * text -> index hash. */
 typedef struct {
     char **text;
     size_t n, cap;
-    uint64_t *slot;
-    size_t nslot;
+    cs_index ix;
     size_t maxlen;
 } cs_pool;
 
@@ -36,8 +44,7 @@ struct cs_table {
     int64_t rows, cap;
     cs_col *col;
     int ncols, capcols;
-    int *slot; /* name hash: column index + 1, 0 = empty */
-    size_t nslot;
+    cs_index ix; /* column name -> column index */
 };
 
 static uint64_t cs_hash(const char *s)
@@ -57,24 +64,38 @@ static char *cs_strdup(const char *s)
     return d;
 }
 
-/* ---- string pool ---- */
+/* ---- text -> index hash ---- */
 
-static int pool_rehash(cs_pool *p, size_t nslot)
+/* The slot of _x that holds text _s, or the empty slot where it goes. */
+static size_t index_probe(const cs_index *x, const char *s, cs_key_fn key, const void *owner)
 {
-    uint64_t *slot = calloc(nslot, sizeof *slot);
-    if (!slot)
+    size_t h = (size_t)cs_hash(s) & (x->nslot - 1);
+    while (x->slot[h] && strcmp(key(owner, x->slot[h] - 1), s))
+        h = (h + 1) & (x->nslot - 1);
+    return h;
+}
+
+/* _x rebuilt with _nslot slots (a power of two) over indices [_first, _n);
+ * 0, or -ENOMEM with _x unchanged. */
+static int index_rehash(cs_index *x, size_t nslot, uint64_t first, uint64_t n, cs_key_fn key,
+                        const void *owner)
+{
+    cs_index y = {calloc(nslot, sizeof *y.slot), nslot};
+    if (!y.slot)
         return -ENOMEM;
-    for (size_t k = 1; k < p->n; k++) {
-        size_t h = (size_t)cs_hash(p->text[k]) & (nslot - 1);
-        while (slot[h])
-            h = (h + 1) & (nslot - 1);
-        slot[h] = k + 1;
-    }
-    free(p->slot);
-    p->slot = slot;
-    p->nslot = nslot;
+    for (uint64_t i = first; i < n; i++)
+        y.slot[index_probe(&y, key(owner, i), key, owner)] = i + 1;
+    free(x->slot);
+    *x = y;
     return 0;
 }
+
+/* ---- string pool ---- */
+
+static const char *pool_key(const void *p, uint64_t i) { return ((const cs_pool *)p)->text[i]; }
+
+/* text 0 ("") is never in the hash: pool_intern answers it first */
+static int pool_rehash(cs_pool *p, size_t nslot) { return index_rehash(&p->ix, nslot, 1, p->n, pool_key, p); }
 
 static int pool_init(cs_pool *p)
 {
@@ -91,7 +112,7 @@ static void pool_free(cs_pool *p)
     for (size_t k = 0; k < p->n; k++)
         free(p->text[k]);
     free(p->text);
-    free(p->slot);
+    free(p->ix.slot);
 }
 
 /* The index of text _s in _p, added when new; 0 for "", -ENOMEM. */
@@ -99,10 +120,9 @@ static int64_t pool_intern(cs_pool *p, const char *s)
 {
     if (!*s)
         return 0;
-    size_t h = (size_t)cs_hash(s) & (p->nslot - 1);
-    for (; p->slot[h]; h = (h + 1) & (p->nslot - 1))
-        if (!strcmp(p->text[p->slot[h] - 1], s))
-            return (int64_t)p->slot[h] - 1;
+    size_t h = index_probe(&p->ix, s, pool_key, p);
+    if (p->ix.slot[h])
+        return (int64_t)p->ix.slot[h] - 1;
     if (p->n == p->cap) {
         char **nt = realloc(p->text, 2 * p->cap * sizeof *nt);
         if (!nt)
@@ -114,12 +134,12 @@ static int64_t pool_intern(cs_pool *p, const char *s)
         return -ENOMEM;
     size_t k = p->n++;
     p->text[k] = d;
-    p->slot[h] = k + 1;
+    p->ix.slot[h] = k + 1;
     size_t len = strlen(s);
     if (len > p->maxlen)
         p->maxlen = len;
-    if (2 * p->n > p->nslot && pool_rehash(p, 2 * p->nslot)) {
-        p->slot[h] = 0; /* keep the table consistent: forget the text */
+    if (2 * p->n > p->ix.nslot && pool_rehash(p, 2 * p->ix.nslot)) {
+        p->ix.slot[h] = 0; /* keep the table consistent: forget the text */
         free(p->text[--p->n]);
         return -ENOMEM;
     }
@@ -134,11 +154,10 @@ cs_table *fl_cs_create(const char *name, int64_t rows)
     if (!t)
         return NULL;
     t->name = cs_strdup(name);
-    t->nslot = 16;
-    t->slot = calloc(t->nslot, sizeof *t->slot);
+    t->ix = (cs_index){calloc(16, sizeof *t->ix.slot), 16};
     t->rows = rows > 0 ? rows : 0;
     t->cap = t->rows > 0 ? t->rows : 16;
-    if (!t->name || !t->slot) {
+    if (!t->name || !t->ix.slot) {
         fl_cs_destroy(t);
         return NULL;
     }
@@ -156,7 +175,7 @@ void fl_cs_destroy(cs_table *t)
             pool_free(&t->col[c].pool);
     }
     free(t->col);
-    free(t->slot);
+    free(t->ix.slot);
     free(t->name);
     free(t);
 }
@@ -201,30 +220,12 @@ int64_t fl_cs_append(cs_table *t)
     return t->rows++;
 }
 
+static const char *cs_col_key(const void *t, uint64_t i) { return ((const cs_table *)t)->col[i].name; }
+
 int fl_cs_find(const cs_table *t, const char *name)
 {
-    size_t h = (size_t)cs_hash(name) & (t->nslot - 1);
-    for (; t->slot[h]; h = (h + 1) & (t->nslot - 1))
-        if (!strcmp(t->col[t->slot[h] - 1].name, name))
-            return t->slot[h] - 1;
-    return -1;
-}
-
-static int cs_rehash(cs_table *t, size_t nslot)
-{
-    int *slot = calloc(nslot, sizeof *slot);
-    if (!slot)
-        return -ENOMEM;
-    for (int c = 0; c < t->ncols; c++) {
-        size_t h = (size_t)cs_hash(t->col[c].name) & (nslot - 1);
-        while (slot[h])
-            h = (h + 1) & (nslot - 1);
-        slot[h] = c + 1;
-    }
-    free(t->slot);
-    t->slot = slot;
-    t->nslot = nslot;
-    return 0;
+    uint64_t k = t->ix.slot[index_probe(&t->ix, name, cs_col_key, t)];
+    return k ? (int)k - 1 : -1;
 }
 
 /* A new column's storage and texts, every cell missing. */
@@ -253,7 +254,8 @@ int fl_cs_column(cs_table *t, const char *name, cs_type type, const char *unit, 
     int k = fl_cs_find(t, name);
     if (k >= 0)
         return k;
-    if ((size_t)(t->ncols + 1) * 2 > t->nslot && cs_rehash(t, 2 * t->nslot))
+    if ((size_t)(t->ncols + 1) * 2 > t->ix.nslot &&
+        index_rehash(&t->ix, 2 * t->ix.nslot, 0, (uint64_t)t->ncols, cs_col_key, t))
         return -ENOMEM;
     if (t->ncols == t->capcols) {
         int cap = t->capcols ? 2 * t->capcols : 16;
@@ -265,10 +267,7 @@ int fl_cs_column(cs_table *t, const char *name, cs_type type, const char *unit, 
     int rc = cs_col_init(&t->col[t->ncols], t->cap, t->rows, name, type, unit, desc);
     if (rc)
         return rc;
-    size_t h = (size_t)cs_hash(name) & (t->nslot - 1);
-    while (t->slot[h])
-        h = (h + 1) & (t->nslot - 1);
-    t->slot[h] = ++t->ncols;
+    t->ix.slot[index_probe(&t->ix, name, cs_col_key, t)] = (uint64_t)++t->ncols;
     return t->ncols - 1;
 }
 
@@ -279,22 +278,25 @@ static cs_col *cs_cell_col(const cs_table *t, int col, int64_t row, cs_type type
     return &t->col[col];
 }
 
-int fl_cs_put_f64(cs_table *t, int col, int64_t row, double v)
+/* Cell (_col, _row) of a column of type _type set to _v; -EINVAL when the
+ * table has no such cell. */
+static int cs_put(cs_table *t, int col, int64_t row, cs_type type, cs_cell v)
 {
-    cs_col *c = cs_cell_col(t, col, row, CS_F64);
+    cs_col *c = cs_cell_col(t, col, row, type);
     if (!c)
         return -EINVAL;
-    c->cell[row].d = v;
+    c->cell[row] = v;
     return 0;
+}
+
+int fl_cs_put_f64(cs_table *t, int col, int64_t row, double v)
+{
+    return cs_put(t, col, row, CS_F64, (cs_cell){.d = v});
 }
 
 int fl_cs_put_i64(cs_table *t, int col, int64_t row, int64_t v)
 {
-    cs_col *c = cs_cell_col(t, col, row, CS_I64);
-    if (!c)
-        return -EINVAL;
-    c->cell[row].i = v;
-    return 0;
+    return cs_put(t, col, row, CS_I64, (cs_cell){.i = v});
 }
 
 int fl_cs_put_str(cs_table *t, int col, int64_t row, const char *s)

@@ -25,18 +25,10 @@ int fl_frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, cons
         return 0;
     }
     const fl_config *c = f->c;
-    source_synth p = {
-        .patches = c->source.patches,
-        .tokens = c->source.tokens,
-        .dims = c->source.dims,
-        .law = (source_law)c->source.law,
-        .clusters = c->source.clusters,
-        .cluster_spread = c->source.cluster_spread,
-        .tail = c->source.tail,
-        .outlier_dims = c->source.outlier_dims,
-        .outlier_gain = c->source.outlier_gain,
-        .scale = c->source.scale,
-    };
+    const scn_source *k = &c->source;
+    source_synth p = {.patches = k->patches, .tokens = k->tokens, .dims = k->dims, .law = (source_law)k->law,
+                      .clusters = k->clusters, .cluster_spread = k->cluster_spread, .tail = k->tail,
+                      .outlier_dims = k->outlier_dims, .outlier_gain = k->outlier_gain, .scale = k->scale};
     int rc = fl_source_synthetic(&p, c->seed, trial, own);
     *src = own;
     return rc;

@@ -526,6 +526,18 @@ static int cli_format(const char *cmd, const char *given, const char *names)
     return -1;
 }
 
+/* cli_parse, then --format (cli_format) as the index *_fi of one of _names;
+ * 0, or the exit status to return (--help, a bad option or format). */
+static int cli_parse_format(int argc, char **argv, const char *usage, const char *allowed, const char *names,
+                            cli *o, int *fi)
+{
+    int rc = cli_parse(argc, argv, usage, allowed, o);
+    if (rc)
+        return rc;
+    *fi = cli_format(argv[0], o->format, names);
+    return *fi < 0 ? EXIT_USAGE : 0;
+}
+
 /* A results file from before dataset checksums (sim/h5crc.h) is read
  * unverified: say so on stderr. */
 static void warn_unverified(const char *path)
@@ -539,13 +551,10 @@ static void warn_unverified(const char *path)
 static int cmd_export(int argc, char **argv)
 {
     cli o;
-    int rc = cli_parse(argc, argv, usage_export, "ft", &o);
+    int fi, rc = cli_parse_format(argc, argv, usage_export, "ft", "csv|json|md", &o, &fi);
     if (rc)
         return rc;
     static const results_format fmts[] = {RESULTS_CSV, RESULTS_JSON, RESULTS_MD};
-    int fi = cli_format("export", o.format, "csv|json|md");
-    if (fi < 0)
-        return EXIT_USAGE;
     results_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
     results *t;
@@ -568,13 +577,10 @@ static int cmd_export(int argc, char **argv)
 static int cmd_table(int argc, char **argv)
 {
     cli o;
-    int rc = cli_parse(argc, argv, usage_table, "f", &o);
+    int fi, rc = cli_parse_format(argc, argv, usage_table, "f", "md|csv|tex", &o, &fi);
     if (rc)
         return rc;
     static const table_format fmts[] = {TABLE_MD, TABLE_CSV, TABLE_TEX};
-    int fi = cli_format("table", o.format, "md|csv|tex");
-    if (fi < 0)
-        return EXIT_USAGE;
     table_format fmt = fmts[fi];
     char err[SCN_ERR_LEN];
     rc = fl_table_print(o.file, fmt, stdout, err, sizeof err);

@@ -53,7 +53,7 @@ int fl_pinr_stage_setup(pinr_stage *s, const frame_ctx *f, row *r, char *err, si
         /* B = bits / (T log2(1 + SNR)), paper 000 Table 1 */
         {"min_bandwidth_hz", fl_capacity_min_bandwidth_hz(a->sent_bits, c->link.budget_s, snr_db), "Hz"},
     };
-    int rc = fl_row_set_all(r, cols, sizeof cols / sizeof cols[0]);
+    int rc = ROW_SET_ALL(r, cols);
     if (!rc && c->link.mode == LINK_DIGITAL)
         rc = fl_row_set(r, "esn0_db", fl_digital_esn0_db(c), "dB Es/N0 per symbol");
     if (rc)

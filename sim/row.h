@@ -42,6 +42,8 @@ typedef struct {
 //  fl_row_set_all : fl_row_set for each of the _n columns of _v, in order;
 //            0, or the first error (the columns before it are set)
 int fl_row_set_all(row *r, const row_val *v, size_t n);
+//  ROW_SET_ALL(r, v) : fl_row_set_all over every entry of the array _v
+#define ROW_SET_ALL(r, v) fl_row_set_all((r), (v), sizeof(v) / sizeof((v)[0]))
 //  fl_row_add : add _value to column _name (created at 0 on first use)
 int fl_row_add(row *r, const char *name, double value, const char *unit);
 //  fl_row_set_str : as fl_row_set for a text value (truncated to ROW_STR_LEN-1)

@@ -130,7 +130,7 @@ static int put_summary(row *r, const syssum *s, const sys_totals *t, const sys_c
         {"p99_few_frames", s->p99_few_frames, ""},
         {"system_frame_bits", (double)y->groups[0].frame_bits, "bit"},
     };
-    return rc ? rc : fl_row_set_all(r, cols, sizeof cols / sizeof cols[0]);
+    return rc ? rc : ROW_SET_ALL(r, cols);
 }
 
 /* combine replication _k's estimate into *_acc: mean over replications;

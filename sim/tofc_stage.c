@@ -40,25 +40,17 @@ int fl_tofc_stage_setup(tofc_stage *s, const frame_ctx *f, row *r, char *err, si
                            "uniform or rdoq");
         return -EINVAL;
     }
-    s->p = (tofc_params){
-        .patches = f->patches,
-        .tokens = f->tokens,
-        .dims = f->dims,
-        .select = c->codec.select == SEL_MERGE ? TOFC_SELECT_MERGE : TOFC_SELECT_NONE,
-        .clusters = c->codec.clusters,
-        .knn = c->codec.knn,
-        .quant = c->codec.quant,
-        .step = c->codec.step,
-        .deadzone = c->codec.deadzone,
-        .lambda = c->codec.lambda,
-        .entropy = c->codec.entropy,
-        .models = c->codec.models,
-    };
-    int rc = fl_row_set(r, "snr_db", c->channel.snr_db, "dB Es/N0 per symbol");
-    rc = rc ? rc : fl_row_set(r, "patches", (double)s->p.patches, "");
-    rc = rc ? rc : fl_row_set(r, "tokens", (double)s->p.tokens, "");
-    rc = rc ? rc : fl_row_set(r, "dims", (double)s->p.dims, "");
-    rc = rc ? rc : fl_row_set(r, "trials", (double)c->trials, "");
+    const scn_codec *k = &c->codec;
+    s->p = (tofc_params){.patches = f->patches, .tokens = f->tokens, .dims = f->dims,
+                         .select = k->select == SEL_MERGE ? TOFC_SELECT_MERGE : TOFC_SELECT_NONE,
+                         .clusters = k->clusters, .knn = k->knn, .quant = k->quant, .step = k->step,
+                         .deadzone = k->deadzone, .lambda = k->lambda, .entropy = k->entropy, .models = k->models};
+    const row_val cols[] = {{"snr_db", c->channel.snr_db, "dB Es/N0 per symbol"},
+                            {"patches", (double)s->p.patches, ""},
+                            {"tokens", (double)s->p.tokens, ""},
+                            {"dims", (double)s->p.dims, ""},
+                            {"trials", (double)c->trials, ""}};
+    int rc = ROW_SET_ALL(r, cols);
     if (!rc && c->link.mode == LINK_DIGITAL)
         rc = fl_row_set(r, "esn0_db", fl_digital_esn0_db(c), "dB Es/N0 per symbol");
     if (!rc && tofc_stage_known_law(c))

@@ -5,13 +5,14 @@
  * asymptotically optimum decoding algorithm", IEEE Trans. IT-13, 1967; the
  * soft correlation metric sum (1 - 2c) llr is the log-likelihood of the code
  * sequence up to a constant (Proakis & Salehi, Digital Communications 5th ed.,
- * ch. 8, soft-decision Viterbi decoding). Implementation choices (not from the papers): LLRs quantised to
- * 10-bit integers, 16-bit path metrics in structure-of-arrays form, the
- * radix-2 butterfly of the shift-left trellis vectorised 16 or 32 states at a
- * time, one 64-bit decision word per step, renormalisation every 8 steps,
- * full-block traceback from the zero state the tail forces.
+ * ch. 8, soft-decision Viterbi decoding). Implementation choices (not from
+ * the papers): LLRs quantised to 10-bit integers, branch metrics as one
+ * record of four int16 a step; the add-compare-select kernels and the
+ * full-block traceback from the zero state the tail forces are in
+ * channel/viterbi.c.
  */
 #include "channel/conv.h"
+#include "channel/viterbi.h"
 
 #include <errno.h>
 #include <float.h>
@@ -19,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__AVX2__) || defined(__AVX512BW__)
+#if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -27,13 +28,6 @@
 #define CONV_QMEAN 64.0f
 #define CONV_QMAX  511.0f
 #define CONV_QHARD 64
-/* start metric of states other than 0 (the encoder starts in state 0) */
-#define CONV_MINIT (-8000)
-/* Metric bound: branch metric |bm| <= 2*511 = 1022; any state reaches any
- * other in 6 steps, so survivors differ by at most 6*2*1022 = 12264; after 8
- * steps without renormalisation |metric| <= 12264 + 8*1022 + 1022 = 21462
- * < 32767, so 16-bit arithmetic never saturates and all kernels agree. */
-#define CONV_RENORM_MASK 7u
 
 struct conv {
     conv_rate   rate;
@@ -41,10 +35,9 @@ struct conv {
     size_t      max_n;      /* max info bits */
     size_t      max_steps;  /* max_n + tail */
     int16_t    *ql;         /* 2*max_steps depunctured quantised LLRs */
+    int16_t    *rec;        /* 4*max_steps branch-metric records (viterbi.h) */
     uint64_t   *dec;        /* max_steps decision words */
-    int16_t     sa[32];     /* +1/-1: sign of llr_A in the butterfly's metric */
-    int16_t     sc[32];     /* +1/-1: sign of llr_B */
-    uint8_t     decpos[CONV_STATES]; /* state -> bit of its decision in dec[] */
+    uint8_t     sel[32];    /* butterfly -> record index (viterbi.h) */
     uint8_t     out2[128];  /* 7-bit register -> (A << 1) | B */
 };
 
@@ -91,23 +84,6 @@ static unsigned conv_taps(unsigned g)
     return t;
 }
 
-static void conv_set_decpos(conv *q)
-{
-    for (unsigned s = 0; s < CONV_STATES; s++) {
-        unsigned pos = s;                               /* scalar: natural */
-        if (q->kernel == CONV_KERNEL_AVX2) {
-            /* packs_epi16 + movemask_epi8 order, see acs_avx2 */
-            unsigned h = s >> 5, r = s & 31u, l = r >> 1, odd = r & 1u;
-            pos = 32 * h + 16 * (l >> 3) + (l & 7u) + 8 * odd;
-        } else if (q->kernel == CONV_KERNEL_AVX512) {
-#if !defined(__BMI2__)
-            pos = (s & 1u) ? 32 + (s >> 1) : (s >> 1);  /* even | odd << 32 */
-#endif
-        }
-        q->decpos[s] = (uint8_t)pos;
-    }
-}
-
 int fl_conv_set_kernel(conv *q, conv_kernel kernel)
 {
     if (!q) return -EINVAL;
@@ -137,7 +113,6 @@ int fl_conv_set_kernel(conv *q, conv_kernel kernel)
         return -EINVAL;
     }
     q->kernel = kernel;
-    conv_set_decpos(q);
     return 0;
 }
 
@@ -161,8 +136,9 @@ conv *fl_conv_create(conv_rate rate, size_t max_info_bits)
     q->max_n = max_info_bits;
     q->max_steps = max_info_bits + CONV_TAIL_BITS;
     q->ql = conv_alloc64(2 * q->max_steps * sizeof *q->ql);
+    q->rec = conv_alloc64(4 * q->max_steps * sizeof *q->rec);
     q->dec = conv_alloc64(q->max_steps * sizeof *q->dec);
-    if (!q->ql || !q->dec) {
+    if (!q->ql || !q->rec || !q->dec) {
         fl_conv_destroy(q);
         return NULL;
     }
@@ -172,12 +148,11 @@ conv *fl_conv_create(conv_rate rate, size_t max_info_bits)
     /* butterfly i: old states i and i+32 -> new states 2i (input 0) and 2i+1
      * (input 1). The register of (old i, input 0) is 2i; both generators tap
      * bits 0 and 6, so the other three branches carry the complement or the
-     * same pair: the metric is +-bm_i with bm_i = sa_i llr_A + sc_i llr_B. */
-    for (unsigned i = 0; i < 32; i++) {
-        unsigned o = q->out2[2 * i];
-        q->sa[i] = (o >> 1) ? -1 : 1;
-        q->sc[i] = (o & 1u) ? -1 : 1;
-    }
+     * same pair: the metric is +-bm_i with bm_i = sa_i llr_A + sc_i llr_B,
+     * sa_i = -1 when A of (old i, input 0) is 1, sc_i likewise for B; the
+     * record index (viterbi.h): 0 (+A +B), 1 (-A -B), 2 (+A -B), 3 (-A +B). */
+    static const uint8_t sel_of[4] = {0, 2, 3, 1};   /* (A << 1) | B -> index */
+    for (unsigned i = 0; i < 32; i++) q->sel[i] = sel_of[q->out2[2 * i]];
     fl_conv_set_kernel(q, CONV_KERNEL_AUTO);
     return q;
 }
@@ -186,6 +161,7 @@ void fl_conv_destroy(conv *q)
 {
     if (!q) return;
     free(q->ql);
+    free(q->rec);
     free(q->dec);
     free(q);
 }
@@ -261,6 +237,22 @@ static double conv_mean_abs(const float *llr, size_t n)
 {
     float acc[16] = {0};
     size_t i = 0;
+#if defined(__AVX2__)
+    /* the same 16 partial sums, eight per register, added in the same order */
+    const __m256 nosign = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    const __m256 cap = _mm256_set1_ps(1e30f);
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 x0 = _mm256_and_ps(_mm256_loadu_ps(llr + i), nosign);
+        __m256 x1 = _mm256_and_ps(_mm256_loadu_ps(llr + i + 8), nosign);
+        x0 = _mm256_and_ps(x0, _mm256_cmp_ps(x0, x0, _CMP_ORD_Q));     /* NaN -> 0 */
+        x1 = _mm256_and_ps(x1, _mm256_cmp_ps(x1, x1, _CMP_ORD_Q));
+        a0 = _mm256_add_ps(a0, _mm256_min_ps(x0, cap));
+        a1 = _mm256_add_ps(a1, _mm256_min_ps(x1, cap));
+    }
+    _mm256_storeu_ps(acc, a0);
+    _mm256_storeu_ps(acc + 8, a1);
+#endif
     for (; i + 16 <= n; i += 16)
         for (int j = 0; j < 16; j++) acc[j] += conv_absclip(llr[i + j]);
     for (int j = 0; i < n; i++, j++) acc[j] += conv_absclip(llr[i]);
@@ -268,6 +260,28 @@ static double conv_mean_abs(const float *llr, size_t n)
     for (int j = 0; j < 16; j++) s += acc[j];
     return n ? s / (double)n : 0.0;
 }
+
+#if defined(__AVX2__)
+/* conv_quant of 16 consecutive values, as selects in the same order */
+static inline void conv_quant16(const float *x, float scale, int16_t *out)
+{
+    const __m256 sc = _mm256_set1_ps(scale), hi = _mm256_set1_ps(CONV_QMAX);
+    const __m256 lo = _mm256_set1_ps(-CONV_QMAX), half = _mm256_set1_ps(0.5f);
+    const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
+    __m256i r[2];
+    for (int k = 0; k < 2; k++) {
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + 8 * k), sc);
+        v = _mm256_and_ps(v, _mm256_cmp_ps(v, v, _CMP_ORD_Q));
+        v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+        /* +-0.5 with the sign of v: x >= 0 (+0 and -0 alike) gives +0.5;
+         * -0 + -0.5 truncates to 0 as -0 + 0.5 does */
+        v = _mm256_add_ps(v, _mm256_or_ps(half, _mm256_and_ps(v, sign)));
+        r[k] = _mm256_cvttps_epi32(v);
+    }
+    __m256i p = _mm256_permute4x64_epi64(_mm256_packs_epi32(r[0], r[1]), 0xD8);
+    _mm256_storeu_si256((__m256i *)out, p);
+}
+#endif
 
 /* depuncture (stolen positions get 0) and quantise into q->ql */
 static void conv_load_soft(conv *q, const float *llr, size_t steps)
@@ -277,7 +291,11 @@ static void conv_load_soft(conv *q, const float *llr, size_t steps)
     float scale = mean > 0.0 ? (float)(CONV_QMEAN / mean) : 1.0f;
     int16_t *ql = q->ql;
     if (q->rate == CONV_RATE_1_2) {
-        for (size_t m = 0; m < 2 * steps; m++) ql[m] = conv_quant(llr[m] * scale);
+        size_t m = 0;
+#if defined(__AVX2__)
+        for (; m + 16 <= 2 * steps; m += 16) conv_quant16(llr + m, scale, ql + m);
+#endif
+        for (; m < 2 * steps; m++) ql[m] = conv_quant(llr[m] * scale);
         return;
     }
     /* whole puncturing periods unrolled (patterns of conv_keep), then the
@@ -328,176 +346,13 @@ static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps, int pack
     }
 }
 
-/* -------------------------------------------------- add-compare-select */
-
-static void acs_scalar(conv *q, size_t steps)
-{
-    int16_t m[CONV_STATES], nm[CONV_STATES];
-    for (int s = 0; s < CONV_STATES; s++) m[s] = CONV_MINIT;
-    m[0] = 0;
-    const int16_t *ql = q->ql;
-    for (size_t t = 0; t < steps; t++) {
-        int la = ql[2 * t], lb = ql[2 * t + 1];
-        uint64_t d = 0;
-        for (int i = 0; i < 32; i++) {
-            int b = q->sa[i] * la + q->sc[i] * lb;
-            int x = m[i], y = m[i + 32];
-            int e0 = x + b, e1 = y - b;          /* into state 2i   */
-            int o0 = x - b, o1 = y + b;          /* into state 2i+1 */
-            nm[2 * i] = (int16_t)(e1 > e0 ? e1 : e0);
-            nm[2 * i + 1] = (int16_t)(o1 > o0 ? o1 : o0);
-            d |= (uint64_t)(e1 > e0) << (2 * i);
-            d |= (uint64_t)(o1 > o0) << (2 * i + 1);
-        }
-        q->dec[t] = d;
-        if ((t & CONV_RENORM_MASK) == CONV_RENORM_MASK) {
-            int16_t r = nm[0];
-            for (int s = 0; s < CONV_STATES; s++) nm[s] = (int16_t)(nm[s] - r);
-        }
-        memcpy(m, nm, sizeof m);
-    }
-}
-
-#if defined(__AVX2__)
-static void acs_avx2(conv *q, size_t steps)
-{
-    __m256i m0 = _mm256_set1_epi16(CONV_MINIT), m1 = m0, m2 = m0, m3 = m0;
-    m0 = _mm256_insert_epi16(m0, 0, 0);
-    const __m256i sa0 = _mm256_loadu_si256((const __m256i *)q->sa);
-    const __m256i sa1 = _mm256_loadu_si256((const __m256i *)(q->sa + 16));
-    const __m256i sc0 = _mm256_loadu_si256((const __m256i *)q->sc);
-    const __m256i sc1 = _mm256_loadu_si256((const __m256i *)(q->sc + 16));
-    const int16_t *ql = q->ql;
-    uint64_t *dec = q->dec;
-    for (size_t t = 0; t < steps; t++) {
-        __m256i la = _mm256_set1_epi16(ql[2 * t]);
-        __m256i lb = _mm256_set1_epi16(ql[2 * t + 1]);
-        __m256i b0 = _mm256_adds_epi16(_mm256_sign_epi16(la, sa0), _mm256_sign_epi16(lb, sc0));
-        __m256i b1 = _mm256_adds_epi16(_mm256_sign_epi16(la, sa1), _mm256_sign_epi16(lb, sc1));
-        /* half 0: butterflies i = 0..15 (old m0, m2) -> new states 0..31 */
-        __m256i e0 = _mm256_adds_epi16(m0, b0), e1 = _mm256_subs_epi16(m2, b0);
-        __m256i o0 = _mm256_subs_epi16(m0, b0), o1 = _mm256_adds_epi16(m2, b0);
-        __m256i ne = _mm256_max_epi16(e0, e1), no = _mm256_max_epi16(o0, o1);
-        __m256i de = _mm256_cmpgt_epi16(e1, e0), dn = _mm256_cmpgt_epi16(o1, o0);
-        __m256i lo = _mm256_unpacklo_epi16(ne, no), hi = _mm256_unpackhi_epi16(ne, no);
-        __m256i n0 = _mm256_permute2x128_si256(lo, hi, 0x20);
-        __m256i n1 = _mm256_permute2x128_si256(lo, hi, 0x31);
-        uint32_t w0 = (uint32_t)_mm256_movemask_epi8(_mm256_packs_epi16(de, dn));
-        /* half 1: butterflies i = 16..31 (old m1, m3) -> new states 32..63 */
-        e0 = _mm256_adds_epi16(m1, b1); e1 = _mm256_subs_epi16(m3, b1);
-        o0 = _mm256_subs_epi16(m1, b1); o1 = _mm256_adds_epi16(m3, b1);
-        ne = _mm256_max_epi16(e0, e1); no = _mm256_max_epi16(o0, o1);
-        de = _mm256_cmpgt_epi16(e1, e0); dn = _mm256_cmpgt_epi16(o1, o0);
-        lo = _mm256_unpacklo_epi16(ne, no); hi = _mm256_unpackhi_epi16(ne, no);
-        m2 = _mm256_permute2x128_si256(lo, hi, 0x20);
-        m3 = _mm256_permute2x128_si256(lo, hi, 0x31);
-        uint32_t w1 = (uint32_t)_mm256_movemask_epi8(_mm256_packs_epi16(de, dn));
-        m0 = n0;
-        m1 = n1;
-        dec[t] = (uint64_t)w0 | ((uint64_t)w1 << 32);
-        if ((t & CONV_RENORM_MASK) == CONV_RENORM_MASK) {
-            __m256i r = _mm256_broadcastw_epi16(_mm256_castsi256_si128(m0));
-            m0 = _mm256_subs_epi16(m0, r);
-            m1 = _mm256_subs_epi16(m1, r);
-            m2 = _mm256_subs_epi16(m2, r);
-            m3 = _mm256_subs_epi16(m3, r);
-        }
-    }
-}
-#endif
-
-#if defined(__AVX512BW__)
-static void acs_avx512(conv *q, size_t steps)
-{
-    __m512i x = _mm512_set1_epi16(CONV_MINIT), y = x;
-    x = _mm512_mask_mov_epi16(x, 1u, _mm512_setzero_si512());
-    __mmask32 ka = 0, kc = 0;
-    for (int i = 0; i < 32; i++) {
-        if (q->sa[i] < 0) ka |= 1u << i;
-        if (q->sc[i] < 0) kc |= 1u << i;
-    }
-    /* new state s = 2i + u: even s from the "e" maxima, odd s from "o" */
-    int16_t ilo[32], ihi[32];
-    for (int k = 0; k < 32; k++) {
-        ilo[k] = (int16_t)((k & 1 ? 32 : 0) + (k >> 1));
-        ihi[k] = (int16_t)((k & 1 ? 32 : 0) + 16 + (k >> 1));
-    }
-    const __m512i idx_lo = _mm512_loadu_si512(ilo), idx_hi = _mm512_loadu_si512(ihi);
-    const __m512i zero = _mm512_setzero_si512();
-    const int16_t *ql = q->ql;
-    uint64_t *dec = q->dec;
-    for (size_t t = 0; t < steps; t++) {
-        __m512i la = _mm512_set1_epi16(ql[2 * t]);
-        __m512i lb = _mm512_set1_epi16(ql[2 * t + 1]);
-        __m512i b = _mm512_adds_epi16(_mm512_mask_sub_epi16(la, ka, zero, la),
-                                      _mm512_mask_sub_epi16(lb, kc, zero, lb));
-        __m512i e0 = _mm512_adds_epi16(x, b), e1 = _mm512_subs_epi16(y, b);
-        __m512i o0 = _mm512_subs_epi16(x, b), o1 = _mm512_adds_epi16(y, b);
-        __m512i ne = _mm512_max_epi16(e0, e1), no = _mm512_max_epi16(o0, o1);
-        __mmask32 de = _mm512_cmpgt_epi16_mask(e1, e0);
-        __mmask32 dn = _mm512_cmpgt_epi16_mask(o1, o0);
-        x = _mm512_permutex2var_epi16(ne, idx_lo, no);
-        y = _mm512_permutex2var_epi16(ne, idx_hi, no);
-#if defined(__BMI2__)
-        /* interleave: bit 2i = de_i (state 2i), bit 2i+1 = dn_i (state 2i+1),
-         * natural state order, which shortens the traceback's dependency chain */
-        dec[t] = _pdep_u64(de, 0x5555555555555555ull) | _pdep_u64(dn, 0xAAAAAAAAAAAAAAAAull);
-#else
-        dec[t] = (uint64_t)de | ((uint64_t)dn << 32);
-#endif
-        if ((t & CONV_RENORM_MASK) == CONV_RENORM_MASK) {
-            __m512i r = _mm512_broadcastw_epi16(_mm512_castsi512_si128(x));
-            x = _mm512_subs_epi16(x, r);
-            y = _mm512_subs_epi16(y, r);
-        }
-    }
-}
-#endif
-
-static void conv_acs(conv *q, size_t steps)
-{
-    switch (q->kernel) {
-#if defined(__AVX512BW__)
-    case CONV_KERNEL_AVX512: acs_avx512(q, steps); return;
-#endif
-#if defined(__AVX2__)
-    case CONV_KERNEL_AVX2: acs_avx2(q, steps); return;
-#endif
-    default: acs_scalar(q, steps); return;
-    }
-}
-
-/* Traceback from state 0 (forced by the tail). New state s came from old
- * state (s >> 1) | (d << 5) with input bit s & 1. */
-static void conv_traceback(const conv *q, size_t n, uint8_t *out, int packed)
+/* records, add-compare-select, traceback (channel/viterbi.c) */
+static void conv_viterbi(conv *q, size_t n, uint8_t *out, int packed)
 {
     size_t steps = n + CONV_TAIL_BITS;
-    const uint64_t *dec = q->dec;
-    unsigned s = 0;
-    int natural = 1;
-    for (unsigned i = 0; i < CONV_STATES; i++) natural &= q->decpos[i] == i;
-    if (packed && n > 0) memset(out, 0, (n + 7) / 8);
-    /* the tail steps decode nothing */
-    size_t t = steps;
-    while (t-- > n) {
-        unsigned d = (unsigned)(dec[t] >> q->decpos[s]) & 1u;
-        s = (s >> 1) | (d << 5);
-    }
-    t = n;
-    if (natural && !packed) {
-        /* dependency chain: shift, and, or (no table load) */
-        while (t-- > 0) {
-            out[t] = (uint8_t)(s & 1u);
-            s = (s >> 1) | ((unsigned)((dec[t] >> s) & 1u) << 5);
-        }
-        return;
-    }
-    while (t-- > 0) {
-        if (packed) out[t >> 3] |= (uint8_t)((s & 1u) << (7 - (t & 7)));
-        else out[t] = (uint8_t)(s & 1u);
-        unsigned d = (unsigned)(dec[t] >> q->decpos[s]) & 1u;
-        s = (s >> 1) | (d << 5);
-    }
+    fl_viterbi_records(q->ql, steps, q->rec);
+    fl_viterbi_acs(q->kernel, q->sel, q->rec, steps, q->dec);
+    fl_viterbi_traceback(fl_viterbi_order(q->kernel), q->dec, n, out, packed);
 }
 
 static int conv_decode_soft(conv *q, const float *llr, size_t n, uint8_t *out, int packed)
@@ -506,8 +361,7 @@ static int conv_decode_soft(conv *q, const float *llr, size_t n, uint8_t *out, i
     if (n > q->max_n) return -ERANGE;
     size_t steps = n + CONV_TAIL_BITS;
     conv_load_soft(q, llr, steps);
-    conv_acs(q, steps);
-    conv_traceback(q, n, out, packed);
+    conv_viterbi(q, n, out, packed);
     return 0;
 }
 
@@ -528,8 +382,7 @@ static int conv_decode_hard_core(conv *q, const uint8_t *coded, size_t n, uint8_
     if (n > q->max_n) return -ERANGE;
     size_t steps = n + CONV_TAIL_BITS;
     conv_load_hard(q, coded, steps, packed);
-    conv_acs(q, steps);
-    conv_traceback(q, n, out, packed);
+    conv_viterbi(q, n, out, packed);
     return 0;
 }
 

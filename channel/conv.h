@@ -24,8 +24,10 @@
  * dimension, llr = 2 y / s2. Punctured positions are not in the decoder's
  * input (the decoder re-inserts them as 0). The decoder scales each block's
  * LLRs so their mean magnitude maps to 64, clips at +-511 (8x the mean) and
- * runs 16-bit add-compare-select, so it is invariant to a common positive
- * scale of its input; NaN LLRs count as 0 (erasures) and infinities saturate.
+ * runs 16-bit add-compare-select (channel/viterbi.h: every kernel the same
+ * integer recursion, ties to the path from the lower old state), so it is
+ * invariant to a common positive scale of its input; NaN LLRs count as 0
+ * (erasures) and infinities saturate.
  */
 #ifndef FEATLINK_CONV_H
 #define FEATLINK_CONV_H

@@ -133,6 +133,9 @@ TEST_HELPER_OBJ := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 # shell tests run by run_tests.sh beside the cmocka programs (same summary)
 TEST_SH := tests/build_check.sh tests/install_check.sh tests/plots_check.sh tests/fuzz/run.sh
 TEST_SH += tests/layer_check.sh tests/func_length.sh
+# hostile inputs through the binary under a time and memory limit (issue 10)
+TEST_SH += tests/hostile_check.sh
+RUNLIMIT := $(BUILD)/tests/hostile/runlimit
 # examples/*.c: tiny complete programs, built by make, run by tests/examples.sh
 EXAMPLE_SRC := $(wildcard examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
@@ -171,6 +174,10 @@ $(BIN): $(BUILD)/sim/main.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJ) $(LIB)
 	$(LINK) -o $@ $^ $(FL_LDLIBS) $(CMOCKA_LIBS)
 
+$(RUNLIMIT): tests/hostile/runlimit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 $(BUILD)/examples/%: $(BUILD)/examples/%.o $(LIB)
 	$(LINK) -o $@ $^ $(FL_LDLIBS)
 
@@ -179,7 +186,7 @@ run: $(BIN)
 	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
-test: $(EXAMPLE_BIN)
+test: $(EXAMPLE_BIN) $(RUNLIMIT)
 test: $(TEST_BIN) $(BIN)
 	@FEATLINK_BIN=$(BIN) FEATLINK_BUILD=$(BUILD) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 

@@ -36,23 +36,39 @@ int fl_frame_source(const frame_ctx *f, uint32_t trial, source_tensor *own, cons
 
 double fl_frame_send_time(const frame_ctx *f, uint32_t trial) { return (double)trial * f->c->link.budget_s; }
 
-static int frame_projector(frame_ctx *f, char *err, size_t len)
+/* the projector _c names, its input dimension checked against _dims; errors
+ * prefixed "_file: " when _file is given */
+static int load_projector(const fl_config *c, const char *file, int64_t dims, projector **out, char *err,
+                          size_t len)
 {
-    const fl_config *c = f->c;
-    if (!c->metrics.projector[0])
-        return 0;
     char why[320];
-    int rc = fl_projector_load(c->metrics.projector, &f->proj, why, sizeof why);
+    const char *pre = file ? file : "", *sep = file ? ": " : "";
+    int rc = fl_projector_load(c->metrics.projector, out, why, sizeof why);
     if (rc) {
-        snprintf(err, len, "$.metrics.projector: cannot load \"%s\": %s", c->metrics.projector, why);
+        snprintf(err, len, "%s%s$.metrics.projector: cannot load \"%s\": %s", pre, sep, c->metrics.projector, why);
         return rc;
     }
-    if (fl_projector_in_dims(f->proj) != (size_t)f->dims) {
-        snprintf(err, len, "$.metrics.projector: input dimension %zu does not match source.dims %lld",
-                 fl_projector_in_dims(f->proj), (long long)f->dims);
+    if (fl_projector_in_dims(*out) != (size_t)dims) {
+        snprintf(err, len, "%s%s$.metrics.projector: \"%s\": input dimension %zu does not match source.dims %lld",
+                 pre, sep, c->metrics.projector, fl_projector_in_dims(*out), (long long)dims);
+        fl_projector_destroy(*out);
+        *out = NULL;
         return -EINVAL;
     }
     return 0;
+}
+
+int fl_frame_check_projector(const fl_config *c, const char *file, int64_t dims, char *err, size_t len)
+{
+    projector *p = NULL;
+    int rc = c->metrics.projector[0] ? load_projector(c, file, dims, &p, err, len) : 0;
+    fl_projector_destroy(p);
+    return rc;
+}
+
+static int frame_projector(frame_ctx *f, char *err, size_t len)
+{
+    return f->c->metrics.projector[0] ? load_projector(f->c, NULL, f->dims, &f->proj, err, len) : 0;
 }
 
 int fl_frame_ctx_create(frame_ctx *f, const fl_config *c, int64_t point, const point_ctx *ctx, int want_tables,

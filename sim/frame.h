@@ -64,5 +64,10 @@ double fl_frame_send_time(const frame_ctx *f, uint32_t trial);
 //  fl_frame_load_source : load the file source a config names (npy/HDF5) into
 //      _t; 0 or a negative errno with "FILE: $.source.path: ..." in _err
 int fl_frame_load_source(const fl_config *c, const char *file, source_tensor *t, char *err, size_t len);
+//  fl_frame_check_projector : load the projector _c names (metrics.projector;
+//      0 at once when none) and check its input dimension against _dims, then
+//      free it: run checks it before any output exists. Errors in _err as
+//      "_file: $.metrics.projector: ..." with the cause; 0 or a negative errno
+int fl_frame_check_projector(const fl_config *c, const char *file, int64_t dims, char *err, size_t len);
 
 #endif

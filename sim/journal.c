@@ -95,7 +95,8 @@ static int journal_load(results *t, FILE *fp, int *cut)
     return rc;
 }
 
-/* 1 when the first line of _fp names _scenario_text; 0 when it does not. */
+/* 1 when the first line of _fp names _scenario_text; 0 when it names
+ * another; -1 when it names none (not a featlink journal). */
 static int journal_matches(FILE *fp, const char *fl_scenario_text)
 {
     char *line = NULL;
@@ -104,7 +105,7 @@ static int journal_matches(FILE *fp, const char *fl_scenario_text)
     if (getline(&line, &cap, fp) > 0) {
         cJSON *h = cJSON_Parse(line);
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(h, "scenario");
-        ok = cJSON_IsString(s) && strcmp(s->valuestring, fl_scenario_text) == 0;
+        ok = !cJSON_IsString(s) ? -1 : strcmp(s->valuestring, fl_scenario_text) == 0;
         cJSON_Delete(h);
     }
     free(line);
@@ -151,9 +152,11 @@ journal_file *fl_journal_open(results *t, const char *out, const char *fl_scenar
         FILE *old = fopen(j->path, "r");
         if (!old)
             return journal_fail(j, rc, -errno, err, len, "cannot read");
-        int cut = 0;
-        int e = journal_matches(old, fl_scenario_text) ? journal_load(t, old, &cut) : -ESTALE;
+        int cut = 0, m = journal_matches(old, fl_scenario_text);
+        int e = m == 1 ? journal_load(t, old, &cut) : -ESTALE;
         fclose(old);
+        if (m < 0)
+            return journal_fail(j, rc, e, err, len, "is not a featlink journal (its first line names no scenario); remove it or run without --resume");
         if (e == -ESTALE)
             return journal_fail(j, rc, e, err, len, "belongs to a different scenario (the effective scenario, --set included, must be the same); remove it or run without --resume");
         if (e)

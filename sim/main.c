@@ -304,8 +304,8 @@ static void on_signal(int sig)
 }
 
 /* cmd_run before the run: the scenario loaded, the output named, a file
- * source loaded once (it must load before any output exists), the output
- * checked. 0, or the exit status (nothing to free then). */
+ * source and a projector loaded once (they must load before any output
+ * exists; point 0's), the output checked. 0, or the exit status (nothing to free then). */
 static int run_prepare(cli *o, char *outbuf, size_t outlen, scenario **sp, fl_config *c0)
 {
     char err[SCN_ERR_LEN];
@@ -319,14 +319,18 @@ static int run_prepare(cli *o, char *outbuf, size_t outlen, scenario **sp, fl_co
         o->out = outbuf;
     }
     fl_scenario_config(s, 0, c0, err, sizeof err);
+    int64_t dims = c0->source.dims;
+    int bad = 0;
     if (c0->source.kind == SRC_NPY || c0->source.kind == SRC_HDF5) {
         source_tensor probe;
-        if (fl_point_load_source(c0, o->file, &probe, err, sizeof err)) {
-            fprintf(stderr, "featlink: %s\n", err);
-            fl_scenario_destroy(s);
-            return EXIT_USAGE;
-        }
+        bad = fl_point_load_source(c0, o->file, &probe, err, sizeof err);
+        dims = bad ? dims : probe.dims;
         fl_source_free(&probe);
+    }
+    if (bad || fl_frame_check_projector(c0, o->file, dims, err, sizeof err)) {
+        fprintf(stderr, "featlink: %s\n", err);
+        fl_scenario_destroy(s);
+        return EXIT_USAGE;
     }
     int rc = check_output(o);
     if (rc) {

@@ -127,7 +127,15 @@ static const column_doc catalogue[] = {
     {"max_devices_metric", "", 0, "the searched metric (s, or miss ratio) at max_devices, trial 0; inf when saturated"},
     {"max_devices_next_metric", "", 0, "the searched metric at max_devices + 1 (NaN at system.find_max)"},
     {"max_devices_probes", "", 1, "system runs the bisection made"},
-    {"system_frame_bits", "bit", 1, "bits per frame each device sends (the codec's mean measured_bits)"},
+    {"system_frame_bits", "bit", 1, "bits per frame each device sends (the codec's mean measured_bits; group 0's with system.groups)"},
+    {"group0_measured_bits", "bit", 0, "system.groups[0]: its codec's mean measured_bits (its frame size)"},
+    {"group1_measured_bits", "bit", 0, "system.groups[1]: its codec's mean measured_bits (its frame size)"},
+    {"group2_measured_bits", "bit", 0, "system.groups[2]: its codec's mean measured_bits (its frame size)"},
+    {"group3_measured_bits", "bit", 0, "system.groups[3]: its codec's mean measured_bits (its frame size)"},
+    {"group4_measured_bits", "bit", 0, "system.groups[4]: its codec's mean measured_bits (its frame size)"},
+    {"group5_measured_bits", "bit", 0, "system.groups[5]: its codec's mean measured_bits (its frame size)"},
+    {"group6_measured_bits", "bit", 0, "system.groups[6]: its codec's mean measured_bits (its frame size)"},
+    {"group7_measured_bits", "bit", 0, "system.groups[7]: its codec's mean measured_bits (its frame size)"},
 };
 
 #define NCOLS ((int)(sizeof catalogue / sizeof catalogue[0]))

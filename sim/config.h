@@ -133,6 +133,23 @@ typedef enum { SNR_MODEL_FIXED = 0, SNR_MODEL_PATHLOSS = 1 } snr_model_kind;
 
 typedef enum { SYS_FIND_NONE = 0, SYS_FIND_MAX_DEVICES = 1 } sys_find;
 
+/* One element of system.groups[] (sim/groups.h): a group of devices with
+ * its own count, arrivals and codec. Each member has a schema row
+ * "system.groups[].MEMBER" (sim/schema.c) whose fallback is the top-level
+ * key of the same name (system.devices, codec.f, ...): a member not given
+ * takes that key's value at the point (fl_groups_resolve). */
+#define SCN_MAX_GROUPS 8
+typedef struct {
+    int64_t     devices;
+    sys_arrival arrival;
+    double      frame_rate_hz, jitter_s;
+    char        trace_file[SCN_PATH_LEN];
+    scn_codec   codec;
+    double      codec_s_per_element;   /* device.codec_s_per_element */
+    double      decode_s_per_element;  /* server.decode_s_per_element */
+    uint64_t    given;                 /* bit j: member row j was given */
+} scn_group;
+
 typedef struct {
     int64_t         devices;
     sys_arrival     arrival;
@@ -199,7 +216,19 @@ typedef struct {
     scn_device  device;
     scn_uplink  uplink;
     scn_server  server;
+
+    /* system.groups[] (sim/groups.h): 0 = none (one group of system.devices).
+     * Last, so that a point's config is copied only as far as the groups it
+     * has (scenario.c: a 10^7-point validation copies 4 KiB a point, not 13) */
+    int         ngroups;
+    scn_group   groups[SCN_MAX_GROUPS];
 } fl_config;
+
+/* 1 when _c runs the system layer: system.devices >= 1 or system.groups given */
+static inline int fl_config_system_on(const fl_config *c)
+{
+    return c->system.devices > 0 || c->ngroups > 0;
+}
 
 
 #endif

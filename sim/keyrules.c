@@ -50,27 +50,27 @@ static int in_rayleigh(const fl_config *c) { return c->channel.kind == PHY_RAYLE
 static int in_not_block(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_BLOCK; }
 static int in_not_jakes(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_GAINS; }
 static int in_ebn0(const fl_config *c) { return c->channel.has_ebn0; }
-static int in_no_system(const fl_config *c) { return c->system.devices == 0; }
-static int in_no_device_model(const fl_config *c) { return c->system.devices > 0 && c->device.compute != DEV_COMPUTE_MODEL; }
-static int in_not_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_FIXED; }
-static int in_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model == UPLINK_FIXED; }
-static int in_not_shannon(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_SHANNON; }
-static int in_not_nr(const fl_config *c) { return c->system.devices > 0 && c->uplink.rate_model != UPLINK_MCS_NR; }
+static int in_no_system(const fl_config *c) { return !fl_config_system_on(c); }
+static int in_no_device_model(const fl_config *c) { return fl_config_system_on(c) && c->device.compute != DEV_COMPUTE_MODEL; }
+static int in_not_fixed(const fl_config *c) { return fl_config_system_on(c) && c->uplink.rate_model != UPLINK_FIXED; }
+static int in_fixed(const fl_config *c) { return fl_config_system_on(c) && c->uplink.rate_model == UPLINK_FIXED; }
+static int in_not_shannon(const fl_config *c) { return fl_config_system_on(c) && c->uplink.rate_model != UPLINK_SHANNON; }
+static int in_not_nr(const fl_config *c) { return fl_config_system_on(c) && c->uplink.rate_model != UPLINK_MCS_NR; }
 static int in_mcs(const fl_config *c)
 {
-    return c->system.devices > 0 && (c->uplink.rate_model == UPLINK_MCS_NR || c->uplink.rate_model == UPLINK_MCS_AX);
+    return fl_config_system_on(c) && (c->uplink.rate_model == UPLINK_MCS_NR || c->uplink.rate_model == UPLINK_MCS_AX);
 }
-static int in_not_pf(const fl_config *c) { return c->system.devices > 0 && c->uplink.access != SYS_PF; }
-static int in_snr_fixed(const fl_config *c) { return c->system.devices > 0 && c->uplink.snr_model == SNR_MODEL_FIXED; }
-static int in_snr_pathloss(const fl_config *c) { return c->system.devices > 0 && c->uplink.snr_model == SNR_MODEL_PATHLOSS; }
-static int in_no_fading(const fl_config *c) { return c->system.devices > 0 && c->uplink.doppler_hz == 0; }
-static int in_server_dist(const fl_config *c) { return c->system.devices > 0 && c->server.service != SYS_SVC_MODEL; }
-static int in_server_model(const fl_config *c) { return c->system.devices > 0 && c->server.service == SYS_SVC_MODEL; }
-static int in_not_periodic(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_PERIODIC; }
-static int in_not_trace(const fl_config *c) { return c->system.devices > 0 && c->system.arrival != SYS_TRACE; }
-static int in_no_find(const fl_config *c) { return c->system.devices > 0 && c->system.find == SYS_FIND_NONE; }
-static int in_no_batch(const fl_config *c) { return c->system.devices > 0 && c->server.batch_max == 1; }
-static int in_no_deadline(const fl_config *c) { return c->system.devices > 0 && !(c->system.deadline_s < INFINITY); }
+static int in_not_pf(const fl_config *c) { return fl_config_system_on(c) && c->uplink.access != SYS_PF; }
+static int in_snr_fixed(const fl_config *c) { return fl_config_system_on(c) && c->uplink.snr_model == SNR_MODEL_FIXED; }
+static int in_snr_pathloss(const fl_config *c) { return fl_config_system_on(c) && c->uplink.snr_model == SNR_MODEL_PATHLOSS; }
+static int in_no_fading(const fl_config *c) { return fl_config_system_on(c) && c->uplink.doppler_hz == 0; }
+static int in_server_dist(const fl_config *c) { return fl_config_system_on(c) && c->server.service != SYS_SVC_MODEL; }
+static int in_server_model(const fl_config *c) { return fl_config_system_on(c) && c->server.service == SYS_SVC_MODEL; }
+static int in_not_periodic(const fl_config *c) { return fl_config_system_on(c) && c->system.arrival != SYS_PERIODIC; }
+static int in_not_trace(const fl_config *c) { return fl_config_system_on(c) && c->system.arrival != SYS_TRACE; }
+static int in_no_find(const fl_config *c) { return fl_config_system_on(c) && c->system.find == SYS_FIND_NONE; }
+static int in_no_batch(const fl_config *c) { return fl_config_system_on(c) && c->server.batch_max == 1; }
+static int in_no_deadline(const fl_config *c) { return fl_config_system_on(c) && !(c->system.deadline_s < INFINITY); }
 
 static const inert_rule inert_rules[] = {
     {"codec.f,codec.g,codec.h,codec.index_coding,codec.clusters,codec.knn", in_select_none,
@@ -112,7 +112,7 @@ static const inert_rule inert_rules[] = {
      "device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element,"
      "device.compute_power_w,device.tx_power_w,device.snr_db,device.shadowing_db,device.distance_m,"
      "device.tx_power_dbm", in_no_system,
-     "system.devices is 0 (no system run)"},
+     "system.devices is 0 and no system.groups are given (no system run)"},
     {"uplink.bandwidth_hz,uplink.snr_model,uplink.pathloss_exponent,uplink.pathloss_ref_db,"
      "uplink.pathloss_ref_m,uplink.noise_figure_db,uplink.access,uplink.rate_model,uplink.cqi_table,"
      "uplink.uncoded_bits,uplink.per_model,uplink.rate_bps,uplink.gap_db,uplink.min_snr_db,uplink.packet_bits,"
@@ -120,7 +120,7 @@ static const inert_rule inert_rules[] = {
      "server.workers,server.discipline,server.service,server.service_mean_s,server.prefill_tokens_per_s,"
      "server.prefill_quad_s_per_token2,server.decode_tokens_per_s,server.text_tokens,server.output_tokens,"
      "server.projector_s,server.decode_s_per_element,server.batch_max,server.batch_max_wait_s", in_no_system,
-     "system.devices is 0 (no system run)"},
+     "system.devices is 0 and no system.groups are given (no system run)"},
     {"device.flops_per_patch,device.peak_flops,device.efficiency,device.overhead_s,device.codec_s_per_element",
      in_no_device_model, "device.compute is \"none\""},
     {"uplink.rate_bps", in_not_fixed, "uplink.rate_model is not \"fixed\""},
@@ -230,7 +230,7 @@ static int keyrules_source(const fl_config *c, const char *at, schema_report *r)
 static int keyrules_system(const fl_config *c, const char *at, schema_report *r)
 {
     const scn_system *y = &c->system;
-    if (y->devices == 0)
+    if (!fl_config_system_on(c))
         return 0;
     if (y->warmup_s >= y->duration_s)
         return fl_schema_fail(r, "$.system.warmup_s%s: must be below system.duration_s (%g s), got %g", at,
@@ -292,7 +292,7 @@ int fl_keyrules_file_needed(const fl_config *c, const schema_key *k)
     if (k->off == offsetof(fl_config, source.path))
         return c->source.kind == SRC_HDF5 || c->source.kind == SRC_NPY;
     if (k->off == offsetof(fl_config, system.trace_file))
-        return c->system.devices > 0 && c->system.arrival == SYS_TRACE;
+        return fl_config_system_on(c) && c->ngroups == 0 && c->system.arrival == SYS_TRACE;
     return 1;
 }
 

@@ -2,13 +2,16 @@
 #include "sim/point.h"
 
 #include "sim/digital.h"
+#include "sim/groups.h"
 #include "sim/measure.h"
 #include "sim/pinr_stage.h"
+#include "sim/sysgroups.h"
 #include "sim/syspoint.h"
 #include "sim/tofc_stage.h"
 #include "sim/trials.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,11 +83,45 @@ static int point_frames(const fl_config *c, int64_t point, const point_ctx *ctx,
     return rc;
 }
 
+/* system.groups: each group's codec frame (the same source frames, keyed
+ * by the point), group 0's making the row's frame columns; each group's
+ * mean measured_bits into column group<g>_measured_bits (sim/sysgroups), a
+ * group with an earlier group's codec reusing its value */
+static int point_groups(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
+{
+    row scratch;
+    double bits[SCN_MAX_GROUPS];
+    int rc = 0;
+    for (int g = 0; !rc && g < c->ngroups; g++) {
+        int same = -1;
+        for (int h = 0; h < g; h++)
+            if (!memcmp(&c->groups[h].codec, &c->groups[g].codec, sizeof(scn_codec)))
+                same = h;
+        if (same < 0) {
+            fl_config gc;
+            fl_groups_config(c, g, &gc);
+            row *out = g ? &scratch : r;
+            fl_row_reset(out);
+            rc = point_frames(&gc, point, ctx, out, err, len);
+            const row_col *mb = rc ? NULL : fl_row_find(out, "measured_bits");
+            bits[g] = mb ? mb->value : NAN;
+        } else {
+            bits[g] = bits[same];
+        }
+        char name[ROW_NAME_LEN];
+        if (!rc && (rc = fl_row_set(r, fl_sysgroups_column(g, name, sizeof name), bits[g], "bit")))
+            snprintf(err, len, "too many result columns");
+    }
+    return rc ? rc : fl_syspoint_run_frames(c, point, r, ctx ? ctx->frames : NULL, err, len);
+}
+
 int fl_point_run(const fl_config *c, int64_t point, const point_ctx *ctx, row *r, char *err, size_t len)
 {
     fl_row_reset(r);
     if (c->source.kind == SRC_BITS)
         return fl_digital_ber_point(c, point, ctx ? ctx->progress : NULL, ctx ? ctx->progress_arg : NULL, r, err, len);
+    if (c->ngroups)
+        return point_groups(c, point, ctx, r, err, len);
     int rc = point_frames(c, point, ctx, r, err, len);
     /* system.devices >= 1: that frame, sent by many devices (sim/syspoint) */
     if (!rc && c->system.devices > 0)

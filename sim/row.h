@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define ROW_MAX_COLS 96
+#define ROW_MAX_COLS 128
 #define ROW_NAME_LEN 48
 #define ROW_UNIT_LEN 24
 #define ROW_STR_LEN  32

@@ -10,8 +10,10 @@
  */
 #include "sim/scenario.h"
 
+#include "sim/groups.h"
 #include "sim/keyrules.h"
 #include "sim/schema.h"
+#include "sim/schema_array.h"
 #include "sim/sweep.h"
 
 #include <cjson/cJSON.h>
@@ -51,19 +53,13 @@ static int scn_oom(schema_report *r)
  * scenarios (no folder) stay as given. 0 or -EINVAL (message in _r). */
 static int scn_resolve(const scenario *s, const schema_key *k, fl_config *c, int64_t point, schema_report *r)
 {
-    char *path = (char *)c + k->off;
-    if (!path[0] || path[0] == '/' || !s->dir[0] || !strcmp(s->dir, "."))
-        return 0;
-    char joined[2 * SCN_PATH_LEN + 2];
-    snprintf(joined, sizeof joined, "%s/%s", s->dir, path);
-    if (strlen(joined) >= k->size) {
+    if (fl_schema_join_path(s->dir, (char *)c + k->off, k->size)) {
         char at[64] = "";
         if (point >= 0)
             snprintf(at, sizeof at, " (sweep point %lld)", (long long)point);
         return fl_schema_fail(r, "$.%s%s: path longer than %zu characters after joining the scenario's folder",
                            k->key, at, k->size - 1);
     }
-    memcpy(path, joined, strlen(joined) + 1);
     return 0;
 }
 
@@ -114,8 +110,11 @@ static int scn_walk(scenario *s, const cJSON *obj, const char *prefix, schema_re
         snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", c->string);
         snprintf(where, sizeof where, "$.%s", key);
         const schema_key *k = fl_schema_find(key);
+        const schema_array *a = k ? NULL : fl_schema_array_of(key);
         if (strchr(c->string, '.')) {
             rc = scn_dotted(prefix, c->string, r);
+        } else if (a && !strcmp(a->key, key)) {
+            rc = fl_schema_array_read(a, c, where, s->dir, &s->base_cfg, r);
         } else if (k) {
             rc = fl_schema_check(k, c, where, r);
             if (!rc) {
@@ -244,7 +243,7 @@ static int scn_set_sweep(cJSON *root, const char *key, cJSON *val, const char *w
 {
     int grid = key[6] == 'g';
     const char *sub = key + (grid ? 11 : 10);
-    if (!fl_schema_find(sub)) {
+    if (!fl_schema_find(sub) && !fl_schema_array_of(sub)) { /* array members: refused by sweep.c */
         cJSON_Delete(val);
         return fl_schema_unknown(r, where, sub);
     }
@@ -269,6 +268,53 @@ static int scn_set_sweep(cJSON *root, const char *key, cJSON *val, const char *w
     return 0;
 }
 
+/* The node at dotted _key under _root, or NULL. */
+static cJSON *scn_get(cJSON *root, const char *key)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", key);
+    cJSON *node = root;
+    for (char *part = strtok_r(buf, ".", &save); part && node; part = strtok_r(NULL, ".", &save))
+        node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, part) : NULL;
+    return node;
+}
+
+/* --set ARRAY=[...] (the whole array) or ARRAY[N].MEMBER=value: element N
+ * of the scenario's array, or a new last one when N is its length. */
+static int scn_set_array(cJSON *root, const schema_array *a, const char *key, cJSON *val, const char *where,
+                         schema_report *r)
+{
+    if (!strcmp(key, a->key))
+        return fl_schema_array_check(a, val, where, r) ? -EINVAL : scn_put(root, key, val) ? scn_oom(r) : 0;
+    int n = -1, used = 0;
+    const char *rest = key + strlen(a->key);
+    if (sscanf(rest, "[%d]%n", &n, &used) != 1 || n < 0 || n >= a->max || rest[used] != '.' || !rest[used + 1])
+        return fl_schema_fail(r, "%s: expected %s[N].MEMBER with N in [0, %d]", where, a->key, a->max - 1);
+    int j = fl_schema_member_find(a, rest + used + 1);
+    schema_key k;
+    if (j < 0 || fl_schema_member(a, j, &k))
+        return fl_schema_fail(r, "%s: unknown member \"%s\" of %s[] (see README: scenario keys)", where,
+                              rest + used + 1, a->key);
+    if (fl_schema_check(&k, val, where, r))
+        return -EINVAL;
+    cJSON *arr = scn_get(root, a->key);
+    if (arr && !cJSON_IsArray(arr))
+        return fl_schema_fail(r, "%s: the scenario's %s is not an array of objects", where, a->key);
+    int len = arr ? cJSON_GetArraySize(arr) : 0;
+    if (n > len)
+        return fl_schema_fail(r, "%s: %s has %d elements (N = %d appends one)", where, a->key, len, len);
+    if (!arr && scn_put(root, a->key, arr = cJSON_CreateArray()))
+        return scn_oom(r);
+    cJSON *e = n < len ? cJSON_GetArrayItem(arr, n) : cJSON_CreateObject();
+    if (n == len && (!e || !cJSON_AddItemToArray(arr, e))) {
+        cJSON_Delete(e);
+        return scn_oom(r);
+    }
+    if (!cJSON_IsObject(e))
+        return fl_schema_fail(r, "%s: %s[%d] must be an object", where, a->key, n);
+    return scn_put(e, rest + used + 1, val) ? scn_oom(r) : 0;
+}
+
 static int scn_apply_set(cJSON *root, const char *set, schema_report *r)
 {
     const char *eq = strchr(set, '=');
@@ -290,6 +336,13 @@ static int scn_apply_set(cJSON *root, const char *set, schema_report *r)
     if (strncmp(key, "sweep.grid.", 11) == 0 || strncmp(key, "sweep.zip.", 10) == 0)
         return scn_set_sweep(root, key, val, where, r);
     const schema_key *k = fl_schema_find(key);
+    const schema_array *a = k ? NULL : fl_schema_array_of(key);
+    if (a) {
+        int rc = scn_set_array(root, a, key, val, where, r);
+        if (rc == -EINVAL)
+            cJSON_Delete(val);
+        return rc;
+    }
     int rc = k ? fl_schema_check(k, val, where, r) : fl_schema_unknown(r, where, key);
     if (rc) {
         cJSON_Delete(val);
@@ -308,11 +361,14 @@ static int scn_apply_set(cJSON *root, const char *set, schema_report *r)
 /* points */
 
 /* Point _i's config: the base config with the swept values, then the
- * inert-key rules and the cross-key limits (files not looked at). */
+ * inert-key rules and the cross-key limits (files not looked at). The
+ * groups past base_cfg.ngroups are not copied: _c must hold base_cfg's
+ * (a copy of it made once; groups are not swept and a point changes only
+ * the groups it has). */
 static int scn_point(const scenario *s, int64_t i, fl_config *c, schema_report *r)
 {
     int64_t at = s->sw.points > 1 ? i : -1;
-    memcpy(c, &s->base_cfg, sizeof *c);
+    memcpy(c, &s->base_cfg, offsetof(fl_config, groups) + (size_t)s->base_cfg.ngroups * sizeof(scn_group));
     for (int k = 0; k < s->sw.nkeys; k++) {
         const schema_key *key = s->sw.key[k];
         fl_schema_set(key, fl_sweep_value(&s->sw, i, k), c);
@@ -320,8 +376,10 @@ static int scn_point(const scenario *s, int64_t i, fl_config *c, schema_report *
             return -EINVAL;
     }
     scn_default_name(s, c);
+    fl_groups_resolve(c);
     int rc = fl_keyrules_inert(c, s->first, at, r);
-    return rc ? rc : fl_keyrules_check(c, at, r);
+    rc = rc ? rc : fl_keyrules_check(c, at, r);
+    return rc ? rc : fl_groups_check(c, at, r);
 }
 
 /* Files are looked at once per value a path key takes (access() costs
@@ -382,7 +440,7 @@ static int scn_point_files(const scenario *s, scn_file_memo *m, int64_t i, const
             return rc;
         m->seen[k][v] = 1;
     }
-    return 0;
+    return fl_groups_files(c, s->sw.points > 1 ? i : -1, r);
 }
 
 /* Every point must make a valid config before any work starts; *_fired
@@ -395,6 +453,7 @@ static int scn_check_points(const scenario *s, schema_report *r, uint64_t *fired
         return scn_oom(r);
     }
     fl_config c;
+    memcpy(&c, &s->base_cfg, sizeof c); /* scn_point copies only the groups in use */
     int bad = 0, rc = 0;
     for (int64_t i = 0; i < s->sw.points; i++) {
         rc = scn_point(s, i, &c, r);
@@ -654,8 +713,10 @@ int fl_scenario_config(const scenario *s, int64_t i, fl_config *c, char *err, si
     schema_report r = {.file = s->file, .err = err, .errlen = len};
     if (i < 0 || i >= s->sw.points)
         return fl_schema_fail(&r, "point %lld out of range", (long long)i);
+    memcpy(c, &s->base_cfg, sizeof *c);
     int rc = scn_point(s, i, c, &r);
-    return rc ? rc : fl_keyrules_files(c, s->sw.points > 1 ? i : -1, &r);
+    rc = rc ? rc : fl_keyrules_files(c, s->sw.points > 1 ? i : -1, &r);
+    return rc ? rc : fl_groups_files(c, s->sw.points > 1 ? i : -1, &r);
 }
 
 int fl_scenario_key_doc(const char *key, const char **unit, const char **desc, int *is_int)

@@ -15,17 +15,17 @@
 #define FLD_STR(m) _Generic(((fl_config *)0)->m, char *: SCHEMA_CHARS), FLD(m)
 
 #define NUM(k, m, lo, hi, def, fl, unit, desc) \
-    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, def, NULL, fl, 0, unit, desc, NULL}
+    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, def, NULL, fl, 0, unit, desc, NULL, NULL}
 #define NUM_UNSET(k, m, given, lo, hi, unit, desc) \
-    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, NAN, NULL, SCHEMA_UNSET, offsetof(fl_config, given), unit, desc, NULL}
+    {k, SCHEMA_NUM, FLD_F64(m), lo, hi, NULL, NAN, NULL, SCHEMA_UNSET, offsetof(fl_config, given), unit, desc, NULL, NULL}
 #define INT(k, m, lo, hi, def, unit, desc) \
-    {k, SCHEMA_INT, FLD_INT(m), lo, hi, NULL, def, NULL, 0, 0, unit, desc, NULL}
+    {k, SCHEMA_INT, FLD_INT(m), lo, hi, NULL, def, NULL, 0, 0, unit, desc, NULL, NULL}
 /* a choice key; ENUM_V: one holding a codec/ or channel/ enum, whose
  * choice i stores _values[i] (ENUM: i) */
 #define ENUM_V(k, m, choices, values, def, desc) \
-    {k, SCHEMA_ENUM, SCHEMA_CHOICE, FLD(m), 0, 0, choices, 0, def, 0, 0, "", desc, values}
+    {k, SCHEMA_ENUM, SCHEMA_CHOICE, FLD(m), 0, 0, choices, 0, def, 0, 0, "", desc, values, NULL}
 #define ENUM(k, m, choices, def, desc) ENUM_V(k, m, choices, NULL, def, desc)
-#define STR(k, m, def, fl, desc) {k, SCHEMA_STR, FLD_STR(m), 0, 0, NULL, 0, def, fl, 0, "", desc, NULL}
+#define STR(k, m, def, fl, desc) {k, SCHEMA_STR, FLD_STR(m), 0, 0, NULL, 0, def, fl, 0, "", desc, NULL, NULL}
 
 #define I31 2147483647.0
 
@@ -213,6 +213,47 @@ static const schema_key schema_keys[] = {
 };
 #define SCHEMA_NKEYS ((int)(sizeof schema_keys / sizeof schema_keys[0]))
 
+/* system.groups[]: each member a field of scn_group, its row that of its
+ * fallback (fl_schema_member); tests/test_scenario checks field sizes */
+#define GFLD(m) offsetof(scn_group, m), sizeof(((scn_group *)0)->m)
+#define GROUP(name, fb, m, lo, desc) {"system.groups[]." name, fb, GFLD(m), lo, desc}
+/* a member named as its fallback and field, of its fallback's range and description */
+#define SAME(m) GROUP(#m, #m, m, NAN, NULL)
+
+static const schema_member group_members[] = {
+    GROUP("devices", "system.devices", devices, 1, "devices of this group (at least 1)"),
+    GROUP("arrival", "system.arrival", arrival, NAN, NULL),
+    GROUP("frame_rate_hz", "system.frame_rate_hz", frame_rate_hz, NAN, NULL),
+    GROUP("jitter_s", "system.jitter_s", jitter_s, NAN, NULL),
+    GROUP("trace_file", "system.trace_file", trace_file, NAN,
+          "arrival trace of this group (system.trace_file's format; its device i is the group's device i)"),
+    SAME(codec.select),
+    SAME(codec.f),
+    SAME(codec.g),
+    SAME(codec.h),
+    SAME(codec.index_coding),
+    SAME(codec.clusters),
+    SAME(codec.knn),
+    SAME(codec.quant),
+    SAME(codec.step),
+    SAME(codec.deadzone),
+    SAME(codec.lambda),
+    SAME(codec.entropy),
+    SAME(codec.models),
+    GROUP("device.codec_s_per_element", "device.codec_s_per_element", codec_s_per_element, NAN, NULL),
+    GROUP("server.decode_s_per_element", "server.decode_s_per_element", decode_s_per_element, NAN, NULL),
+};
+
+static const schema_array schema_arrays[] = {
+    {"system.groups", offsetof(fl_config, groups), sizeof(scn_group), offsetof(fl_config, ngroups),
+     offsetof(scn_group, given), SCN_MAX_GROUPS,
+     "device groups, each with its own devices, arrivals and codec (uncompressed, PINR and TOFC in one run); "
+     "a member not given takes the top-level key's value",
+     group_members, (int)(sizeof group_members / sizeof group_members[0])},
+};
+#define SCHEMA_NARRAYS ((int)(sizeof schema_arrays / sizeof schema_arrays[0]))
+_Static_assert(sizeof group_members / sizeof group_members[0] <= 64, "at most 64 members (a uint64_t of given)");
+
 int fl_schema_count(void) { return SCHEMA_NKEYS; }
 const schema_key *fl_schema_at(int i) { return i >= 0 && i < SCHEMA_NKEYS ? &schema_keys[i] : NULL; }
 int fl_schema_index(const schema_key *k) { return (int)(k - schema_keys); }
@@ -230,6 +271,61 @@ int fl_schema_is_group(const char *prefix)
     size_t n = strlen(prefix);
     for (int i = 0; i < SCHEMA_NKEYS; i++)
         if (strncmp(schema_keys[i].key, prefix, n) == 0 && schema_keys[i].key[n] == '.')
+            return 1;
+    return 0;
+}
+
+int fl_schema_arrays(void) { return SCHEMA_NARRAYS; }
+const schema_array *fl_schema_array_at(int i) { return i >= 0 && i < SCHEMA_NARRAYS ? &schema_arrays[i] : NULL; }
+
+const schema_array *fl_schema_array_of(const char *key)
+{
+    for (int i = 0; i < SCHEMA_NARRAYS; i++) {
+        size_t n = strlen(schema_arrays[i].key);
+        if (strncmp(key, schema_arrays[i].key, n) == 0 && (key[n] == 0 || key[n] == '['))
+            return &schema_arrays[i];
+    }
+    return NULL;
+}
+
+int fl_schema_member(const schema_array *a, int j, schema_key *out)
+{
+    if (j < 0 || j >= a->nmembers)
+        return -ENOENT;
+    const schema_member *m = &a->members[j];
+    const schema_key *f = fl_schema_find(m->fallback);
+    if (!f)
+        return -ENOENT;
+    *out = *f;
+    out->key = m->key;
+    out->off = m->off;
+    out->fallback = m->fallback;
+    if (!isnan(m->lo))
+        out->lo = m->lo;
+    if (m->desc)
+        out->desc = m->desc;
+    return 0;
+}
+
+/* _a's member _j relative to the element: "codec.f" of "system.groups[].codec.f" */
+static const char *schema_member_name(const schema_array *a, int j)
+{
+    return a->members[j].key + strlen(a->key) + 3;
+}
+
+int fl_schema_member_find(const schema_array *a, const char *name)
+{
+    for (int j = 0; j < a->nmembers; j++)
+        if (!strcmp(schema_member_name(a, j), name))
+            return j;
+    return -1;
+}
+
+int fl_schema_member_is_group(const schema_array *a, const char *name)
+{
+    size_t n = strlen(name);
+    for (int j = 0; j < a->nmembers; j++)
+        if (!strncmp(schema_member_name(a, j), name, n) && schema_member_name(a, j)[n] == '.')
             return 1;
     return 0;
 }
@@ -433,10 +529,9 @@ int fl_schema_check(const schema_key *k, const cJSON *v, const char *where, sche
     return fl_schema_fail(r, "%s: must be in [%g, %g], got %s", where, k->lo, k->hi, got);
 }
 
-/* Store number _x (in range: checked) into the field of _k. */
-static void schema_set_num(const schema_key *k, double x, fl_config *c)
+/* Store number _x (in range: checked) into the field _p of _k. */
+static void schema_set_num(const schema_key *k, double x, char *p)
 {
-    char *p = (char *)c + k->off;
     switch (k->store) {
     case SCHEMA_F64: { double v = x; memcpy(p, &v, sizeof v); break; }
     case SCHEMA_I32: { int v = (int)x; memcpy(p, &v, sizeof v); break; }
@@ -446,9 +541,8 @@ static void schema_set_num(const schema_key *k, double x, fl_config *c)
     }
 }
 
-static void schema_set_text(const schema_key *k, const char *s, fl_config *c)
+static void schema_set_text(const schema_key *k, const char *s, char *p)
 {
-    char *p = (char *)c + k->off;
     if (k->type == SCHEMA_ENUM) {
         int v = -1; /* C enums here are int-sized (checked by test_scenario) */
         fl_schema_enum_value(k, s, &v);
@@ -464,10 +558,15 @@ void fl_schema_set(const schema_key *k, const cJSON *v, fl_config *c)
         int one = 1;
         memcpy((char *)c + k->given_off, &one, sizeof one);
     }
+    fl_schema_store(k, v, (char *)c + k->off);
+}
+
+void fl_schema_store(const schema_key *k, const cJSON *v, void *p)
+{
     if (k->type == SCHEMA_NUM || k->type == SCHEMA_INT)
-        schema_set_num(k, cJSON_IsString(v) ? INFINITY : v->valuedouble, c);
+        schema_set_num(k, cJSON_IsString(v) ? INFINITY : v->valuedouble, p);
     else
-        schema_set_text(k, v->valuestring, c);
+        schema_set_text(k, v->valuestring, p);
 }
 
 void fl_schema_defaults(fl_config *c)
@@ -476,9 +575,9 @@ void fl_schema_defaults(fl_config *c)
     for (int i = 0; i < SCHEMA_NKEYS; i++) {
         const schema_key *k = &schema_keys[i];
         if (k->type == SCHEMA_NUM || k->type == SCHEMA_INT)
-            schema_set_num(k, k->def_num, c);
+            schema_set_num(k, k->def_num, (char *)c + k->off);
         else
-            schema_set_text(k, k->def_str, c);
+            schema_set_text(k, k->def_str, (char *)c + k->off);
     }
 }
 

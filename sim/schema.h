@@ -7,11 +7,15 @@
  * table (`featlink keys --format md`) all read these rows: adding a key is
  * one row in schema.c (and its field in fl_config).
  *
- * Room for what comes next: a `system` domain is rows named "system.*" with
- * fields in a `system` member of fl_config; an array of objects such as
- * system.devices[] would be one row of its own type (the array: offset of
- * its element pointer and count, element size) followed by member rows named
- * "system.devices[].x" whose offsets are into the element struct.
+ * Arrays of objects (system.groups[]): a schema_array names the array key,
+ * where its elements lie in fl_config (offset, element size, count, at most
+ * max elements) and its members: rows named "system.groups[].devices",
+ * "system.groups[].codec.f", whose offset is into the element struct and
+ * whose fallback is a top-level key. A member row is its fallback's row
+ * (type, range, choices, unit) with the member's name, offset and
+ * description, and optionally a narrower lower bound; a member not given
+ * takes its fallback's value at each point (sim/groups.h). Messages name the
+ * element: "$.system.groups[2].devices: must be in [1, 1048576], got 0".
  *
  * Messages are made here and in the modules that validate (sweep, keyrules,
  * scenario) with fl_schema_fail: "FILE: $.codec.f: must be in [0, 1], got 1.5".
@@ -49,7 +53,27 @@ typedef struct {
     const char  *unit;      /* of the value, "" when dimensionless */
     const char  *desc;      /* one line */
     const int   *values;    /* SCHEMA_ENUM: the C enum value of each choice; NULL: its position */
+    const char  *fallback;  /* member rows: the top-level key whose value applies when not given */
 } schema_key;
+
+/* One member of an array of objects: its row is the row of _fallback with
+ * this name, offset (into the element), description and, when not NaN, lo. */
+typedef struct {
+    const char *key;        /* "system.groups[].codec.f" */
+    const char *fallback;   /* "codec.f" */
+    size_t      off, size;  /* the field in the element struct */
+    double      lo;         /* NaN: the fallback's */
+    const char *desc;       /* NULL: "as FALLBACK, for this element" */
+} schema_member;
+
+typedef struct {
+    const char *key;        /* "system.groups" */
+    size_t      off, elem_size, count_off, given_off; /* in fl_config; given_off: uint64_t in the element */
+    int         max;        /* elements at most */
+    const char *desc;
+    const schema_member *members;
+    int         nmembers;   /* <= 64 (a uint64_t of given members) */
+} schema_array;
 
 /* Where messages go. list == NULL: the first error stops validation (it is
  * in err). Otherwise (featlink validate) every error is also appended to
@@ -74,6 +98,23 @@ int fl_schema_index(const schema_key *k);
 int fl_schema_is_group(const char *prefix);
 //  fl_schema_suggest : the closest known key or group to _key (into _buf), or NULL
 const char *fl_schema_suggest(const char *key, char *buf, size_t len);
+
+//  fl_schema_arrays / fl_schema_array_at : walk the arrays of objects
+int fl_schema_arrays(void);
+const schema_array *fl_schema_array_at(int i);
+//  fl_schema_array_of : the array whose key _key is, or starts with followed
+//                    by '[' (a member path), or NULL
+const schema_array *fl_schema_array_of(const char *key);
+//  fl_schema_member : the row of member _j of _a into *_out (its fallback's
+//                  row renamed); 0, or -ENOENT when _j or the fallback is unknown
+int fl_schema_member(const schema_array *a, int j, schema_key *out);
+//  fl_schema_member_find : the index of _a's member named _name ("devices",
+//                       "codec.f", relative to the element), or -1
+int fl_schema_member_find(const schema_array *a, const char *name);
+//  fl_schema_member_is_group : 1 when some member of _a starts with "_name."
+int fl_schema_member_is_group(const schema_array *a, const char *name);
+//  fl_schema_store : store checked value _v of _k at _p (its field, wherever it lies)
+void fl_schema_store(const schema_key *k, const cJSON *v, void *p);
 
 //  fl_schema_fail : format "FILE: " + _fmt into r->err, append it to r->list
 //                when collecting; returns -EINVAL

@@ -60,7 +60,9 @@ static void doc_range(const schema_key *k, char *buf, size_t len)
 
 static void doc_default(const schema_key *k, char *buf, size_t len)
 {
-    if (k->flags & SCHEMA_UNSET)
+    if (k->fallback)
+        snprintf(buf, len, "`%s`", k->fallback);
+    else if (k->flags & SCHEMA_UNSET)
         snprintf(buf, len, "unset");
     else if (k->flags & SCHEMA_FILE_NAME)
         snprintf(buf, len, "scenario file name");
@@ -72,19 +74,47 @@ static void doc_default(const schema_key *k, char *buf, size_t len)
         snprintf(buf, len, "%s", k->def_str);
 }
 
+static void doc_md_row(FILE *out, const schema_key *k)
+{
+    char range[256], def[64];
+    doc_range(k, range, sizeof range);
+    doc_default(k, def, sizeof def);
+    fprintf(out, "| `%s` | %s | %s | %s | %s | ", k->key, type_names[k->type], range, def, k->unit);
+    for (const char *c = k->desc; *c; c++)
+        fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, out);
+    fprintf(out, " |\n");
+}
+
+/* The array of objects whose rows follow row _i (the last row of the
+ * array's first dotted part: system.groups after the last system.* row),
+ * or NULL. */
+static const schema_array *doc_array_after(int i)
+{
+    const char *key = fl_schema_at(i)->key, *next = i + 1 < fl_schema_count() ? fl_schema_at(i + 1)->key : "";
+    for (int a = 0; a < fl_schema_arrays(); a++) {
+        const char *ak = fl_schema_array_at(a)->key;
+        size_t n = strcspn(ak, ".") + 1;
+        if (!strncmp(key, ak, n) && strncmp(next, ak, n))
+            return fl_schema_array_at(a);
+    }
+    return NULL;
+}
+
 static int doc_md(FILE *out)
 {
     fprintf(out, "| key | type | range or choices | default | unit | description |\n");
     fprintf(out, "|---|---|---|---|---|---|\n");
     for (int i = 0; i < fl_schema_count(); i++) {
-        const schema_key *k = fl_schema_at(i);
-        char range[256], def[64];
-        doc_range(k, range, sizeof range);
-        doc_default(k, def, sizeof def);
-        fprintf(out, "| `%s` | %s | %s | %s | %s | ", k->key, type_names[k->type], range, def, k->unit);
-        for (const char *c = k->desc; *c; c++)
-            fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, out);
-        fprintf(out, " |\n");
+        doc_md_row(out, fl_schema_at(i));
+        const schema_array *a = doc_array_after(i);
+        if (!a)
+            continue;
+        fprintf(out, "| `%s` | array | 1 to %d objects | none | | %s |\n", a->key, a->max, a->desc);
+        for (int j = 0; j < a->nmembers; j++) {
+            schema_key k;
+            if (!fl_schema_member(a, j, &k))
+                doc_md_row(out, &k);
+        }
     }
     return 0;
 }
@@ -114,7 +144,9 @@ static cJSON *doc_json_row(const schema_key *k)
     } else {
         ok = ok && cJSON_AddNumberToObject(o, "max_length", (double)(k->size - 1));
     }
-    cJSON *def = k->flags & SCHEMA_FILE_NAME ? NULL : fl_schema_default_json(k, "");
+    if (k->fallback)
+        ok = ok && cJSON_AddStringToObject(o, "fallback", k->fallback);
+    cJSON *def = k->flags & SCHEMA_FILE_NAME || k->fallback ? NULL : fl_schema_default_json(k, "");
     if (def)
         ok = ok && cJSON_AddItemToObject(o, "default", def);
     else
@@ -128,15 +160,39 @@ static cJSON *doc_json_row(const schema_key *k)
     return o;
 }
 
+/* Array _a as an object: key, type "array", max_items, description; NULL on ENOMEM */
+static cJSON *doc_json_array(const schema_array *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o && cJSON_AddStringToObject(o, "key", a->key) && cJSON_AddStringToObject(o, "type", "array") &&
+        cJSON_AddNumberToObject(o, "max_items", a->max) && cJSON_AddStringToObject(o, "description", a->desc))
+        return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* Append _o to _a; on failure both are deleted and NULL returned */
+static cJSON *doc_json_add(cJSON *a, cJSON *o)
+{
+    if (o && cJSON_AddItemToArray(a, o))
+        return a;
+    cJSON_Delete(o);
+    cJSON_Delete(a);
+    return NULL;
+}
+
 static int doc_json(FILE *out)
 {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; a && i < fl_schema_count(); i++) {
-        cJSON *o = doc_json_row(fl_schema_at(i));
-        if (!o || !cJSON_AddItemToArray(a, o)) {
-            cJSON_Delete(o);
-            cJSON_Delete(a);
-            a = NULL;
+        a = doc_json_add(a, doc_json_row(fl_schema_at(i)));
+        const schema_array *arr = a ? doc_array_after(i) : NULL;
+        if (arr)
+            a = doc_json_add(a, doc_json_array(arr));
+        for (int j = 0; a && arr && j < arr->nmembers; j++) {
+            schema_key k;
+            if (!fl_schema_member(arr, j, &k))
+                a = doc_json_add(a, doc_json_row(&k));
         }
     }
     char *text = a ? cJSON_Print(a) : NULL;

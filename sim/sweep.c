@@ -54,6 +54,10 @@ static int sweep_member(sweep *w, const cJSON *e, int is_grid, int64_t *zl, sche
     char where[300];
     snprintf(where, sizeof where, "$.sweep.%s[\"%s\"]", part, e->string);
     const schema_key *k = fl_schema_find(e->string);
+    const schema_array *a = k ? NULL : fl_schema_array_of(e->string);
+    if (a)
+        return fl_schema_fail(r, "%s: %s and its members cannot be swept (allowed: top-level keys; sweep the key "
+                              "a member falls back to, or give each value its own group)", where, a->key);
     if (!k)
         return fl_schema_unknown(r, where, e->string);
     if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) < 1)

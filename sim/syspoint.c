@@ -10,6 +10,7 @@
 
 #include "sim/bittrue.h"
 #include "sim/frametab.h"
+#include "sim/sysgroups.h"
 #include "sim/syssum.h"
 #include "sim/sysmodel.h"
 
@@ -212,18 +213,17 @@ int fl_syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *
     uplink_cfg u;
     int rc = fl_syspoint_config(c, point, mb->value, &y, &u);
     char why[384] = "";
-    trace tr = {0};       /* system.arrival = trace: the arrivals, checked when the scenario loaded */
-    if (!rc && c->system.arrival == SYS_TRACE) {
-        if ((rc = fl_trace_load(c->system.trace_file, y.groups[0].devices, &tr, why, sizeof why))) {
-            snprintf(err, len, "$.system.trace_file: %s", why);
-            return rc == -ENOMEM ? rc : -EINVAL;
-        }
-        y.groups[0].trace = &tr;
+    /* system.groups (sim/sysgroups) and traces (system.arrival = trace: the
+     * arrivals, checked when the scenario loaded) */
+    trace tr[SYS_MAX_GROUPS] = {{0}};
+    if (!rc && (rc = fl_sysgroups_fill(c, point, r, &y, tr, err, len))) {
+        fl_sysgroups_free(tr);
+        return rc;
     }
     if (!rc) rc = fl_sys_check(&y, why, sizeof why);
     if (rc) {
         snprintf(err, len, "system run: %s", why[0] ? why : "bad frame size");
-        fl_trace_free(&tr);
+        fl_sysgroups_free(tr);
         return -EINVAL;
     }
     bittrue *bt = NULL;   /* uplink.per_model = bit_true: packets really sent */
@@ -236,7 +236,7 @@ int fl_syspoint_run_frames(const fl_config *c, int64_t point, row *r, frametab *
     }
     if (!rc) rc = syspoint_cap_and_reps(c, &y, r, frames, err, len);
     fl_bittrue_destroy(bt);
-    fl_trace_free(&tr);
+    fl_sysgroups_free(tr);
     return rc;
 }
 

@@ -45,7 +45,7 @@ static void test_shipped_columns_documented(void **state)
     /* BER points shortened: the columns do not depend on the stopping rule */
     const char *ber_sets[] = {"stop.max_bits=20000", "stop.min_errors=10"};
     const char *shipped[] = {"ber_awgn", "ber_coded", "ber_rayleigh", "pinr_fig2_fig3", "pinr_sweep",
-                             "pinr_table1", "tofc_lambda_sweep"};
+                             "pinr_table1", "tofc_lambda_sweep", "system_groups"};
     for (size_t f = 0; f < sizeof shipped / sizeof shipped[0]; f++) {
         char path[256], err[SCN_ERR_LEN];
         snprintf(path, sizeof path, "scenarios/%s.json", shipped[f]);

@@ -123,11 +123,7 @@ static void test_frames(void **state)
     long prev_point = 0;
     while (fgets(line, sizeof line, p)) {
         double v[C_NCOL];
-        char *s = line;
-        for (int c = 0; c < C_NCOL; c++) {
-            v[c] = strtod(s, &s);
-            s += *s == ',';
-        }
+        testutil_csv_numbers(line, v, C_NCOL);
         long pt = (long)v[C_POINT];
         assert_true(pt >= prev_point && pt < 3); /* ordered by point */
         prev_point = pt;

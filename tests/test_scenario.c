@@ -491,7 +491,7 @@ static void test_effective_text_has_defaults_and_reloads(void **state)
 {
     (void)state;
     const char *shipped[] = {"ber_awgn", "ber_coded", "ber_rayleigh", "pinr_fig2_fig3", "pinr_sweep",
-                             "pinr_table1", "tofc_lambda_sweep"};
+                             "pinr_table1", "tofc_lambda_sweep", "system_groups"};
     for (size_t f = 0; f < sizeof shipped / sizeof shipped[0]; f++) {
         char path[256], err[SCN_ERR_LEN];
         snprintf(path, sizeof path, "scenarios/%s.json", shipped[f]);
@@ -699,6 +699,46 @@ static void test_readme_key_table_is_generated(void **state)
                  "the keys markers");
 }
 
+/* Arrays of objects: every member lies inside its element struct, no two
+ * overlap (nor the given mask), each has a fallback row of its type with a
+ * field of the same size (fl_schema_array_resolve copies it byte for
+ * byte), and a range inside the fallback's. */
+static void test_schema_array_members(void **state)
+{
+    (void)state;
+    assert_true(fl_schema_arrays() >= 1);
+    for (int i = 0; i < fl_schema_arrays(); i++) {
+        const schema_array *a = fl_schema_array_at(i);
+        assert_ptr_equal(fl_schema_array_of(a->key), a);
+        assert_true(a->off + (size_t)a->max * a->elem_size <= sizeof(fl_config));
+        assert_true(a->nmembers <= 64 && a->max >= 1);
+        unsigned char used[4096] = {0};
+        assert_true(a->elem_size <= sizeof used && a->given_off + 8 <= a->elem_size);
+        memset(used + a->given_off, 1, 8);
+        for (int j = 0; j < a->nmembers; j++) {
+            const schema_member *m = &a->members[j];
+            const schema_key *f = fl_schema_find(m->fallback);
+            schema_key k;
+            if (!f || fl_schema_member(a, j, &k))
+                fail_msg("%s: fallback %s is no schema key", m->key, m->fallback);
+            if (m->size != f->size)
+                fail_msg("%s: field of %zu bytes, its fallback %s has %zu", m->key, m->size, m->fallback, f->size);
+            assert_true(m->off + m->size <= a->elem_size);
+            for (size_t b = m->off; b < m->off + m->size; b++) {
+                if (used[b])
+                    fail_msg("%s: its field overlaps another member's", m->key);
+                used[b] = 1;
+            }
+            assert_int_equal(k.type, f->type);
+            assert_true(k.lo >= f->lo && k.hi == f->hi);
+            assert_int_equal(strncmp(m->key, a->key, strlen(a->key)), 0);
+            assert_int_equal(fl_schema_member_find(a, m->key + strlen(a->key) + 3), j);
+        }
+    }
+    assert_null(fl_schema_array_of("system.groupsx"));
+    assert_non_null(fl_schema_array_of("system.groups[3].devices"));
+}
+
 /* --format json: one object per row, with the row's range and default. */
 static void test_keys_json(void **state)
 {
@@ -709,11 +749,26 @@ static void test_keys_json(void **state)
     assert_int_equal(run_cmd(cmd, out, sizeof out), 0);
     cJSON *a = cJSON_Parse(out);
     assert_non_null(a);
-    assert_int_equal(cJSON_GetArraySize(a), fl_schema_count());
+    int rows = fl_schema_count();
+    for (int i = 0; i < fl_schema_arrays(); i++)
+        rows += 1 + fl_schema_array_at(i)->nmembers;
+    assert_int_equal(cJSON_GetArraySize(a), rows);
     int seen = 0;
     for (cJSON *o = a->child; o; o = o->next) {
         const char *key = cJSON_GetObjectItem(o, "key")->valuestring;
-        const schema_key *k = fl_schema_find(key);
+        const schema_array *arr = fl_schema_array_of(key);
+        if (arr && !strcmp(key, arr->key)) { /* the array itself */
+            assert_string_equal(cJSON_GetObjectItem(o, "type")->valuestring, "array");
+            assert_int_equal(cJSON_GetObjectItem(o, "max_items")->valueint, arr->max);
+            continue;
+        }
+        schema_key mk;
+        const schema_key *k = arr ? &mk : fl_schema_find(key);
+        if (arr) { /* a member: "system.groups[].codec.f", its fallback named */
+            assert_int_equal(fl_schema_member(arr, fl_schema_member_find(arr, key + strlen(arr->key) + 3), &mk), 0);
+            assert_string_equal(cJSON_GetObjectItem(o, "fallback")->valuestring, mk.fallback);
+            assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "default")));
+        }
         assert_non_null(k);
         assert_string_equal(cJSON_GetObjectItem(o, "unit")->valuestring, k->unit);
         if (!strcmp(key, "source.tail")) {
@@ -757,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_schema_defaults_fill_config),
         cmocka_unit_test(test_readme_key_table_is_generated),
         cmocka_unit_test(test_keys_json),
+        cmocka_unit_test(test_schema_array_members),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }

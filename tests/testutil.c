@@ -119,3 +119,12 @@ double testutil_csv_value(const char *csv, const char *col, int row)
     }
     return strtod(line, NULL);
 }
+
+void testutil_csv_numbers(const char *line, double *v, int n)
+{
+    char *s = (char *)line;
+    for (int c = 0; c < n; c++) {
+        v[c] = strtod(s, &s);
+        s += *s == ',';
+    }
+}

@@ -45,5 +45,7 @@ int testutil_write(const char *path, const char *text);
 //      of CSV text _csv (a header line, then rows); NaN with a line on
 //      stderr when the column or the row is missing
 double testutil_csv_value(const char *csv, const char *col, int row);
+//  testutil_csv_numbers : the first _n comma-separated numbers of CSV line _line into _v
+void testutil_csv_numbers(const char *line, double *v, int n);
 
 #endif

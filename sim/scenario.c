@@ -286,9 +286,11 @@ static int scn_set_array(cJSON *root, const schema_array *a, const char *key, cJ
 {
     if (!strcmp(key, a->key))
         return fl_schema_array_check(a, val, where, r) ? -EINVAL : scn_put(root, key, val) ? scn_oom(r) : 0;
-    int n = -1, used = 0;
     const char *rest = key + strlen(a->key);
-    if (sscanf(rest, "[%d]%n", &n, &used) != 1 || n < 0 || n >= a->max || rest[used] != '.' || !rest[used + 1])
+    char *end = NULL;
+    long n = rest[0] == '[' && rest[1] >= '0' && rest[1] <= '9' ? strtol(rest + 1, &end, 10) : -1;
+    int used = end ? (int)(end - rest) + 1 : 0;
+    if (n < 0 || n >= a->max || *end != ']' || rest[used] != '.' || !rest[used + 1])
         return fl_schema_fail(r, "%s: expected %s[N].MEMBER with N in [0, %d]", where, a->key, a->max - 1);
     int j = fl_schema_member_find(a, rest + used + 1);
     schema_key k;
@@ -305,13 +307,13 @@ static int scn_set_array(cJSON *root, const schema_array *a, const char *key, cJ
         return fl_schema_fail(r, "%s: %s has %d elements (N = %d appends one)", where, a->key, len, len);
     if (!arr && scn_put(root, a->key, arr = cJSON_CreateArray()))
         return scn_oom(r);
-    cJSON *e = n < len ? cJSON_GetArrayItem(arr, n) : cJSON_CreateObject();
+    cJSON *e = n < len ? cJSON_GetArrayItem(arr, (int)n) : cJSON_CreateObject();
     if (n == len && (!e || !cJSON_AddItemToArray(arr, e))) {
         cJSON_Delete(e);
         return scn_oom(r);
     }
     if (!cJSON_IsObject(e))
-        return fl_schema_fail(r, "%s: %s[%d] must be an object", where, a->key, n);
+        return fl_schema_fail(r, "%s: %s[%ld] must be an object", where, a->key, n);
     return scn_put(e, rest + used + 1, val) ? scn_oom(r) : 0;
 }
 

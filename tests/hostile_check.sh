@@ -112,6 +112,14 @@ for f in dup_zip.json dotted.json nan.json huge_num.json big_int.json garbage.js
   check "run $f" err "$f" -- "$B" run "$tmp/$f" -o x.h5
 done
 check "validate a directory" err "$tmp" -- "$B" validate "$tmp"
+# device groups: too many, too many devices or frames over all groups, a bad index
+hs groups_many.json '{"system": {"groups": ['"$(printf '{},%.0s' $(seq 1 100000))"'{}]}}'
+hs groups_devices.json '{"system": {"groups": ['"$(printf '{"devices": 1048576},%.0s' 1 2 3)"'{"devices": 1}]}}'
+hs groups_frames.json '{"system": {"duration_s": 9e6, "groups": [{"devices": 1048576, "frame_rate_hz": 1e6}]}}'
+check "validate groups_many.json" err 'system.groups' 'must be an array of 1 to 8 objects' -- "$B" validate "$tmp/groups_many.json"
+check "run groups_devices.json" err 'system.groups' 'at most 1048576 devices' -- "$B" run "$tmp/groups_devices.json" -o x.h5
+check "run groups_frames.json" err 'in system.groups[0]' 'at most 1e9 frames' -- "$B" run "$tmp/groups_frames.json" -o x.h5
+check "run --set a group index past 2^64" err 'system.groups[N].MEMBER' -- "$B" run "$tmp/groups_frames.json" --set 'system.groups[99999999999999999999].devices=1' -o x.h5
 check "run --set out of range" err 'channel.ebn0_db' -- "$B" run "$PWD/scenarios/ber_awgn.json" --set channel.ebn0_db=1e999 -o x.h5
 check "run --set unknown key" err 'no.such' -- "$B" run "$PWD/scenarios/ber_awgn.json" --set no.such.key=1 -o x.h5
 check "run --set no value" err 'codec.f' -- "$B" run "$PWD/scenarios/ber_awgn.json" --set codec.f -o x.h5

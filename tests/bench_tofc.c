@@ -18,6 +18,7 @@
 #include "codec/entropy.h"
 #include "codec/source.h"
 #include "codec/tofc.h"
+#include "bench_tofc_frames.h"
 
 #define REPS 7
 
@@ -115,23 +116,17 @@ int main(void)
         fl_entropy_tables_destroy(tb);
     }
     printf("entropy_tables_create (64 tables, 16-bit): %.2f ms (median of %d)\n\n", median(build, REPS), REPS);
-    source_synth s = {.patches = 2, .tokens = 729, .dims = 1152, .law = SOURCE_LAW_CLIP, .clusters = 16,
-                      .cluster_spread = 0.5, .tail = 3.0, .outlier_dims = 4, .outlier_gain = 20, .scale = 1.0};
-    source_tensor t = {0};
-    if (fl_source_synthetic(&s, 1, 0, &t)) {
+    source_tensor t;
+    memset(&t, 0, sizeof t);
+    if (fl_source_synthetic(&bench_tofc_source, 1, 0, &t)) {
         fprintf(stderr, "bench_tofc: source failed\n");
         return 1;
     }
-    tofc_params merge = {.patches = 2, .tokens = 729, .dims = 1152, .select = TOFC_SELECT_MERGE, .clusters = 16,
-                         .knn = 5, .quant = TOFC_QUANT_RDOQ, .step = 0.1, .lambda = 0.1,
-                         .entropy = TOFC_ENTROPY_LAPLACE, .models = 16};
-    tofc_params plain = {.patches = 2, .tokens = 729, .dims = 1152, .select = TOFC_SELECT_NONE,
-                         .quant = TOFC_QUANT_UNIFORM, .step = 0.1, .deadzone = 0.5,
-                         .entropy = TOFC_ENTROPY_LAPLACE, .models = 16};
+    const tofc_params *merge = &bench_tofc_merge, *plain = &bench_tofc_plain;
     printf("| frame (2 x 729 x 1152) | tables per call, ms | tables once, ms | saved | streams |\n");
     printf("|---|---|---|---|---|\n");
-    run_case("merge 16, rdoq, laplace 16", &merge, t.x);
-    run_case("no merge, uniform, laplace 16", &plain, t.x);
+    run_case("merge 16, rdoq, laplace 16", merge, t.x);
+    run_case("no merge, uniform, laplace 16", plain, t.x);
     fl_source_free(&t);
     return 0;
 }

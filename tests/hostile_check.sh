@@ -18,6 +18,13 @@ cd "$(dirname "$0")/.."
 bin=${FEATLINK_BIN:-bin/featlink}; build=${FEATLINK_BUILD:-build}
 rl=$build/tests/hostile/runlimit
 secs=30; mb=1024; case $build in *san*) mb=4096 ;; esac; mb=${FL_HOSTILE_MB:-$mb}
+# under ASan, libhdf5's absurd allocation requests on corrupt files get NULL
+# as from the real allocator, and its own leaks are suppressed (as in
+# tests/fuzz/run.sh)
+case $build in *san*)
+  export ASAN_OPTIONS=allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+  export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" ;;
+esac
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0; fail=0
 ok()  { echo "[       OK ] $1"; pass=$((pass + 1)); }
@@ -40,7 +47,7 @@ check() {
   local line rc
   ( cd "$tmp/out" && "$OLDPWD/$rl" $secs $mb "$@" >"$tmp/line" 2>"$tmp/err" ); rc=$?
   line=$(tail -1 "$tmp/line")
-  local err; err=$(head -c 600 "$tmp/err" | tr '\n' ' ')
+  local err; err=$(grep -av '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' "$tmp/err" | head -c 600 | tr '\n' ' ')
   if [ "$want" = ok ]; then
     [ $rc -eq 3 ] && { ok "$name ($line)"; return; }
     bad "$name" "wanted exit 0 within ${secs}s/${mb}MB: $line; $err"; return

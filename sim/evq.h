@@ -21,9 +21,10 @@
  * carry their payload; a handle names a slot and its generation, so a
  * cancel is O(1) (the entry is skipped when it surfaces), and cancelling
  * an event that already ran or was cancelled is refused (-ENOENT), never
- * removes another event. Storage grows by doubling (no malloc per event
- * once the queue has reached its working size; fl_evq_create's capacity
- * preallocates the slots); at most 2^24 events pending.
+ * removes another event; a push that asks for no handle (NULL) takes no
+ * slot. Storage grows by doubling (no malloc per event once the queue has
+ * reached its working size; fl_evq_create's capacity preallocates the
+ * handle slots); fewer than 2^24 events pending.
  */
 #ifndef FEATLINK_EVQ_H
 #define FEATLINK_EVQ_H
@@ -61,7 +62,7 @@ int fl_evq_print(const evq *q, char *buf, size_t len);
 //  fl_evq_push : schedule _e (its t, cls, kind, id, arg); _h (may be NULL)
 //             receives the handle that cancels it. Returns 0, -EINVAL
 //             (cls > 255, or t before the last popped or peeked event's time),
-//             -ENOMEM (also beyond 2^24 pending), or -EOVERFLOW after 2^56 pushes.
+//             -ENOMEM (also at 2^24 - 1 pending), or -EOVERFLOW after 2^56 pushes.
 int fl_evq_push(evq *q, const evq_event *e, evq_handle *h);
 //  fl_evq_pop : remove the first event into *_e; 0, or -ENOENT when empty
 int fl_evq_pop(evq *q, evq_event *e);

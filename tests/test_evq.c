@@ -57,8 +57,11 @@ static evq_time wide_offset(testutil_rng *r, evq_time now)
 }
 
 /* random operations; times from a small range so ties are the rule
- * (time_range 0: offsets of every magnitude, wide_offset) */
-static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned classes)
+ * (time_range 0: offsets of every magnitude, wide_offset); _no_handle_pct
+ * percent of the pushes ask for no handle (sim/evq.c keeps no slot for
+ * them), the others can be cancelled */
+static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned classes,
+                           unsigned no_handle_pct)
 {
     testutil_rng r = {.seed = seed, .purpose = 0xE01};
     model_ev *m = calloc((size_t)ops, sizeof *m);
@@ -79,7 +82,9 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
             x->e.id = (uint32_t)op;
             x->e.arg = (uint64_t)testutil_rng_u32(&r, 4) << 32 | (uint32_t)op;
             x->order = order++;
-            assert_int_equal(fl_evq_push(q, &x->e, &x->h), 0);
+            int bare = no_handle_pct && testutil_rng_u32(&r, 9) % 100 < no_handle_pct;
+            x->h = 0;
+            assert_int_equal(fl_evq_push(q, &x->e, bare ? NULL : &x->h), 0);
         } else if (u < 9) {      /* pop: the model's minimum */
             size_t b = model_min(m, n);
             evq_event got, peek;
@@ -93,6 +98,10 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
             m[b] = m[--n];
         } else {                 /* cancel a random pending event */
             size_t k = testutil_rng_u32(&r, 5) % n;
+            if (!m[k].h) {       /* pushed without a handle: nothing to cancel it with */
+                assert_int_equal(fl_evq_cancel(q, 0), -ENOENT);
+                continue;
+            }
             assert_int_equal(fl_evq_cancel(q, m[k].h), 0);
             assert_int_equal(fl_evq_cancel(q, m[k].h), -ENOENT);
             m[k] = m[--n];
@@ -115,17 +124,54 @@ static void run_random_ops(uint32_t seed, int ops, evq_time time_range, unsigned
 
 static void test_random_ops_tie_heavy(void **state)
 {
-    run_random_ops(1, 20000, 8, 3);     /* about 8 distinct times in flight */
+    run_random_ops(1, 20000, 8, 3, 0);  /* about 8 distinct times in flight */
 }
 
 static void test_random_ops_continuous(void **state)
 {
-    run_random_ops(2, 20000, 1 << 30, 1);
+    run_random_ops(2, 20000, 1 << 30, 1, 0);
 }
 
 static void test_random_ops_every_level(void **state)
 {
-    run_random_ops(3, 20000, 0, 2);
+    run_random_ops(3, 20000, 0, 2, 0);
+}
+
+/* half the pushes without a handle, mixed with cancels of the others */
+static void test_random_ops_mixed_handles(void **state)
+{
+    run_random_ops(4, 20000, 8, 3, 50);
+    run_random_ops(5, 20000, 1 << 20, 2, 50);
+    run_random_ops(6, 20000, 0, 3, 50);
+}
+
+/* events of one time and class served in place from their bucket (sim/evq.c,
+ * the run) while more arrive at that time: a lower class runs before the
+ * rest of the run, the same class after it, a higher class last */
+static void test_run_and_same_time_pushes(void **state)
+{
+    evq *q = fl_evq_create(1);
+    assert_non_null(q);
+    for (uint32_t i = 0; i < 3; i++) {
+        evq_event e = {.t = 5, .cls = 1, .id = i};
+        assert_int_equal(fl_evq_push(q, &e, NULL), 0);
+    }
+    evq_event got;
+    assert_int_equal(fl_evq_pop(q, &got), 0);
+    assert_int_equal(got.id, 0);
+    const uint32_t cls[3] = {2, 1, 0};
+    for (uint32_t i = 0; i < 3; i++) {
+        evq_event e = {.t = 5, .cls = cls[i], .id = 10 + i};
+        assert_int_equal(fl_evq_push(q, &e, NULL), 0);
+    }
+    const uint32_t want[5] = {12, 1, 2, 11, 10};
+    for (int k = 0; k < 5; k++) {
+        assert_int_equal(fl_evq_pop(q, &got), 0);
+        assert_int_equal(got.id, want[k]);
+        assert_int_equal(got.t, 5);
+    }
+    assert_int_equal(fl_evq_pop(q, &got), -ENOENT);
+    fl_evq_destroy(q);
 }
 
 static void test_fifo_at_equal_time_and_class(void **state)
@@ -234,6 +280,8 @@ int main(void)
         cmocka_unit_test(test_random_ops_tie_heavy),
         cmocka_unit_test(test_random_ops_continuous),
         cmocka_unit_test(test_random_ops_every_level),
+        cmocka_unit_test(test_random_ops_mixed_handles),
+        cmocka_unit_test(test_run_and_same_time_pushes),
         cmocka_unit_test(test_fifo_at_equal_time_and_class),
         cmocka_unit_test(test_handles_and_bad_input),
         cmocka_unit_test(test_time_conversion),

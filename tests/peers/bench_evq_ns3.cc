@@ -6,10 +6,14 @@
 // whole ns). The increments are precomputed and shared, so every queue does
 // the same work. Rounds alternate between the queues; medians of 5.
 // Build and run: make bench-evq-peers (installs libns3-dev when missing).
+// Options: --rounds N (instead of 5), --pq-only (evq and ns-3's
+// PriorityQueue only, the fastest ns-3 scheduler in every row measured so
+// far; tests/peers/evq_ab.sh runs two builds of evq that way, alternating).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -94,8 +98,20 @@ template <class S> static double hold_ns3(size_t n, uint64_t holds)
     return holds / dt;
 }
 
-int main()
+int main(int argc, char **argv)
 {
+    int rounds = 5;
+    bool pq_only = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--pq-only")) {
+            pq_only = true;
+        } else if (!strcmp(argv[i], "--rounds") && i + 1 < argc && atoi(argv[i + 1]) >= 1) {
+            rounds = atoi(argv[++i]);
+        } else {
+            fprintf(stderr, "usage: %s [--rounds N] [--pq-only]\n", argv[0]);
+            return 2;
+        }
+    }
     char line[256], model[256] = "unknown";
     if (FILE *f = fopen("/proc/cpuinfo", "r")) {
         while (fgets(line, sizeof line, f))
@@ -112,18 +128,20 @@ int main()
         fclose(f);
     }
     printf("cpu: %s; load average %.2f %.2f %.2f\n", model, l[0], l[1], l[2]);
-    printf("hold model, holds per CPU second, median of 5 alternating rounds (same process, same increments)\n");
+    printf("hold model, holds per CPU second, median of %d alternating rounds (same process, same increments)\n",
+           rounds);
     const char *names[] = {"featlink evq", "ns-3 Map", "ns-3 Heap", "ns-3 PriorityQueue", "ns-3 Calendar"};
     for (int ties = 0; ties <= 1; ties++) {
         make_increments(ties);
         for (size_t n : {(size_t)1000, (size_t)100000, (size_t)1000000}) {
             uint64_t holds = std::max<uint64_t>(2000000, 4 * n);
             std::vector<double> r[5];
-            for (int round = 0; round < 5; round++) {
+            for (int round = 0; round < rounds; round++) {
                 r[0].push_back(hold_evq(n, holds));
+                r[3].push_back(hold_ns3<ns3::PriorityQueueScheduler>(n, holds));
+                if (pq_only) continue;
                 r[1].push_back(hold_ns3<ns3::MapScheduler>(n, holds));
                 r[2].push_back(hold_ns3<ns3::HeapScheduler>(n, holds));
-                r[3].push_back(hold_ns3<ns3::PriorityQueueScheduler>(n, holds));
                 // Calendar collapses on large queues (1.7e4 holds/s at 1e6, minutes
                 // a round with ties): one round there, over a hundredth of the holds
                 // (the rate is per hold, so it stays comparable)
@@ -132,12 +150,14 @@ int main()
             }
             double med[5], best_peer = 0;
             for (int k = 0; k < 5; k++) {
+                if (r[k].empty()) continue;
                 std::sort(r[k].begin(), r[k].end());
                 med[k] = r[k][r[k].size() / 2];
                 if (k > 0) best_peer = std::max(best_peer, med[k]);
             }
             printf("%s n = %-8zu", ties ? "tie-heavy" : "tie-free ", n);
-            for (int k = 0; k < 5; k++) printf("  %s %.3g", names[k], med[k]);
+            for (int k = 0; k < 5; k++)
+                if (!r[k].empty()) printf("  %s %.3g", names[k], med[k]);
             printf("  | evq / fastest ns-3 %.2fx\n", med[0] / best_peer);
             fflush(stdout);
         }

@@ -87,7 +87,7 @@ done
 npy() { # name descr shape datalen [magic]
   local d="{'descr': '$2', 'fortran_order': False, 'shape': $3, }" h
   h=$(( (10 + ${#d} + 1 + 63) / 64 * 64 )); local pad=$(( h - 10 - ${#d} - 1 ))
-  { printf '%s' "${5:-\x93NUMPY}" | sed 's/\\x93/\x93/' ; printf '\x01\x00'
+  { printf '%b' "${5:-\x93NUMPY}"; printf '\x01\x00'
     printf "\\x$(printf %02x $(( (h - 10) & 255 )))\\x$(printf %02x $(( (h - 10) >> 8 )))"
     printf '%s' "$d"; printf "%${pad}s" ''; printf '\n'; head -c "$4" /dev/zero; } >"$tmp/$1"
 }

@@ -40,7 +40,8 @@ log=build/fuzz/build.log; mkdir -p build/fuzz
 if ! make --no-print-directory -j2 FL_STAGE=build FUZZ=1 SAN=0 MPI=0 PIC=0 fuzz-bins >"$log" 2>&1; then
   tail -30 "$log"; echo "[  FAILED  ] 1 test(s), fuzz build failed (see $log)"; exit 1
 fi
-seeds=build/fuzz/seeds
+# seeds per run, so that campaign runs over different targets can go side by side
+seeds=build/fuzz/seeds.$$
 
 # 1 when the sanitizer report in log _1 is libhdf5's own: the first stack
 # frame that is libhdf5 or featlink code is libhdf5 (README "Trust boundary")
@@ -81,7 +82,7 @@ fuzz_target() {
   else tail -30 "$log"; bad "$t" "exit $rc after $total execs ($log)"; fi
 }
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-rm -rf "$seeds"
+rm -rf "$seeds"; trap 'rm -rf "$seeds"' EXIT
 build/fuzz/fuzzbin/seeds "$seeds" scenarios >/dev/null || { echo "[  FAILED  ] 1 test(s), seeds"; exit 1; }
 cpu=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -1)
 for bin in build/fuzz/fuzzbin/fuzz_*; do

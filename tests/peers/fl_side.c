@@ -61,6 +61,16 @@ void flside_gauss(uint64_t at, float *out, size_t n)
     fl_noise_gauss_at(1u, 2u, 0x2F0u, 0u, at, out, n);
 }
 
+void flside_rayleigh(uint64_t at, float *out, size_t n)
+{
+    fl_noise_rayleigh_at(1u, 2u, 0x2F0u, 0u, at, out, n);
+}
+
+void flside_words(uint64_t at, uint32_t *out, size_t n)
+{
+    fl_noise_u32_at(1u, 2u, 0x2F0u, 0u, at, out, n);
+}
+
 size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded)
 {
     conv *q = fl_conv_create(CONV_RATE_1_2, n);

@@ -10,6 +10,8 @@
  *                 dispatcher's best: Spiral SSE3 / AVX2) with a chainback
  *                 written here, vs fl_conv_decode per kernel
  *   Gaussians   : GSL gsl_ran_gaussian_ziggurat (MT19937) vs fl_noise_gauss_at
+ *   VOLK math   : Gaussian and Rayleigh variates from VOLK 32f kernels vs
+ *                 featlink's fused ones (tests/peers/volk_math.c)
  * featlink's side is behind flside_* (tests/peers/fl_side.h): liquid-dsp and
  * featlink once both exported modem_create (featlink's is fl_modem_create now), so featlink's objects are linked into
  * one relocatable object with only flside_* global (Makefile bench-peers). */
@@ -29,11 +31,10 @@
 
 #include "tests/bench_info.h"
 #include "tests/peers/fl_side.h"
+#include "tests/peers/peers.h"
 
 #define ROUNDS 7
 #define NS (1u << 14) /* symbols per demapping call */
-
-typedef double (*timed_fn)(void *ctx); /* returns items/s of one timed run */
 
 /* one pair: rounds alternate (a, b), medians printed with the ratio a/b */
 static void pair(const char *what, const char *unit, double scale, timed_fn a, timed_fn b,
@@ -46,6 +47,11 @@ static void pair(const char *what, const char *unit, double scale, timed_fn a, t
     }
     double ma = bench_median(ra, ROUNDS) / scale, mb = bench_median(rb, ROUNDS) / scale;
     printf("  %-40s %10.2f %10.2f %8.2fx  %s\n", what, ma, mb, ma / mb, unit);
+}
+void peers_pair(const char *what, const char *unit, double scale, timed_fn a, timed_fn b,
+                void *ctx)
+{
+    pair(what, unit, scale, a, b, ctx);
 }
 
 /* ------------------------------------------------------------- demapping */
@@ -330,5 +336,6 @@ int main(void)
     bench_demapping();
     bench_viterbi();
     bench_gauss();
+    bench_volk_math();
     return 0;
 }

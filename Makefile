@@ -137,6 +137,9 @@ TEST_SH += tests/layer_check.sh tests/func_length.sh
 # hostile inputs through the binary under a time and memory limit (issue 10)
 TEST_SH += tests/hostile_check.sh
 RUNLIMIT := $(BUILD)/tests/hostile/runlimit
+# LD_PRELOAD stand-in for a crashing libhdf5 (no sanitizers: it is preloaded
+# only into the release binary, whose fault handlers it tests)
+H5FAULT_SO := $(BUILD)/tests/hostile/h5fault.so
 # examples/*.c: tiny complete programs, built by make, run by tests/examples.sh
 EXAMPLE_SRC := $(wildcard examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
@@ -179,6 +182,10 @@ $(RUNLIMIT): tests/hostile/runlimit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+$(H5FAULT_SO): tests/hostile/h5fault_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -shared -fPIC $(PKG_CFLAGS) -o $@ $< -ldl
+
 $(BUILD)/examples/%: $(BUILD)/examples/%.o $(LIB)
 	$(LINK) -o $@ $^ $(FL_LDLIBS)
 
@@ -187,7 +194,7 @@ run: $(BIN)
 	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
-test: $(EXAMPLE_BIN) $(RUNLIMIT)
+test: $(EXAMPLE_BIN) $(RUNLIMIT) $(H5FAULT_SO)
 test: $(TEST_BIN) $(BIN)
 	@FEATLINK_BIN=$(BIN) FEATLINK_BUILD=$(BUILD) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 

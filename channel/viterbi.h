@@ -53,4 +53,17 @@ void fl_viterbi_acs(conv_kernel kernel, const uint8_t *sel, const int16_t *rec, 
 void fl_viterbi_traceback(viterbi_order order, const uint64_t *dec, size_t n, uint8_t *out,
                           int packed);
 
+//  fl_viterbi_records8 : 8-bit records (same layout, int8) from quantised
+//      LLR pairs with |value| <= 6 (conv.h's 8-bit quantiser)
+void fl_viterbi_records8(const int16_t *ql, size_t steps, int8_t *rec);
+
+//  fl_viterbi_order8 : the decision-word order the 8-bit _kernel writes
+viterbi_order fl_viterbi_order8(conv_kernel kernel);
+
+//  fl_viterbi_acs8 : as fl_viterbi_acs with uint8 metrics modulo 256
+//      (channel/viterbi8.c: exact for |record| <= 12, decisions 0 in the
+//      first 6 steps, no renormalisation); every kernel the same decisions
+void fl_viterbi_acs8(conv_kernel kernel, const uint8_t *sel, const int8_t *rec, size_t steps,
+                     uint64_t *dec);
+
 #endif

@@ -101,7 +101,10 @@ step8_avx2(__m256i *x, __m256i *y, __m256i b, uint64_t *dec, int live)
     __m256i o0 = _mm256_sub_epi8(*x, b), o1 = _mm256_add_epi8(*y, b);
     __m256i de = _mm256_sub_epi8(e0, e1), dn = _mm256_sub_epi8(o0, o1);
     if (!live) de = dn = _mm256_setzero_si256();
-    __m256i ne = _mm256_blendv_epi8(e0, e1, de), no = _mm256_blendv_epi8(o0, o1, dn);
+    /* the winner as e1 + max(e0 - e1, 0) modulo 256 (e0 when not live) */
+    const __m256i z = _mm256_setzero_si256();
+    __m256i ne = live ? _mm256_add_epi8(e1, _mm256_max_epi8(de, z)) : e0;
+    __m256i no = live ? _mm256_add_epi8(o1, _mm256_max_epi8(dn, z)) : o0;
     __m256i lo = _mm256_unpacklo_epi8(ne, no), hi = _mm256_unpackhi_epi8(ne, no);
     *x = _mm256_permute2x128_si256(lo, hi, 0x20);
     *y = _mm256_permute2x128_si256(lo, hi, 0x31);
@@ -149,15 +152,24 @@ static void acs8_avx512(const uint8_t *sel, const int8_t *rec, size_t steps, uin
     const __m512i vb = _mm512_loadu_si512(ib), vx = _mm512_loadu_si512(ix);
     const __m512i vy = _mm512_loadu_si512(iy);
     __m512i x = _mm512_setzero_si512(), y = x;
-    for (size_t t = 0; t < steps; t++) {
+    size_t t = 0;
+    for (; t < steps && t < VIT8_WARM; t++) {       /* decisions 0 */
         __m512i b = _mm512_shuffle_epi8(_mm512_set1_epi32((int)rec32(rec, t)), vb);
-        __m512i e = _mm512_add_epi8(x, b), f = _mm512_sub_epi8(y, b);
-        __mmask64 m = _mm512_movepi8_mask(_mm512_sub_epi8(e, f));
-        if (t < VIT8_WARM) m = 0;
-        __m512i nm = _mm512_mask_blend_epi8(m, e, f);
+        __m512i nm = _mm512_add_epi8(x, b);
         x = _mm512_permutexvar_epi8(vx, nm);
         y = _mm512_permutexvar_epi8(vy, nm);
-        dec[t] = (uint64_t)m;
+        dec[t] = 0;
+    }
+    for (; t < steps; t++) {
+        __m512i b = _mm512_shuffle_epi8(_mm512_set1_epi32((int)rec32(rec, t)), vb);
+        __m512i e = _mm512_add_epi8(x, b), f = _mm512_sub_epi8(y, b);
+        __m512i d = _mm512_sub_epi8(e, f);
+        /* the winner as f + max(e - f, 0) modulo 256: shorter than a mask
+         * and a blend on the dependency chain; the mask goes to memory */
+        __m512i nm = _mm512_add_epi8(f, _mm512_max_epi8(d, _mm512_setzero_si512()));
+        x = _mm512_permutexvar_epi8(vx, nm);
+        y = _mm512_permutexvar_epi8(vy, nm);
+        dec[t] = (uint64_t)_mm512_movepi8_mask(d);
     }
 }
 #endif

@@ -84,10 +84,17 @@ size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded)
 
 int flside_viterbi(int kernel, const float *llr, size_t n, uint8_t *bits, int reps)
 {
+    return flside_viterbi_bits(kernel, 16, llr, n, bits, reps);
+}
+
+int flside_viterbi_bits(int kernel, unsigned metric_bits, const float *llr, size_t n,
+                        uint8_t *bits, int reps)
+{
     conv *q = fl_conv_create(CONV_RATE_1_2, n);
     if (!q)
         return -1;
-    if (fl_conv_set_kernel(q, (conv_kernel)kernel) != 0) {
+    if (fl_conv_set_kernel(q, (conv_kernel)kernel) != 0 ||
+        fl_conv_set_metric_bits(q, metric_bits) != 0) {
         fl_conv_destroy(q);
         return -1;
     }

@@ -34,5 +34,9 @@ size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded);
 //      times; kernel 0 auto, 1 scalar, 2 AVX2, 3 AVX-512; -1 when the kernel
 //      is not available here
 int flside_viterbi(int kernel, const float *llr, size_t n, uint8_t *bits, int reps);
+//  flside_viterbi_bits : as flside_viterbi with 16- or 8-bit metrics
+//      (fl_conv_set_metric_bits)
+int flside_viterbi_bits(int kernel, unsigned metric_bits, const float *llr, size_t n,
+                        uint8_t *bits, int reps);
 
 #endif

@@ -96,8 +96,9 @@ conv_kernel fl_conv_get_kernel(const conv *q);
 //  fl_conv_set_metric_bits : decoder precision, 16 (the default: 10-bit
 //      LLRs, 16-bit metrics) or 8 (LLRs quantised to -6..6 with mean |llr|
 //      -> 3.5, uint8 metrics modulo 256: exact ML on those integers, about
-//      0.1 dB from the 16-bit decoder, see below); 0, or -EINVAL for another
-//      value. Every kernel gives identical output at either precision.
+//      0.1 dB from the 16-bit decoder, tests/test_conv.c; see below); 0, or
+//      -EINVAL for another value. Every kernel gives identical output at
+//      either precision.
 int fl_conv_set_metric_bits(conv *q, unsigned bits);
 //  fl_conv_get_metric_bits : 16 or 8
 unsigned fl_conv_get_metric_bits(const conv *q);

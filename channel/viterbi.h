@@ -32,6 +32,12 @@ typedef enum {
     VITERBI_ORDER_BITREV = 1     /* bit bitrev6(s) of a word: state s */
 } viterbi_order;
 
+//  viterbi_brev5 : the 5-bit reversal of _x (lane layouts of the kernels)
+static inline unsigned viterbi_brev5(unsigned x)
+{
+    return ((x & 1u) << 4) | ((x & 2u) << 2) | (x & 4u) | ((x & 8u) >> 2) | ((x & 16u) >> 4);
+}
+
 //  fl_viterbi_records : branch-metric records from quantised LLR pairs
 //      _ql  : 2 _steps int16 (llr_A, llr_B per step), |value| <= 511
 //      _rec : caller's 4 _steps int16, set as described above

@@ -32,11 +32,6 @@
 /* steps before every state is reachable from state 0 (K - 1) */
 #define VIT8_WARM 6u
 
-static inline unsigned v8_brev5(unsigned x)
-{
-    return ((x & 1u) << 4) | ((x & 2u) << 2) | (x & 4u) | ((x & 8u) >> 2) | ((x & 16u) >> 4);
-}
-
 static inline uint32_t rec32(const int8_t *rec, size_t t)
 {
     uint32_t w;
@@ -47,11 +42,12 @@ static inline uint32_t rec32(const int8_t *rec, size_t t)
 void fl_viterbi_records8(const int16_t *ql, size_t steps, int8_t *rec)
 {
     for (size_t t = 0; t < steps; t++) {
-        int la = ql[2 * t], lb = ql[2 * t + 1];
-        rec[4 * t] = (int8_t)(la + lb);
-        rec[4 * t + 1] = (int8_t)(-la - lb);
-        rec[4 * t + 2] = (int8_t)(la - lb);
-        rec[4 * t + 3] = (int8_t)(lb - la);
+        int p = ql[2 * t] + ql[2 * t + 1], m = ql[2 * t] - ql[2 * t + 1];
+        int8_t *r = rec + 4 * t;                /* +-(la + lb), +-(la - lb) */
+        r[0] = (int8_t)p;
+        r[1] = (int8_t)-p;
+        r[2] = (int8_t)m;
+        r[3] = (int8_t)-m;
     }
 }
 
@@ -138,13 +134,13 @@ static void acs8_avx2(const uint8_t *sel, const int8_t *rec, size_t steps, uint6
  * 32 + k new state 2 bitrev5(k) + 1, i.e. bit bitrev6 of that state, so the
  * sign mask of E - F is the bit-reversed decision word. Next X and Y are one
  * vpermb each of the selected metrics. */
-static inline unsigned pos8(unsigned w) { return (w & 1u ? 32u : 0u) + v8_brev5(w >> 1); }
+static inline unsigned pos8(unsigned w) { return (w & 1u ? 32u : 0u) + viterbi_brev5(w >> 1); }
 
 static void acs8_avx512(const uint8_t *sel, const int8_t *rec, size_t steps, uint64_t *dec)
 {
     uint8_t ib[64], ix[64], iy[64];
     for (unsigned k = 0; k < 64; k++) {
-        unsigned s = v8_brev5(k & 31u);
+        unsigned s = viterbi_brev5(k & 31u);
         ib[k] = (uint8_t)(sel[s] ^ (k >> 5));    /* record index ^ 1 negates */
         ix[k] = (uint8_t)pos8(s);
         iy[k] = (uint8_t)pos8(s + 32);

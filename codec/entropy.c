@@ -56,8 +56,9 @@ typedef struct {
 
 /* A decoder symbol record: start | freq << 24 | code << 49 (start < 2^24,
  * freq <= 2^24), code = v + DREC_BIAS for the symbols v = -R..R (R < 2^12),
- * DREC_ESC for the escape, DREC_SCAN for "search this bucket". */
-#define DREC_BIAS 0x4000u
+ * DREC_ESC for the escape, DREC_SCAN for "search this bucket"; only these two have bit 63 (code bit
+ * 14) set, so the decoder tells a rare record by its sign. */
+#define DREC_BIAS 0x2000u // codes of symbols 0x1001..0x2FFF: bit 63 clear
 #define DREC_ESC  0x7FFEu
 #define DREC_SCAN 0x7FFFu
 #define DREC(start, freq, code) \
@@ -67,12 +68,18 @@ typedef struct {
  * view[k + o - OFF_MIN] (the clamp to 0..ENTROPY_SCALES-1 built in), so a
  * row loop indexes it with the offset alone. */
 typedef struct {
-    const uint64_t *dent;   // decoder records
     const rans_esym *mid;   // encoder symbols, mid[v] for v = -R..R
     const etab *et;
-    uint32_t dshift;
     int32_t R;
 } etab_view;
+
+/* The decoder's view of the same table, 16 bytes (a row loop reads one per
+ * element) */
+typedef struct {
+    const uint64_t *dent;   // decoder records
+    uint32_t dshift;
+    uint32_t k;             // table index
+} etab_dview;
 
 #define VIEWS (ENTROPY_SCALES - OFF_MIN + OFF_MAX)
 
@@ -90,6 +97,7 @@ struct entropy_tables {
     int prec;
     etab tab[ENTROPY_SCALES];
     etab_view view[VIEWS];
+    etab_dview dview[VIEWS];
 };
 
 struct entropy_rdoq {
@@ -271,7 +279,8 @@ entropy_tables *fl_entropy_tables_create(int prec_bits)
     }
     for (int i = 0; i < VIEWS; i++) {
         const etab *et = &tb->tab[clamp_k(i + OFF_MIN)];
-        tb->view[i] = (etab_view){et->dent, et->es + et->R, et, et->dshift, et->R};
+        tb->view[i] = (etab_view){et->es + et->R, et, et->R};
+        tb->dview[i] = (etab_dview){et->dent, et->dshift, (uint32_t)(et - tb->tab)};
     }
     return tb;
 }
@@ -970,6 +979,12 @@ int fl_entropy_ideal_bits(const entropy_tables *tb, const int32_t *levels, int64
 
 #define DEC_BAD INT64_MIN // an escape payload out of range: corrupt stream
 
+/* Most words one element can read: a rare element is its symbol (1 rANS
+ * step), and for the escape the sign (1), the gamma code (at most 64 one-bit
+ * steps, then 63 bits in 4 chunks: fl_rans_dec_get_gamma) and the rice bits
+ * (1); every step reads at most one word. */
+#define RARE_WORDS_MAX (1 + 1 + 64 + 4 + 1)
+
 /* Escape payload of an element of table et, after the escape symbol, read
  * through the lane-0 helpers from d->x (the row loops hold their lane states
  * in locals, so d->x is free for it meanwhile); returns level - mean or DEC_BAD */
@@ -1016,42 +1031,167 @@ static int32_t dec_rare(rans_dec *d, const etab *et, uint64_t r, int64_t mean, u
     return (int32_t)(mean + v);
 }
 
+/* the freq field of a record (one BEXTR where the CPU has BMI1) */
+static inline uint64_t drec_freq(uint64_t r)
+{
+#if defined(__BMI__) && defined(__GNUC__)
+    return __builtin_ia32_bextr_u64(r, 24 | 25 << 8);
+#else
+    return (r >> 24) & 0x1FFFFFF;
+#endif
+}
+
 /* One element of table w from state x (returned updated) into *out; *p /
  * *err are the decoder's read position and error flag held in locals. With
  * _checked 0 the caller has made sure that mean +- R is an int32 (R <
- * 2^12): only the rare elements (dec_rare) check the level. */
+ * 2^12): only the rare elements (dec_rare) check the level. With _room 1
+ * the caller has made sure that a word is left to read (end - *p >= 4).
+ * The state needs no check for zero here: the record holds the slot
+ * (start <= slot < start + freq), so x' = freq (x >> prec) + slot - start
+ * >= x >> prec >= 2^(31 - prec) > 0 and x' << 32 >= RANS_L. */
 static inline HOT_INLINE uint64_t dec_elem(rans_dec *d, const uint8_t **p, int *err, uint64_t x,
-                                           const etab_view *w, unsigned prec, int64_t mean,
-                                           int checked, int32_t *out)
+                                           const etab_dview *w, const etab *tabs, unsigned prec,
+                                           int64_t mean, int checked, int room, int32_t *out)
 {
     uint32_t slot = (uint32_t)(x & ((1ull << prec) - 1));
     const uint64_t *b = w->dent + 2 * (slot >> w->dshift);
     uint64_t ra = b[0], rb = b[1];
     uint64_t r = slot >= (uint32_t)(rb & 0xFFFFFF) ? rb : ra;
-    uint32_t code = (uint32_t)(r >> 49);
-    if (code >= DREC_ESC) {
+    if ((int64_t)r < 0) { // DREC_ESC or DREC_SCAN
         d->p = *p;
         d->err |= *err;
         d->x = x;
-        *out = dec_rare(d, w->et, r, mean, prec);
+        *out = dec_rare(d, &tabs[w->k], r, mean, prec);
         *p = d->p;
         *err = d->err;
         return d->x;
     }
-    x = rans_dec_step_fast(p, d->end, err, x, (uint32_t)(r & 0xFFFFFF),
-                           (uint32_t)(r >> 24) & 0x1FFFFFF, prec);
-    int64_t lv = mean + (int64_t)code - DREC_BIAS;
+    x = drec_freq(r) * (x >> prec) + slot - (uint32_t)(r & 0xFFFFFF);
+    if (x < RANS_L) {
+        uint32_t wd = 0;
+        if (room || d->end - *p >= 4) {
+            const uint8_t *q = *p;
+            wd = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16
+               | (uint32_t)q[3] << 24;
+            *p = q + 4;
+        } else {
+            *err = 1;
+        }
+        x = x << 32 | wd;
+    }
+    int64_t lv = mean + (int64_t)(r >> 49) - DREC_BIAS;
     if (checked && (lv < INT32_MIN || lv > INT32_MAX))
         *err = 1;
     *out = (int32_t)lv;
     return x;
 }
 
+/* The renormalisation of a group step without a branch: x = y < RANS_L ?
+ * y << 32 | w : y, and q (the read index in words) advanced by one when a
+ * word was taken. A branch here mispredicts on about one symbol in six and
+ * stops the overlap of the lanes; compilers turn a C select back into a
+ * branch, hence the x86-64 cmov spelled out. */
+static inline HOT_INLINE uint64_t renorm_sel(uint64_t y, uint32_t w, size_t *q)
+{
+    uint64_t ys = y << 32 | w;
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t lim = RANS_L;
+    __asm__("cmpq %[lim], %[y]\n\tcmovbq %[ys], %[y]\n\tadcq $0, %[q]"
+            : [y] "+r"(y), [q] "+r"(*q)
+            : [ys] "r"(ys), [lim] "r"(lim)
+            : "cc");
+    return y;
+#else
+    uint64_t c = y < RANS_L;
+    *q += c;
+    return c ? ys : y;
+#endif
+}
+
+/* Groups of LANES elements j, j+1, ... of a row, as long as no record of a
+ * group is the escape (a scan bucket is searched here) and the stream has room for every word a
+ * group can read (RARE_WORDS_MAX per element, so no per-element bounds
+ * check): the records of the group's lanes are found first, then the states
+ * advanced with renorm_sel, the words at read indices that follow the lanes
+ * in order (lane 0 reads first, as the encoder wrote). Levels go without
+ * the int32 check (the caller's margin). Returns the first element not
+ * done; *pp and x advanced. Out of line so that the four states, the read
+ * index and the row pointers all stay in registers. */
+static inline HOT_INLINE int64_t dec_groups_prec(const uint8_t **pp, const uint8_t *end,
+                                                  uint64_t *xs, const etab_dview *vw,
+                                                  const etab *tabs,
+                                                  const int8_t *off, int32_t *row, int64_t mean,
+                                                  int64_t j, int64_t D, unsigned prec)
+{
+    const uint8_t *p = *pp;
+    const uint64_t mask = (1ull << prec) - 1;
+    const int64_t lb = mean - DREC_BIAS;
+    uint64_t x[LANES];
+    for (int l = 0; l < LANES; l++)
+        x[l] = xs[l];
+    // room in words: a group starts only with q <= qmax, i.e. with at
+    // least `need` words left
+    const size_t words = (size_t)(end - p) / 4, need = (size_t)LANES * RARE_WORDS_MAX;
+    if (words < need)
+        return j;
+    size_t q = 0;
+    const size_t qmax = words - need;
+    for (; j + LANES <= D && q <= qmax; j += LANES) {
+        uint64_t r[LANES], rare = 0;
+        UNROLL_LANES
+        for (int l = 0; l < LANES; l++) {
+            const etab_dview *w = &vw[off[j + l]];
+            uint64_t slot = x[l] & mask;
+            const uint64_t *b = (const uint64_t *)(const void *)((const char *)w->dent
+                                                               + ((slot >> w->dshift) << 4));
+            uint64_t ra = b[0], rb = b[1];
+            r[l] = slot >= (rb & 0xFFFFFF) ? rb : ra;
+            if (r[l] >> 49 == DREC_SCAN) // 1.6% of the symbols in bench_entropy
+                r[l] = dec_scan(&tabs[w->k], (uint32_t)slot);
+            rare |= r[l];
+        }
+        if ((int64_t)rare < 0)
+            break;
+        UNROLL_LANES
+        for (int l = 0; l < LANES; l++) {
+            uint64_t y = drec_freq(r[l]) * (x[l] >> prec) + (x[l] & mask)
+                       - (uint32_t)(r[l] & 0xFFFFFF);
+            const uint8_t *wp = p + 4 * q;
+            uint32_t wd = (uint32_t)wp[0] | (uint32_t)wp[1] << 8 | (uint32_t)wp[2] << 16
+                        | (uint32_t)wp[3] << 24;
+            x[l] = renorm_sel(y, wd, &q);
+            row[j + l] = (int32_t)(lb + (int64_t)(r[l] >> 49));
+        }
+    }
+    for (int l = 0; l < LANES; l++)
+        xs[l] = x[l];
+    *pp = p + 4 * q;
+    return j;
+}
+
+static __attribute__((noinline)) int64_t dec_groups16(const uint8_t **pp, const uint8_t *end,
+                                                      uint64_t *xs, const etab_dview *vw,
+                                                      const etab *tabs, const int8_t *off,
+                                                      int32_t *row, int64_t mean, int64_t j,
+                                                      int64_t D)
+{
+    return dec_groups_prec(pp, end, xs, vw, tabs, off, row, mean, j, D, ENTROPY_PREC_DEFAULT);
+}
+
+static __attribute__((noinline)) int64_t dec_groups_any(const uint8_t **pp, const uint8_t *end,
+                                                        uint64_t *xs, const etab_dview *vw,
+                                                        const etab *tabs, const int8_t *off,
+                                                        int32_t *row, int64_t mean, int64_t j,
+                                                        int64_t D, unsigned prec)
+{
+    return dec_groups_prec(pp, end, xs, vw, tabs, off, row, mean, j, D, prec);
+}
+
 /* One token's row, element d from lane d % LANES of table vw[off[d]]; a
  * corrupt element sets d->err */
-static inline HOT_INLINE void dec_row_prec(rans_dec *d, const etab_view *vw, const int8_t *off,
-                                           int32_t *row, int64_t mean, int64_t D, unsigned prec,
-                                           int checked)
+static inline HOT_INLINE void dec_row_prec(rans_dec *d, const etab_dview *vw, const etab *tabs,
+                                           const int8_t *off, int32_t *row, int64_t mean,
+                                           int64_t D, unsigned prec, int checked)
 {
     const uint8_t *p = d->p;
     int err = d->err;
@@ -1060,14 +1200,33 @@ static inline HOT_INLINE void dec_row_prec(rans_dec *d, const etab_view *vw, con
     for (int l = 1; l < LANES; l++)
         x[l] = d->xo[l - 1];
     int64_t j = 0;
-    for (; j + LANES <= D; j += LANES)
-        UNROLL_LANES
-        for (int l = 0; l < LANES; l++)
-            x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], prec, mean, checked, &row[j + l]);
+    for (; j + LANES <= D; j += LANES) {
+        // the common case: groups without a rare record, with room for
+        // every word they can read (dec_groups16 / dec_groups_any)
+        if (!checked) {
+            j = prec == ENTROPY_PREC_DEFAULT
+                    ? dec_groups16(&p, d->end, x, vw, tabs, off, row, mean, j, D)
+                    : dec_groups_any(&p, d->end, x, vw, tabs, off, row, mean, j, D, prec);
+            if (j + LANES > D)
+                break;
+        }
+        if (d->end - p >= 4 * LANES * RARE_WORDS_MAX) {
+            UNROLL_LANES
+            for (int l = 0; l < LANES; l++)
+                x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], tabs, prec, mean, checked, 1,
+                                &row[j + l]);
+        } else {
+            UNROLL_LANES
+            for (int l = 0; l < LANES; l++)
+                x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], tabs, prec, mean, checked, 0,
+                                &row[j + l]);
+        }
+    }
     UNROLL_LANES
     for (int l = 0; l < LANES - 1; l++) // the last D % LANES elements, constant lanes
         if (j + l < D)
-            x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], prec, mean, checked, &row[j + l]);
+            x[l] = dec_elem(d, &p, &err, x[l], &vw[off[j + l]], tabs, prec, mean, checked, 0,
+                            &row[j + l]);
     d->p = p;
     d->err = err;
     d->x = x[0];
@@ -1078,14 +1237,14 @@ static inline HOT_INLINE void dec_row_prec(rans_dec *d, const etab_view *vw, con
 /* the default precision as a constant (shifts by an immediate, registers
  * freed) and, where no level of the row can leave the int32 range, without
  * the level check */
-static void dec_row(rans_dec *d, const etab_view *vw, const int8_t *off, int32_t *row,
-                    int64_t mean, int64_t D, unsigned prec)
+static void dec_row(rans_dec *d, const etab_dview *vw, const etab *tabs, const int8_t *off,
+                    int32_t *row, int64_t mean, int64_t D, unsigned prec)
 {
     const int64_t margin = 1 << 12; // > R of every table (build_table's rmax)
     if (prec == ENTROPY_PREC_DEFAULT && mean >= INT32_MIN + margin && mean <= INT32_MAX - margin)
-        dec_row_prec(d, vw, off, row, mean, D, ENTROPY_PREC_DEFAULT, 0);
+        dec_row_prec(d, vw, tabs, off, row, mean, D, ENTROPY_PREC_DEFAULT, 0);
     else
-        dec_row_prec(d, vw, off, row, mean, D, prec, 1);
+        dec_row_prec(d, vw, tabs, off, row, mean, D, prec, 1);
 }
 
 int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbytes, int64_t T, int64_t D,
@@ -1142,7 +1301,8 @@ int fl_entropy_decode(const entropy_tables *tb, const uint8_t *buf, size_t nbyte
     for (int64_t t = 0; t < T && !dec.err; t++) {
         const int8_t *off = m.off + (int64_t)m.prof[t] * D;
         const int64_t mean = m.mean[t];
-        dec_row(&dec, tb->view + m.scale[t] - OFF_MIN, off, levels + t * D, mean, D, prec);
+        dec_row(&dec, tb->dview + m.scale[t] - OFF_MIN, tb->tab, off, levels + t * D, mean, D,
+                prec);
     }
     if (fl_rans_dec_finish(&dec) != 0)
         rc = -EBADMSG;

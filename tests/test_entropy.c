@@ -446,6 +446,46 @@ static void corrupt_streams(void **s)
     free(L);
 }
 
+/* a stream long enough for the decoder's unchecked runs of groups (more
+ * than ENTROPY_LANES * 71 words left to read): bit flips and truncations
+ * decode to 0 or -EBADMSG, never out of bounds (exact-size copies, SAN=1);
+ * truncations are refused */
+static void corrupt_long_stream(void **s)
+{
+    (void)s;
+    rng r = {7, 1, 0, {0}, 0};
+    const int64_t T = 32, D = 256;
+    int32_t *L = make_levels(&r, T, D, 1);
+    entropy_tables *tb = fl_entropy_tables_create(16);
+    uint8_t *buf;
+    size_t nb;
+    assert_int_equal(fl_entropy_encode(tb, L, T, D, 2, &buf, &nb, NULL), 0);
+    assert_true(nb > 3 * 4 * ENTROPY_LANES * 71); // most of it decoded by the runs
+    int32_t *out = malloc((size_t)(T * D) * sizeof *out);
+    assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);
+    assert_memory_equal(out, L, (size_t)(T * D) * sizeof *L);
+    for (size_t len = 0; len < nb; len += 1 + nb / 97) {
+        uint8_t *cp = malloc(len ? len : 1);
+        memcpy(cp, buf, len);
+        assert_int_equal(fl_entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
+        free(cp);
+    }
+    for (int k = 0; k < 300; k++) {
+        uint8_t *cp = malloc(nb);
+        memcpy(cp, buf, nb);
+        int flips = 1 + (int)(rng_u32(&r) % 4);
+        for (int j = 0; j < flips; j++)
+            cp[rng_u32(&r) % nb] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
+        int rc = fl_entropy_decode(tb, cp, nb, T, D, out);
+        assert_true(rc == 0 || rc == -EBADMSG);
+        free(cp);
+    }
+    free(out);
+    free(buf);
+    free(L);
+    fl_entropy_tables_destroy(tb);
+}
+
 /* RDOQ callback: on integer data (x = level * step) its per-element costs
  * add up to the coder's data information content, and it refuses bad indices */
 static void rdoq_cost_matches_coder(void **s)
@@ -509,6 +549,7 @@ int main(void)
         cmocka_unit_test(profiles_pay_off),
         cmocka_unit_test(gaussian_high_rate_gap),
         cmocka_unit_test(corrupt_streams),
+        cmocka_unit_test(corrupt_long_stream),
         cmocka_unit_test(rdoq_cost_matches_coder),
         cmocka_unit_test(bad_arguments),
     };

@@ -5,8 +5,9 @@
 #   make run        deps + build + Table 1 of paper 000 into results/
 #   make test       deps + build + every test (SAN=1: ASan + UBSan)
 #   make bench      benchmarks (absolute figures, CPU model and load printed)
-#   make bench-peers  featlink vs liquid-dsp, libfec, GSL in one process
-#                   (installs them: tests/peers/deps.sh); not part of make test
+#   make bench-peers  featlink vs liquid-dsp, libfec, VOLK, GSL in one process,
+#                   rANS vs the ryg_rans recipe, evq vs ns-3 (installs the
+#                   peers: tests/peers/deps.sh); not part of make test
 #   make tables     results/tables/*.{md,tex}
 #   make plots      results/plots/*.png (gnuplot)
 #   make install    PREFIX=/usr/local: binary, libfeatlink.{a,so}, headers,
@@ -136,6 +137,9 @@ TEST_SH += tests/layer_check.sh tests/func_length.sh
 # hostile inputs through the binary under a time and memory limit (issue 10)
 TEST_SH += tests/hostile_check.sh
 RUNLIMIT := $(BUILD)/tests/hostile/runlimit
+# LD_PRELOAD stand-in for a crashing libhdf5 (no sanitizers: it is preloaded
+# only into the release binary, whose fault handlers it tests)
+H5FAULT_SO := $(BUILD)/tests/hostile/h5fault.so
 # examples/*.c: tiny complete programs, built by make, run by tests/examples.sh
 EXAMPLE_SRC := $(wildcard examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
@@ -178,6 +182,10 @@ $(RUNLIMIT): tests/hostile/runlimit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+$(H5FAULT_SO): tests/hostile/h5fault_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -shared -fPIC $(PKG_CFLAGS) -o $@ $< -ldl
+
 $(BUILD)/examples/%: $(BUILD)/examples/%.o $(LIB)
 	$(LINK) -o $@ $^ $(FL_LDLIBS)
 
@@ -186,28 +194,38 @@ run: $(BIN)
 	$(BIN) run scenarios/pinr_table1.json -o results/pinr_table1.h5 --quiet --force
 	$(BIN) table results/pinr_table1.h5 --format md
 
-test: $(EXAMPLE_BIN) $(RUNLIMIT)
+test: $(EXAMPLE_BIN) $(RUNLIMIT) $(H5FAULT_SO)
 test: $(TEST_BIN) $(BIN)
 	@FEATLINK_BIN=$(BIN) FEATLINK_BUILD=$(BUILD) bash tests/run_tests.sh $(TEST_BIN) $(TEST_SH)
 
 bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
-# bench-peers (not part of make test): the peers are installed first, then
-# the program is built. Its featlink side (tests/peers/fl_side.c +
+# bench-peers (not part of make test): the peers are installed first
+# (tests/peers/deps.sh), then the programs are built and run in turn:
+# bench_peers (liquid-dsp, libfec, VOLK, GSL in one process), bench_entropy
+# (rANS per-token vs the ryg_rans-recipe static baseline, same run) and
+# bench_evq_ns3 --pq-only (sim/evq vs ns-3's fastest scheduler; all five with
+# make bench-evq-peers). bench_peers' featlink side (tests/peers/fl_side.c +
 # libfeatlink.a) becomes one object with only flside_* global, so
 # liquid-dsp's modem_create cannot clash.
 PEERS_BIN := $(BUILD)/peers/bench_peers
+EVQ_NS3_BIN := $(BUILD)/tests/bench_evq_ns3
 .PHONY: bench-peers
 bench-peers:
 	@bash tests/peers/deps.sh
-	@$(MAKE) --no-print-directory FL_STAGE=build $(PEERS_BIN)
+	@$(MAKE) --no-print-directory FL_STAGE=build $(PEERS_BIN) $(BUILD)/tests/bench_entropy $(EVQ_NS3_BIN)
 	@$(PEERS_BIN)
+	@echo "== rANS per-token tables vs the ryg_rans-recipe static baseline (bench_entropy)"
+	@$(BUILD)/tests/bench_entropy
+	@echo; echo "== event queue vs ns-3 (bench_evq_ns3 --pq-only; all schedulers: make bench-evq-peers)"
+	@$(EVQ_NS3_BIN) --pq-only
+	@echo; echo "AFF3CT is not packaged: tests/peers/aff3ct.sh builds it from its source and runs it beside featlink"
 $(BUILD)/peers/fl_side_all.o: $(BUILD)/tests/peers/fl_side.o $(LIB)
 	@mkdir -p $(dir $@)
 	ld -r -o $@.tmp $^
 	objcopy -w --keep-global-symbol='flside_*' $@.tmp $@ && rm -f $@.tmp
-$(PEERS_BIN): $(BUILD)/tests/peers/peers_main.o $(BUILD)/peers/fl_side_all.o
+$(PEERS_BIN): $(BUILD)/tests/peers/peers_main.o $(BUILD)/tests/peers/volk_math.o $(BUILD)/peers/fl_side_all.o
 	$(LINK) -o $@ $^ -lliquid -lfec -lvolk $(FL_LDLIBS)
 
 tables: $(BIN)
@@ -260,12 +278,14 @@ install-mpi: $(BIN)
 
 # make bench-evq-peers: sim/evq beside ns-3's schedulers in one process
 # (tests/peers/bench_evq_ns3.cc; installs libns3-dev when missing)
-bench-evq-peers: $(BUILD)/sim/evq.o
-	@[ -e /usr/include/ns3/map-scheduler.h ] || { echo "featlink: installing libns3-dev"; \
+bench-evq-peers:
+	@[ -e /usr/include/ns3/map-scheduler.h ] && command -v g++ >/dev/null || { echo "featlink: installing libns3-dev g++"; \
 	  $$( [ "$$(id -u)" -ne 0 ] && echo sudo ) apt-get install -y -qq --no-install-recommends libns3-dev g++; }
-	@mkdir -p $(BUILD)/tests
-	g++ -std=c++17 -O3 $(if $(filter 1,$(NATIVE)),-march=native) -I. tests/peers/bench_evq_ns3.cc $(BUILD)/sim/evq.o -o $(BUILD)/tests/bench_evq_ns3 -lns3-core
-	$(BUILD)/tests/bench_evq_ns3
+	@$(MAKE) --no-print-directory FL_STAGE=build $(EVQ_NS3_BIN)
+	$(EVQ_NS3_BIN)
+$(EVQ_NS3_BIN): tests/peers/bench_evq_ns3.cc sim/evq.h $(BUILD)/sim/evq.o
+	@mkdir -p $(dir $@)
+	g++ -std=c++17 -O3 $(if $(filter 1,$(NATIVE)),-march=native) -I. $< $(BUILD)/sim/evq.o -o $@ -lns3-core
 
 mpi-check:
 	@$(MAKE) --no-print-directory deps MPI=1

@@ -28,10 +28,18 @@
 #define CONV_QMEAN 64.0f
 #define CONV_QMAX  511.0f
 #define CONV_QHARD 64
+/* 8-bit metrics (channel/viterbi8.c): |llr| <= CONV_Q8 keeps the modulo-256
+ * recursion exact (20 Q < 128); mean |llr| -> CONV_QMEAN8, the value of
+ * least BER loss over Eb/N0 1..4 dB (docs/design-notes.md); hard decisions
+ * +-1 (a common scale of the metric changes no decision) */
+#define CONV_Q8     6.0f
+#define CONV_QMEAN8 3.5f
+#define CONV_QHARD8 1
 
 struct conv {
     conv_rate   rate;
     conv_kernel kernel;
+    unsigned    metric_bits; /* 16 (default) or 8 */
     size_t      max_n;      /* max info bits */
     size_t      max_steps;  /* max_n + tail */
     int16_t    *ql;         /* 2*max_steps depunctured quantised LLRs */
@@ -117,6 +125,15 @@ int fl_conv_set_kernel(conv *q, conv_kernel kernel)
 }
 
 conv_kernel fl_conv_get_kernel(const conv *q) { return q->kernel; }
+
+int fl_conv_set_metric_bits(conv *q, unsigned bits)
+{
+    if (!q || (bits != 8 && bits != 16)) return -EINVAL;
+    q->metric_bits = bits;
+    return 0;
+}
+
+unsigned fl_conv_get_metric_bits(const conv *q) { return q->metric_bits; }
 conv_rate fl_conv_get_rate(const conv *q) { return q->rate; }
 size_t fl_conv_max_info_bits(const conv *q) { return q->max_n; }
 
@@ -133,6 +150,7 @@ conv *fl_conv_create(conv_rate rate, size_t max_info_bits)
     conv *q = calloc(1, sizeof *q);
     if (!q) return NULL;
     q->rate = rate;
+    q->metric_bits = 16;
     q->max_n = max_info_bits;
     q->max_steps = max_info_bits + CONV_TAIL_BITS;
     q->ql = conv_alloc64(2 * q->max_steps * sizeof *q->ql);
@@ -211,12 +229,12 @@ int fl_conv_encode_packed(const conv *q, const uint8_t *bytes, size_t n_bits, ui
 
 /* ------------------------------------------------------ LLR quantisation */
 
-static inline int16_t conv_quant(float x)
+static inline int16_t conv_quant(float x, float qmax)
 {
     /* written as selects so the block loops vectorise */
     x = (x == x) ? x : 0.0f;                 /* NaN: erasure */
-    x = x > CONV_QMAX ? CONV_QMAX : x;
-    x = x < -CONV_QMAX ? -CONV_QMAX : x;
+    x = x > qmax ? qmax : x;
+    x = x < -qmax ? -qmax : x;
     x = x + (x >= 0.0f ? 0.5f : -0.5f);      /* round half away from 0 */
     return (int16_t)(int32_t)x;
 }
@@ -263,10 +281,10 @@ static double conv_mean_abs(const float *llr, size_t n)
 
 #if defined(__AVX2__)
 /* conv_quant of 16 consecutive values, as selects in the same order */
-static inline void conv_quant16(const float *x, float scale, int16_t *out)
+static inline void conv_quant16(const float *x, float scale, float qmax, int16_t *out)
 {
-    const __m256 sc = _mm256_set1_ps(scale), hi = _mm256_set1_ps(CONV_QMAX);
-    const __m256 lo = _mm256_set1_ps(-CONV_QMAX), half = _mm256_set1_ps(0.5f);
+    const __m256 sc = _mm256_set1_ps(scale), hi = _mm256_set1_ps(qmax);
+    const __m256 lo = _mm256_set1_ps(-qmax), half = _mm256_set1_ps(0.5f);
     const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
     __m256i r[2];
     for (int k = 0; k < 2; k++) {
@@ -283,19 +301,21 @@ static inline void conv_quant16(const float *x, float scale, int16_t *out)
 }
 #endif
 
-/* depuncture (stolen positions get 0) and quantise into q->ql */
-static void conv_load_soft(conv *q, const float *llr, size_t steps)
+/* depuncture (stolen positions get 0) and quantise into q->ql: mean |llr|
+ * -> _qmean, clip at +-_qmax */
+static inline __attribute__((always_inline)) void
+conv_load_soft(conv *q, const float *llr, size_t steps, float qmean, float qmax)
 {
     size_t ncoded = fl_conv_coded_bits(q->rate, steps - CONV_TAIL_BITS);
     double mean = conv_mean_abs(llr, ncoded);
-    float scale = mean > 0.0 ? (float)(CONV_QMEAN / mean) : 1.0f;
+    float scale = mean > 0.0 ? (float)(qmean / mean) : 1.0f;
     int16_t *ql = q->ql;
     if (q->rate == CONV_RATE_1_2) {
         size_t m = 0;
 #if defined(__AVX2__)
-        for (; m + 16 <= 2 * steps; m += 16) conv_quant16(llr + m, scale, ql + m);
+        for (; m + 16 <= 2 * steps; m += 16) conv_quant16(llr + m, scale, qmax, ql + m);
 #endif
-        for (; m < 2 * steps; m++) ql[m] = conv_quant(llr[m] * scale);
+        for (; m < 2 * steps; m++) ql[m] = conv_quant(llr[m] * scale, qmax);
         return;
     }
     /* whole puncturing periods unrolled (patterns of conv_keep), then the
@@ -303,32 +323,33 @@ static void conv_load_soft(conv *q, const float *llr, size_t steps)
     size_t m = 0, k = 0, mother = 2 * steps;
     if (q->rate == CONV_RATE_2_3) {
         for (; m + 4 <= mother; m += 4, k += 3) {
-            ql[m] = conv_quant(llr[k] * scale);
-            ql[m + 1] = conv_quant(llr[k + 1] * scale);
-            ql[m + 2] = conv_quant(llr[k + 2] * scale);
+            ql[m] = conv_quant(llr[k] * scale, qmax);
+            ql[m + 1] = conv_quant(llr[k + 1] * scale, qmax);
+            ql[m + 2] = conv_quant(llr[k + 2] * scale, qmax);
             ql[m + 3] = 0;
         }
     } else {
         for (; m + 6 <= mother; m += 6, k += 4) {
-            ql[m] = conv_quant(llr[k] * scale);
-            ql[m + 1] = conv_quant(llr[k + 1] * scale);
-            ql[m + 2] = conv_quant(llr[k + 2] * scale);
+            ql[m] = conv_quant(llr[k] * scale, qmax);
+            ql[m + 1] = conv_quant(llr[k + 1] * scale, qmax);
+            ql[m + 2] = conv_quant(llr[k + 2] * scale, qmax);
             ql[m + 3] = 0;
             ql[m + 4] = 0;
-            ql[m + 5] = conv_quant(llr[k + 3] * scale);
+            ql[m + 5] = conv_quant(llr[k + 3] * scale, qmax);
         }
     }
     const uint8_t *keep = conv_keep[q->rate];
     for (unsigned p = 0; m < mother; m++, p++)
-        ql[m] = keep[p] ? conv_quant(llr[k++] * scale) : 0;
+        ql[m] = keep[p] ? conv_quant(llr[k++] * scale, qmax) : 0;
 }
 
 static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps, int packed)
 {
-    /* bit 0 -> llr +1, bit 1 -> llr -1 (scaled to CONV_QHARD) */
+    /* bit 0 -> llr +1, bit 1 -> llr -1 (scaled to CONV_QHARD or CONV_QHARD8) */
+    const int16_t qh = q->metric_bits == 8 ? CONV_QHARD8 : CONV_QHARD;
     if (q->rate == CONV_RATE_1_2 && !packed) {
         for (size_t m = 0; m < 2 * steps; m++)
-            q->ql[m] = coded[m] ? -CONV_QHARD : CONV_QHARD;
+            q->ql[m] = coded[m] ? (int16_t)-qh : qh;
         return;
     }
     const uint8_t *keep = conv_keep[q->rate];
@@ -337,7 +358,7 @@ static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps, int pack
     for (size_t m = 0; m < 2 * steps; m++) {
         if (keep[p]) {
             unsigned b = packed ? (coded[k >> 3] >> (7 - (k & 7))) & 1u : coded[k] != 0;
-            q->ql[m] = b ? -CONV_QHARD : CONV_QHARD;
+            q->ql[m] = b ? (int16_t)-qh : qh;
             k++;
         } else {
             q->ql[m] = 0;
@@ -350,6 +371,13 @@ static void conv_load_hard(conv *q, const uint8_t *coded, size_t steps, int pack
 static void conv_viterbi(conv *q, size_t n, uint8_t *out, int packed)
 {
     size_t steps = n + CONV_TAIL_BITS;
+    if (q->metric_bits == 8) {
+        int8_t *rec8 = (int8_t *)q->rec;          /* 4 steps bytes of 8 steps */
+        fl_viterbi_records8(q->ql, steps, rec8);
+        fl_viterbi_acs8(q->kernel, q->sel, rec8, steps, q->dec);
+        fl_viterbi_traceback(fl_viterbi_order8(q->kernel), q->dec, n, out, packed);
+        return;
+    }
     fl_viterbi_records(q->ql, steps, q->rec);
     fl_viterbi_acs(q->kernel, q->sel, q->rec, steps, q->dec);
     fl_viterbi_traceback(fl_viterbi_order(q->kernel), q->dec, n, out, packed);
@@ -360,7 +388,8 @@ static int conv_decode_soft(conv *q, const float *llr, size_t n, uint8_t *out, i
     if (!q || (n > 0 && !out) || !llr) return -EINVAL;
     if (n > q->max_n) return -ERANGE;
     size_t steps = n + CONV_TAIL_BITS;
-    conv_load_soft(q, llr, steps);
+    if (q->metric_bits == 8) conv_load_soft(q, llr, steps, CONV_QMEAN8, CONV_Q8);
+    else conv_load_soft(q, llr, steps, CONV_QMEAN, CONV_QMAX);
     conv_viterbi(q, n, out, packed);
     return 0;
 }

@@ -28,6 +28,14 @@
  * integer recursion, ties to the path from the lower old state), so it is
  * invariant to a common positive scale of its input; NaN LLRs count as 0
  * (erasures) and infinities saturate.
+ *
+ * 8-bit precision (fl_conv_set_metric_bits(q, 8)): the same scaling with
+ * mean |llr| -> 3.5 and clipping at +-6 (Q = 6), uint8 path metrics modulo 256,
+ * each decision the sign of the int8 difference of the two entering metrics,
+ * no renormalisation. Exact ML on the quantised integers because two
+ * metrics that compete differ by at most 2Q x 10 = 120 < 128 (10 = weight of
+ * the code's impulse response; proof in channel/viterbi8.c). Hard decisions
+ * give the same output at both precisions.
  */
 #ifndef FEATLINK_CONV_H
 #define FEATLINK_CONV_H
@@ -85,6 +93,15 @@ size_t fl_conv_max_info_bits(const conv *q);
 int fl_conv_set_kernel(conv *q, conv_kernel kernel);
 //  fl_conv_get_kernel : the kernel in use (never CONV_KERNEL_AUTO)
 conv_kernel fl_conv_get_kernel(const conv *q);
+//  fl_conv_set_metric_bits : decoder precision, 16 (the default: 10-bit
+//      LLRs, 16-bit metrics) or 8 (LLRs quantised to -6..6 with mean |llr|
+//      -> 3.5, uint8 metrics modulo 256: exact ML on those integers, about
+//      0.1 dB from the 16-bit decoder, tests/test_conv.c; see below); 0, or
+//      -EINVAL for another value. Every kernel gives identical output at
+//      either precision.
+int fl_conv_set_metric_bits(conv *q, unsigned bits);
+//  fl_conv_get_metric_bits : 16 or 8
+unsigned fl_conv_get_metric_bits(const conv *q);
 
 //  fl_conv_encode : encode _n unpacked info bits, append the tail, puncture
 //      _bits  : _n bytes, 0 or nonzero; not owned

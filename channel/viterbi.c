@@ -25,11 +25,6 @@
 #define VIT_RENORM 16u
 #define VIT_RENORM_MASK (VIT_RENORM - 1u)
 
-static inline unsigned brev5(unsigned x)
-{
-    return ((x & 1u) << 4) | ((x & 2u) << 2) | (x & 4u) | ((x & 8u) >> 2) | ((x & 16u) >> 4);
-}
-
 /* the record of step t as one 64-bit word (memcpy: no aliasing assumption) */
 static inline uint64_t rec64(const int16_t *rec, size_t t)
 {
@@ -173,10 +168,11 @@ static void acs_avx512(const uint8_t *sel, const int16_t *rec, size_t steps, uin
 {
     int16_t ib[32], ix[32], iy[32];
     for (unsigned k = 0; k < 32; k++) {
-        unsigned sx = brev5(k), sy = brev5(k) + 32;      /* states wanted in lane k */
-        ib[k] = (int16_t)sel[brev5(k)];
-        ix[k] = (int16_t)(brev5(sx >> 1) + ((sx & 1u) ? 32 : 0));
-        iy[k] = (int16_t)(brev5(sy >> 1) + ((sy & 1u) ? 32 : 0));
+        /* states wanted in lane k */
+        unsigned sx = viterbi_brev5(k), sy = viterbi_brev5(k) + 32;
+        ib[k] = (int16_t)sel[viterbi_brev5(k)];
+        ix[k] = (int16_t)(viterbi_brev5(sx >> 1) + ((sx & 1u) ? 32 : 0));
+        iy[k] = (int16_t)(viterbi_brev5(sy >> 1) + ((sy & 1u) ? 32 : 0));
     }
     const __m512i vb = _mm512_loadu_si512(ib);
 #if defined(__AVX512VBMI__)

@@ -32,6 +32,12 @@ typedef enum {
     VITERBI_ORDER_BITREV = 1     /* bit bitrev6(s) of a word: state s */
 } viterbi_order;
 
+//  viterbi_brev5 : the 5-bit reversal of _x (lane layouts of the kernels)
+static inline unsigned viterbi_brev5(unsigned x)
+{
+    return ((x & 1u) << 4) | ((x & 2u) << 2) | (x & 4u) | ((x & 8u) >> 2) | ((x & 16u) >> 4);
+}
+
 //  fl_viterbi_records : branch-metric records from quantised LLR pairs
 //      _ql  : 2 _steps int16 (llr_A, llr_B per step), |value| <= 511
 //      _rec : caller's 4 _steps int16, set as described above
@@ -52,5 +58,18 @@ void fl_viterbi_acs(conv_kernel kernel, const uint8_t *sel, const int16_t *rec, 
 //      a bit) or _packed (ceil(_n/8) bytes MSB first, pad bits 0) into _out
 void fl_viterbi_traceback(viterbi_order order, const uint64_t *dec, size_t n, uint8_t *out,
                           int packed);
+
+//  fl_viterbi_records8 : 8-bit records (same layout, int8) from quantised
+//      LLR pairs with |value| <= 6 (conv.h's 8-bit quantiser)
+void fl_viterbi_records8(const int16_t *ql, size_t steps, int8_t *rec);
+
+//  fl_viterbi_order8 : the decision-word order the 8-bit _kernel writes
+viterbi_order fl_viterbi_order8(conv_kernel kernel);
+
+//  fl_viterbi_acs8 : as fl_viterbi_acs with uint8 metrics modulo 256
+//      (channel/viterbi8.c: exact for |record| <= 12, decisions 0 in the
+//      first 6 steps, no renormalisation); every kernel the same decisions
+void fl_viterbi_acs8(conv_kernel kernel, const uint8_t *sel, const int8_t *rec, size_t steps,
+                     uint64_t *dec);
 
 #endif

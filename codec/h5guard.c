@@ -5,6 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
+static _Thread_local const char *reading; /* the outermost path entered */
+static _Thread_local int depth;
+
+void fl_h5guard_enter(const char *path)
+{
+    if (depth++ == 0)
+        reading = path;
+}
+
+void fl_h5guard_leave(void)
+{
+    if (depth > 0 && --depth == 0)
+        reading = NULL;
+}
+
+const char *fl_h5guard_reading(void) { return reading; }
+
 static int h5guard_type(hid_t d, h5guard_info *info, char *why, size_t len)
 {
     hid_t ty = H5Dget_type(d);

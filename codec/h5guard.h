@@ -54,4 +54,17 @@ int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5gua
 //                     _why, -EIO when HDF5 cannot say
 int fl_h5guard_chunks(hid_t d, int rank, const hsize_t *dims, size_t esize, char *why, size_t len);
 
+/* The reading context: every reader of an HDF5 file that may come from a
+ * stranger (sources, projector weights, results files) brackets its work
+ * with _enter / _leave, so that a program can tell, from a signal handler on
+ * the thread that faulted, that the fault happened inside libhdf5's parse of
+ * that file (README "Trust boundary": libhdf5's own bugs on crafted files).
+ * Thread-local; nesting keeps the outermost path. The path must stay valid
+ * until _leave. */
+void fl_h5guard_enter(const char *path);
+void fl_h5guard_leave(void);
+//  fl_h5guard_reading : the file the calling thread is parsing, or NULL;
+//      async-signal-safe (one thread-local read)
+const char *fl_h5guard_reading(void);
+
 #endif

@@ -217,12 +217,14 @@ int fl_projector_load(const char *path, projector **out, char *why, size_t len)
 
     int rc;
     hid_t f = -1;
+    fl_h5guard_enter(path); /* the reading context (h5guard.h) */
     if (H5Fis_hdf5(path) <= 0 || (f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
         rc = why_fail(why, len, -EIO, "not a readable HDF5 file");
     } else {
         rc = load_open(f, out, why, len);
         H5Fclose(f);
     }
+    fl_h5guard_leave();
     H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
     return rc;
 }

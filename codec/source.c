@@ -342,8 +342,7 @@ fail:
     return rc;
 }
 
-int fl_source_load_hdf5(const char *path, const char *dataset, source_tensor *out, char *why,
-                     size_t len)
+static int load_hdf5(const char *path, const char *dataset, source_tensor *out, char *why, size_t len)
 {
     memset(out, 0, sizeof *out);
     H5E_auto2_t old_fn;
@@ -403,5 +402,14 @@ done:
     if (f >= 0)
         H5Fclose(f);
     H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
+    return rc;
+}
+
+int fl_source_load_hdf5(const char *path, const char *dataset, source_tensor *out, char *why,
+                     size_t len)
+{
+    fl_h5guard_enter(path); /* the reading context (h5guard.h) */
+    int rc = load_hdf5(path, dataset, out, why, len);
+    fl_h5guard_leave();
     return rc;
 }

@@ -367,7 +367,7 @@ static int h5r_begin(h5r *r, const char *name, hid_t *f, hid_t *g, char **cols)
     return *f < 0 ? rc : h5r_group(r, *f, name, g, cols);
 }
 
-int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
+static int read_points(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
 {
     h5r r = {path, err, len, "/points", "/points/%s", 0, 0};
     *out = NULL;
@@ -392,7 +392,7 @@ int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text,
     return rc;
 }
 
-int fl_results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len)
+static int read_records(const char *path, const char *name, results *t, char *err, size_t len)
 {
     char grp[80], col[84];
     snprintf(grp, sizeof grp, "/%s", name);
@@ -421,7 +421,7 @@ int fl_results_read_records_h5(const char *path, const char *name, results *t, c
     return rc;
 }
 
-int fl_results_h5_checksummed(const char *path)
+static int checksummed(const char *path)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : -1;
@@ -430,4 +430,29 @@ int fl_results_h5_checksummed(const char *path)
     int yes = H5Aexists(f, H5CRC_ROOT) > 0;
     H5Fclose(f);
     return yes;
+}
+
+/* the public readers: each inside the reading context (codec/h5guard.h) */
+int fl_results_read_h5(const char *path, results **out, char **fl_scenario_text, char *err, size_t len)
+{
+    fl_h5guard_enter(path);
+    int rc = read_points(path, out, fl_scenario_text, err, len);
+    fl_h5guard_leave();
+    return rc;
+}
+
+int fl_results_read_records_h5(const char *path, const char *name, results *t, char *err, size_t len)
+{
+    fl_h5guard_enter(path);
+    int rc = read_records(path, name, t, err, len);
+    fl_h5guard_leave();
+    return rc;
+}
+
+int fl_results_h5_checksummed(const char *path)
+{
+    fl_h5guard_enter(path);
+    int rc = checksummed(path);
+    fl_h5guard_leave();
+    return rc;
 }

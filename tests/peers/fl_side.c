@@ -61,6 +61,16 @@ void flside_gauss(uint64_t at, float *out, size_t n)
     fl_noise_gauss_at(1u, 2u, 0x2F0u, 0u, at, out, n);
 }
 
+void flside_rayleigh(uint64_t at, float *out, size_t n)
+{
+    fl_noise_rayleigh_at(1u, 2u, 0x2F0u, 0u, at, out, n);
+}
+
+void flside_words(uint64_t at, uint32_t *out, size_t n)
+{
+    fl_noise_u32_at(1u, 2u, 0x2F0u, 0u, at, out, n);
+}
+
 size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded)
 {
     conv *q = fl_conv_create(CONV_RATE_1_2, n);
@@ -74,10 +84,17 @@ size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded)
 
 int flside_viterbi(int kernel, const float *llr, size_t n, uint8_t *bits, int reps)
 {
+    return flside_viterbi_bits(kernel, 16, llr, n, bits, reps);
+}
+
+int flside_viterbi_bits(int kernel, unsigned metric_bits, const float *llr, size_t n,
+                        uint8_t *bits, int reps)
+{
     conv *q = fl_conv_create(CONV_RATE_1_2, n);
     if (!q)
         return -1;
-    if (fl_conv_set_kernel(q, (conv_kernel)kernel) != 0) {
+    if (fl_conv_set_kernel(q, (conv_kernel)kernel) != 0 ||
+        fl_conv_set_metric_bits(q, metric_bits) != 0) {
         fl_conv_destroy(q);
         return -1;
     }

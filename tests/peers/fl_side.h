@@ -23,6 +23,10 @@ int flside_hard(unsigned k, const float *re, const float *im, size_t n, uint8_t 
 int flside_modulate(unsigned k, const uint8_t *bits, size_t n, float *re, float *im, int reps);
 //  flside_gauss : n N(0,1) floats (Philox + Box-Muller), counter offset _at
 void flside_gauss(uint64_t at, float *out, size_t n);
+//  flside_rayleigh : n Rayleigh amplitudes sqrt(-ln u), same stream as _gauss
+void flside_rayleigh(uint64_t at, float *out, size_t n);
+//  flside_words : n raw Philox words of that stream, from block _at
+void flside_words(uint64_t at, uint32_t *out, size_t n);
 //  flside_conv_encode : K=7 rate-1/2 encoding (0133, 0171) of n info bits
 //      (0/1 bytes) into 2 (n + 6) 0/1 bytes (tail included)
 size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded);
@@ -30,5 +34,9 @@ size_t flside_conv_encode(const uint8_t *bits, size_t n, uint8_t *coded);
 //      times; kernel 0 auto, 1 scalar, 2 AVX2, 3 AVX-512; -1 when the kernel
 //      is not available here
 int flside_viterbi(int kernel, const float *llr, size_t n, uint8_t *bits, int reps);
+//  flside_viterbi_bits : as flside_viterbi with 16- or 8-bit metrics
+//      (fl_conv_set_metric_bits)
+int flside_viterbi_bits(int kernel, unsigned metric_bits, const float *llr, size_t n,
+                        uint8_t *bits, int reps);
 
 #endif

@@ -10,6 +10,8 @@
  *                 dispatcher's best: Spiral SSE3 / AVX2) with a chainback
  *                 written here, vs fl_conv_decode per kernel
  *   Gaussians   : GSL gsl_ran_gaussian_ziggurat (MT19937) vs fl_noise_gauss_at
+ *   VOLK math   : Gaussian and Rayleigh variates from VOLK 32f kernels vs
+ *                 featlink's fused ones (tests/peers/volk_math.c)
  * featlink's side is behind flside_* (tests/peers/fl_side.h): liquid-dsp and
  * featlink once both exported modem_create (featlink's is fl_modem_create now), so featlink's objects are linked into
  * one relocatable object with only flside_* global (Makefile bench-peers). */
@@ -29,11 +31,10 @@
 
 #include "tests/bench_info.h"
 #include "tests/peers/fl_side.h"
+#include "tests/peers/peers.h"
 
 #define ROUNDS 7
 #define NS (1u << 14) /* symbols per demapping call */
-
-typedef double (*timed_fn)(void *ctx); /* returns items/s of one timed run */
 
 /* one pair: rounds alternate (a, b), medians printed with the ratio a/b */
 static void pair(const char *what, const char *unit, double scale, timed_fn a, timed_fn b,
@@ -46,6 +47,11 @@ static void pair(const char *what, const char *unit, double scale, timed_fn a, t
     }
     double ma = bench_median(ra, ROUNDS) / scale, mb = bench_median(rb, ROUNDS) / scale;
     printf("  %-40s %10.2f %10.2f %8.2fx  %s\n", what, ma, mb, ma / mb, unit);
+}
+void peers_pair(const char *what, const char *unit, double scale, timed_fn a, timed_fn b,
+                void *ctx)
+{
+    pair(what, unit, scale, a, b, ctx);
 }
 
 /* ------------------------------------------------------------- demapping */
@@ -159,34 +165,45 @@ static void bench_demapping(void)
 }
 
 /* ---------------------------------------------------------------- Viterbi */
+/* A round decodes VB distinct noisy blocks VT_PASSES times each (libfec's
+ * portable kernel, 5x slower, VT_PASSES / 8), about 0.2 s a round for
+ * featlink and VOLK here; bit errors are counted over the VB blocks. */
 #define VN 12000 /* info bits per block */
+#define VB 16    /* distinct noisy blocks */
+#define VT_PASSES 96
+#define VT_KARN_PASSES (VT_PASSES / 8)
 typedef struct {
     int kernel;
-    float llr[2 * (VN + 6)];
-    uint8_t sym[2 * (VN + 6)], info[VN], dec[VN], packed[VN / 8];
+    unsigned metric_bits;
+    float llr[VB][2 * (VN + 6)];
+    uint8_t sym[VB][2 * (VN + 6)], info[VB][VN], dec[VB][VN], packed[VB][VN / 8];
     void *karn;
-    unsigned char *vx, *vy, *vsym, *vdec, branch[64];
-    uint8_t vbits[VN];
+    unsigned char *vx, *vy, *vsym[VB], *vdec, branch[64];
+    uint8_t vbits[VB][VN];
 } vt_ctx;
 
-#define VT_REPS 4
 static double fl_vit(void *p)
 {
     vt_ctx *c = p;
     double t0 = bench_cpu_s();
-    flside_viterbi(c->kernel, c->llr, VN, c->dec, VT_REPS);
-    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
+    for (int b = 0; b < VB; b++)
+        flside_viterbi_bits(c->kernel, c->metric_bits, c->llr[b], VN, c->dec[b], VT_PASSES);
+    return (double)VT_PASSES * VB * VN / (bench_cpu_s() - t0);
+}
+static void karn_decode(vt_ctx *c, int b)
+{
+    init_viterbi27(c->karn, 0);
+    update_viterbi27_blk(c->karn, c->sym[b], VN + 6);
+    chainback_viterbi27(c->karn, c->packed[b], VN, 0);
 }
 static double karn_vit(void *p)
 {
     vt_ctx *c = p;
     double t0 = bench_cpu_s();
-    for (int r = 0; r < VT_REPS; r++) {
-        init_viterbi27(c->karn, 0);
-        update_viterbi27_blk(c->karn, c->sym, VN + 6);
-        chainback_viterbi27(c->karn, c->packed, VN, 0);
-    }
-    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
+    for (int b = 0; b < VB; b++)
+        for (int r = 0; r < VT_KARN_PASSES; r++)
+            karn_decode(c, b);
+    return (double)VT_KARN_PASSES * VB * VN / (bench_cpu_s() - t0);
 }
 
 /* VOLK's kernel: state = last 6 input bits, newest at bit 0; the decision
@@ -203,24 +220,26 @@ static void volk_setup(vt_ctx *c)
     size_t al = volk_get_alignment();
     c->vx = volk_malloc(64, al);
     c->vy = volk_malloc(64, al);
-    c->vsym = volk_malloc(2 * (VN + 6), al);
     c->vdec = volk_malloc(8 * (VN + 6), al);
-    memcpy(c->vsym, c->sym, 2 * (VN + 6));
+    for (int b = 0; b < VB; b++) {
+        c->vsym[b] = volk_malloc(2 * (VN + 6), al);
+        memcpy(c->vsym[b], c->sym[b], 2 * (VN + 6));
+    }
 }
 
-static void volk_decode(vt_ctx *c)
+static void volk_decode(vt_ctx *c, int b)
 {
     memset(c->vdec, 0, 8 * (VN + 6));
     memset(c->vx, 63, 64);
     c->vx[0] = 0;
     memset(c->vy, 0, 64);
-    volk_8u_x4_conv_k7_r2_8u(c->vy, c->vx, c->vsym, c->vdec, VN, 6, c->branch);
+    volk_8u_x4_conv_k7_r2_8u(c->vy, c->vx, c->vsym[b], c->vdec, VN, 6, c->branch);
     unsigned st = 0; /* the tail ends in state 0 */
     for (size_t t = VN + 6; t-- > 0;) {
         uint64_t w;
         memcpy(&w, c->vdec + 8 * t, 8);
         if (t < VN)
-            c->vbits[t] = (uint8_t)(st & 1u);
+            c->vbits[b][t] = (uint8_t)(st & 1u);
         st = (st >> 1) | (unsigned)((w >> st) & 1u) << 5;
     }
 }
@@ -229,9 +248,26 @@ static double volk_vit(void *p)
 {
     vt_ctx *c = p;
     double t0 = bench_cpu_s();
-    for (int r = 0; r < VT_REPS; r++)
-        volk_decode(c);
-    return (double)VT_REPS * VN / (bench_cpu_s() - t0);
+    for (int b = 0; b < VB; b++)
+        for (int r = 0; r < VT_PASSES; r++)
+            volk_decode(c, b);
+    return (double)VT_PASSES * VB * VN / (bench_cpu_s() - t0);
+}
+
+/* errors of featlink (c->dec, after one fl_vit-style pass), libfec, VOLK */
+static void vt_errors(vt_ctx *c, long *ef, long *ek, long *ev)
+{
+    *ef = *ek = *ev = 0;
+    for (int b = 0; b < VB; b++) {
+        flside_viterbi_bits(c->kernel, c->metric_bits, c->llr[b], VN, c->dec[b], 1);
+        karn_decode(c, b);
+        volk_decode(c, b);
+        for (unsigned i = 0; i < VN; i++) {
+            *ef += c->dec[b][i] != c->info[b][i];
+            *ek += ((c->packed[b][i / 8] >> (7 - i % 8)) & 1u) != c->info[b][i];
+            *ev += c->vbits[b][i] != c->info[b][i];
+        }
+    }
 }
 
 static void bench_viterbi(void)
@@ -239,47 +275,59 @@ static void bench_viterbi(void)
     static vt_ctx c;
     static uint8_t coded[2 * (VN + 6)];
     static float g[2 * (VN + 6)];
-    for (unsigned i = 0; i < VN; i++)
-        c.info[i] = (uint8_t)((i * 2654435761u >> 17) & 1u);
-    size_t nc = flside_conv_encode(c.info, VN, coded);
-    flside_gauss(5000, g, nc);
-    /* rate 1/2 at Eb/N0 3 dB: Es/N0 0 dB, sigma^2 = 0.5 per real dimension */
-    const double s2 = 0.5;
-    for (size_t i = 0; i < nc; i++) {
-        double y = (1.0 - 2.0 * coded[i]) + sqrt(s2) * g[i];
-        c.llr[i] = (float)(2.0 * y / s2);
-        long q = lround(128.0 - 64.0 * y); /* Karn: 0 = strong 0, 255 = strong 1 */
-        c.sym[i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+    for (int b = 0; b < VB; b++) {
+        for (unsigned i = 0; i < VN; i++)
+            c.info[b][i] = (uint8_t)(((i + (unsigned)b * VN) * 2654435761u >> 17) & 1u);
+        size_t nc = flside_conv_encode(c.info[b], VN, coded);
+        flside_gauss(5000 + (uint64_t)b * 2 * (VN + 6), g, nc);
+        /* rate 1/2 at Eb/N0 3 dB: Es/N0 0 dB, sigma^2 = 0.5 per real dimension */
+        const double s2 = 0.5;
+        for (size_t i = 0; i < nc; i++) {
+            double y = (1.0 - 2.0 * coded[i]) + sqrt(s2) * g[i];
+            c.llr[b][i] = (float)(2.0 * y / s2);
+            long q = lround(128.0 - 64.0 * y); /* Karn: 0 = strong 0, 255 = strong 1 */
+            c.sym[b][i] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+        }
     }
     c.karn = create_viterbi27(VN);
     volk_setup(&c);
-    printf("K=7 rate-1/2 soft Viterbi, %d-bit blocks, Eb/N0 3 dB (Mbit/s)\n", VN);
+    printf("K=7 rate-1/2 soft Viterbi, %d blocks of %d bits, Eb/N0 3 dB (Mbit/s)\n", VB, VN);
     printf("  %-40s %10s %10s %9s\n", "", "featlink", "peer", "ratio");
     const char *kn[] = {"auto", "scalar", "AVX2", "AVX-512"};
-    for (int k = 0; k < 4; k++) {
-        c.kernel = k;
-        if (flside_viterbi(k, c.llr, VN, c.dec, 1) != 0) {
-            printf("  featlink %-31s (not available here)\n", kn[k]);
-            continue;
+    for (int mb = 16; mb >= 8; mb -= 8)
+        for (int k = 0; k < 4; k++) {
+            c.kernel = k;
+            c.metric_bits = (unsigned)mb;
+            if (flside_viterbi_bits(k, (unsigned)mb, c.llr[0], VN, c.dec[0], 1) != 0) {
+                printf("  featlink %-31s (not available here)\n", kn[k]);
+                continue;
+            }
+            char what[96];
+            if (mb == 16) {
+                snprintf(what, sizeof what, "%s vs libfec viterbi27 (portable)", kn[k]);
+                pair(what, "Mbit/s", 1e6, fl_vit, karn_vit, &c);
+            }
+            if (mb == 8 && k == 0)
+                continue; /* auto = AVX-512 or AVX2 */
+            snprintf(what, sizeof what, "%s%s vs VOLK conv_k7_r2 (%s)", kn[k],
+                     mb == 8 ? " 8-bit" : "", volk_get_machine());
+            pair(what, "Mbit/s", 1e6, fl_vit, volk_vit, &c);
         }
-        char what[96];
-        snprintf(what, sizeof what, "%s vs libfec viterbi27 (portable)", kn[k]);
-        pair(what, "Mbit/s", 1e6, fl_vit, karn_vit, &c);
-        snprintf(what, sizeof what, "%s vs VOLK conv_k7_r2 (%s)", kn[k], volk_get_machine());
-        pair(what, "Mbit/s", 1e6, fl_vit, volk_vit, &c);
-    }
-    long ef = 0, ek = 0, ev = 0;
-    for (unsigned i = 0; i < VN; i++) {
-        ef += c.dec[i] != c.info[i];
-        ek += ((c.packed[i / 8] >> (7 - i % 8)) & 1u) != c.info[i];
-        ev += c.vbits[i] != c.info[i];
-    }
-    printf("  bit errors in the %d-bit block: featlink %ld, libfec %ld, VOLK %ld "
-           "(peers: 8-bit symbols)\n\n", VN, ef, ek, ev);
+    long ef16, ef8, ek, ev;
+    c.kernel = 0;
+    c.metric_bits = 8;
+    vt_errors(&c, &ef8, &ek, &ev);
+    c.metric_bits = 16;
+    vt_errors(&c, &ef16, &ek, &ev);
+    double nb = (double)VB * VN;
+    printf("  bit errors in %d x %d bits: featlink 16-bit %ld (BER %.2e), featlink 8-bit %ld "
+           "(%.2e), libfec %ld (%.2e), VOLK %ld (%.2e) (peers: 8-bit symbols)\n\n",
+           VB, VN, ef16, ef16 / nb, ef8, ef8 / nb, ek, ek / nb, ev, ev / nb);
     delete_viterbi27(c.karn);
     volk_free(c.vx);
     volk_free(c.vy);
-    volk_free(c.vsym);
+    for (int b = 0; b < VB; b++)
+        volk_free(c.vsym[b]);
     volk_free(c.vdec);
 }
 
@@ -330,5 +378,6 @@ int main(void)
     bench_demapping();
     bench_viterbi();
     bench_gauss();
+    bench_volk_math();
     return 0;
 }

@@ -37,16 +37,10 @@ void fl_viterbi_records(const int16_t *ql, size_t steps, int16_t *rec)
 {
     size_t t = 0;
 #if defined(__AVX2__)
-    /* eight steps a pass: q = (la, lb) pairs, w = (lb, la); q + w = (p, p)
-     * signed to (p, -p), q - w = (la - lb, lb - la); records interleave the
-     * two by dwords */
-    const __m256i pm = _mm256_set1_epi32(0xFFFF0001);      /* +1, -1 words */
+    /* eight steps a pass (viterbi.h) */
     for (; t + 8 <= steps; t += 8) {
-        __m256i q = _mm256_loadu_si256((const __m256i *)(ql + 2 * t));
-        __m256i w = _mm256_or_si256(_mm256_slli_epi32(q, 16), _mm256_srli_epi32(q, 16));
-        __m256i p = _mm256_sign_epi16(_mm256_add_epi16(q, w), pm);
-        __m256i d = _mm256_sub_epi16(q, w);
-        __m256i lo = _mm256_unpacklo_epi32(p, d), hi = _mm256_unpackhi_epi32(p, d);
+        __m256i lo, hi;
+        viterbi_records8x(ql + 2 * t, &lo, &hi);
         _mm256_storeu_si256((__m256i *)(rec + 4 * t), _mm256_permute2x128_si256(lo, hi, 0x20));
         _mm256_storeu_si256((__m256i *)(rec + 4 * t + 16),
                             _mm256_permute2x128_si256(lo, hi, 0x31));

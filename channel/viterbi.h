@@ -38,6 +38,24 @@ static inline unsigned viterbi_brev5(unsigned x)
     return ((x & 1u) << 4) | ((x & 2u) << 2) | (x & 4u) | ((x & 8u) >> 2) | ((x & 16u) >> 4);
 }
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+//  viterbi_records8x : the int16 records of 8 steps from 16 quantised LLRs
+//      at _ql: q = (la, lb) pairs, w = (lb, la); q + w = (p, p) signed to
+//      (p, -p), q - w = (la - lb, lb - la); *_lo holds steps 0, 1 | 4, 5 and
+//      *_hi steps 2, 3 | 6, 7 (128-bit lanes)
+static inline void viterbi_records8x(const int16_t *ql, __m256i *lo, __m256i *hi)
+{
+    const __m256i pm = _mm256_set1_epi32((int)0xFFFF0001);       /* +1, -1 words */
+    __m256i q = _mm256_loadu_si256((const __m256i *)ql);
+    __m256i w = _mm256_or_si256(_mm256_slli_epi32(q, 16), _mm256_srli_epi32(q, 16));
+    __m256i p = _mm256_sign_epi16(_mm256_add_epi16(q, w), pm);
+    __m256i d = _mm256_sub_epi16(q, w);
+    *lo = _mm256_unpacklo_epi32(p, d);
+    *hi = _mm256_unpackhi_epi32(p, d);
+}
+#endif
+
 //  fl_viterbi_records : branch-metric records from quantised LLR pairs
 //      _ql  : 2 _steps int16 (llr_A, llr_B per step), |value| <= 511
 //      _rec : caller's 4 _steps int16, set as described above

@@ -41,7 +41,17 @@ static inline uint32_t rec32(const int8_t *rec, size_t t)
 
 void fl_viterbi_records8(const int16_t *ql, size_t steps, int8_t *rec)
 {
-    for (size_t t = 0; t < steps; t++) {
+    size_t t = 0;
+#if defined(__AVX2__)
+    /* eight steps a pass: the int16 records (viterbi.h), packed to bytes
+     * lane by lane, which puts steps 0-3 | 4-7 in order */
+    for (; t + 8 <= steps; t += 8) {
+        __m256i lo, hi;
+        viterbi_records8x(ql + 2 * t, &lo, &hi);
+        _mm256_storeu_si256((__m256i *)(rec + 4 * t), _mm256_packs_epi16(lo, hi));
+    }
+#endif
+    for (; t < steps; t++) {
         int p = ql[2 * t] + ql[2 * t + 1], m = ql[2 * t] - ql[2 * t + 1];
         int8_t *r = rec + 4 * t;                /* +-(la + lb), +-(la - lb) */
         r[0] = (int8_t)p;
@@ -132,8 +142,8 @@ static void acs8_avx2(const uint8_t *sel, const int8_t *rec, size_t steps, uint6
  * bitrev5(k), of y bitrev5(k) + 32; B = [b | -b]. Then E = X + B holds
  * (e0 | o0) and F = Y - B (e1 | o1): lane k is new state 2 bitrev5(k), lane
  * 32 + k new state 2 bitrev5(k) + 1, i.e. bit bitrev6 of that state, so the
- * sign mask of E - F is the bit-reversed decision word. Next X and Y are one
- * vpermb each of the selected metrics. */
+ * sign mask of E - F is the bit-reversed decision word. Next X and Y are
+ * vpermb gathers of the selected metrics. */
 static inline unsigned pos8(unsigned w) { return (w & 1u ? 32u : 0u) + viterbi_brev5(w >> 1); }
 
 static void acs8_avx512(const uint8_t *sel, const int8_t *rec, size_t steps, uint64_t *dec)
@@ -147,24 +157,29 @@ static void acs8_avx512(const uint8_t *sel, const int8_t *rec, size_t steps, uin
     }
     const __m512i vb = _mm512_loadu_si512(ib), vx = _mm512_loadu_si512(ix);
     const __m512i vy = _mm512_loadu_si512(iy);
-    __m512i x = _mm512_setzero_si512(), y = x;
+    /* f: the metrics of the last step (all 0 at the start) */
+    __m512i f = _mm512_setzero_si512();
     size_t t = 0;
-    for (; t < steps && t < VIT8_WARM; t++) {       /* decisions 0 */
+    for (; t < steps && t < VIT8_WARM; t++) {       /* decisions 0: e wins */
         __m512i b = _mm512_shuffle_epi8(_mm512_set1_epi32((int)rec32(rec, t)), vb);
-        __m512i nm = _mm512_add_epi8(x, b);
-        x = _mm512_permutexvar_epi8(vx, nm);
-        y = _mm512_permutexvar_epi8(vy, nm);
+        f = _mm512_add_epi8(_mm512_permutexvar_epi8(vx, f), b);
         dec[t] = 0;
     }
+    /* Then the winner is f + max(e - f, 0) modulo 256, kept as its two
+     * terms f and g = max(e - f, 0), each gathered on its own (a gather is
+     * linear), so that a step's dependency chain is g -> vpermb -> add ->
+     * sub -> max (6 cycles) while f's gathers and the branch metric run
+     * beside it. */
+    __m512i g = _mm512_setzero_si512();
+    const __m512i z = _mm512_setzero_si512();
     for (; t < steps; t++) {
         __m512i b = _mm512_shuffle_epi8(_mm512_set1_epi32((int)rec32(rec, t)), vb);
-        __m512i e = _mm512_add_epi8(x, b), f = _mm512_sub_epi8(y, b);
+        __m512i fx = _mm512_add_epi8(_mm512_permutexvar_epi8(vx, f), b);
+        __m512i fy = _mm512_sub_epi8(_mm512_permutexvar_epi8(vy, f), b);
+        __m512i e = _mm512_add_epi8(_mm512_permutexvar_epi8(vx, g), fx);
+        f = _mm512_add_epi8(_mm512_permutexvar_epi8(vy, g), fy);
         __m512i d = _mm512_sub_epi8(e, f);
-        /* the winner as f + max(e - f, 0) modulo 256: shorter than a mask
-         * and a blend on the dependency chain; the mask goes to memory */
-        __m512i nm = _mm512_add_epi8(f, _mm512_max_epi8(d, _mm512_setzero_si512()));
-        x = _mm512_permutexvar_epi8(vx, nm);
-        y = _mm512_permutexvar_epi8(vy, nm);
+        g = _mm512_max_epi8(d, z);
         dec[t] = (uint64_t)_mm512_movepi8_mask(d);
     }
 }

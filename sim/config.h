@@ -87,6 +87,7 @@ typedef struct {
     double    bandwidth_hz;
     int       packet_bytes;
     conv_rate fec;
+    int       viterbi_bits;  /* Viterbi metric precision, 16 or 8 */
 } scn_link;
 
 /* the channel (channel.*) */

@@ -63,7 +63,8 @@ static int digital_chain_buffers(digital_chain *d, const fl_config *c, size_t ma
 {
     size_t coded_bits = max_bits;
     if (c->link.fec != CONV_RATE_NONE) {
-        if (!(d->fec = fl_conv_create(c->link.fec, max_bits)))
+        if (!(d->fec = fl_conv_create(c->link.fec, max_bits)) ||
+            fl_conv_set_metric_bits(d->fec, c->link.viterbi_bits == 8 ? 8u : 16u) != 0)
             return -ENOMEM;
         coded_bits = fl_conv_coded_bits(c->link.fec, max_bits);
     }

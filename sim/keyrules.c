@@ -46,6 +46,7 @@ static int in_no_rdoq(const fl_config *c) { return c->codec.quant != TOFC_QUANT_
 static int in_raw(const fl_config *c) { return c->codec.entropy != TOFC_ENTROPY_LAPLACE; }
 static int in_no_modem(const fl_config *c) { return c->link.mode != LINK_DIGITAL && c->source.kind != SRC_BITS; }
 static int in_awgn(const fl_config *c) { return c->channel.kind == PHY_AWGN; }
+static int in_no_fec(const fl_config *c) { return c->link.fec == CONV_RATE_NONE; }
 static int in_rayleigh(const fl_config *c) { return c->channel.kind == PHY_RAYLEIGH; }
 static int in_not_block(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_BLOCK; }
 static int in_not_jakes(const fl_config *c) { return c->channel.kind != PHY_AWGN && c->channel.fading != PHY_FADING_GAINS; }
@@ -98,8 +99,9 @@ static const inert_rule inert_rules[] = {
     {"codec.step,codec.deadzone", in_no_step, "codec.quant is not \"uniform\" or \"rdoq\""},
     {"codec.lambda", in_no_rdoq, "codec.quant is not \"rdoq\""},
     {"codec.models", in_raw, "codec.entropy is not \"laplace\""},
-    {"modem.scheme,modem.demap,link.packet_bytes,link.fec,channel.symbol_rate_hz", in_no_modem,
-     "link.mode is not \"digital\""},
+    {"modem.scheme,modem.demap,link.packet_bytes,link.fec,link.viterbi_metric_bits,channel.symbol_rate_hz",
+     in_no_modem, "link.mode is not \"digital\""},
+    {"link.viterbi_metric_bits", in_no_fec, "link.fec is \"none\" (no Viterbi decoder)"},
     {"channel.k_factor,channel.doppler_hz,channel.fading,channel.block_symbols,channel.outage_eps", in_awgn,
      "channel.kind is \"awgn\" (no fading)"},
     {"channel.k_factor", in_rayleigh, "channel.kind is \"rayleigh\" (K is for \"rician\")"},

@@ -30,6 +30,7 @@
 #define I31 2147483647.0
 
 static const int fec_values[] = {CONV_RATE_NONE, CONV_RATE_1_2, CONV_RATE_2_3, CONV_RATE_3_4};
+static const int viterbi_bits_values[] = {16, 8};
 static const int fading_values[] = {PHY_FADING_BLOCK, PHY_FADING_FAST, PHY_FADING_GAINS};
 static const int scheme_values[] = {MODEM_BPSK, MODEM_QPSK, MODEM_QAM16, MODEM_QAM64, MODEM_QAM256};
 static const int demap_values[] = {BER_DEMAP_HARD, BER_DEMAP_LLR_EXACT};
@@ -82,6 +83,9 @@ static const schema_key schema_keys[] = {
     INT("link.packet_bytes", link.packet_bytes, 1, 65535, 1500, "byte", "payload bytes per packet (digital link)"),
     ENUM_V("link.fec", link.fec, "none|conv12|conv23|conv34", fec_values, "none",
            "802.11 K=7 convolutional code and rate"),
+    ENUM_V("link.viterbi_metric_bits", link.viterbi_bits, "16|8", viterbi_bits_values, "16",
+           "Viterbi path metrics: 16-bit (10-bit LLRs) or 8-bit (LLRs -6..6, faster, about 0.1 dB worse; "
+           "channel/conv.h)"),
     ENUM("channel.kind", channel.kind, "awgn|rayleigh|rician", "awgn", "channel: AWGN, Rayleigh or Rician fading"),
     NUM("channel.snr_db", channel.snr_db, -100, 300, 0, SCHEMA_INF, "dB Es/N0 per symbol",
         "SNR = Es/N0 per complex symbol (\"inf\": no noise)"),

@@ -167,6 +167,28 @@ static void test_coded_ber_between_bounds(void **state)
     assert_true(fabs(hi / 0x1.f120acaccdc04p-12 - 1.0) < 1e-12);
 }
 
+/* link.viterbi_metric_bits 8 reaches the decoder: the same point as above
+ * with 8-bit metrics (about 0.1 dB worse, tests/test_conv.c) sits in the
+ * same union-bound window and needs other bits for its 300 errors than the
+ * 16-bit run's 884000 (same noise, other decoder). */
+static void test_coded_ber_8bit_metrics(void **state)
+{
+    (void)state;
+    fl_config c;
+    load("{\"source\": {\"kind\": \"bits\"}, \"link\": {\"mode\": \"digital\", \"fec\": \"conv12\","
+         " \"viterbi_metric_bits\": \"8\", \"packet_bytes\": 500}, \"channel\": {\"ebn0_db\": 3},"
+         " \"stop\": {\"min_errors\": 300, \"max_bits\": 4000000}}", &c);
+    assert_int_equal(c.link.viterbi_bits, 8);
+    row r;
+    fl_row_reset(&r);
+    char err[256];
+    assert_int_equal(fl_digital_ber_point(&c, 0, NULL, NULL, &r, err, sizeof err), 0);
+    double lo = col(&r, "ber_ci_low"), hi = col(&r, "ber_ci_high");
+    print_message("8-bit metrics: %.0f bits, %.0f errors\n", col(&r, "bits"), col(&r, "bit_errors"));
+    assert_true(hi > 1.4e-4 && lo < 7.2e-4);
+    assert_true(col(&r, "bits") != 884000);
+}
+
 /* Few error frames on a coded link: at Eb/N0 = 1 dB rate 1/2 the first two
  * 500-byte frames hold 339 errors; two clusters cannot measure the
  * clustering (the measured design effect of two frames is one number's
@@ -305,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_dead_link_erases_everything),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_coded_ber_between_bounds),
+        cmocka_unit_test(test_coded_ber_8bit_metrics),
         cmocka_unit_test(test_coded_few_frames_conservative),
         cmocka_unit_test(test_ber_progress),
         cmocka_unit_test(test_jakes_ber_averages_to_rayleigh),

@@ -1041,6 +1041,13 @@ static inline uint64_t drec_freq(uint64_t r)
 #endif
 }
 
+/* the start field of a record; at a precision of at most 16 bits its bits
+ * 16..23 are zero (start < 2^prec), and one zero-extending move reads it */
+static inline uint64_t drec_start(uint64_t r, unsigned prec)
+{
+    return prec <= 16 ? (uint16_t)r : r & 0xFFFFFF;
+}
+
 /* One element of table w from state x (returned updated) into *out; *p /
  * *err are the decoder's read position and error flag held in locals. With
  * _checked 0 the caller has made sure that mean +- R is an int32 (R <
@@ -1137,7 +1144,8 @@ static inline HOT_INLINE int64_t dec_groups_prec(const uint8_t **pp, const uint8
     size_t q = 0;
     const size_t qmax = words - need;
     for (; j + LANES <= D && q <= qmax; j += LANES) {
-        uint64_t r[LANES], rare = 0;
+        uint64_t r[LANES];
+        int rare = 0;
         UNROLL_LANES
         for (int l = 0; l < LANES; l++) {
             const etab_dview *w = &vw[off[j + l]];
@@ -1145,17 +1153,19 @@ static inline HOT_INLINE int64_t dec_groups_prec(const uint8_t **pp, const uint8
             const uint64_t *b = (const uint64_t *)(const void *)((const char *)w->dent
                                                                + ((slot >> w->dshift) << 4));
             uint64_t ra = b[0], rb = b[1];
-            r[l] = slot >= (rb & 0xFFFFFF) ? rb : ra;
-            if (r[l] >> 49 == DREC_SCAN) // 1.6% of the symbols in bench_entropy
-                r[l] = dec_scan(&tabs[w->k], (uint32_t)slot);
-            rare |= r[l];
+            r[l] = slot >= drec_start(rb, prec) ? rb : ra;
+            if ((int64_t)r[l] < 0) { // a scan bucket (1.6% of the symbols in bench_entropy)
+                if (r[l] >> 49 == DREC_SCAN)
+                    r[l] = dec_scan(&tabs[w->k], (uint32_t)slot);
+                rare |= (int64_t)r[l] < 0; // or the escape
+            }
         }
-        if ((int64_t)rare < 0)
+        if (rare)
             break;
         UNROLL_LANES
         for (int l = 0; l < LANES; l++) {
             uint64_t y = drec_freq(r[l]) * (x[l] >> prec) + (x[l] & mask)
-                       - (uint32_t)(r[l] & 0xFFFFFF);
+                       - drec_start(r[l], prec);
             const uint8_t *wp = p + 4 * q;
             uint32_t wd = (uint32_t)wp[0] | (uint32_t)wp[1] << 8 | (uint32_t)wp[2] << 16
                         | (uint32_t)wp[3] << 24;

@@ -367,6 +367,39 @@ static void gaussian_high_rate_gap(void **s)
  * {-1,0,1}: no escapes, small mean deltas); with escapes, flips confined to
  * raw escape bits decode to other values (the link's CRC catches those), so
  * only a rate is checked.  Never an out-of-bounds access (SAN=1). */
+/* truncations of the stream buf (every stride-th length) are refused;
+ * exact-size copies, so that ASan flags any read past the end */
+static void truncations(const entropy_tables *tb, const uint8_t *buf, size_t nb, int64_t T,
+                        int64_t D, int32_t *out, size_t stride)
+{
+    for (size_t len = 0; len < nb; len += stride) {
+        uint8_t *cp = malloc(len ? len : 1);
+        memcpy(cp, buf, len);
+        assert_int_equal(fl_entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
+        free(cp);
+    }
+}
+
+/* n copies of buf with 1..4 bits flipped decode to 0 or -EBADMSG; returns
+ * how many changed copies were accepted */
+static int flip_trials(const entropy_tables *tb, const uint8_t *buf, size_t nb, int64_t T,
+                       int64_t D, int32_t *out, rng *r, int n)
+{
+    int undetected = 0;
+    for (int k = 0; k < n; k++) {
+        uint8_t *cp = malloc(nb);
+        memcpy(cp, buf, nb);
+        int flips = 1 + (int)(rng_u32(r) % 4);
+        for (int j = 0; j < flips; j++)
+            cp[rng_u32(r) % nb] ^= (uint8_t)(1u << (rng_u32(r) % 8));
+        int rc = fl_entropy_decode(tb, cp, nb, T, D, out);
+        assert_true(rc == 0 || rc == -EBADMSG);
+        undetected += rc == 0 && memcmp(cp, buf, nb) != 0;
+        free(cp);
+    }
+    return undetected;
+}
+
 static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, uint32_t seed)
 {
     rng r = {seed, 9, 0, {0}, 0};
@@ -378,26 +411,8 @@ static void corrupt_case(const int32_t *L, int64_t T, int64_t D, int raw_free, u
     if (raw_free)
         assert_true(st.escapes == 0);
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
-    int undetected = 0, trials = 0;
-    for (size_t len = 0; len < nb; len++) {
-        // exact-size copies: ASan flags any read past the end
-        uint8_t *cp = malloc(len ? len : 1);
-        memcpy(cp, buf, len);
-        assert_int_equal(fl_entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
-        free(cp);
-    }
-    for (int k = 0; k < 400; k++) {
-        uint8_t *cp = malloc(nb);
-        memcpy(cp, buf, nb);
-        int flips = 1 + (int)(rng_u32(&r) % 4);
-        for (int j = 0; j < flips; j++)
-            cp[rng_u32(&r) % nb] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
-        int rc = fl_entropy_decode(tb, cp, nb, T, D, out);
-        assert_true(rc == 0 || rc == -EBADMSG);
-        undetected += rc == 0 && memcmp(cp, buf, nb) != 0;
-        free(cp);
-        trials++;
-    }
+    truncations(tb, buf, nb, T, D, out, 1);
+    int undetected = flip_trials(tb, buf, nb, T, D, out, &r, 400), trials = 400;
     for (int k = 0; k < 200; k++) {
         size_t len = 4 * (1 + rng_u32(&r) % (nb / 2));
         uint8_t *cp = malloc(len);
@@ -464,22 +479,8 @@ static void corrupt_long_stream(void **s)
     int32_t *out = malloc((size_t)(T * D) * sizeof *out);
     assert_int_equal(fl_entropy_decode(tb, buf, nb, T, D, out), 0);
     assert_memory_equal(out, L, (size_t)(T * D) * sizeof *L);
-    for (size_t len = 0; len < nb; len += 1 + nb / 97) {
-        uint8_t *cp = malloc(len ? len : 1);
-        memcpy(cp, buf, len);
-        assert_int_equal(fl_entropy_decode(tb, cp, len, T, D, out), -EBADMSG);
-        free(cp);
-    }
-    for (int k = 0; k < 300; k++) {
-        uint8_t *cp = malloc(nb);
-        memcpy(cp, buf, nb);
-        int flips = 1 + (int)(rng_u32(&r) % 4);
-        for (int j = 0; j < flips; j++)
-            cp[rng_u32(&r) % nb] ^= (uint8_t)(1u << (rng_u32(&r) % 8));
-        int rc = fl_entropy_decode(tb, cp, nb, T, D, out);
-        assert_true(rc == 0 || rc == -EBADMSG);
-        free(cp);
-    }
+    truncations(tb, buf, nb, T, D, out, 1 + nb / 97);
+    flip_trials(tb, buf, nb, T, D, out, &r, 300);
     free(out);
     free(buf);
     free(L);

@@ -154,11 +154,21 @@ static inline uint64_t rans_enc_step_fast(uint32_t *buf, size_t *pos, uint64_t x
 {
     // branch-free renormalisation (the branch mispredicts on ~1 symbol in
     // 6): the word is stored below the stream in any case (reserved room) and
-    // kept only when x had to shrink
-    uint64_t c = x >= s->x_max;
+    // kept only when x had to shrink. On x86-64 one compare sets the carry
+    // for both the cmov and the position (pos - 1 + carry), which compilers
+    // otherwise compute twice or turn back into a branch.
     buf[*pos - 1] = (uint32_t)x;
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t xs = x >> 32;
+    __asm__("cmpq %[xm], %[x]\n\tcmovaeq %[xs], %[x]\n\tadcq $-1, %[pos]"
+            : [x] "+r"(x), [pos] "+r"(*pos)
+            : [xm] "rm"(s->x_max), [xs] "r"(xs)
+            : "cc");
+#else
+    uint64_t c = x >= s->x_max;
     *pos -= c;
     x = c ? x >> 32 : x;
+#endif
     uint64_t q = (uint64_t)(((unsigned __int128)x * s->rcp) >> 64) >> s->shift;
     return x + s->bias + q * s->cmpl;
 }

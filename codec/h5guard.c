@@ -22,6 +22,33 @@ void fl_h5guard_leave(void)
 
 const char *fl_h5guard_reading(void) { return reading; }
 
+int fl_h5guard_type_plain(hid_t ty, char *why, size_t len)
+{
+    H5T_class_t cl = H5Tget_class(ty);
+    size_t sz = H5Tget_size(ty), prec = H5Tget_precision(ty);
+    int off = H5Tget_offset(ty);
+    if ((cl != H5T_INTEGER && cl != H5T_FLOAT) || sz < 1 || sz > 8 || prec != 8 * sz || off != 0) {
+        snprintf(why, len, "type has a non-standard bit layout (precision %zu of %zu bytes, offset %d)",
+                 prec, sz, off);
+        return -EINVAL;
+    }
+    if (cl == H5T_INTEGER)
+        return 0;
+    /* IEEE 754 binary16 / binary32 / binary64: sign position, exponent
+       position and size, mantissa position and size, exponent bias */
+    static const size_t ieee[3][6] = {{15, 10, 5, 0, 10, 15}, {31, 23, 8, 0, 23, 127},
+                                      {63, 52, 11, 0, 52, 1023}};
+    int k = sz == 2 ? 0 : sz == 4 ? 1 : sz == 8 ? 2 : -1;
+    size_t spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0;
+    if (k < 0 || H5Tget_fields(ty, &spos, &epos, &esize, &mpos, &msize) < 0 || spos != ieee[k][0] ||
+        epos != ieee[k][1] || esize != ieee[k][2] || mpos != ieee[k][3] || msize != ieee[k][4] ||
+        H5Tget_ebias(ty) != ieee[k][5] || H5Tget_norm(ty) != H5T_NORM_IMPLIED) {
+        snprintf(why, len, "a %zu-byte float that is not IEEE 754 binary%zu", sz, 8 * sz);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int h5guard_type(hid_t d, h5guard_info *info, char *why, size_t len)
 {
     hid_t ty = H5Dget_type(d);
@@ -31,11 +58,14 @@ static int h5guard_type(hid_t d, h5guard_info *info, char *why, size_t len)
     }
     H5T_class_t cl = H5Tget_class(ty);
     size_t sz = H5Tget_size(ty);
+    int plain = cl == H5T_FLOAT ? fl_h5guard_type_plain(ty, why, len) : 0;
     H5Tclose(ty);
     if (cl != H5T_FLOAT || (sz != 2 && sz != 4 && sz != 8)) {
         snprintf(why, len, "type is not a 2-, 4- or 8-byte float (class %d, %zu bytes)", (int)cl, sz);
         return -EINVAL;
     }
+    if (plain)
+        return plain;
     info->type_size = sz;
     return 0;
 }

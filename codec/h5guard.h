@@ -54,6 +54,16 @@ int fl_h5guard_dataset(hid_t f, hid_t d, int max_rank, uint64_t max_elems, h5gua
 //                     _why, -EIO when HDF5 cannot say
 int fl_h5guard_chunks(hid_t d, int rank, const hsize_t *dims, size_t esize, char *why, size_t len);
 
+//  fl_h5guard_type_plain : 0 when number type _ty (integer or float class)
+//      has the bit layout of a standard type: precision = 8 x size, offset 0,
+//      and for floats of 2, 4 or 8 bytes the IEEE 754 binary16/32/64 fields
+//      (sign bit, exponent position, size and bias, mantissa position and
+//      size). libhdf5 converts any declared layout to the memory type and
+//      trusts those fields (a crafted layout crashed 1.10.8 in H5T__bit_copy,
+//      tests/fuzz/libhdf5-crash/fuzz_results/sigbus_release_*); -EINVAL with
+//      the reason in _why otherwise
+int fl_h5guard_type_plain(hid_t ty, char *why, size_t len);
+
 /* The reading context: every reader of an HDF5 file that may come from a
  * stranger (sources, projector weights, results files) brackets its work
  * with _enter / _leave, so that a program can tell, from a signal handler on

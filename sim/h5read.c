@@ -159,6 +159,9 @@ static size_t h5r_column_type(h5r *r, hid_t ty, const char *name, int *is_text)
         w = H5Tget_size(ty), why = (cl == H5T_FLOAT ? w == 4 || w == 8 : w >= 1 && w <= 8) ? NULL : "a number of an unsupported size";
     else
         why = "neither a number nor a fixed-length string";
+    char layout[120];
+    if (!why && cl != H5T_STRING && fl_h5guard_type_plain(ty, layout, sizeof layout))
+        why = layout;
     r->is_int = cl == H5T_INTEGER;
     if (why) {
         h5r_fail(r, -EINVAL, r->col, name, why);

@@ -11,6 +11,7 @@
 #include "tests/testutil.h"
 
 #include "codec/source.h"
+#include "codec/h5guard.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -397,6 +398,44 @@ static void test_hdf5_chunk_guards(void **state)
     }
 }
 
+/* fl_h5guard_type_plain against the standard types and crafted layouts
+ * (tests/fuzz/regress/fuzz_results/sigbus_bit_layout_*: an 8-byte integer
+ * column of precision 0 crashed libhdf5 1.10.8's conversion with SIGBUS):
+ * every predefined IEEE / STD type passes; a narrowed precision, an offset,
+ * moved float fields or another exponent bias are refused. */
+static void test_type_bit_layouts(void **state)
+{
+    (void)state;
+    char why[160];
+    hid_t good[] = {H5T_IEEE_F64LE, H5T_IEEE_F64BE, H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_STD_I8LE,
+                    H5T_STD_U16BE, H5T_STD_I32LE, H5T_STD_U64LE, H5T_STD_I64BE, H5T_NATIVE_DOUBLE};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_int_equal(fl_h5guard_type_plain(good[i], why, sizeof why), 0);
+    hid_t half = H5Tcopy(H5T_IEEE_F32LE); /* binary16, built as h5craft does */
+    assert_true(H5Tset_fields(half, 15, 10, 5, 0, 10) >= 0 && H5Tset_precision(half, 16) >= 0 &&
+                H5Tset_size(half, 2) >= 0 && H5Tset_ebias(half, 15) >= 0);
+    assert_int_equal(fl_h5guard_type_plain(half, why, sizeof why), 0);
+    H5Tclose(half);
+
+    hid_t t = H5Tcopy(H5T_STD_I32LE);
+    assert_true(H5Tset_precision(t, 16) >= 0);
+    assert_int_equal(fl_h5guard_type_plain(t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "precision 16 of 4 bytes"));
+    assert_true(H5Tset_offset(t, 8) >= 0);
+    assert_int_equal(fl_h5guard_type_plain(t, why, sizeof why), -EINVAL);
+    H5Tclose(t);
+    t = H5Tcopy(H5T_IEEE_F32LE);
+    assert_true(H5Tset_ebias(t, 100) >= 0);
+    assert_int_equal(fl_h5guard_type_plain(t, why, sizeof why), -EINVAL);
+    assert_non_null(strstr(why, "not IEEE 754 binary32"));
+    H5Tclose(t);
+    t = H5Tcopy(H5T_IEEE_F32LE);
+    assert_true(H5Tset_fields(t, 31, 22, 9, 0, 22) >= 0);
+    assert_int_equal(fl_h5guard_type_plain(t, why, sizeof why), -EINVAL);
+    H5Tclose(t);
+    assert_int_equal(fl_h5guard_type_plain(H5T_C_S1, why, sizeof why), -EINVAL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-crafted")) {
@@ -416,6 +455,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_npy_hostile_headers),
         cmocka_unit_test(test_hdf5_unwritten_and_compressed),
         cmocka_unit_test(test_hdf5_chunk_guards),
+        cmocka_unit_test(test_type_bit_layouts),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);
 }
